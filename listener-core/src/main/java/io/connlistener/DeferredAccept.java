@@ -1,0 +1,92 @@
+package io.connlistener;
+
+import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+
+import io.connlistener.loop.IoHandler;
+import io.connlistener.loop.ScheduledTask;
+
+/**
+ * An accepted connection held back until it becomes readable, for
+ * {@link ListenerOption#DEFERRED_ACCEPT}: Linux's {@code TCP_DEFER_ACCEPT} done in user space.
+ * Used on the listener's loop thread only.
+ */
+final class DeferredAccept implements IoHandler {
+
+	private final ConnListener listener;
+
+	private final SocketChannel connection;
+
+	private final SocketAddress remoteAddress;
+
+	private SelectionKey key;
+
+	private ScheduledTask timeout;
+
+	DeferredAccept(ConnListener listener, SocketChannel connection, SocketAddress remoteAddress) {
+		this.listener = listener;
+		this.connection = connection;
+		this.remoteAddress = remoteAddress;
+	}
+
+	SocketChannel connection() {
+		return this.connection;
+	}
+
+	SocketAddress remoteAddress() {
+		return this.remoteAddress;
+	}
+
+	/**
+	 * Watch the connection; return whether it is now waiting.
+	 */
+	boolean start(Duration timeout) {
+		try {
+			this.key = this.listener.eventLoop().register(this.connection, SelectionKey.OP_READ, this);
+		}
+		catch (ClosedChannelException ex) {
+			return false;
+		}
+		this.timeout = this.listener.eventLoop().schedule(timeout, this::timedOut);
+		return true;
+	}
+
+	@Override
+	public void handle(SelectionKey key) {
+		this.timeout.cancel();
+		// Deregister before handing over, so the callback may register the channel anywhere
+		// or make it blocking again.
+		key.cancel();
+		this.listener.eventLoop().executeAfterSelect(() -> this.listener.deferredReady(this));
+	}
+
+	private void timedOut() {
+		abandon();
+		this.listener.deferredTimedOut(this);
+	}
+
+	void abandon() {
+		this.timeout.cancel();
+		this.key.cancel();
+		ConnListener.closeQuietly(this.connection);
+	}
+
+	@Override
+	public void failed(SelectionKey key, Throwable failure) {
+		abandon();
+	}
+
+	@Override
+	public void loopClosed(SelectionKey key) {
+		abandon();
+	}
+
+	@Override
+	public String toString() {
+		return "DeferredAccept[" + this.remoteAddress + "]";
+	}
+
+}

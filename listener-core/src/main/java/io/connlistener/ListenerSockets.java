@@ -1,0 +1,116 @@
+package io.connlistener;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * Opens, configures and binds listening channels the way libevent does: options before
+ * {@code bind}, and a backlog that is never the JDK's silent default of 50.
+ */
+final class ListenerSockets {
+
+	/** Used where {@code somaxconn} cannot be read; the Linux default since 5.4. */
+	static final int FALLBACK_BACKLOG = 4096;
+
+	private static final Path SOMAXCONN = Path.of("/proc/sys/net/core/somaxconn");
+
+	private static volatile int somaxconn;
+
+	private ListenerSockets() {
+	}
+
+	/**
+	 * Return the listen queue length a backlog asks for: a positive value as it is, a
+	 * negative one as the kernel's {@code somaxconn}.
+	 */
+	static int resolveBacklog(int backlog) {
+		return (backlog < 0) ? somaxconn() : backlog;
+	}
+
+	static int somaxconn() {
+		int value = somaxconn;
+		if (value == 0) {
+			value = readSomaxconn();
+			somaxconn = value;
+		}
+		return value;
+	}
+
+	private static int readSomaxconn() {
+		try {
+			int value = Integer.parseInt(Files.readString(SOMAXCONN).trim());
+			return (value > 0) ? value : FALLBACK_BACKLOG;
+		}
+		catch (IOException | RuntimeException ex) {
+			return FALLBACK_BACKLOG;
+		}
+	}
+
+	static ServerSocketChannel bind(SocketAddress address, Set<ListenerOption> options, int backlog)
+			throws IOException {
+		if (backlog == 0) {
+			throw new IllegalArgumentException("Backlog 0 means the channel is already listening: use ConnListener.wrap");
+		}
+		boolean unix = address instanceof UnixDomainSocketAddress;
+		ServerSocketChannel channel = unix ? ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+				: ServerSocketChannel.open();
+		try {
+			applyOptions(channel, options);
+			channel.bind(address, resolveBacklog(backlog));
+			return channel;
+		}
+		catch (BindException ex) {
+			channel.close();
+			BindException described = new BindException(ex.getMessage() + " (binding " + describe(address) + ")");
+			described.initCause(ex);
+			throw described;
+		}
+		catch (IOException | RuntimeException ex) {
+			channel.close();
+			throw ex;
+		}
+	}
+
+	static void applyOptions(ServerSocketChannel channel, Set<ListenerOption> options) throws IOException {
+		if (!channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEADDR)) {
+			// Unix domain sockets: neither address nor port reuse applies.
+			return;
+		}
+		// The JDK sets SO_REUSEADDR on every server socket; libevent leaves it off unless asked.
+		channel.setOption(StandardSocketOptions.SO_REUSEADDR, options.contains(ListenerOption.REUSEABLE));
+		if (options.contains(ListenerOption.REUSEABLE_PORT)) {
+			if (!channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+				throw new UnsupportedOperationException(
+						"REUSEABLE_PORT needs SO_REUSEPORT, which this platform does not offer");
+			}
+			channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+		}
+	}
+
+	static boolean isIpv6Wildcard(SocketAddress address) {
+		return address instanceof InetSocketAddress inet && inet.getAddress() instanceof Inet6Address
+				&& inet.getAddress().isAnyLocalAddress();
+	}
+
+	static String describe(SocketAddress address) {
+		if (address instanceof InetSocketAddress inet) {
+			String host = (inet.getAddress() != null) ? inet.getAddress().getHostAddress() : inet.getHostString();
+			return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+		}
+		if (address instanceof UnixDomainSocketAddress unix) {
+			return "unix:" + unix.getPath();
+		}
+		return String.valueOf(address);
+	}
+
+}

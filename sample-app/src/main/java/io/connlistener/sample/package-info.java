@@ -1,0 +1,4 @@
+/**
+ * The seed's echo server as a Spring Boot application.
+ */
+package io.connlistener.sample;
