@@ -22,6 +22,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.connlistener.loop.EventLoop;
+import io.connlistener.loop.FailsafeLogger;
 import io.connlistener.loop.IoHandler;
 import io.connlistener.loop.ScheduledTask;
 
@@ -41,7 +42,14 @@ import io.connlistener.loop.ScheduledTask;
  */
 public final class ConnListener implements AutoCloseable {
 
-	private static final System.Logger logger = System.getLogger(ConnListener.class.getName());
+	private static final FailsafeLogger logger = FailsafeLogger.of(ConnListener.class);
+
+	static {
+		// Loading a class from a directory or a jar not yet open needs a file descriptor:
+		// load what the accept-error path uses now, not when the process has none left.
+		EventLoop.preload(ListenerStats.AcceptError.class, AcceptErrorReason.class, AcceptBackoff.class,
+				RejectionReason.class, DeferredAccept.class);
+	}
 
 	private final EventLoop loop;
 
