@@ -336,10 +336,11 @@ class ConnListenerTests {
 		ConnListener listener = track(ConnListener.bind(this.loop, Loopback.ANY_PORT, (l, channel, remote) -> {
 			record(l, channel, remote);
 			l.close();
-		}, CLOSE_ON_FREE, -1));
+		}, EnumSet.of(ListenerOption.CLOSE_ON_FREE, ListenerOption.DISABLED), -1));
 		InetSocketAddress address = (InetSocketAddress) listener.localAddress();
 		client(listener);
 		client(listener);
+		listener.enable();
 		next();
 		await().until(() -> !listener.channel().isOpen());
 		await().untilAsserted(() -> assertThatExceptionOfType(UncheckedIOException.class)
