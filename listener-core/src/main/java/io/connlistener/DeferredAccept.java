@@ -64,8 +64,9 @@ final class DeferredAccept implements IoHandler {
 	}
 
 	private void timedOut() {
-		abandon();
+		// Count before closing, so a client that sees the close also sees the count.
 		this.listener.deferredTimedOut(this);
+		abandon();
 	}
 
 	void abandon() {
