@@ -3,6 +3,7 @@ package io.connlistener;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -39,16 +40,27 @@ import io.connlistener.loop.ScheduledTask;
  * is retried at once, while running out of a resource (file descriptors, buffers) pauses
  * accepting for a backoff that doubles up to a cap, resets on success and ends early when
  * one of the listener's connections is {@linkplain #connectionClosed() reported closed}.
+ * While out of file descriptors, a listener that holds a
+ * {@linkplain AdmissionSettings#spareFileDescriptor() spare descriptor} closes pending
+ * connections at once rather than leaving them to hang.
+ * <p>
+ * Also beyond libevent, {@link AdmissionSettings} decide on each connection right after
+ * accept, before any callback sees it: allow and deny rules by client address, a cap per
+ * client address and an accept rate limit. A refused connection is closed at once and
+ * counted in {@link ListenerStats#rejections(RejectionReason)}.
  */
 public final class ConnListener implements AutoCloseable {
 
 	private static final FailsafeLogger logger = FailsafeLogger.of(ConnListener.class);
 
+	/** Most pending connections closed with the spare descriptor per failed accept. */
+	static final int SPARE_DRAIN_LIMIT = 1024;
+
 	static {
 		// Loading a class from a directory or a jar not yet open needs a file descriptor:
 		// load what the accept-error path uses now, not when the process has none left.
 		EventLoop.preload(ListenerStats.AcceptError.class, AcceptErrorReason.class, AcceptBackoff.class,
-				RejectionReason.class, DeferredAccept.class);
+				RejectionReason.class, DeferredAccept.class, SpareFileDescriptor.class, AdmissionControl.class);
 	}
 
 	private final EventLoop loop;
@@ -58,6 +70,12 @@ public final class ConnListener implements AutoCloseable {
 	private final Set<ListenerOption> options;
 
 	private final ListenerSettings settings;
+
+	private final AdmissionSettings admission;
+
+	private final AdmissionControl admissionControl;
+
+	private final SpareFileDescriptor spare;
 
 	private final SocketAddress localAddress;
 
@@ -92,12 +110,16 @@ public final class ConnListener implements AutoCloseable {
 	private ScheduledTask resumeTask;
 
 	private ConnListener(EventLoop loop, ServerSocketChannel channel, AcceptCallback callback,
-			Set<ListenerOption> options, ListenerSettings settings, boolean ownsSocketFile) throws IOException {
+			Set<ListenerOption> options, ListenerSettings settings, AdmissionSettings admission, boolean ownsSocketFile)
+			throws IOException {
 		this.loop = loop;
 		this.channel = channel;
 		this.options = Collections.unmodifiableSet(options.isEmpty() ? EnumSet.noneOf(ListenerOption.class)
 				: EnumSet.copyOf(options));
 		this.settings = settings;
+		this.admission = admission;
+		this.admissionControl = admission.checksConnections() ? new AdmissionControl(admission, System::nanoTime) : null;
+		this.spare = admission.spareFileDescriptor() ? new SpareFileDescriptor() : null;
 		this.callback = callback;
 		this.enabled = !options.contains(ListenerOption.DISABLED);
 		this.localAddress = channel.getLocalAddress();
@@ -105,6 +127,10 @@ public final class ConnListener implements AutoCloseable {
 		this.ipv6Only = options.contains(ListenerOption.BIND_IPV6ONLY) && ListenerSockets.isIpv6Wildcard(this.localAddress);
 		this.backoff = new AcceptBackoff(settings.backoffInitial(), settings.backoffMax());
 		channel.configureBlocking(false);
+		if (this.spare != null && !this.spare.reserve()) {
+			logger.log(Level.DEBUG, () -> "Listener on " + ListenerSockets.describe(this.localAddress)
+					+ " could not open a spare file descriptor; it will try again after accepts fail");
+		}
 		runOnLoop(this::register);
 	}
 
@@ -147,7 +173,7 @@ public final class ConnListener implements AutoCloseable {
 
 	/**
 	 * Start building a listener with settings beyond libevent's (accepts per wakeup, accept
-	 * error backoff, deferred-accept timeout).
+	 * error backoff, deferred-accept timeout, connection limits, admission control).
 	 * @param loop the loop that accepts and runs the callbacks
 	 * @return a builder
 	 */
@@ -156,12 +182,12 @@ public final class ConnListener implements AutoCloseable {
 	}
 
 	static ConnListener create(EventLoop loop, SocketAddress address, AcceptCallback callback,
-			AcceptErrorCallback errorCallback, Set<ListenerOption> options, int backlog, ListenerSettings settings)
-			throws IOException {
+			AcceptErrorCallback errorCallback, Set<ListenerOption> options, int backlog, ListenerSettings settings,
+			AdmissionSettings admission) throws IOException {
 		requireOpen(loop);
 		ServerSocketChannel channel = ListenerSockets.bind(address, options, backlog);
 		try {
-			ConnListener listener = new ConnListener(loop, channel, callback, options, settings,
+			ConnListener listener = new ConnListener(loop, channel, callback, options, settings, admission,
 					address instanceof UnixDomainSocketAddress);
 			listener.errorCallback = errorCallback;
 			return listener;
@@ -173,8 +199,8 @@ public final class ConnListener implements AutoCloseable {
 	}
 
 	static ConnListener adopt(EventLoop loop, ServerSocketChannel channel, AcceptCallback callback,
-			AcceptErrorCallback errorCallback, Set<ListenerOption> options, int backlog, ListenerSettings settings)
-			throws IOException {
+			AcceptErrorCallback errorCallback, Set<ListenerOption> options, int backlog, ListenerSettings settings,
+			AdmissionSettings admission) throws IOException {
 		Objects.requireNonNull(channel, "'channel' must not be null");
 		requireOpen(loop);
 		if (channel.getLocalAddress() == null) {
@@ -185,7 +211,7 @@ public final class ConnListener implements AutoCloseable {
 					+ "pass backlog 0 to wrap, not " + backlog);
 		}
 		ListenerSockets.applyOptions(channel, options);
-		ConnListener listener = new ConnListener(loop, channel, callback, options, settings, false);
+		ConnListener listener = new ConnListener(loop, channel, callback, options, settings, admission, false);
 		listener.errorCallback = errorCallback;
 		return listener;
 	}
@@ -307,6 +333,25 @@ public final class ConnListener implements AutoCloseable {
 	}
 
 	/**
+	 * Return the admission settings the listener was created with.
+	 * @return the admission settings
+	 */
+	public AdmissionSettings admission() {
+		return this.admission;
+	}
+
+	/**
+	 * Return whether the listener holds its spare file descriptor right now. Always
+	 * {@code false} when {@link AdmissionSettings#spareFileDescriptor()} is off or the
+	 * platform has no {@code /dev/null}; briefly {@code false} after the spare was used while
+	 * the process is still out of descriptors.
+	 * @return {@code true} if the spare is held
+	 */
+	public boolean hasSpareFileDescriptor() {
+		return this.spare != null && this.spare.isHeld();
+	}
+
+	/**
 	 * Return the listener's counters.
 	 * @return a live, read-only view
 	 */
@@ -341,10 +386,15 @@ public final class ConnListener implements AutoCloseable {
 	}
 
 	/**
-	 * Report that a connection this listener accepted has closed. Counts down
-	 * {@link ListenerStats#activeConnections()} and, while accepting is paused after a
-	 * resource failure, resumes at once, since a descriptor is now free. Buffered
-	 * connections and the Spring Boot starter call this for you.
+	 * Report that a connection this listener handed to the callback has closed, without
+	 * saying where it came from. Counts down {@link ListenerStats#activeConnections()} and,
+	 * while accepting is paused after a resource failure, resumes at once, since a
+	 * descriptor is now free. Buffered connections and the Spring Boot starter call this for
+	 * you.
+	 * <p>
+	 * With a {@linkplain AdmissionSettings#maxConnectionsPerIp() per-IP cap}, call
+	 * {@link #connectionClosed(SocketAddress)} instead: this method cannot tell which
+	 * address's count to lower, so that address would stay capped.
 	 */
 	public void connectionClosed() {
 		this.stats.recordClosed();
@@ -353,6 +403,35 @@ public final class ConnListener implements AutoCloseable {
 		}
 		if (this.limited && this.stats.activeConnections() <= this.settings.effectiveResumeConnections()) {
 			runOnLoop(this::resumeBelowLimit);
+		}
+	}
+
+	/**
+	 * Report that a connection this listener handed to the callback has closed: as
+	 * {@link #connectionClosed()}, and with a
+	 * {@linkplain AdmissionSettings#maxConnectionsPerIp() per-IP cap} also lowers the count
+	 * of open connections from that address, at once and from any thread, so the next
+	 * connection from it is admitted. Call it once per connection, with the remote address
+	 * the callback was given.
+	 * @param remoteAddress the remote address the callback was given
+	 */
+	public void connectionClosed(SocketAddress remoteAddress) {
+		Objects.requireNonNull(remoteAddress, "'remoteAddress' must not be null");
+		release(remoteAddress);
+		connectionClosed();
+	}
+
+	/**
+	 * Return how many connections from an address are open as far as the per-IP cap knows.
+	 */
+	int connectionsFrom(InetAddress address) {
+		return (this.admissionControl != null) ? this.admissionControl.connectionsFrom(address) : 0;
+	}
+
+	private void release(SocketAddress remoteAddress) {
+		AdmissionControl admissionControl = this.admissionControl;
+		if (admissionControl != null) {
+			admissionControl.release(remoteAddress);
 		}
 	}
 
@@ -380,6 +459,7 @@ public final class ConnListener implements AutoCloseable {
 		catch (RejectedExecutionException ex) {
 			this.loop.awaitTermination(Duration.ofSeconds(10));
 			closeChannel();
+			releaseSpare();
 			return;
 		}
 		done.join();
@@ -454,6 +534,7 @@ public final class ConnListener implements AutoCloseable {
 			this.stats.recordAccept();
 			int failures = this.backoff.succeeded();
 			if (failures != 0) {
+				reserveSpare();
 				logger.log(Level.INFO, () -> "Listener on " + ListenerSockets.describe(this.localAddress)
 						+ " is accepting again after " + failures + " failed accepts over "
 						+ Duration.ofNanos(this.backoff.episodeNanos()).toMillis() + " ms");
@@ -494,6 +575,8 @@ public final class ConnListener implements AutoCloseable {
 		if (!reason.isResourceFailure()) {
 			return true;
 		}
+		int closed = (reason == AcceptErrorReason.TOO_MANY_OPEN_FILES || reason == AcceptErrorReason.SYSTEM_FILE_LIMIT)
+				? closePendingWithSpare() : 0;
 		boolean firstInEpisode = !this.backoff.inEpisode();
 		long pause = this.backoff.failed();
 		this.paused = true;
@@ -504,7 +587,8 @@ public final class ConnListener implements AutoCloseable {
 			logger.log(Level.WARNING, () -> "Listener on " + ListenerSockets.describe(this.localAddress)
 					+ " cannot accept (" + reason.tag() + ": " + error.getMessage() + "); pausing accepts for "
 					+ Duration.ofNanos(pause).toMillis() + " ms, doubling up to " + this.settings.backoffMax().toMillis()
-					+ " ms until an accept succeeds");
+					+ " ms until an accept succeeds"
+					+ ((closed > 0) ? "; closed " + closed + " pending connections with the spare file descriptor" : ""));
 		}
 		AcceptErrorCallback errorCallback = this.errorCallback;
 		if (errorCallback != null) {
@@ -518,7 +602,55 @@ public final class ConnListener implements AutoCloseable {
 		return false;
 	}
 
+	/**
+	 * Release the spare descriptor, accept and close the connections waiting in the listen
+	 * queue with it, and take it again; return how many were closed. As libuv's
+	 * {@code uv__emfile_trick} this drains the queue, but at most {@link #SPARE_DRAIN_LIMIT}
+	 * connections, so that a flood cannot hold the loop thread; the backoff that follows
+	 * bounds how often it runs.
+	 */
+	private int closePendingWithSpare() {
+		if (this.spare == null || !this.spare.release()) {
+			return 0;
+		}
+		int closed = 0;
+		try {
+			while (closed < SPARE_DRAIN_LIMIT) {
+				SocketChannel pending = this.channel.accept();
+				if (pending == null) {
+					break;
+				}
+				closed++;
+				this.stats.recordAccept();
+				// Count before closing, so a client that sees the close also sees the count.
+				this.stats.recordRejection(RejectionReason.NO_FILE_DESCRIPTORS);
+				closeQuietly(pending);
+			}
+		}
+		catch (IOException ex) {
+			// The freed descriptor was taken elsewhere, or the channel closed: the backoff
+			// that follows deals with both.
+		}
+		finally {
+			this.spare.reserve();
+		}
+		return closed;
+	}
+
+	private void releaseSpare() {
+		if (this.spare != null) {
+			this.spare.release();
+		}
+	}
+
+	private void reserveSpare() {
+		if (this.spare != null) {
+			this.spare.reserve();
+		}
+	}
+
 	private void resume() {
+		reserveSpare();
 		if (this.resumeTask != null) {
 			this.resumeTask.cancel();
 			this.resumeTask = null;
@@ -534,10 +666,6 @@ public final class ConnListener implements AutoCloseable {
 		SocketAddress remoteAddress;
 		try {
 			remoteAddress = connection.getRemoteAddress();
-			if (!this.options.contains(ListenerOption.LEAVE_SOCKETS_BLOCKING)
-					|| this.options.contains(ListenerOption.DEFERRED_ACCEPT)) {
-				connection.configureBlocking(false);
-			}
 		}
 		catch (IOException ex) {
 			this.stats.recordAcceptError(AcceptErrorReason.CONNECTION_ABORTED, ex.getMessage());
@@ -549,10 +677,35 @@ public final class ConnListener implements AutoCloseable {
 			closeQuietly(connection);
 			return;
 		}
+		AdmissionControl admissionControl = this.admissionControl;
+		if (admissionControl != null) {
+			RejectionReason refused = admissionControl.admit(remoteAddress);
+			if (refused != null) {
+				// Count before closing, so a client that sees the close also sees the count.
+				this.stats.recordRejection(refused);
+				closeQuietly(connection);
+				return;
+			}
+		}
+		try {
+			if (!this.options.contains(ListenerOption.LEAVE_SOCKETS_BLOCKING)
+					|| this.options.contains(ListenerOption.DEFERRED_ACCEPT)) {
+				connection.configureBlocking(false);
+			}
+		}
+		catch (IOException ex) {
+			this.stats.recordAcceptError(AcceptErrorReason.CONNECTION_ABORTED, ex.getMessage());
+			release(remoteAddress);
+			closeQuietly(connection);
+			return;
+		}
 		if (this.options.contains(ListenerOption.DEFERRED_ACCEPT)) {
 			DeferredAccept waiting = new DeferredAccept(this, connection, remoteAddress);
 			if (waiting.start(this.settings.deferredAcceptTimeout())) {
 				this.deferred.add(waiting);
+			}
+			else {
+				release(remoteAddress);
 			}
 			return;
 		}
@@ -567,6 +720,7 @@ public final class ConnListener implements AutoCloseable {
 			}
 			catch (IOException ex) {
 				this.stats.recordAcceptError(AcceptErrorReason.CONNECTION_ABORTED, ex.getMessage());
+				release(waiting.remoteAddress());
 				closeQuietly(waiting.connection());
 				return;
 			}
@@ -576,6 +730,7 @@ public final class ConnListener implements AutoCloseable {
 
 	void deferredTimedOut(DeferredAccept waiting) {
 		this.deferred.remove(waiting);
+		release(waiting.remoteAddress());
 		this.stats.recordRejection(RejectionReason.DEFERRED_ACCEPT_TIMEOUT);
 	}
 
@@ -587,6 +742,7 @@ public final class ConnListener implements AutoCloseable {
 		AcceptCallback callback = this.callback;
 		if (callback == null || this.closed.get()) {
 			this.stats.recordRejection(RejectionReason.NO_CALLBACK);
+			release(remoteAddress);
 			closeQuietly(connection);
 			return;
 		}
@@ -597,6 +753,7 @@ public final class ConnListener implements AutoCloseable {
 		catch (RuntimeException ex) {
 			this.stats.recordRejection(RejectionReason.CALLBACK_FAILED);
 			this.stats.recordClosed();
+			release(remoteAddress);
 			closeQuietly(connection);
 			logger.log(Level.WARNING, "Accept callback of the listener on " + ListenerSockets.describe(this.localAddress)
 					+ " failed; the connection from " + remoteAddress + " was closed", ex);
@@ -613,10 +770,12 @@ public final class ConnListener implements AutoCloseable {
 			this.key.cancel();
 		}
 		for (DeferredAccept waiting : this.deferred) {
+			release(waiting.remoteAddress());
 			waiting.abandon();
 		}
 		this.deferred.clear();
 		closeChannel();
+		releaseSpare();
 		if (done != null) {
 			// A closed channel releases its port once the selector has deregistered it.
 			this.loop.executeAfterSelect(() -> done.complete(null));
@@ -670,6 +829,7 @@ public final class ConnListener implements AutoCloseable {
 		public void loopClosed(SelectionKey key) {
 			ConnListener.this.accepting = false;
 			closeChannel();
+			releaseSpare();
 		}
 
 	}

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -40,6 +42,16 @@ public final class ConnListenerBuilder {
 	private int resumeConnections = ListenerSettings.DEFAULT_RESUME_CONNECTIONS;
 
 	private ListenerSettings.LimitAction limitAction = ListenerSettings.DEFAULT_LIMIT_ACTION;
+
+	private final List<AdmissionRule> rules = new ArrayList<>();
+
+	private int maxConnectionsPerIp = AdmissionSettings.DEFAULT_MAX_CONNECTIONS_PER_IP;
+
+	private double acceptsPerSecond = AdmissionSettings.DEFAULT_ACCEPTS_PER_SECOND;
+
+	private int acceptBurst = AdmissionSettings.DEFAULT_ACCEPT_BURST;
+
+	private boolean spareFileDescriptor = AdmissionSettings.DEFAULT_SPARE_FILE_DESCRIPTOR;
 
 	ConnListenerBuilder(EventLoop loop) {
 		this.loop = Objects.requireNonNull(loop, "'loop' must not be null");
@@ -148,6 +160,94 @@ public final class ConnListenerBuilder {
 	}
 
 	/**
+	 * Add a rule that admits clients in a range, after the rules already added. Rules are
+	 * evaluated in order, first match wins; once there is an allow rule, a client that no
+	 * rule matches is denied.
+	 * @param cidr the range, such as {@code 10.0.0.0/8} or {@code ::1}
+	 * @return this builder
+	 * @throws IllegalArgumentException if the range is invalid
+	 * @see CidrRange#parse(String)
+	 */
+	public ConnListenerBuilder allow(String cidr) {
+		return rule(AdmissionRule.allow(cidr));
+	}
+
+	/**
+	 * Add a rule that closes connections from clients in a range, after the rules already
+	 * added. Rules are evaluated in order, first match wins.
+	 * @param cidr the range, such as {@code 10.0.0.0/8} or {@code ::1}
+	 * @return this builder
+	 * @throws IllegalArgumentException if the range is invalid
+	 * @see CidrRange#parse(String)
+	 */
+	public ConnListenerBuilder deny(String cidr) {
+		return rule(AdmissionRule.deny(cidr));
+	}
+
+	/**
+	 * Add an admission rule after the rules already added.
+	 * @param rule the rule
+	 * @return this builder
+	 */
+	public ConnListenerBuilder rule(AdmissionRule rule) {
+		Objects.requireNonNull(rule, "'rule' must not be null");
+		this.rules.add(rule);
+		return this;
+	}
+
+	/**
+	 * Cap the connections open at once from one client address; the next one is closed at
+	 * once. Report closes with {@link ConnListener#connectionClosed(SocketAddress)} so the
+	 * count goes down.
+	 * @param maxConnectionsPerIp the cap; 0 for none
+	 * @return this builder
+	 */
+	public ConnListenerBuilder maxConnectionsPerIp(int maxConnectionsPerIp) {
+		this.maxConnectionsPerIp = maxConnectionsPerIp;
+		return this;
+	}
+
+	/**
+	 * Limit how many connections are admitted per second (a token bucket of {@code burst}
+	 * tokens that starts full); connections over the limit are closed at once.
+	 * @param acceptsPerSecond the average rate; 0 for no limit
+	 * @param burst most connections admitted at once; 0 for one second's worth
+	 * @return this builder
+	 */
+	public ConnListenerBuilder acceptRateLimit(double acceptsPerSecond, int burst) {
+		this.acceptsPerSecond = acceptsPerSecond;
+		this.acceptBurst = burst;
+		return this;
+	}
+
+	/**
+	 * Set whether the listener holds a spare file descriptor to accept and close pending
+	 * connections at once when the process runs out of descriptors (on by default).
+	 * @param spareFileDescriptor whether to hold a spare descriptor
+	 * @return this builder
+	 */
+	public ConnListenerBuilder spareFileDescriptor(boolean spareFileDescriptor) {
+		this.spareFileDescriptor = spareFileDescriptor;
+		return this;
+	}
+
+	/**
+	 * Use the given admission settings, replacing the rules added so far.
+	 * @param admission the admission settings
+	 * @return this builder
+	 */
+	public ConnListenerBuilder admission(AdmissionSettings admission) {
+		Objects.requireNonNull(admission, "'admission' must not be null");
+		this.rules.clear();
+		this.rules.addAll(admission.rules());
+		this.maxConnectionsPerIp = admission.maxConnectionsPerIp();
+		this.acceptsPerSecond = admission.acceptsPerSecond();
+		this.acceptBurst = admission.acceptBurst();
+		this.spareFileDescriptor = admission.spareFileDescriptor();
+		return this;
+	}
+
+	/**
 	 * Use the given settings.
 	 * @param settings the settings
 	 * @return this builder
@@ -172,7 +272,7 @@ public final class ConnListenerBuilder {
 	public ConnListener bind(SocketAddress address) throws IOException {
 		Objects.requireNonNull(address, "'address' must not be null");
 		return ConnListener.create(this.loop, address, this.callback, this.errorCallback, this.options, this.backlog,
-				settings());
+				settings(), admission());
 	}
 
 	/**
@@ -183,7 +283,12 @@ public final class ConnListenerBuilder {
 	 */
 	public ConnListener wrap(ServerSocketChannel channel) throws IOException {
 		return ConnListener.adopt(this.loop, channel, this.callback, this.errorCallback, this.options, this.backlog,
-				settings());
+				settings(), admission());
+	}
+
+	private AdmissionSettings admission() {
+		return new AdmissionSettings(this.rules, this.maxConnectionsPerIp, this.acceptsPerSecond, this.acceptBurst,
+				this.spareFileDescriptor);
 	}
 
 	private ListenerSettings settings() {

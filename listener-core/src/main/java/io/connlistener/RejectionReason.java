@@ -31,7 +31,32 @@ public enum RejectionReason {
 	/**
 	 * A deferred connection became readable after the callback had been set to {@code null}.
 	 */
-	NO_CALLBACK("no-callback");
+	NO_CALLBACK("no-callback"),
+
+	/**
+	 * The client's address is denied by the listener's {@linkplain AdmissionRule admission
+	 * rules}, or not allowed by them.
+	 */
+	DENIED("denied"),
+
+	/**
+	 * The client's address already had {@link AdmissionSettings#maxConnectionsPerIp()}
+	 * connections open.
+	 */
+	PER_IP_LIMIT("per-ip-limit"),
+
+	/**
+	 * The listener had admitted {@link AdmissionSettings#acceptsPerSecond()} connections
+	 * per second, with the burst used up.
+	 */
+	RATE_LIMIT("rate-limit"),
+
+	/**
+	 * The process was out of file descriptors: the listener released its
+	 * {@linkplain AdmissionSettings#spareFileDescriptor() spare descriptor} to accept the
+	 * connection and close it at once, so the client sees a close instead of a hang.
+	 */
+	NO_FILE_DESCRIPTORS("no-file-descriptors");
 
 	private final String tag;
 

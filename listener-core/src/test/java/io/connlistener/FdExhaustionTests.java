@@ -30,7 +30,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Runs a listener in a child JVM with {@code ulimit -n 256}, opens more connections than it
  * has descriptors, and checks that it neither spins nor stays stuck: libevent#71's busy loop
- * on {@code EMFILE} is what this guards against.
+ * on {@code EMFILE} is what this guards against. Without a spare file descriptor the clients
+ * beyond the limit wait in the listen queue; with one they are closed at once.
  */
 @EnabledOnOs(OS.LINUX)
 @Timeout(120)
@@ -43,6 +44,13 @@ class FdExhaustionTests {
 	private static final Duration STORM_WINDOW = Duration.ofSeconds(3);
 
 	private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+	private static final int STORM_BATCHES = 3;
+
+	private static final int STORM_BATCH_CLIENTS = 20;
+
+	/** The longest backoff pause (the default) plus room for a loaded machine. */
+	private static final Duration PROMPT_CLOSE_BOUND = Duration.ofMillis(1000 + 1500);
 
 	private final List<Socket> clients = new ArrayList<>();
 
@@ -68,7 +76,7 @@ class FdExhaustionTests {
 
 	@Test
 	void runningOutOfFileDescriptorsPausesAcceptingWithoutSpinningAndRecovers() throws Exception {
-		int port = startChild();
+		int port = startChild("no-spare");
 		InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
 		for (int i = 0; i < CLIENTS; i++) {
 			this.clients.add(Loopback.connect(address));
@@ -108,11 +116,91 @@ class FdExhaustionTests {
 				CLIENTS, held, seconds, attemptsPerSecond, cpuPercent, after.get("backoffMs"), CLIENTS, recovery.toMillis());
 	}
 
-	private int startChild() throws IOException {
+	@Test
+	void spareFileDescriptorClosesClientsBeyondTheLimitPromptlyWithoutSpinning() throws Exception {
+		int port = startChild("spare");
+		InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+		for (int i = 0; i < CLIENTS; i++) {
+			this.clients.add(Loopback.connect(address));
+		}
+		long lastConnected = System.nanoTime();
+		await().atMost(Duration.ofSeconds(30)).until(() -> {
+			Map<String, Long> stats = stats();
+			return stats.get("active") + stats.get("nofd") == CLIENTS;
+		});
+		Map<String, Long> initial = stats();
+		int held = Math.toIntExact(initial.get("active"));
+		assertThat(held).isGreaterThan(FD_LIMIT / 2).isLessThan(FD_LIMIT);
+		assertThat(initial.get("handed")).isEqualTo(held);
+		assertThat(initial.get("emfile")).isPositive();
+		// Accepted in the order they connected: the first ones are held, every later one is closed.
+		for (int i = held; i < CLIENTS; i++) {
+			assertThat(this.clients.get(i).getInputStream().read()).as("client %d", i).isEqualTo(-1);
+		}
+		Duration lastClosed = Duration.ofNanos(System.nanoTime() - lastConnected);
+		await().atMost(Duration.ofSeconds(5)).until(() -> stats().get("spare") == 1);
+
+		Map<String, Long> before = stats();
+		long cpuBefore = childCpuTicks();
+		long start = System.nanoTime();
+		long worstClose = 0;
+		for (int batch = 0; batch < STORM_BATCHES; batch++) {
+			long batchStart = System.nanoTime();
+			worstClose = Math.max(worstClose, connectAndAwaitClose(address, STORM_BATCH_CLIENTS));
+			// A load shape, not synchronization: one batch of clients a second.
+			LockSupport.parkNanos(Math.max(0, batchStart + TimeUnit.SECONDS.toNanos(1) - System.nanoTime()));
+		}
+		long cpuAfter = childCpuTicks();
+		double seconds = (System.nanoTime() - start) / 1e9;
+		Map<String, Long> after = stats();
+		double cpuPercent = 100.0 * (cpuAfter - cpuBefore) / CLOCK_TICKS_PER_SECOND / seconds;
+		double attemptsPerSecond = (after.get("errors") - before.get("errors")) / seconds;
+
+		assertThat(after.get("nofd") - before.get("nofd")).isEqualTo(STORM_BATCHES * STORM_BATCH_CLIENTS);
+		assertThat(after.get("handed")).isEqualTo(held);
+		assertThat(after.get("emfile")).isEqualTo(after.get("errors"));
+		assertThat(Duration.ofNanos(worstClose)).isLessThan(PROMPT_CLOSE_BOUND);
+		assertThat(attemptsPerSecond).isLessThan(20);
+		assertThat(cpuPercent).isLessThan(25);
+
+		command("release", "RELEASED");
+		this.clients.add(Loopback.connect(address));
+		await().atMost(Duration.ofSeconds(5)).until(() -> stats().get("handed") == held + 1);
+		assertThat(stats().get("spare")).isEqualTo(1);
+
+		System.out.printf("spare-fd: ulimit -n %d, %d clients, %d held, %d closed at once (last %d ms after the last "
+				+ "connect); storm of %d x %d clients over %.1f s: worst close %d ms after connect, %.1f failed "
+				+ "accepts/s, child CPU %.1f%%; accepting again after release%n", FD_LIMIT, CLIENTS, held,
+				CLIENTS - held, lastClosed.toMillis(), STORM_BATCHES, STORM_BATCH_CLIENTS, seconds,
+				TimeUnit.NANOSECONDS.toMillis(worstClose), attemptsPerSecond, cpuPercent);
+	}
+
+	/**
+	 * Connect clients and wait for the listener to close each; return the longest time from
+	 * a client's connect to its end of stream, in nanoseconds.
+	 */
+	private long connectAndAwaitClose(InetSocketAddress address, int count) throws IOException {
+		List<Socket> batch = new ArrayList<>();
+		long[] connected = new long[count];
+		for (int i = 0; i < count; i++) {
+			Socket client = Loopback.connect(address);
+			connected[i] = System.nanoTime();
+			this.clients.add(client);
+			batch.add(client);
+		}
+		long worst = 0;
+		for (int i = 0; i < count; i++) {
+			assertThat(batch.get(i).getInputStream().read()).as("storm client %d", i).isEqualTo(-1);
+			worst = Math.max(worst, System.nanoTime() - connected[i]);
+		}
+		return worst;
+	}
+
+	private int startChild(String spare) throws IOException {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		String classpath = location(ConnListener.class) + ":" + location(FdExhaustionChild.class);
 		String command = "ulimit -n " + FD_LIMIT + " && exec '" + java + "' -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
-				+ " -cp '" + classpath + "' " + FdExhaustionChild.class.getName();
+				+ " -cp '" + classpath + "' " + FdExhaustionChild.class.getName() + " " + spare;
 		this.child = new ProcessBuilder("bash", "-c", command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
 		this.childOut = new BufferedReader(new InputStreamReader(this.child.getInputStream(), StandardCharsets.UTF_8));
 		this.childIn = new PrintWriter(this.child.getOutputStream(), true, StandardCharsets.UTF_8);
