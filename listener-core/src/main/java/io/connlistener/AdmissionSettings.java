@@ -22,6 +22,20 @@ import java.util.Objects;
  * IPv4-mapped IPv6 addresses are checked as IPv4. Unix domain connections have no address:
  * the rules and the per-IP cap do not apply to them, the rate limit does. A denied or
  * capped connection takes no token.
+ * <p>
+ * Over the rate limit a connection is accepted and closed at once rather than left in the
+ * listen queue until a token is due: the client gets a prompt close instead of a hang, the
+ * work is one accept and one close per refused connection (bounded by the offered load and
+ * {@link ListenerSettings#maxAcceptsPerWakeup()} per wakeup), and the listener never waits
+ * or polls for a token, so it cannot spin. Without rules, cap or rate limit nothing is
+ * checked per accept; the per-IP counts are kept only when a cap is set.
+ * <p>
+ * The spare file descriptor (an open {@code /dev/null}, one per listener) is released when
+ * accept fails with {@code EMFILE} or {@code ENFILE}; the listener then accepts and closes
+ * what waits in its listen queue (at most 1024 connections), takes the spare back, and
+ * pauses for the accept-error backoff as without it. Those connections are counted as
+ * {@link RejectionReason#NO_FILE_DESCRIPTORS}. A client that connects during the pause is
+ * closed when it ends, so within {@link ListenerSettings#backoffMax()}.
  *
  * @param rules allow and deny rules, first match wins; empty to admit every address
  * @param maxConnectionsPerIp most connections open at once from one client address
