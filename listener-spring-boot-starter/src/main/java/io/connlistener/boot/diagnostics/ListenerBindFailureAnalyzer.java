@@ -49,7 +49,7 @@ class ListenerBindFailureAnalyzer extends AbstractFailureAnalyzer<ListenerBindEx
 							+ " to another port (0 picks a free one).",
 					cause);
 		}
-		if (lower.contains("cannot assign requested address") || lower.contains("not available")) {
+		if (lower.contains("assign requested address") || lower.contains("address not available")) {
 			return new FailureAnalysis("Listener '" + name + "' failed to start: " + ip + " (" + host
 					+ ") is not an address of this machine, so port " + portNumber + " cannot be bound on it.",
 					"Set " + host + " to an address of one of this machine's interfaces, such as 127.0.0.1, or to "
