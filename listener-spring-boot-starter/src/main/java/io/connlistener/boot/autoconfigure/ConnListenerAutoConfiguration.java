@@ -73,13 +73,14 @@ public final class ConnListenerAutoConfiguration {
 	@ConditionalOnMissingBean
 	ConnListenerLifecycle connListenerLifecycle(ConnListenerRegistry registry, ListableBeanFactory beanFactory,
 			@Qualifier(ACCEPTOR_LOOP_BEAN_NAME) EventLoop acceptorLoop,
+			@Qualifier(IO_LOOP_GROUP_BEAN_NAME) EventLoopGroup ioLoopGroup,
 			ObjectProvider<ConnListenerCustomizer> customizers, ApplicationEventPublisher eventPublisher,
 			Environment environment) {
 		Duration shutdownTimeout = Binder.get(environment)
 			.bind(SHUTDOWN_TIMEOUT_PROPERTY, Duration.class)
 			.orElse(DEFAULT_SHUTDOWN_TIMEOUT);
 		return new ConnListenerLifecycle(registry, new ConnectionHandlerDiscoverer(beanFactory), acceptorLoop,
-				customizers, eventPublisher, Threading.VIRTUAL.isActive(environment), shutdownTimeout);
+				ioLoopGroup, customizers, eventPublisher, Threading.VIRTUAL.isActive(environment), shutdownTimeout);
 	}
 
 }

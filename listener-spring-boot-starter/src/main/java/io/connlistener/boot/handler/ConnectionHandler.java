@@ -16,6 +16,9 @@ import java.lang.annotation.Target;
  * <li>{@link io.connlistener.AcceptCallback}: the raw accepted {@code SocketChannel} on the
  * acceptor loop thread (libevent's {@code evconnlistener_cb}); it must not block and it owns
  * the channel, which it closes when done;</li>
+ * <li>{@link io.connlistener.buffer.BufferedHandler}: a non-blocking, buffered connection on
+ * a loop of the I/O group (libevent's {@code bufferevent}); one bean serves every
+ * connection, so it keeps no per-connection state in fields;</li>
  * <li>{@link BlockingConnectionHandler}: streams on a thread of its own, closed for it on
  * return.</li>
  * </ul>

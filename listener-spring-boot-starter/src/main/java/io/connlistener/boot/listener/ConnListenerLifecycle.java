@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import io.connlistener.boot.handler.ConnectionHandlerDiscoverer;
 import io.connlistener.boot.handler.ConnectionHandlerDiscoverer.DiscoveredHandler;
 import io.connlistener.loop.EventLoop;
+import io.connlistener.loop.EventLoopGroup;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -63,17 +64,19 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 	 * @param registry the listeners
 	 * @param handlerDiscoverer finds the handler of each listener
 	 * @param acceptorLoop the loop that accepts connections and runs raw handlers
+	 * @param ioLoopGroup the loops that serve buffered connections
 	 * @param customizers applied to each listener before it binds, in order
 	 * @param eventPublisher publishes started and stopped events
 	 * @param virtualThreads whether blocking handlers run on virtual threads
 	 * @param shutdownTimeout the time a lifecycle phase may take to stop
 	 */
 	public ConnListenerLifecycle(ConnListenerRegistry registry, ConnectionHandlerDiscoverer handlerDiscoverer,
-			EventLoop acceptorLoop, ObjectProvider<ConnListenerCustomizer> customizers,
+			EventLoop acceptorLoop, EventLoopGroup ioLoopGroup, ObjectProvider<ConnListenerCustomizer> customizers,
 			ApplicationEventPublisher eventPublisher, boolean virtualThreads, Duration shutdownTimeout) {
 		Assert.notNull(registry, "'registry' must not be null");
 		Assert.notNull(handlerDiscoverer, "'handlerDiscoverer' must not be null");
 		Assert.notNull(acceptorLoop, "'acceptorLoop' must not be null");
+		Assert.notNull(ioLoopGroup, "'ioLoopGroup' must not be null");
 		Assert.notNull(customizers, "'customizers' must not be null");
 		Assert.notNull(eventPublisher, "'eventPublisher' must not be null");
 		Assert.notNull(shutdownTimeout, "'shutdownTimeout' must not be null");
@@ -84,7 +87,7 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 		this.acceptorLoop = acceptorLoop;
 		this.customizers = customizers;
 		this.eventPublisher = eventPublisher;
-		this.adapters = new HandlerAdapters(virtualThreads);
+		this.adapters = new HandlerAdapters(ioLoopGroup, virtualThreads);
 		this.gracePeriod = gracePeriod(shutdownTimeout);
 	}
 

@@ -9,6 +9,9 @@ import java.util.stream.Collectors;
 import io.connlistener.AcceptCallback;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
 import io.connlistener.boot.handler.ConnectionHandlerDiscoverer.DiscoveredHandler;
+import io.connlistener.buffer.BufferedConnectionSettings;
+import io.connlistener.buffer.BufferedHandler;
+import io.connlistener.loop.EventLoopGroup;
 
 /**
  * Matches discovered handlers to listeners, one each, and adapts each to its style. A
@@ -19,12 +22,16 @@ final class HandlerAdapters {
 
 	static final String PROPERTY_PREFIX = "conn-listener.listeners.";
 
-	private static final String STYLES = AcceptCallback.class.getSimpleName() + " (raw) or "
-			+ BlockingConnectionHandler.class.getSimpleName() + " (blocking)";
+	private static final String STYLES = AcceptCallback.class.getSimpleName() + " (raw), "
+			+ BufferedHandler.class.getSimpleName() + " (buffered) or " + BlockingConnectionHandler.class.getSimpleName()
+			+ " (blocking)";
+
+	private final EventLoopGroup ioLoopGroup;
 
 	private final boolean virtualThreads;
 
-	HandlerAdapters(boolean virtualThreads) {
+	HandlerAdapters(EventLoopGroup ioLoopGroup, boolean virtualThreads) {
+		this.ioLoopGroup = ioLoopGroup;
 		this.virtualThreads = virtualThreads;
 	}
 
@@ -57,6 +64,10 @@ final class HandlerAdapters {
 	HandlerAdapter adapt(ManagedConnListener listener, DiscoveredHandler handler) {
 		if (handler.handler() instanceof AcceptCallback callback) {
 			return new RawHandlerAdapter(handler.beanName(), callback);
+		}
+		if (handler.handler() instanceof BufferedHandler buffered) {
+			return new BufferedHandlerAdapter(handler.beanName(), buffered, this.ioLoopGroup,
+					BufferedConnectionSettings.DEFAULTS);
 		}
 		if (handler.handler() instanceof BlockingConnectionHandler blocking) {
 			ListenerDefinition definition = listener.definition();

@@ -306,6 +306,10 @@ public final class ManagedConnListener {
 		}
 	}
 
+	void countHandlerFailure() {
+		this.handlerFailures.incrementAndGet();
+	}
+
 	void handlerFailed(TrackedConnection connection, Throwable failure) {
 		this.handlerFailures.incrementAndGet();
 		connection.close();

@@ -27,6 +27,8 @@ final class TrackedConnection {
 
 	private volatile boolean forced;
 
+	private volatile Runnable closer;
+
 	TrackedConnection(ManagedConnListener owner, ConnListener listener, SocketChannel channel,
 			SocketAddress remoteAddress) {
 		this.owner = owner;
@@ -64,9 +66,22 @@ final class TrackedConnection {
 	}
 
 	/**
-	 * Close the channel and report the close.
+	 * Close through the given action instead of closing the channel directly, for a
+	 * connection that holds more than its channel (buffers, a registration).
+	 * @param closer closes the connection
+	 */
+	void closeWith(Runnable closer) {
+		this.closer = closer;
+	}
+
+	/**
+	 * Close the connection and report the close.
 	 */
 	void close() {
+		Runnable closer = this.closer;
+		if (closer != null) {
+			closer.run();
+		}
 		try {
 			this.channel.close();
 		}

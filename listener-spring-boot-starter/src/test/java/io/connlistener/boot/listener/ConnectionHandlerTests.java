@@ -9,6 +9,7 @@ import io.connlistener.boot.handler.BlockingConnectionHandler;
 import io.connlistener.boot.handler.ConnectionHandler;
 import io.connlistener.boot.testsupport.LoopbackClient;
 import io.connlistener.boot.testsupport.TestHandlers;
+import io.connlistener.buffer.BufferedHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
@@ -38,7 +39,7 @@ class ConnectionHandlerTests {
 		.withPropertyValues("conn-listener.io-threads=1", "conn-listener.defaults.address=127.0.0.1",
 				"conn-listener.listeners.raw.port=0", "conn-listener.listeners.blocking.port=0",
 				"conn-listener.listeners.limited.port=0", "conn-listener.listeners.limited.max-connections=2",
-				"conn-listener.listeners.failing.port=0");
+				"conn-listener.listeners.failing.port=0", "conn-listener.listeners.buffered.port=0");
 
 	@Test
 	void rawHandlerOnAClassServesOnTheLoopThread() {
@@ -69,6 +70,39 @@ class ConnectionHandlerTests {
 			}
 			await().atMost(WAIT).until(() -> blocking.activeConnections() == 0);
 			assertThat(blocking.listener().stats().activeConnections()).isZero();
+		});
+	}
+
+	@Test
+	void bufferedHandlerEchoesOnTheIoLoops() {
+		this.contextRunner.run((context) -> {
+			ManagedConnListener buffered = context.getBean(ConnListenerRegistry.class).get("buffered");
+			try (LoopbackClient first = LoopbackClient.connect(buffered.localAddress());
+					LoopbackClient second = LoopbackClient.connect(buffered.localAddress())) {
+				assertThat(first.exchange("one")).isEqualTo("one");
+				assertThat(second.exchange("two")).isEqualTo("two");
+				assertThat(first.exchange("x".repeat(100_000))).isEqualTo("x".repeat(100_000));
+				assertThat(buffered.activeConnections()).isEqualTo(2);
+			}
+			await().atMost(WAIT).until(() -> buffered.activeConnections() == 0);
+			assertThat(buffered.listener().stats().activeConnections()).isZero();
+		});
+	}
+
+	@Test
+	void bufferedHandlerThatThrowsClosesOnlyItsConnection() {
+		this.contextRunner.run((context) -> {
+			ManagedConnListener buffered = context.getBean(ConnListenerRegistry.class).get("buffered");
+			try (LoopbackClient bystander = LoopbackClient.connect(buffered.localAddress())) {
+				assertThat(bystander.exchange("before")).isEqualTo("before");
+				try (LoopbackClient victim = LoopbackClient.connect(buffered.localAddress())) {
+					victim.send("boom\n");
+					assertThat(victim.isClosedByPeer()).isTrue();
+				}
+				await().atMost(WAIT).until(() -> buffered.handlerFailures() == 1);
+				assertThat(bystander.exchange("after")).isEqualTo("after");
+			}
+			await().atMost(WAIT).until(() -> buffered.activeConnections() == 0);
 		});
 	}
 
@@ -175,6 +209,12 @@ class ConnectionHandlerTests {
 		@ConnectionHandler("limited")
 		BlockingConnectionHandler limitedHandler() {
 			return TestHandlers.lineEcho();
+		}
+
+		@Bean
+		@ConnectionHandler("buffered")
+		BufferedHandler bufferedHandler() {
+			return TestHandlers.bufferedEcho();
 		}
 
 		@Bean

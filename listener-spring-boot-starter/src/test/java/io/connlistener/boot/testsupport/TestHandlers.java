@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import io.connlistener.AcceptCallback;
 import io.connlistener.boot.handler.BlockingConnection;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
+import io.connlistener.buffer.BufferedConnection;
+import io.connlistener.buffer.BufferedHandler;
+import io.connlistener.buffer.ConnectionBuffer;
 
 /**
  * Handlers used by the tests.
@@ -31,6 +34,36 @@ public final class TestHandlers {
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
 			}
+		};
+	}
+
+	/**
+	 * A buffered handler that echoes what it reads, the seed's echo; a line holding
+	 * {@code boom} makes it throw.
+	 */
+	public static BufferedHandler bufferedEcho() {
+		return new BufferedHandler() {
+
+			@Override
+			public void onRead(BufferedConnection connection) {
+				ConnectionBuffer input = connection.input();
+				for (int i = 0; i + 3 < input.readableBytes(); i++) {
+					if (input.getByte(i) == 'b' && input.getByte(i + 1) == 'o' && input.getByte(i + 2) == 'o'
+							&& input.getByte(i + 3) == 'm') {
+						throw new IllegalStateException("boom");
+					}
+				}
+				input.moveTo(connection.output());
+				if (!connection.isWritable()) {
+					connection.disableRead();
+				}
+			}
+
+			@Override
+			public void onWrite(BufferedConnection connection) {
+				connection.enableRead();
+			}
+
 		};
 	}
 
