@@ -59,6 +59,8 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	private CountDownLatch keepAlive;
+
 	/**
 	 * Create a lifecycle.
 	 * @param registry the listeners
@@ -126,10 +128,12 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 				throw ex;
 			}
 			this.running = true;
+			if (!bound.isEmpty()) {
+				startKeepAliveThread();
+			}
 			if (!bound.isEmpty() && logger.isInfoEnabled()) {
 				logger.info("Conn listeners started: " + bound.stream()
-					.map((listener) -> "'" + listener.name() + "' on "
-							+ ListenerDefinition.describe(listener.localAddress())
+					.map((listener) -> "'" + listener.name() + "' on " + listener.describeAddress()
 							+ (listener.isEnabled() ? "" : " (disabled)"))
 					.collect(Collectors.joining(", ")));
 			}
@@ -158,6 +162,10 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 				return;
 			}
 			this.running = false;
+			if (this.keepAlive != null) {
+				this.keepAlive.countDown();
+				this.keepAlive = null;
+			}
 			for (ManagedConnListener listener : this.registry.all()) {
 				if (listener.stopAccepting()) {
 					stopping.add(listener);
@@ -174,6 +182,25 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 		}, "connlistener-shutdown");
 		drain.setDaemon(true);
 		drain.start();
+	}
+
+	/**
+	 * The loops run on daemon threads, so keep the JVM alive while listeners run, as Boot's
+	 * embedded web servers do, for an application with nothing else to do.
+	 */
+	private void startKeepAliveThread() {
+		CountDownLatch keepAlive = new CountDownLatch(1);
+		Thread thread = new Thread(() -> {
+			try {
+				keepAlive.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}, "connlistener-keep-alive");
+		thread.setDaemon(false);
+		thread.start();
+		this.keepAlive = keepAlive;
 	}
 
 	private void drain(List<ManagedConnListener> listeners) {

@@ -1,6 +1,7 @@
 package io.connlistener.boot.listener;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -114,6 +115,19 @@ public final class ManagedConnListener {
 	public SocketAddress localAddress() {
 		ConnListener listener = this.listener;
 		return (listener != null) ? listener.localAddress() : this.definition.address();
+	}
+
+	/**
+	 * Describe the address as configured, with the port actually bound: a listener bound to
+	 * {@code 0.0.0.0} reads {@code 0.0.0.0:9876}, not the JDK's dual-stack {@code [::]:9876}.
+	 * @return the description
+	 */
+	public String describeAddress() {
+		SocketAddress configured = this.definition.address();
+		if (configured instanceof InetSocketAddress inet && localAddress() instanceof InetSocketAddress bound) {
+			return ListenerDefinition.describe(new InetSocketAddress(inet.getAddress(), bound.getPort()));
+		}
+		return ListenerDefinition.describe(localAddress());
 	}
 
 	/**
@@ -444,7 +458,7 @@ public final class ManagedConnListener {
 
 	@Override
 	public String toString() {
-		return "ManagedConnListener[" + name() + " on " + ListenerDefinition.describe(localAddress()) + ", "
+		return "ManagedConnListener[" + name() + " on " + describeAddress() + ", "
 				+ this.state + "]";
 	}
 
