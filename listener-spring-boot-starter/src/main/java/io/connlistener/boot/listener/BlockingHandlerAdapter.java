@@ -81,8 +81,7 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 	}
 
 	/**
-	 * The blocking view of a connection. Uses the socket adaptor's streams, which let one
-	 * thread read while another writes.
+	 * The blocking view of a connection.
 	 */
 	private static final class StreamConnection implements BlockingConnection {
 
@@ -92,10 +91,10 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 
 		private final OutputStream outputStream;
 
-		StreamConnection(TrackedConnection connection) throws IOException {
+		StreamConnection(TrackedConnection connection) {
 			this.connection = connection;
-			this.inputStream = connection.channel().socket().getInputStream();
-			this.outputStream = connection.channel().socket().getOutputStream();
+			this.inputStream = ChannelStreams.inputStream(connection.channel());
+			this.outputStream = ChannelStreams.outputStream(connection.channel());
 		}
 
 		@Override

@@ -26,6 +26,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.mock.env.MockEnvironment;
 
@@ -177,7 +178,7 @@ class ConnListenerFailureAnalysisTests {
 			.withPropertyValues("conn-listener.listeners.echo.port=0", "conn-listener.defaults.address=127.0.0.1")
 			.run((context) -> assertAnalysis(context.getStartupFailure(), new MockEnvironment(),
 					"Listener 'echo' on 127.0.0.1:0 (conn-listener.listeners.echo) has 2 handlers: beans "
-							+ "'echoHandler', 'secondEchoHandler' are annotated with @ConnectionHandler(\"echo\").",
+							+ "'secondEchoHandler', 'echoHandler' are annotated with @ConnectionHandler(\"echo\").",
 					"Keep @ConnectionHandler(\"echo\") on one bean only, or configure another listener under "
 							+ "conn-listener.listeners.<name> for each other handler."));
 	}
@@ -306,6 +307,7 @@ class ConnListenerFailureAnalysisTests {
 
 		@Bean
 		@ConnectionHandler("echo")
+		@Order(1)
 		AcceptCallback secondEchoHandler() {
 			return TestHandlers.greeter("echo2");
 		}

@@ -1,6 +1,14 @@
 package io.connlistener.boot.listener;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import io.connlistener.AcceptCallback;
@@ -14,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -183,6 +192,28 @@ class ConnectionHandlerTests {
 	}
 
 	@Test
+	void blockingHandlerServesAUnixDomainSocket(@TempDir Path directory) {
+		Path socketFile = directory.resolve("local.sock");
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ConnListenerAutoConfiguration.class))
+			.withUserConfiguration(LocalHandler.class)
+			.withPropertyValues("conn-listener.io-threads=1", "conn-listener.listeners.local.path=" + socketFile)
+			.run((context) -> {
+				ManagedConnListener local = context.getBean(ConnListenerRegistry.class).get("local");
+				assertThat(local.localAddress()).isEqualTo(UnixDomainSocketAddress.of(socketFile));
+				try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(socketFile))) {
+					client.write(ByteBuffer.wrap("over unix\n".getBytes(StandardCharsets.UTF_8)));
+					BufferedReader reader = new BufferedReader(
+							new InputStreamReader(Channels.newInputStream(client), StandardCharsets.UTF_8));
+					assertThat(reader.readLine()).isEqualTo("over unix|platform");
+				}
+				await().atMost(WAIT).until(() -> local.activeConnections() == 0);
+				assertThat(socketFile).exists();
+				context.close();
+				assertThat(socketFile).doesNotExist();
+			});
+	}
+
+	@Test
 	@EnabledForJreRange(min = JRE.JAVA_21)
 	void blockingHandlerRunsOnVirtualThreadsWhenEnabled() {
 		this.contextRunner.withPropertyValues("spring.threads.virtual.enabled=true").run((context) -> {
@@ -223,6 +254,17 @@ class ConnectionHandlerTests {
 			return (listener, channel, remoteAddress) -> {
 				throw new IllegalStateException("failing on purpose");
 			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class LocalHandler {
+
+		@Bean
+		@ConnectionHandler("local")
+		BlockingConnectionHandler localHandler() {
+			return TestHandlers.lineEcho();
 		}
 
 	}
