@@ -1,6 +1,5 @@
 package io.connlistener.boot.listener;
 
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -16,12 +15,14 @@ import io.connlistener.boot.handler.BlockingConnectionHandler;
 import io.connlistener.boot.handler.ConnectionHandler;
 import io.connlistener.boot.testsupport.LoopbackClient;
 import io.connlistener.boot.testsupport.TestHandlers;
+import io.connlistener.buffer.BufferedHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -71,43 +72,54 @@ class ConnListenerLifecycleTests {
 	}
 
 	@Test
-	void stopRefusesNewConnectionsAndLetsConversationsFinish() {
-		this.contextRunner.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=30s").run((context) -> {
-			ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
-			EchoConfiguration events = context.getBean(EchoConfiguration.class);
-			int port = ((InetSocketAddress) echo.localAddress()).getPort();
-			List<LoopbackClient> clients = new ArrayList<>();
-			try {
-				for (int i = 0; i < CLIENTS; i++) {
-					LoopbackClient client = LoopbackClient.connect(echo.localAddress());
-					clients.add(client);
-					assertThat(client.exchange("hello-" + i)).isEqualTo("hello-" + i + "|platform");
-					// Mid-conversation: half a line, which the handler has read or will read.
-					client.send("part-" + i);
-				}
-				assertThat(echo.activeConnections()).isEqualTo(CLIENTS);
-				CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
-				await().atMost(Duration.ofSeconds(10)).until(() -> echo.state() == ManagedConnListener.State.DRAINING);
-				assertThatExceptionOfType(ConnectException.class)
-					.isThrownBy(() -> new Socket("127.0.0.1", port).close());
-				for (int i = 0; i < CLIENTS; i++) {
-					LoopbackClient client = clients.get(i);
-					client.send("-end\n");
-					assertThat(client.readLine()).isEqualTo("part-" + i + "-end|platform");
-					client.close();
-				}
-				closing.get(30, TimeUnit.SECONDS);
-				assertThat(echo.state()).isEqualTo(ManagedConnListener.State.STOPPED);
-				assertThat(echo.closedOnShutdown()).isZero();
-				assertThat(echo.activeConnections()).isZero();
-				assertThat(echo.handlerFailures()).isZero();
-				assertThat(events.stopped).singleElement()
-					.satisfies((event) -> assertThat(event.getClosedConnections()).isZero());
+	void stopRefusesNewConnectionsAndLetsBlockingConversationsFinish() {
+		this.contextRunner.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=30s")
+			.run((context) -> assertDrains(context, "echo", "|platform"));
+	}
+
+	@Test
+	void stopRefusesNewConnectionsAndLetsBufferedConversationsFinish() {
+		this.contextRunner.withUserConfiguration(BufferedEchoConfiguration.class)
+			.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=30s",
+					"conn-listener.listeners.buffered.port=0")
+			.run((context) -> assertDrains(context, "buffered", ""));
+	}
+
+	private void assertDrains(ConfigurableApplicationContext context, String name, String suffix) throws Exception {
+		ManagedConnListener listener = context.getBean(ConnListenerRegistry.class).get(name);
+		EchoConfiguration events = context.getBean(EchoConfiguration.class);
+		int port = ((InetSocketAddress) listener.localAddress()).getPort();
+		List<LoopbackClient> clients = new ArrayList<>();
+		try {
+			for (int i = 0; i < CLIENTS; i++) {
+				LoopbackClient client = LoopbackClient.connect(listener.localAddress());
+				clients.add(client);
+				assertThat(client.exchange("hello-" + i)).isEqualTo("hello-" + i + suffix);
+				// Mid-conversation: half a line, which the handler has read or will read.
+				client.send("part-" + i);
 			}
-			finally {
-				clients.forEach(LoopbackClient::close);
+			assertThat(listener.activeConnections()).isEqualTo(CLIENTS);
+			CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
+			await().atMost(Duration.ofSeconds(10)).until(() -> listener.state() == ManagedConnListener.State.DRAINING);
+			assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> new Socket("127.0.0.1", port).close());
+			for (int i = 0; i < CLIENTS; i++) {
+				LoopbackClient client = clients.get(i);
+				client.send("-end\n");
+				assertThat(client.readLine()).isEqualTo("part-" + i + "-end" + suffix);
+				client.close();
 			}
-		});
+			closing.get(30, TimeUnit.SECONDS);
+			assertThat(listener.state()).isEqualTo(ManagedConnListener.State.STOPPED);
+			assertThat(listener.closedOnShutdown()).isZero();
+			assertThat(listener.activeConnections()).isZero();
+			assertThat(listener.handlerFailures()).isZero();
+			assertThat(events.stopped).filteredOn((event) -> event.getListener() == listener)
+				.singleElement()
+				.satisfies((event) -> assertThat(event.getClosedConnections()).isZero());
+		}
+		finally {
+			clients.forEach(LoopbackClient::close);
+		}
 	}
 
 	@Test
@@ -132,6 +144,17 @@ class ConnListenerLifecycleTests {
 			assertThat(events.stopped).singleElement()
 				.satisfies((event) -> assertThat(event.getClosedConnections()).isEqualTo(1));
 		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class BufferedEchoConfiguration {
+
+		@Bean
+		@ConnectionHandler("buffered")
+		BufferedHandler bufferedHandler() {
+			return TestHandlers.bufferedEcho();
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
