@@ -14,6 +14,7 @@ import java.util.Set;
 
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerSettings;
+import io.connlistener.boot.autoconfigure.ConnListenerProperties.Backoff;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Defaults;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Listener;
 import io.connlistener.boot.listener.ListenerDefinition;
@@ -56,47 +57,53 @@ final class ListenerDefinitions {
 		Values values = new Values(name, listener, defaults);
 		SocketAddress address = values.address();
 		Values.Checked checked = values.checked(ListenerDefinition.describe(address));
-		int backlog = checked.value("backlog", listener.getBacklog(), defaults.getBacklog());
+		int backlog = (listener.getBacklog() != null) ? listener.getBacklog() : defaults.getBacklog();
 		if (backlog == 0) {
-			throw checked.invalid("backlog", listener.getBacklog(), backlog, "0 would mean that the socket is already listening",
+			throw checked.invalid("backlog", listener.getBacklog(), backlog,
+					"0 would mean that the socket is already listening",
 					"a positive listen queue length, or -1 for the kernel's somaxconn");
 		}
-		int maxConnections = checked.value("max-connections", listener.getMaxConnections(),
-				defaults.getMaxConnections());
+		int maxConnections = (listener.getMaxConnections() != null) ? listener.getMaxConnections()
+				: defaults.getMaxConnections();
 		if (maxConnections < 1) {
-			throw checked.invalid("max-connections", listener.getMaxConnections(), maxConnections, "at least one connection must be allowed",
-					"1 or more");
+			throw checked.invalid("max-connections", listener.getMaxConnections(), maxConnections,
+					"at least one connection must be allowed", "1 or more");
 		}
-		int maxAccepts = checked.value("max-accepts-per-wakeup", listener.getMaxAcceptsPerWakeup(),
-				defaults.getMaxAcceptsPerWakeup());
+		int maxAccepts = (listener.getMaxAcceptsPerWakeup() != null) ? listener.getMaxAcceptsPerWakeup()
+				: defaults.getMaxAcceptsPerWakeup();
 		if (maxAccepts < 1) {
-			throw checked.invalid("max-accepts-per-wakeup", listener.getMaxAcceptsPerWakeup(), maxAccepts, "at least one accept per wakeup is needed",
+			throw checked.invalid("max-accepts-per-wakeup", listener.getMaxAcceptsPerWakeup(), maxAccepts,
+					"at least one accept per wakeup is needed",
 					"1 or more, such as " + ListenerSettings.DEFAULT_MAX_ACCEPTS_PER_WAKEUP);
 		}
-		Duration initial = checked.positive("accept-error-backoff.initial",
-				listener.getAcceptErrorBackoff().getInitial(), defaults.getAcceptErrorBackoff().getInitial(),
-				ListenerSettings.DEFAULT_BACKOFF_INITIAL);
-		Duration max = checked.positive("accept-error-backoff.max", listener.getAcceptErrorBackoff().getMax(),
+		Backoff backoff = listener.getAcceptErrorBackoff();
+		Duration initial = checked.positive("accept-error-backoff.initial", backoff.getInitial(),
+				defaults.getAcceptErrorBackoff().getInitial(), ListenerSettings.DEFAULT_BACKOFF_INITIAL);
+		Duration max = checked.positive("accept-error-backoff.max", backoff.getMax(),
 				defaults.getAcceptErrorBackoff().getMax(), ListenerSettings.DEFAULT_BACKOFF_MAX);
 		if (max.compareTo(initial) < 0) {
-			throw checked.invalid("accept-error-backoff.max", listener.getAcceptErrorBackoff().getMax(), print(max),
+			throw checked.invalid("accept-error-backoff.max", backoff.getMax(), print(max),
 					"it must not be shorter than accept-error-backoff.initial (" + print(initial) + ")",
 					"a duration of at least " + print(initial));
 		}
 		Duration deferredTimeout = checked.positive("deferred-accept-timeout", listener.getDeferredAcceptTimeout(),
 				defaults.getDeferredAcceptTimeout(), ListenerSettings.DEFAULT_DEFERRED_ACCEPT_TIMEOUT);
-		List<ListenerOption> optionList = (listener.getOptions() != null) ? listener.getOptions()
+		return new ListenerDefinition(name, address, backlog, options(listener, defaults), maxConnections,
+				new ListenerSettings(maxAccepts, initial, max, deferredTimeout));
+	}
+
+	private static Set<ListenerOption> options(Listener listener, Defaults defaults) {
+		List<ListenerOption> configured = (listener.getOptions() != null) ? listener.getOptions()
 				: defaults.getOptions();
 		Set<ListenerOption> options = EnumSet.noneOf(ListenerOption.class);
-		if (optionList != null) {
-			options.addAll(optionList);
+		if (configured != null) {
+			options.addAll(configured);
 		}
 		boolean enabled = (listener.getEnabled() != null) ? listener.getEnabled() : defaults.isEnabled();
 		if (!enabled) {
 			options.add(ListenerOption.DISABLED);
 		}
-		return new ListenerDefinition(name, address, backlog, options, maxConnections,
-				new ListenerSettings(maxAccepts, initial, max, deferredTimeout));
+		return options;
 	}
 
 	static String print(Duration duration) {
@@ -178,10 +185,6 @@ final class ListenerDefinitions {
 
 			Checked(String address) {
 				this.address = address;
-			}
-
-			int value(String key, Integer listenerValue, int defaultValue) {
-				return (listenerValue != null) ? listenerValue : defaultValue;
 			}
 
 			Duration positive(String key, Duration listenerValue, Duration defaultValue, Duration example) {

@@ -23,8 +23,8 @@ final class HandlerAdapters {
 	static final String PROPERTY_PREFIX = "conn-listener.listeners.";
 
 	private static final String STYLES = AcceptCallback.class.getSimpleName() + " (raw), "
-			+ BufferedHandler.class.getSimpleName() + " (buffered) or " + BlockingConnectionHandler.class.getSimpleName()
-			+ " (blocking)";
+			+ BufferedHandler.class.getSimpleName() + " (buffered) or "
+			+ BlockingConnectionHandler.class.getSimpleName() + " (blocking)";
 
 	private final EventLoopGroup ioLoopGroup;
 

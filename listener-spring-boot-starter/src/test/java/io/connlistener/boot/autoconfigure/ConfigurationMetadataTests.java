@@ -21,13 +21,15 @@ class ConfigurationMetadataTests {
 	@Test
 	void metadataDescribesDefaultsAndHintsOptions() throws IOException {
 		DocumentContext metadata;
-		try (InputStream input = new ClassPathResource("META-INF/spring-configuration-metadata.json").getInputStream()) {
+		ClassPathResource resource = new ClassPathResource("META-INF/spring-configuration-metadata.json");
+		try (InputStream input = resource.getInputStream()) {
 			metadata = JsonPath.parse(input);
 		}
 		List<String> names = metadata.read("$.properties[*].name");
 		assertThat(names).contains("conn-listener.enabled", "conn-listener.io-threads", "conn-listener.listeners",
 				"conn-listener.defaults.address", "conn-listener.defaults.options",
-				"conn-listener.defaults.accept-error-backoff.initial", "conn-listener.defaults.accept-error-backoff.max",
+				"conn-listener.defaults.accept-error-backoff.initial",
+				"conn-listener.defaults.accept-error-backoff.max",
 				"conn-listener.defaults.max-connections", "conn-listener.defaults.max-accepts-per-wakeup",
 				"conn-listener.defaults.deferred-accept-timeout");
 		List<Object> undescribed = metadata.read("$.properties[?(!@.description)].name");
@@ -38,7 +40,8 @@ class ConfigurationMetadataTests {
 		List<Object> backoffDefault = metadata
 			.read("$.properties[?(@.name == 'conn-listener.defaults.accept-error-backoff.initial')].defaultValue");
 		assertThat(backoffDefault).containsExactly("50ms");
-		List<String> optionHints = metadata.read("$.hints[?(@.name == 'conn-listener.defaults.options')].values[*].value");
+		List<String> optionHints = metadata
+			.read("$.hints[?(@.name == 'conn-listener.defaults.options')].values[*].value");
 		assertThat(optionHints).contains("reuseable", "close-on-free", "deferred-accept", "bind-ipv6only");
 	}
 

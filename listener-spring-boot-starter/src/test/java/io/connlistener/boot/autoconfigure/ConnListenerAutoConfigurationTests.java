@@ -94,9 +94,9 @@ class ConnListenerAutoConfigurationTests {
 				assertThat(alpha.backlog()).isEqualTo(128);
 				assertThat(alpha.options()).containsExactlyInAnyOrder(ListenerOption.REUSEABLE,
 						ListenerOption.CLOSE_ON_FREE, ListenerOption.DISABLED);
-				assertThat(alpha.settings()).isEqualTo(new ListenerSettings(ListenerSettings.DEFAULT_MAX_ACCEPTS_PER_WAKEUP,
-						ListenerSettings.DEFAULT_BACKOFF_INITIAL, Duration.ofSeconds(2),
-						ListenerSettings.DEFAULT_DEFERRED_ACCEPT_TIMEOUT));
+				assertThat(alpha.settings()).isEqualTo(new ListenerSettings(
+						ListenerSettings.DEFAULT_MAX_ACCEPTS_PER_WAKEUP, ListenerSettings.DEFAULT_BACKOFF_INITIAL,
+						Duration.ofSeconds(2), ListenerSettings.DEFAULT_DEFERRED_ACCEPT_TIMEOUT));
 				assertThat(registry.get("alpha").isEnabled()).isFalse();
 				assertThat(registry.get("alpha").listener().isEnabled()).isFalse();
 				ListenerDefinition beta = registry.get("beta").definition();

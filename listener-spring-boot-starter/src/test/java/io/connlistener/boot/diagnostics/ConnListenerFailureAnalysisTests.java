@@ -65,7 +65,8 @@ class ConnListenerFailureAnalysisTests {
 
 	@Test
 	void bothPortAndPath() {
-		assertFailure(List.of("conn-listener.listeners.echo.port=9876", "conn-listener.listeners.echo.path=/tmp/echo.sock"),
+		assertFailure(
+				List.of("conn-listener.listeners.echo.port=9876", "conn-listener.listeners.echo.path=/tmp/echo.sock"),
 				"Listener 'echo' has two addresses: conn-listener.listeners.echo.port is 9876 and "
 						+ "conn-listener.listeners.echo.path is /tmp/echo.sock.",
 				"Remove conn-listener.listeners.echo.port or conn-listener.listeners.echo.path: a listener listens on "
@@ -123,8 +124,8 @@ class ConnListenerFailureAnalysisTests {
 		assertFailure(List.of("conn-listener.listeners.echo.port=9876",
 				"conn-listener.listeners.echo.options=reuseable,close-on-fre"),
 				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.listeners.echo.options is "
-						+ "'reuseable,close-on-fre' (from \"conn-listener.listeners.echo.options\" from property source "
-						+ "\"test\"), which is not a list of listener options from [leave-sockets-blocking, "
+						+ "'reuseable,close-on-fre' (from \"conn-listener.listeners.echo.options\" from property "
+						+ "source \"test\"), which is not a list of listener options from [leave-sockets-blocking, "
 						+ "close-on-free, close-on-exec, reuseable, reuseable-port, threadsafe, disabled, "
 						+ "deferred-accept, bind-ipv6only].",
 				"Set conn-listener.listeners.echo.options to a list of listener options from [leave-sockets-blocking, "
@@ -134,7 +135,8 @@ class ConnListenerFailureAnalysisTests {
 
 	@Test
 	void unknownListenerKey() {
-		assertFailure(List.of("conn-listener.listeners.echo.port=9876", "conn-listener.listeners.echo.max-conections=5"),
+		assertFailure(
+				List.of("conn-listener.listeners.echo.port=9876", "conn-listener.listeners.echo.max-conections=5"),
 				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.listeners.echo.max-conections "
 						+ "(from \"conn-listener.listeners.echo.max-conections\" from property source \"test\") "
 						+ "is not a listener property.",
@@ -189,8 +191,8 @@ class ConnListenerFailureAnalysisTests {
 			int port = taken.getLocalPort();
 			assertFailure(List.of("conn-listener.listeners.echo.port=" + port,
 					"conn-listener.listeners.echo.address=127.0.0.1"),
-					"Listener 'echo' failed to start: port " + port + " on 127.0.0.1 (conn-listener.listeners.echo.port) "
-							+ "was already in use.",
+					"Listener 'echo' failed to start: port " + port
+							+ " on 127.0.0.1 (conn-listener.listeners.echo.port) was already in use.",
 					"Identify and stop the process that is listening on port " + port
 							+ ", or set conn-listener.listeners.echo.port to another port (0 picks a free one).");
 		}
