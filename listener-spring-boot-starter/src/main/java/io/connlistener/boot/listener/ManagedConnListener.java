@@ -7,13 +7,10 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.connlistener.ConnListener;
@@ -41,13 +38,11 @@ public final class ManagedConnListener {
 	/** How often connections of raw handlers, which close them directly, are looked at. */
 	private static final Duration SWEEP_INTERVAL = Duration.ofMillis(200);
 
-	private static final long DRAIN_POLL_MILLIS = 100;
-
 	private final ListenerDefinition definition;
 
 	private final Object monitor = new Object();
 
-	private final Set<TrackedConnection> connections = ConcurrentHashMap.newKeySet();
+	private final OpenConnections connections = new OpenConnections();
 
 	private final AtomicLong handlerFailures = new AtomicLong();
 
@@ -278,8 +273,7 @@ public final class ManagedConnListener {
 
 	private void accepted(ConnListener listener, SocketChannel channel, SocketAddress remoteAddress) {
 		TrackedConnection connection = new TrackedConnection(this, listener, channel, remoteAddress);
-		this.connections.add(connection);
-		if (this.connections.size() >= this.definition.maxConnections()) {
+		if (this.connections.add(connection) >= this.definition.maxConnections()) {
 			limitReached(listener);
 		}
 		try {
@@ -316,7 +310,6 @@ public final class ManagedConnListener {
 					listener.enable();
 				}
 			}
-			this.monitor.notifyAll();
 		}
 	}
 
@@ -351,19 +344,8 @@ public final class ManagedConnListener {
 		if (generation != this.generation || this.state == State.STOPPED) {
 			return;
 		}
-		sweepClosed();
+		this.connections.releaseClosed();
 		scheduleSweep(listener, generation);
-	}
-
-	/**
-	 * Report connections whose channel was closed directly, as raw handlers do.
-	 */
-	private void sweepClosed() {
-		for (TrackedConnection connection : this.connections) {
-			if (!connection.channel().isOpen()) {
-				connection.release();
-			}
-		}
 	}
 
 	/**
@@ -404,26 +386,7 @@ public final class ManagedConnListener {
 	 * @return whether every connection is closed
 	 */
 	boolean awaitDrained(long deadlineNanos) {
-		synchronized (this.monitor) {
-			while (true) {
-				sweepClosed();
-				if (this.connections.isEmpty()) {
-					return true;
-				}
-				long remaining = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-				if (remaining <= 0) {
-					return false;
-				}
-				try {
-					// Raw handlers close channels without telling, so look again now and then.
-					this.monitor.wait(Math.min(remaining, DRAIN_POLL_MILLIS));
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return false;
-				}
-			}
-		}
+		return this.connections.awaitClosed(deadlineNanos);
 	}
 
 	/**
@@ -431,14 +394,7 @@ public final class ManagedConnListener {
 	 * @return how many connections were closed
 	 */
 	int closeRemaining() {
-		List<TrackedConnection> remaining = new ArrayList<>(this.connections);
-		int closed = 0;
-		for (TrackedConnection connection : remaining) {
-			if (!connection.isReleased()) {
-				connection.forceClose();
-				closed++;
-			}
-		}
+		int closed = this.connections.forceCloseAll();
 		this.closedOnShutdown.addAndGet(closed);
 		HandlerAdapter handler = this.handler;
 		if (handler != null) {
