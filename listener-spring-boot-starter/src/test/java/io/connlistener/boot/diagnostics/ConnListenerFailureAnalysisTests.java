@@ -186,6 +186,25 @@ class ConnListenerFailureAnalysisTests {
 	}
 
 	@Test
+	void handlerOfNoHandlerType() {
+		this.contextRunner.withUserConfiguration(NotAHandler.class)
+			.withPropertyValues("conn-listener.listeners.echo.port=0", "conn-listener.listeners.other.port=0",
+					"conn-listener.defaults.address=127.0.0.1")
+			.run((context) -> assertAnalysis(context.getStartupFailure(), new MockEnvironment(),
+					"Bean 'otherHandler' of type java.lang.String is annotated with @ConnectionHandler(\"other\") "
+							+ "for listener 'other' on 127.0.0.1:0, but implements no handler interface.",
+					"Make bean 'otherHandler' implement AcceptCallback (raw), BufferedHandler (buffered) or "
+							+ "BlockingConnectionHandler (blocking)."));
+	}
+
+	@Test
+	void noIoThreads() {
+		assertFailure(List.of("conn-listener.io-threads=0"),
+				"Listeners cannot start: conn-listener.io-threads is 0, but at least one I/O thread is needed.",
+				"Set conn-listener.io-threads to 1 or more, or leave it unset for one per processor.");
+	}
+
+	@Test
 	void portInUse() throws IOException {
 		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			int port = taken.getLocalPort();
@@ -312,6 +331,17 @@ class ConnListenerFailureAnalysisTests {
 		@Order(1)
 		AcceptCallback secondEchoHandler() {
 			return TestHandlers.greeter("echo2");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class NotAHandler {
+
+		@Bean
+		@ConnectionHandler("other")
+		String otherHandler() {
+			return "not a handler";
 		}
 
 	}
