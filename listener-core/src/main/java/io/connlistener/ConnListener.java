@@ -22,6 +22,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.connlistener.loop.EventLoop;
+import io.connlistener.loop.FailsafeLogger;
 import io.connlistener.loop.IoHandler;
 import io.connlistener.loop.ScheduledTask;
 
@@ -41,7 +42,14 @@ import io.connlistener.loop.ScheduledTask;
  */
 public final class ConnListener implements AutoCloseable {
 
-	private static final System.Logger logger = System.getLogger(ConnListener.class.getName());
+	private static final FailsafeLogger logger = FailsafeLogger.of(ConnListener.class);
+
+	static {
+		// Loading a class from a directory or a jar not yet open needs a file descriptor:
+		// load what the accept-error path uses now, not when the process has none left.
+		EventLoop.preload(ListenerStats.AcceptError.class, AcceptErrorReason.class, AcceptBackoff.class,
+				RejectionReason.class, DeferredAccept.class);
+	}
 
 	private final EventLoop loop;
 
@@ -74,6 +82,8 @@ public final class ConnListener implements AutoCloseable {
 	private volatile boolean accepting;
 
 	private volatile boolean paused;
+
+	private volatile boolean limited;
 
 	private volatile String failure;
 
@@ -232,6 +242,14 @@ public final class ConnListener implements AutoCloseable {
 	}
 
 	/**
+	 * Return whether accepting is paused because the connection limit was reached.
+	 * @return {@code true} while paused at the limit
+	 */
+	public boolean isAtConnectionLimit() {
+		return this.limited;
+	}
+
+	/**
 	 * Replace the accept callback: libevent's {@code evconnlistener_set_cb}.
 	 * @param callback the new callback; {@code null} stops accepting until one is set
 	 */
@@ -333,6 +351,9 @@ public final class ConnListener implements AutoCloseable {
 		if (this.paused) {
 			runOnLoop(this::resume);
 		}
+		if (this.limited && this.stats.activeConnections() <= this.settings.effectiveResumeConnections()) {
+			runOnLoop(this::resumeBelowLimit);
+		}
 	}
 
 	/**
@@ -392,7 +413,7 @@ public final class ConnListener implements AutoCloseable {
 
 	private void updateInterest() {
 		SelectionKey key = this.key;
-		boolean want = this.enabled && this.callback != null && !this.paused && !this.closed.get()
+		boolean want = this.enabled && this.callback != null && !this.paused && !this.limited && !this.closed.get()
 				&& key != null && key.isValid();
 		if (key != null && key.isValid()) {
 			int ops = want ? SelectionKey.OP_ACCEPT : 0;
@@ -404,7 +425,13 @@ public final class ConnListener implements AutoCloseable {
 	}
 
 	private void acceptReady() {
+		int maxConnections = this.settings.maxConnections();
 		for (int i = this.settings.maxAcceptsPerWakeup(); i > 0 && this.accepting; i--) {
+			boolean full = maxConnections > 0 && this.stats.activeConnections() >= maxConnections;
+			if (full && this.settings.limitAction() == ListenerSettings.LimitAction.PAUSE) {
+				pauseAtLimit();
+				return;
+			}
 			SocketChannel accepted;
 			try {
 				accepted = this.channel.accept();
@@ -431,7 +458,30 @@ public final class ConnListener implements AutoCloseable {
 						+ " is accepting again after " + failures + " failed accepts over "
 						+ Duration.ofNanos(this.backoff.episodeNanos()).toMillis() + " ms");
 			}
+			if (full) {
+				this.stats.recordRejection(RejectionReason.MAX_CONNECTIONS);
+				closeQuietly(accepted);
+				continue;
+			}
 			accepted(accepted);
+		}
+	}
+
+	private void pauseAtLimit() {
+		this.limited = true;
+		this.stats.recordRejection(RejectionReason.MAX_CONNECTIONS);
+		updateInterest();
+		logger.log(Level.DEBUG, () -> "Listener on " + ListenerSockets.describe(this.localAddress) + " reached "
+				+ this.settings.maxConnections() + " connections; accepting again at "
+				+ this.settings.effectiveResumeConnections());
+		// A connection may have closed between the check and the pause.
+		resumeBelowLimit();
+	}
+
+	private void resumeBelowLimit() {
+		if (this.limited && this.stats.activeConnections() <= this.settings.effectiveResumeConnections()) {
+			this.limited = false;
+			updateInterest();
 		}
 	}
 

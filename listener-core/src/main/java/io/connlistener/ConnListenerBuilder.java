@@ -35,6 +35,12 @@ public final class ConnListenerBuilder {
 
 	private Duration deferredAcceptTimeout = ListenerSettings.DEFAULT_DEFERRED_ACCEPT_TIMEOUT;
 
+	private int maxConnections = ListenerSettings.DEFAULT_MAX_CONNECTIONS;
+
+	private int resumeConnections = ListenerSettings.DEFAULT_RESUME_CONNECTIONS;
+
+	private ListenerSettings.LimitAction limitAction = ListenerSettings.DEFAULT_LIMIT_ACTION;
+
 	ConnListenerBuilder(EventLoop loop) {
 		this.loop = Objects.requireNonNull(loop, "'loop' must not be null");
 	}
@@ -125,6 +131,23 @@ public final class ConnListenerBuilder {
 	}
 
 	/**
+	 * Limit the connections open at once. At the limit the listener pauses accepting until
+	 * the open connections drop to {@code resumeConnections}, or with
+	 * {@link ListenerSettings.LimitAction#CLOSE} accepts and closes new connections at once.
+	 * @param maxConnections the limit; 0 for none
+	 * @param resumeConnections the resume level; negative for 90% of the limit
+	 * @param action what to do at the limit
+	 * @return this builder
+	 */
+	public ConnListenerBuilder maxConnections(int maxConnections, int resumeConnections,
+			ListenerSettings.LimitAction action) {
+		this.maxConnections = maxConnections;
+		this.resumeConnections = resumeConnections;
+		this.limitAction = action;
+		return this;
+	}
+
+	/**
 	 * Use the given settings.
 	 * @param settings the settings
 	 * @return this builder
@@ -134,6 +157,9 @@ public final class ConnListenerBuilder {
 		this.backoffInitial = settings.backoffInitial();
 		this.backoffMax = settings.backoffMax();
 		this.deferredAcceptTimeout = settings.deferredAcceptTimeout();
+		this.maxConnections = settings.maxConnections();
+		this.resumeConnections = settings.resumeConnections();
+		this.limitAction = settings.limitAction();
 		return this;
 	}
 
@@ -162,7 +188,7 @@ public final class ConnListenerBuilder {
 
 	private ListenerSettings settings() {
 		return new ListenerSettings(this.maxAcceptsPerWakeup, this.backoffInitial, this.backoffMax,
-				this.deferredAcceptTimeout);
+				this.deferredAcceptTimeout, this.maxConnections, this.resumeConnections, this.limitAction);
 	}
 
 }

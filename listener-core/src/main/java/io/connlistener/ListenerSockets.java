@@ -1,6 +1,7 @@
 package io.connlistener;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -9,6 +10,7 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -48,7 +50,12 @@ final class ListenerSockets {
 
 	private static int readSomaxconn() {
 		try {
-			int value = Integer.parseInt(Files.readString(SOMAXCONN).trim());
+			// Read to end of stream: some kernels report a size for /proc files that cuts Files.readString short.
+			String text;
+			try (InputStream in = Files.newInputStream(SOMAXCONN)) {
+				text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+			}
+			int value = Integer.parseInt(text.trim());
 			return (value > 0) ? value : FALLBACK_BACKLOG;
 		}
 		catch (IOException | RuntimeException ex) {

@@ -7,6 +7,12 @@ package io.connlistener;
 public enum RejectionReason {
 
 	/**
+	 * The listener reached its connection limit: counted once each time accepting pauses,
+	 * or once per connection closed at once with {@link ListenerSettings.LimitAction#CLOSE}.
+	 */
+	MAX_CONNECTIONS("max-connections"),
+
+	/**
 	 * An IPv4 client reached an IPv6 wildcard listener with {@link ListenerOption#BIND_IPV6ONLY}.
 	 */
 	IPV4_ON_IPV6_ONLY("ipv4-on-ipv6-only"),

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -34,9 +35,13 @@ import java.util.function.Consumer;
  */
 public final class EventLoop implements Executor, AutoCloseable {
 
-	private static final System.Logger logger = System.getLogger(EventLoop.class.getName());
+	private static final FailsafeLogger logger = FailsafeLogger.of(EventLoop.class);
 
 	private static final AtomicInteger sequence = new AtomicInteger();
+
+	static {
+		preload(ScheduledTask.class, IoHandler.class);
+	}
 
 	private static final int RUNNING = 0;
 
@@ -253,6 +258,23 @@ public final class EventLoop implements Executor, AutoCloseable {
 		return this.droppedTimers;
 	}
 
+	/**
+	 * Load and initialize classes now, so that code which must work when the process is out
+	 * of file descriptors (and so cannot open a class file) does not fail with
+	 * {@link NoClassDefFoundError}.
+	 * @param types the classes
+	 */
+	public static void preload(Class<?>... types) {
+		for (Class<?> type : types) {
+			try {
+				Class.forName(type.getName(), true, type.getClassLoader());
+			}
+			catch (ClassNotFoundException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+	}
+
 	void cancel(ScheduledTask task) {
 		if (inEventLoop()) {
 			removeTimer(task);
@@ -287,10 +309,21 @@ public final class EventLoop implements Executor, AutoCloseable {
 	private void run() {
 		try {
 			while (this.state.get() == RUNNING) {
-				select();
-				runAfterSelect();
-				runTimers();
-				runTasks();
+				try {
+					select();
+					runAfterSelect();
+					runTimers();
+					runTasks();
+				}
+				catch (ClosedSelectorException ex) {
+					throw ex;
+				}
+				catch (Throwable ex) {
+					// An Error here (a class that could not be loaded for want of file
+					// descriptors, say) must not end the loop that everything depends on.
+					this.failures++;
+					logger.log(Level.ERROR, this.thread.getName() + " iteration failed", ex);
+				}
 			}
 			runTasks();
 		}
@@ -401,7 +434,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 		this.timers.clear();
 		this.droppedTimers = dropped;
 		if (dropped > 0) {
-			logger.log(Level.DEBUG, this.thread.getName() + " closed with " + dropped + " scheduled timers dropped");
+			logger.log(Level.DEBUG, () -> this.thread.getName() + " closed with " + dropped + " scheduled timers dropped");
 		}
 		if (this.selector.isOpen()) {
 			for (SelectionKey key : new ArrayList<>(this.selector.keys())) {

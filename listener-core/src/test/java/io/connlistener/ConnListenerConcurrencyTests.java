@@ -1,0 +1,125 @@
+package io.connlistener;
+
+import java.net.Socket;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import io.connlistener.loop.EventLoop;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Many threads switching a listener on and off while clients connect.
+ */
+@Timeout(60)
+class ConnListenerConcurrencyTests {
+
+	private static final int TOGGLERS = 8;
+
+	private static final int TOGGLES = 2000;
+
+	private static final int CLIENTS = 300;
+
+	private final EventLoop loop = new EventLoop("concurrency-test");
+
+	private final Set<SocketChannel> accepted = ConcurrentHashMap.newKeySet();
+
+	private final List<Socket> clients = new ArrayList<>();
+
+	private ConnListener listener;
+
+	@AfterEach
+	void close() throws Exception {
+		for (Socket client : this.clients) {
+			client.close();
+		}
+		for (SocketChannel channel : this.accepted) {
+			channel.close();
+		}
+		if (this.listener != null) {
+			this.listener.close();
+		}
+		this.loop.close();
+	}
+
+	@Test
+	void enableAndDisableFromManyThreadsEndInTheLastCallsStateAndLoseNoConnection() throws Exception {
+		this.listener = ConnListener.bind(this.loop, Loopback.ANY_PORT, (l, channel, remote) -> this.accepted.add(channel),
+				EnumSet.of(ListenerOption.CLOSE_ON_FREE), -1);
+		storm(false);
+		assertThat(this.listener.isEnabled()).isFalse();
+		await().atMost(Duration.ofSeconds(10)).until(() -> !this.listener.isAccepting());
+		int acceptedWhileStorming = this.accepted.size();
+		assertThat(this.listener.stats().accepted()).isEqualTo(acceptedWhileStorming);
+		// Disabled for good: the rest wait in the kernel's queue until enabled, none is lost.
+		this.listener.enable();
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.accepted.size() == CLIENTS);
+		storm(true);
+		assertThat(this.listener.isEnabled()).isTrue();
+		await().atMost(Duration.ofSeconds(10)).until(this.listener::isAccepting);
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.accepted.size() == 2 * CLIENTS);
+		assertThat(this.listener.stats().accepted()).isEqualTo(2 * CLIENTS);
+		assertThat(this.listener.stats().acceptErrors()).isZero();
+	}
+
+	/**
+	 * Toggle from many threads while {@link #CLIENTS} clients connect; every thread's last
+	 * call sets the given state.
+	 */
+	private void storm(boolean finalState) throws InterruptedException {
+		CountDownLatch start = new CountDownLatch(1);
+		List<Thread> threads = new ArrayList<>();
+		for (int t = 0; t < TOGGLERS; t++) {
+			Thread toggler = new Thread(() -> {
+				awaitQuietly(start);
+				ThreadLocalRandom random = ThreadLocalRandom.current();
+				for (int i = 0; i < TOGGLES; i++) {
+					if (random.nextBoolean()) {
+						this.listener.enable();
+					}
+					else {
+						this.listener.disable();
+					}
+				}
+				if (finalState) {
+					this.listener.enable();
+				}
+				else {
+					this.listener.disable();
+				}
+			});
+			threads.add(toggler);
+			toggler.start();
+		}
+		start.countDown();
+		for (int i = 0; i < CLIENTS; i++) {
+			this.clients.add(Loopback.connect(this.listener.localAddress()));
+		}
+		for (Thread thread : threads) {
+			thread.join(TimeUnit.SECONDS.toMillis(30));
+			assertThat(thread.isAlive()).as("toggler finished").isFalse();
+		}
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

@@ -1,0 +1,81 @@
+package io.connlistener;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Client-side helpers for tests: loopback addresses, blocking client sockets and the
+ * kernel's view of a listening socket.
+ */
+final class Loopback {
+
+	static final InetSocketAddress ANY_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+	private Loopback() {
+	}
+
+	static Socket connect(SocketAddress address) {
+		try {
+			Socket socket = new Socket();
+			socket.connect(address, 5000);
+			socket.setSoTimeout(10_000);
+			return socket;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	static int port(ConnListener listener) {
+		return ((InetSocketAddress) listener.localAddress()).getPort();
+	}
+
+	static long openFileDescriptors() {
+		try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+			return fds.count();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Return the kernel's listen queue of a LISTEN socket on the port, from
+	 * {@code /proc/net/tcp} (IPv4) or {@code /proc/net/tcp6}: rx_queue is the number of
+	 * connections waiting, tx_queue the queue's limit.
+	 */
+	static Optional<long[]> listenQueue(int port) {
+		for (String table : new String[] { "/proc/net/tcp", "/proc/net/tcp6" }) {
+			try {
+				for (String line : Files.readAllLines(Path.of(table))) {
+					String[] fields = line.trim().split("\\s+");
+					if (fields.length < 5 || !fields[3].equals("0A")) {
+						continue;
+					}
+					String local = fields[1];
+					int localPort = Integer.parseInt(local.substring(local.indexOf(':') + 1), 16);
+					if (localPort == port) {
+						String[] queues = fields[4].split(":");
+						long limit = Long.parseLong(queues[0], 16);
+						// A listening socket always has a limit; 0 means this kernel does not report it.
+						return (limit > 0) ? Optional.of(new long[] { Long.parseLong(queues[1], 16), limit })
+								: Optional.empty();
+					}
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				// Not Linux, or the table is unreadable: no kernel view.
+			}
+		}
+		return Optional.empty();
+	}
+
+}
