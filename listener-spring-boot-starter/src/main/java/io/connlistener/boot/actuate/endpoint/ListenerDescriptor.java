@@ -1,0 +1,88 @@
+package io.connlistener.boot.actuate.endpoint;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.connlistener.AcceptErrorReason;
+import io.connlistener.ListenerOption;
+import io.connlistener.ListenerStats;
+import io.connlistener.RejectionReason;
+import io.connlistener.boot.listener.ListenerDefinition;
+import io.connlistener.boot.listener.ManagedConnListener;
+
+/**
+ * What the {@code connlisteners} endpoint shows of one listener.
+ *
+ * @param name the listener's name
+ * @param address the bound address, or the configured one before binding
+ * @param state the listener's life-cycle state
+ * @param enabled whether the listener is enabled
+ * @param accepting whether it accepts connections right now
+ * @param atConnectionLimit whether accepting is paused at {@code max-connections}
+ * @param paused whether accepting is paused after an accept error
+ * @param options the listener's options, in kebab case
+ * @param backlog the configured backlog (negative: the kernel's {@code somaxconn})
+ * @param accepted connections accepted
+ * @param acceptErrors failed accepts by reason
+ * @param rejections connections closed before or instead of being served, by reason
+ * @param activeConnections connections open now
+ * @param currentBackoffMillis the current pause after accept errors, 0 when not paused
+ * @param lastAcceptError the last failed accept, or {@code null}
+ */
+public record ListenerDescriptor(String name, String address, String state, boolean enabled, boolean accepting,
+		boolean atConnectionLimit, boolean paused, List<String> options, int backlog, long accepted,
+		Map<String, Long> acceptErrors, Map<String, Long> rejections, long activeConnections,
+		long currentBackoffMillis, AcceptErrorDescriptor lastAcceptError) {
+
+	/** Rejection reason of connections whose handler threw. */
+	public static final String HANDLER_FAILED = "handler-failed";
+
+	/** Rejection reason of connections for which no handler thread was free. */
+	public static final String NO_HANDLER_THREAD = "no-handler-thread";
+
+	/** Rejection reason of connections still open when the shutdown grace period ended. */
+	public static final String SHUTDOWN = "shutdown";
+
+	/**
+	 * Describe a listener.
+	 * @param listener the listener
+	 * @return its descriptor
+	 */
+	public static ListenerDescriptor of(ManagedConnListener listener) {
+		ListenerDefinition definition = listener.definition();
+		ListenerStats stats = listener.stats();
+		List<String> options = definition.options().stream().map(ListenerOption::kebabName).sorted().toList();
+		Map<String, Long> acceptErrors = new LinkedHashMap<>();
+		Map<String, Long> rejections = new LinkedHashMap<>();
+		for (AcceptErrorReason reason : AcceptErrorReason.values()) {
+			acceptErrors.put(reason.tag(), (stats != null) ? stats.acceptErrors(reason) : 0);
+		}
+		for (RejectionReason reason : RejectionReason.values()) {
+			rejections.put(reason.tag(), (stats != null) ? stats.rejections(reason) : 0);
+		}
+		rejections.put(HANDLER_FAILED, listener.handlerFailures());
+		rejections.put(NO_HANDLER_THREAD, listener.rejections());
+		rejections.put(SHUTDOWN, listener.closedOnShutdown());
+		ListenerStats.AcceptError lastError = (stats != null) ? stats.lastAcceptError() : null;
+		return new ListenerDescriptor(listener.name(), ListenerDefinition.describe(listener.localAddress()),
+				listener.state().name(), listener.isEnabled(), listener.isAccepting(), listener.isAtConnectionLimit(),
+				(stats != null) && stats.currentBackoff().toNanos() > 0, options, definition.backlog(),
+				(stats != null) ? stats.accepted() : 0, acceptErrors, rejections, listener.activeConnections(),
+				(stats != null) ? stats.currentBackoff().toMillis() : 0,
+				(lastError != null) ? new AcceptErrorDescriptor(lastError.reason().tag(), lastError.message(),
+						lastError.time()) : null);
+	}
+
+	/**
+	 * The last failed accept.
+	 *
+	 * @param reason why it failed
+	 * @param message the JDK's message
+	 * @param time when it happened
+	 */
+	public record AcceptErrorDescriptor(String reason, String message, Instant time) {
+	}
+
+}

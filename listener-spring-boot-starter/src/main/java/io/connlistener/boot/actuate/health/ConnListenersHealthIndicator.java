@@ -1,0 +1,76 @@
+package io.connlistener.boot.actuate.health;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.connlistener.ConnListener;
+import io.connlistener.ListenerStats;
+import io.connlistener.boot.listener.ConnListenerRegistry;
+import io.connlistener.boot.listener.ListenerDefinition;
+import io.connlistener.boot.listener.ManagedConnListener;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.util.Assert;
+
+/**
+ * {@link org.springframework.boot.health.contributor.HealthIndicator} for connection
+ * listeners: DOWN only when a listener that should be accepting cannot (its loop ended, its
+ * channel was closed under it). A listener an operator disabled is reported as such and is
+ * not DOWN, so that a liveness probe does not restart an application for it.
+ */
+public class ConnListenersHealthIndicator extends AbstractHealthIndicator {
+
+	private final ConnListenerRegistry registry;
+
+	/**
+	 * Create an indicator over the given listeners.
+	 * @param registry the listeners
+	 */
+	public ConnListenersHealthIndicator(ConnListenerRegistry registry) {
+		super("Connection listener health check failed");
+		Assert.notNull(registry, "'registry' must not be null");
+		this.registry = registry;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		boolean down = false;
+		for (ManagedConnListener listener : this.registry.all()) {
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("address", ListenerDefinition.describe(listener.localAddress()));
+			details.put("state", listener.state().name());
+			details.put("enabled", listener.isEnabled());
+			details.put("accepting", listener.isAccepting());
+			details.put("activeConnections", listener.activeConnections());
+			String failure = failure(listener);
+			if (failure != null) {
+				details.put("failure", failure);
+				down = true;
+			}
+			ListenerStats stats = listener.stats();
+			ListenerStats.AcceptError lastError = (stats != null) ? stats.lastAcceptError() : null;
+			if (lastError != null) {
+				details.put("lastAcceptError",
+						Map.of("reason", lastError.reason().tag(), "message", String.valueOf(lastError.message()),
+								"time", lastError.time().toString()));
+			}
+			builder.withDetail(listener.name(), details);
+		}
+		if (down) {
+			builder.down();
+		}
+		else {
+			builder.up();
+		}
+	}
+
+	private static String failure(ManagedConnListener listener) {
+		if (listener.state() != ManagedConnListener.State.RUNNING) {
+			return null;
+		}
+		ConnListener core = listener.listener();
+		return core.failure();
+	}
+
+}

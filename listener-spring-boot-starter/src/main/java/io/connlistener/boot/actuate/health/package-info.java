@@ -1,0 +1,4 @@
+/**
+ * Health indicator for connection listeners.
+ */
+package io.connlistener.boot.actuate.health;

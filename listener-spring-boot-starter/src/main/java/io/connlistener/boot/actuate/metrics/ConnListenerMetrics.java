@@ -1,0 +1,144 @@
+package io.connlistener.boot.actuate.metrics;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToDoubleFunction;
+
+import io.connlistener.AcceptErrorReason;
+import io.connlistener.ListenerStats;
+import io.connlistener.RejectionReason;
+import io.connlistener.boot.actuate.endpoint.ListenerDescriptor;
+import io.connlistener.boot.listener.ConnListenerRegistry;
+import io.connlistener.boot.listener.ConnListenerStartedEvent;
+import io.connlistener.boot.listener.ManagedConnListener;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.context.ApplicationListener;
+import org.springframework.util.Assert;
+
+/**
+ * {@link MeterBinder} for connection listeners. Every meter is tagged with the listener's
+ * name, and reasons come from small fixed sets, so no remote address ever becomes a tag.
+ * Meters read the listeners' own counters when scraped: nothing is counted twice and the
+ * accept path pays nothing for them.
+ */
+public class ConnListenerMetrics implements MeterBinder, ApplicationListener<ConnListenerStartedEvent> {
+
+	private static final String ACCEPTS = "conn.listener.accepts";
+
+	private static final String ACCEPT_ERRORS = "conn.listener.accept.errors";
+
+	private static final String REJECTIONS = "conn.listener.rejections";
+
+	private static final String ACTIVE_CONNECTIONS = "conn.listener.connections.active";
+
+	private static final String ENABLED = "conn.listener.enabled";
+
+	private static final String BACKLOG_QUEUED = "conn.listener.backlog.queued";
+
+	private static final String BACKLOG_LIMIT = "conn.listener.backlog.limit";
+
+	private static final String LISTENER_TAG = "listener";
+
+	private static final String REASON_TAG = "reason";
+
+	private final ConnListenerRegistry registry;
+
+	private final List<MeterRegistry> meterRegistries = new CopyOnWriteArrayList<>();
+
+	/**
+	 * Create a binder for the given listeners.
+	 * @param registry the listeners
+	 */
+	public ConnListenerMetrics(ConnListenerRegistry registry) {
+		Assert.notNull(registry, "'registry' must not be null");
+		this.registry = registry;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry meterRegistry) {
+		this.meterRegistries.add(meterRegistry);
+		for (ManagedConnListener listener : this.registry.all()) {
+			bindTo(meterRegistry, listener);
+			bindBacklog(meterRegistry, listener);
+		}
+	}
+
+	/**
+	 * Add the accept-queue gauges once a listener has bound, where the kernel reports its
+	 * queue: the port is known only then.
+	 * @param event the listener's start
+	 */
+	@Override
+	public void onApplicationEvent(ConnListenerStartedEvent event) {
+		for (MeterRegistry meterRegistry : this.meterRegistries) {
+			bindBacklog(meterRegistry, event.getListener());
+		}
+	}
+
+	private void bindTo(MeterRegistry meterRegistry, ManagedConnListener listener) {
+		Tags tags = Tags.of(LISTENER_TAG, listener.name());
+		FunctionCounter.builder(ACCEPTS, listener, fromStats(ListenerStats::accepted))
+			.description("Connections accepted")
+			.tags(tags)
+			.register(meterRegistry);
+		for (AcceptErrorReason reason : AcceptErrorReason.values()) {
+			FunctionCounter.builder(ACCEPT_ERRORS, listener, fromStats((stats) -> stats.acceptErrors(reason)))
+				.description("Failed accepts")
+				.tags(tags.and(REASON_TAG, reason.tag()))
+				.register(meterRegistry);
+		}
+		for (RejectionReason reason : RejectionReason.values()) {
+			FunctionCounter.builder(REJECTIONS, listener, fromStats((stats) -> stats.rejections(reason)))
+				.description("Connections closed before or instead of being served")
+				.tags(tags.and(REASON_TAG, reason.tag()))
+				.register(meterRegistry);
+		}
+		rejections(meterRegistry, listener, tags, ListenerDescriptor.HANDLER_FAILED, ManagedConnListener::handlerFailures);
+		rejections(meterRegistry, listener, tags, ListenerDescriptor.NO_HANDLER_THREAD, ManagedConnListener::rejections);
+		rejections(meterRegistry, listener, tags, ListenerDescriptor.SHUTDOWN, ManagedConnListener::closedOnShutdown);
+		Gauge.builder(ACTIVE_CONNECTIONS, listener, ManagedConnListener::activeConnections)
+			.description("Connections open")
+			.tags(tags)
+			.register(meterRegistry);
+		Gauge.builder(ENABLED, listener, (managed) -> managed.isEnabled() ? 1 : 0)
+			.description("Whether the listener is enabled (1) or disabled (0)")
+			.tags(tags)
+			.register(meterRegistry);
+	}
+
+	private void bindBacklog(MeterRegistry meterRegistry, ManagedConnListener listener) {
+		if (listener.state() != ManagedConnListener.State.RUNNING || !ListenQueue.isReported(listener.localAddress())) {
+			return;
+		}
+		Tags tags = Tags.of(LISTENER_TAG, listener.name());
+		Gauge.builder(BACKLOG_QUEUED, listener, (managed) -> ListenQueue.queued(managed.localAddress()).orElse(0))
+			.description("Connections waiting in the kernel's accept queue")
+			.tags(tags)
+			.register(meterRegistry);
+		Gauge.builder(BACKLOG_LIMIT, listener, (managed) -> ListenQueue.limit(managed.localAddress()).orElse(0))
+			.description("Length limit of the kernel's accept queue")
+			.tags(tags)
+			.register(meterRegistry);
+	}
+
+	private static void rejections(MeterRegistry meterRegistry, ManagedConnListener listener, Tags tags, String reason,
+			ToDoubleFunction<ManagedConnListener> count) {
+		FunctionCounter.builder(REJECTIONS, listener, count)
+			.description("Connections closed before or instead of being served")
+			.tags(tags.and(REASON_TAG, reason))
+			.register(meterRegistry);
+	}
+
+	private static ToDoubleFunction<ManagedConnListener> fromStats(ToDoubleFunction<ListenerStats> count) {
+		return (listener) -> {
+			ListenerStats stats = listener.stats();
+			return (stats != null) ? count.applyAsDouble(stats) : 0;
+		};
+	}
+
+}

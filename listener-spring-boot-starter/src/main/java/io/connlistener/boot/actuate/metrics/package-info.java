@@ -1,0 +1,4 @@
+/**
+ * Micrometer meters for connection listeners.
+ */
+package io.connlistener.boot.actuate.metrics;

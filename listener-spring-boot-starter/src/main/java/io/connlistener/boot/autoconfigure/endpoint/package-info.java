@@ -1,0 +1,4 @@
+/**
+ * Auto-configuration for the connection listeners' Actuator endpoint.
+ */
+package io.connlistener.boot.autoconfigure.endpoint;

@@ -1,0 +1,4 @@
+/**
+ * Auto-configuration for the connection listeners' health indicator.
+ */
+package io.connlistener.boot.autoconfigure.health;

@@ -1,0 +1,30 @@
+package io.connlistener.boot.autoconfigure.metrics;
+
+import io.connlistener.boot.actuate.metrics.ConnListenerMetrics;
+import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
+import io.connlistener.boot.listener.ConnListenerRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
+ * for {@link ConnListenerMetrics}: a {@link MeterBinder} that Spring Boot's metrics support
+ * binds to every meter registry.
+ */
+@AutoConfiguration(after = ConnListenerAutoConfiguration.class)
+@ConditionalOnClass(MeterBinder.class)
+@ConditionalOnBean(ConnListenerRegistry.class)
+public final class ConnListenerMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConnListenerMetrics connListenerMetrics(ConnListenerRegistry registry) {
+		return new ConnListenerMetrics(registry);
+	}
+
+}

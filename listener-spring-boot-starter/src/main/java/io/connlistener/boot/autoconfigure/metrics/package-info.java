@@ -1,0 +1,4 @@
+/**
+ * Auto-configuration for the connection listeners' meters.
+ */
+package io.connlistener.boot.autoconfigure.metrics;

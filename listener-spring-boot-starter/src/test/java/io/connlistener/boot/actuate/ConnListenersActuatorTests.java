@@ -1,0 +1,238 @@
+package io.connlistener.boot.actuate;
+
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.connlistener.boot.actuate.endpoint.ConnListenerEnabledEvent;
+import io.connlistener.boot.actuate.endpoint.ConnListenersEndpoint;
+import io.connlistener.boot.actuate.endpoint.ConnListenersEndpointWebExtension;
+import io.connlistener.boot.actuate.endpoint.ListenerDescriptor;
+import io.connlistener.boot.actuate.health.ConnListenersHealthIndicator;
+import io.connlistener.boot.actuate.metrics.ConnListenerMetrics;
+import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
+import io.connlistener.boot.autoconfigure.endpoint.ConnListenersEndpointAutoConfiguration;
+import io.connlistener.boot.autoconfigure.health.ConnListenersHealthContributorAutoConfiguration;
+import io.connlistener.boot.autoconfigure.metrics.ConnListenerMetricsAutoConfiguration;
+import io.connlistener.boot.listener.ConnListenerRegistry;
+import io.connlistener.boot.listener.ManagedConnListener;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The endpoint, health indicator and meters over real listeners in a real context.
+ */
+@Timeout(60)
+class ConnListenersActuatorTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ConnListenerAutoConfiguration.class,
+				ConnListenersEndpointAutoConfiguration.class, ConnListenersHealthContributorAutoConfiguration.class,
+				ConnListenerMetricsAutoConfiguration.class))
+		.withUserConfiguration(HoldingHandlerConfiguration.class)
+		.withPropertyValues(HoldingHandlerConfiguration.ECHO_ON_LOOPBACK)
+		.withPropertyValues("management.endpoints.web.exposure.include=connlisteners");
+
+	@Test
+	void endpointListsListenersAndCountsAccepts() {
+		this.contextRunner.run((context) -> {
+			ConnListenersEndpoint endpoint = context.getBean(ConnListenersEndpoint.class);
+			List<Socket> clients = connect(context.getBean(ConnListenerRegistry.class).get("echo"), 3);
+			HoldingHandlerConfiguration.Held held = context.getBean(HoldingHandlerConfiguration.Held.class);
+			await().until(() -> held.size() == 3);
+			ListenerDescriptor echo = endpoint.listeners().listeners().get("echo");
+			assertThat(echo.name()).isEqualTo("echo");
+			assertThat(echo.address()).startsWith("127.0.0.1:");
+			assertThat(echo.state()).isEqualTo("RUNNING");
+			assertThat(echo.enabled()).isTrue();
+			assertThat(echo.accepting()).isTrue();
+			assertThat(echo.accepted()).isEqualTo(3);
+			assertThat(echo.activeConnections()).isEqualTo(3);
+			assertThat(echo.acceptErrors()).containsEntry("too-many-open-files", 0L);
+			assertThat(echo.rejections()).containsEntry("max-connections", 0L).containsEntry("handler-failed", 0L);
+			assertThat(echo.lastAcceptError()).isNull();
+			assertThat(endpoint.listener("echo")).isEqualTo(endpoint.listeners().listeners().get("echo"));
+			assertThat(endpoint.listener("nope")).isNull();
+			close(clients);
+			held.closeAll();
+		});
+	}
+
+	@Test
+	void writeOperationDisablesAndEnablesIdempotentlyAndPublishesEvents() {
+		this.contextRunner.withUserConfiguration(EventRecorder.class).run((context) -> {
+			ConnListenersEndpoint endpoint = context.getBean(ConnListenersEndpoint.class);
+			EventRecorder events = context.getBean(EventRecorder.class);
+			ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
+			assertThat(endpoint.setEnabled(null, "echo", false).enabled()).isFalse();
+			assertThat(endpoint.setEnabled(null, "echo", false).enabled()).isFalse();
+			await().until(() -> !echo.isAccepting());
+			assertThat(echo.isEnabled()).isFalse();
+			assertThat(endpoint.setEnabled(null, "echo", true).enabled()).isTrue();
+			await().until(echo::isAccepting);
+			assertThat(endpoint.setEnabled(null, "nope", true)).isNull();
+			assertThat(events.events).extracting(ConnListenerEnabledEvent::isEnabled).containsExactly(false, false, true);
+			assertThat(events.events).extracting(ConnListenerEnabledEvent::isChanged).containsExactly(true, false, true);
+			assertThat(events.events).extracting(ConnListenerEnabledEvent::getListenerName).containsOnly("echo");
+		});
+	}
+
+	@Test
+	void webExtensionAnswersAnUnknownListenerWith404() {
+		this.contextRunner.run((context) -> {
+			ConnListenersEndpointWebExtension extension = context.getBean(ConnListenersEndpointWebExtension.class);
+			WebEndpointResponse<ListenerDescriptor> unknown = extension.setEnabled(SecurityContext.NONE, "nope", false);
+			assertThat(unknown.getStatus()).isEqualTo(404);
+			WebEndpointResponse<ListenerDescriptor> known = extension.setEnabled(SecurityContext.NONE, "echo", false);
+			assertThat(known.getStatus()).isEqualTo(200);
+			assertThat(known.getBody().enabled()).isFalse();
+		});
+	}
+
+	@Test
+	void endpointBacksOffWhenNotExposed() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=health")
+			.run((context) -> assertThat(context).doesNotHaveBean(ConnListenersEndpoint.class)
+				.doesNotHaveBean(ConnListenersEndpointWebExtension.class));
+	}
+
+	@Test
+	void endpointBacksOffWhenAccessIsNone() {
+		this.contextRunner.withPropertyValues("management.endpoint.connlisteners.access=NONE")
+			.run((context) -> assertThat(context).doesNotHaveBean(ConnListenersEndpoint.class));
+	}
+
+	@Test
+	void healthIsUpWithDetailsAndADisabledListenerIsNotDown() {
+		this.contextRunner.run((context) -> {
+			HealthIndicator indicator = context.getBean("connListenersHealthIndicator", HealthIndicator.class);
+			Health health = indicator.health(true);
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			@SuppressWarnings("unchecked")
+			Map<String, Object> echo = (Map<String, Object>) health.getDetails().get("echo");
+			assertThat(echo).containsEntry("enabled", true).containsEntry("state", "RUNNING")
+				.containsEntry("activeConnections", 0);
+			assertThat((String) echo.get("address")).startsWith("127.0.0.1:");
+			context.getBean(ConnListenerRegistry.class).get("echo").disable();
+			Health disabled = indicator.health(true);
+			assertThat(disabled.getStatus()).isEqualTo(Status.UP);
+			assertThat(disabled.getDetails().get("echo")).asInstanceOf(
+					org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("enabled", false);
+		});
+	}
+
+	@Test
+	void healthIsDownWhenAListenersChannelIsClosedUnderIt() {
+		this.contextRunner.run((context) -> {
+			ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
+			echo.listener().channel().close();
+			Health health = context.getBean(ConnListenersHealthIndicator.class).health(true);
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails().get("echo")).asInstanceOf(
+					org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("failure", "listening channel was closed");
+		});
+	}
+
+	@Test
+	void healthBacksOffWhenDisabled() {
+		this.contextRunner.withPropertyValues("management.health.connlisteners.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(ConnListenersHealthIndicator.class));
+	}
+
+	@Test
+	void metersCountAcceptsExactlyAndShowState() {
+		this.contextRunner.withBean(SimpleMeterRegistry.class).run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			context.getBean(ConnListenerMetrics.class).bindTo(registry);
+			ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
+			HoldingHandlerConfiguration.Held held = context.getBean(HoldingHandlerConfiguration.Held.class);
+			assertThat(registry.get("conn.listener.accepts").tag("listener", "echo").functionCounter().count()).isZero();
+			List<Socket> clients = connect(echo, 5);
+			await().until(() -> held.size() == 5);
+			assertThat(registry.get("conn.listener.accepts").tag("listener", "echo").functionCounter().count())
+				.isEqualTo(5);
+			assertThat(registry.get("conn.listener.connections.active").tag("listener", "echo").gauge().value())
+				.isEqualTo(5);
+			assertThat(registry.get("conn.listener.enabled").tag("listener", "echo").gauge().value()).isEqualTo(1);
+			assertThat(registry.get("conn.listener.accept.errors")
+				.tags("listener", "echo", "reason", "too-many-open-files")
+				.functionCounter()
+				.count()).isZero();
+			assertThat(registry.get("conn.listener.rejections").tags("listener", "echo", "reason", "max-connections")
+				.functionCounter()
+				.count()).isZero();
+			echo.disable();
+			assertThat(registry.get("conn.listener.enabled").tag("listener", "echo").gauge().value()).isZero();
+			assertThat(registry.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTags())
+				.extracting(io.micrometer.core.instrument.Tag::getKey)
+				.isSubsetOf("listener", "reason"));
+			close(clients);
+			held.closeAll();
+		});
+	}
+
+	@Test
+	void eachIntegrationBacksOffWithoutItsClasses() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(Endpoint.class, HealthIndicator.class, MeterBinder.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(ConnListenerRegistry.class)
+				.doesNotHaveBean(ConnListenersEndpoint.class)
+				.doesNotHaveBean(ConnListenersHealthIndicator.class)
+				.doesNotHaveBean(ConnListenerMetrics.class));
+	}
+
+	private static List<Socket> connect(ManagedConnListener listener, int count) throws Exception {
+		List<Socket> clients = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			Socket socket = new Socket();
+			socket.connect((InetSocketAddress) listener.localAddress(), 5000);
+			clients.add(socket);
+		}
+		return clients;
+	}
+
+	private static void close(List<Socket> clients) throws Exception {
+		for (Socket client : clients) {
+			client.close();
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class EventRecorder implements ApplicationListener<ConnListenerEnabledEvent> {
+
+		final List<ConnListenerEnabledEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		@Override
+		public void onApplicationEvent(ConnListenerEnabledEvent event) {
+			this.events.add(event);
+		}
+
+		@Bean
+		String eventRecorderMarker() {
+			return "marker";
+		}
+
+	}
+
+}
