@@ -66,7 +66,7 @@ public record ListenerDescriptor(String name, String address, String state, bool
 		rejections.put(NO_HANDLER_THREAD, listener.rejections());
 		rejections.put(SHUTDOWN, listener.closedOnShutdown());
 		ListenerStats.AcceptError lastError = (stats != null) ? stats.lastAcceptError() : null;
-		return new ListenerDescriptor(listener.name(), ListenerDefinition.describe(listener.localAddress()),
+		return new ListenerDescriptor(listener.name(), listener.describeAddress(),
 				listener.state().name(), listener.isEnabled(), listener.isAccepting(), listener.isAtConnectionLimit(),
 				(stats != null) && stats.currentBackoff().toNanos() > 0, options, definition.backlog(),
 				(stats != null) ? stats.accepted() : 0, acceptErrors, rejections, listener.activeConnections(),

@@ -6,7 +6,6 @@ import java.util.Map;
 import io.connlistener.ConnListener;
 import io.connlistener.ListenerStats;
 import io.connlistener.boot.listener.ConnListenerRegistry;
-import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.boot.listener.ManagedConnListener;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -38,7 +37,7 @@ public class ConnListenersHealthIndicator extends AbstractHealthIndicator {
 		boolean down = false;
 		for (ManagedConnListener listener : this.registry.all()) {
 			Map<String, Object> details = new LinkedHashMap<>();
-			details.put("address", ListenerDefinition.describe(listener.localAddress()));
+			details.put("address", listener.describeAddress());
 			details.put("state", listener.state().name());
 			details.put("enabled", listener.isEnabled());
 			details.put("accepting", listener.isAccepting());

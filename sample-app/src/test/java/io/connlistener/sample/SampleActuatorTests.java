@@ -1,0 +1,145 @@
+package io.connlistener.sample;
+
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.connlistener.boot.listener.ManagedConnListener;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample app's {@code connlisteners} endpoint, health and Prometheus meters, over real
+ * HTTP and real echo connections.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "conn-listener.listeners.echo.port=0", "conn-listener.listeners.echo.address=127.0.0.1" })
+@Timeout(60)
+class SampleActuatorTests {
+
+	@LocalServerPort
+	private int httpPort;
+
+	@Autowired
+	@Qualifier("echoConnListener")
+	private ManagedConnListener echo;
+
+	private Actuator actuator;
+
+	private final List<EchoClient> clients = new ArrayList<>();
+
+	@BeforeEach
+	void setUp() {
+		this.actuator = new Actuator(this.httpPort);
+		this.echo.enable();
+	}
+
+	@AfterEach
+	void closeClients() throws Exception {
+		for (EchoClient client : this.clients) {
+			client.close();
+		}
+		this.echo.enable();
+	}
+
+	@Test
+	void listShowsEveryListener() {
+		HttpResponse<String> response = this.actuator.get("/connlisteners");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).startsWith("application/vnd.spring-boot.actuator.v3+json"));
+		assertThat(response.body()).contains("\"listeners\":{\"echo\":{\"name\":\"echo\"")
+			.contains("\"address\":\"127.0.0.1:" + port() + "\"")
+			.contains("\"enabled\":true")
+			.contains("\"acceptErrors\":{\"too-many-open-files\":0");
+	}
+
+	@Test
+	void oneListenerByNameAndUnknownNamesAre404() {
+		HttpResponse<String> echo = this.actuator.get("/connlisteners/echo");
+		assertThat(echo.statusCode()).isEqualTo(200);
+		assertThat(echo.body()).startsWith("{\"name\":\"echo\"");
+		assertThat(this.actuator.get("/connlisteners/nope").statusCode()).isEqualTo(404);
+		assertThat(this.actuator.post("/connlisteners/nope", "{\"enabled\": false}").statusCode()).isEqualTo(404);
+		assertThat(this.actuator.get("/connlisteners").body()).doesNotContain("nope");
+	}
+
+	@Test
+	void disableLeavesNewClientsWaitingWhileExistingOnesEchoAndEnableServesThem() throws Exception {
+		EchoClient existing = client();
+		assertThat(existing.echo("before")).isEqualTo("before");
+		HttpResponse<String> disabled = this.actuator.post("/connlisteners/echo", "{\"enabled\": false}");
+		assertThat(disabled.statusCode()).isEqualTo(200);
+		assertThat(disabled.body()).contains("\"enabled\":false");
+		assertThat(this.actuator.post("/connlisteners/echo", "{\"enabled\": false}").statusCode()).isEqualTo(200);
+		await().until(() -> !this.echo.isAccepting());
+		long accepted = this.echo.stats().accepted();
+		EchoClient waiting = client();
+		waiting.send("waiting");
+		assertThat(existing.echo("still served")).isEqualTo("still served");
+		waiting.readTimeout(300);
+		assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(waiting::receive);
+		assertThat(this.echo.stats().accepted()).isEqualTo(accepted);
+		assertThat(this.actuator.get("/health").body()).contains("\"status\":\"UP\"");
+
+		HttpResponse<String> enabled = this.actuator.post("/connlisteners/echo", "{\"enabled\": true}");
+		assertThat(enabled.statusCode()).isEqualTo(200);
+		assertThat(enabled.body()).contains("\"enabled\":true");
+		waiting.readTimeout(10_000);
+		assertThat(waiting.receive()).isEqualTo("waiting");
+	}
+
+	@Test
+	void badBodiesAre400AndChangeNothing() {
+		assertThat(this.actuator.post("/connlisteners/echo", "{\"enabled\": \"maybe\"}").statusCode()).isEqualTo(400);
+		assertThat(this.actuator.post("/connlisteners/echo", "{}").statusCode()).isEqualTo(400);
+		assertThat(this.echo.isEnabled()).isTrue();
+	}
+
+	@Test
+	void prometheusCountsEveryAcceptExactly() throws Exception {
+		String accepts = "conn_listener_accepts_total{listener=\"echo\"}";
+		double before = this.actuator.scrape(accepts);
+		assertThat(before).isGreaterThanOrEqualTo(0);
+		for (int i = 0; i < 7; i++) {
+			assertThat(client().echo("ping " + i)).isEqualTo("ping " + i);
+		}
+		assertThat(this.actuator.scrape(accepts)).isEqualTo(before + 7);
+		assertThat(this.actuator.scrape("conn_listener_enabled{listener=\"echo\"}")).isEqualTo(1);
+		assertThat(this.actuator.scrape("conn_listener_accept_errors_total{listener=\"echo\",reason=\"too-many-open-files\"}"))
+			.isZero();
+		assertThat(this.actuator.scrape("conn_listener_connections_active{listener=\"echo\"}")).isGreaterThanOrEqualTo(7);
+	}
+
+	@Test
+	void healthShowsListenerDetails() {
+		HttpResponse<String> health = this.actuator.get("/health");
+		assertThat(health.statusCode()).isEqualTo(200);
+		assertThat(health.body()).contains("\"connListeners\":{\"details\":{\"echo\":{\"address\":\"127.0.0.1:" + port());
+	}
+
+	private int port() {
+		return ((InetSocketAddress) this.echo.localAddress()).getPort();
+	}
+
+	private EchoClient client() throws Exception {
+		EchoClient client = new EchoClient(port());
+		this.clients.add(client);
+		return client;
+	}
+
+}
