@@ -1,0 +1,110 @@
+package io.connlistener.sample;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample app's runnable jar in a child JVM, optionally under a low {@code ulimit -n},
+ * with its output kept for assertions.
+ */
+final class SampleAppProcess implements AutoCloseable {
+
+	private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+	private final Process process;
+
+	private final List<String> output = new CopyOnWriteArrayList<>();
+
+	final int echoPort;
+
+	final int httpPort;
+
+	SampleAppProcess(int fileLimit, String... extraArgs) throws IOException {
+		String jar = System.getProperty("sample.jar");
+		assertThat(jar).as("system property sample.jar (set by failsafe)").isNotNull();
+		assertThat(Path.of(jar)).exists();
+		this.echoPort = freePort();
+		this.httpPort = freePort();
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		StringBuilder command = new StringBuilder("ulimit -n " + fileLimit + " && exec '" + java + "'"
+				+ " -Xmx256m -XX:TieredStopAtLevel=1 -jar '" + jar + "'"
+				+ " --conn-listener.listeners.echo.port=" + this.echoPort
+				+ " --conn-listener.listeners.echo.address=127.0.0.1 --server.port=" + this.httpPort
+				+ " --server.address=127.0.0.1");
+		for (String arg : extraArgs) {
+			command.append(' ').append(arg);
+		}
+		this.process = new ProcessBuilder("bash", "-c", command.toString()).redirectErrorStream(true).start();
+		Thread reader = new Thread(this::readOutput, "sample-app-output");
+		reader.setDaemon(true);
+		reader.start();
+		await().atMost(Duration.ofSeconds(60)).until(() -> logged("Started SampleApplication") || !this.process.isAlive());
+		assertThat(this.process.isAlive()).as("sample app running; output:%n%s", String.join("\n", this.output)).isTrue();
+	}
+
+	boolean logged(String text) {
+		return this.output.stream().anyMatch((line) -> line.contains(text));
+	}
+
+	long count(String text) {
+		return this.output.stream().filter((line) -> line.contains(text)).count();
+	}
+
+	/**
+	 * Return the child's user plus system CPU time in clock ticks, from /proc/PID/stat.
+	 */
+	long cpuTicks() throws IOException {
+		String stat = Files.readString(Path.of("/proc", Long.toString(this.process.pid()), "stat"));
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+	}
+
+	static double cpuPercent(long ticks, double seconds) {
+		return 100.0 * ticks / CLOCK_TICKS_PER_SECOND / seconds;
+	}
+
+	private void readOutput() {
+		try (BufferedReader lines = new BufferedReader(
+				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
+			String line;
+			while ((line = lines.readLine()) != null) {
+				this.output.add(line);
+			}
+		}
+		catch (IOException ex) {
+			// The process ended.
+		}
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		this.process.destroy();
+		if (!this.process.waitFor(20, TimeUnit.SECONDS)) {
+			this.process.destroyForcibly();
+		}
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
