@@ -89,7 +89,8 @@ final class ListenerDefinitions {
 		Duration deferredTimeout = checked.positive("deferred-accept-timeout", listener.getDeferredAcceptTimeout(),
 				defaults.getDeferredAcceptTimeout(), ListenerSettings.DEFAULT_DEFERRED_ACCEPT_TIMEOUT);
 		return new ListenerDefinition(name, address, backlog, options(listener, defaults), maxConnections,
-				new ListenerSettings(maxAccepts, initial, max, deferredTimeout));
+				new ListenerSettings(maxAccepts, initial, max, deferredTimeout, maxConnections,
+						ListenerSettings.DEFAULT_RESUME_CONNECTIONS, ListenerSettings.DEFAULT_LIMIT_ACTION));
 	}
 
 	private static Set<ListenerOption> options(Listener listener, Defaults defaults) {

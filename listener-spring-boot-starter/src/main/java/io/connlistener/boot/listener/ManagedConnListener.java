@@ -52,8 +52,6 @@ public final class ManagedConnListener {
 
 	private volatile boolean enabled;
 
-	private volatile boolean atLimit;
-
 	private volatile State state = State.STOPPED;
 
 	private volatile ConnListener listener;
@@ -142,7 +140,7 @@ public final class ManagedConnListener {
 		synchronized (this.monitor) {
 			this.enabled = true;
 			ConnListener listener = this.listener;
-			if (listener != null && this.state == State.RUNNING && !this.atLimit) {
+			if (listener != null && this.state == State.RUNNING) {
 				listener.enable();
 			}
 		}
@@ -186,7 +184,8 @@ public final class ManagedConnListener {
 	 * @return {@code true} at the limit
 	 */
 	public boolean isAtConnectionLimit() {
-		return this.atLimit;
+		ConnListener listener = this.listener;
+		return listener != null && listener.isAtConnectionLimit();
 	}
 
 	/**
@@ -240,7 +239,6 @@ public final class ManagedConnListener {
 			if (!this.enabled) {
 				options.add(ListenerOption.DISABLED);
 			}
-			this.atLimit = false;
 			this.handler = handler;
 		}
 		ConnListener listener;
@@ -272,10 +270,9 @@ public final class ManagedConnListener {
 	}
 
 	private void accepted(ConnListener listener, SocketChannel channel, SocketAddress remoteAddress) {
+		// The core listener pauses accepting at max-connections and resumes as closes are reported.
 		TrackedConnection connection = new TrackedConnection(this, listener, channel, remoteAddress);
-		if (this.connections.add(connection) >= this.definition.maxConnections()) {
-			limitReached(listener);
-		}
+		this.connections.add(connection);
 		try {
 			this.handler.serve(connection);
 		}
@@ -284,33 +281,12 @@ public final class ManagedConnListener {
 		}
 	}
 
-	private void limitReached(ConnListener listener) {
-		synchronized (this.monitor) {
-			if (!this.atLimit) {
-				this.atLimit = true;
-				listener.disable();
-				if (logger.isDebugEnabled()) {
-					logger.debug("Listener '" + name() + "' serves " + this.definition.maxConnections()
-							+ " connections (max-connections); accepting pauses until one closes");
-				}
-			}
-		}
-	}
-
 	void released(TrackedConnection connection) {
 		if (!this.connections.remove(connection)) {
 			return;
 		}
-		connection.listener().connectionClosed();
-		synchronized (this.monitor) {
-			if (this.atLimit && this.connections.size() < this.definition.maxConnections()) {
-				this.atLimit = false;
-				ConnListener listener = this.listener;
-				if (this.enabled && this.state == State.RUNNING && listener != null) {
-					listener.enable();
-				}
-			}
-		}
+		// With the address, so that a per-IP cap counts the close too.
+		connection.listener().connectionClosed(connection.remoteAddress());
 	}
 
 	void countHandlerFailure() {

@@ -96,7 +96,8 @@ class ConnListenerAutoConfigurationTests {
 						ListenerOption.CLOSE_ON_FREE, ListenerOption.DISABLED);
 				assertThat(alpha.settings()).isEqualTo(new ListenerSettings(
 						ListenerSettings.DEFAULT_MAX_ACCEPTS_PER_WAKEUP, ListenerSettings.DEFAULT_BACKOFF_INITIAL,
-						Duration.ofSeconds(2), ListenerSettings.DEFAULT_DEFERRED_ACCEPT_TIMEOUT));
+						Duration.ofSeconds(2), ListenerSettings.DEFAULT_DEFERRED_ACCEPT_TIMEOUT, 7,
+						ListenerSettings.DEFAULT_RESUME_CONNECTIONS, ListenerSettings.DEFAULT_LIMIT_ACTION));
 				assertThat(registry.get("alpha").isEnabled()).isFalse();
 				assertThat(registry.get("alpha").listener().isEnabled()).isFalse();
 				ListenerDefinition beta = registry.get("beta").definition();
@@ -105,7 +106,8 @@ class ConnListenerAutoConfigurationTests {
 				assertThat(beta.options()).containsExactlyInAnyOrder(ListenerOption.REUSEABLE,
 						ListenerOption.DEFERRED_ACCEPT);
 				assertThat(beta.settings()).isEqualTo(new ListenerSettings(4, Duration.ofMillis(20),
-						Duration.ofSeconds(2), Duration.ofSeconds(5)));
+						Duration.ofSeconds(2), Duration.ofSeconds(5), 3, ListenerSettings.DEFAULT_RESUME_CONNECTIONS,
+						ListenerSettings.DEFAULT_LIMIT_ACTION));
 				assertThat(registry.get("beta").listener().isEnabled()).isTrue();
 				assertThat(((InetSocketAddress) beta.address()).getAddress().getHostAddress()).isEqualTo("127.0.0.1");
 			});

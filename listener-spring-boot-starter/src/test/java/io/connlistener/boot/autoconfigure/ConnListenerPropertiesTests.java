@@ -37,7 +37,12 @@ class ConnListenerPropertiesTests {
 		assertThat(echo.getAddress()).isNull();
 		assertThat(echo.getOptions()).isNull();
 		assertThat(echo.getAcceptErrorBackoff().getInitial()).isNull();
-		assertThat(ListenerDefinitions.of(properties).get(0).settings()).isEqualTo(ListenerSettings.DEFAULTS);
+		// The one deliberate difference: core has no connection limit, a server should.
+		ListenerSettings settings = ListenerDefinitions.of(properties).get(0).settings();
+		assertThat(settings.maxConnections()).isEqualTo(10_000);
+		assertThat(settings).usingRecursiveComparison()
+			.ignoringFields("maxConnections")
+			.isEqualTo(ListenerSettings.DEFAULTS);
 	}
 
 	@Test
