@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 import io.connlistener.ConnListener;
 import io.connlistener.ConnListenerBuilder;
@@ -45,6 +47,8 @@ public final class ManagedConnListener {
 	private final OpenConnections connections = new OpenConnections();
 
 	private final AtomicLong handlerFailures = new AtomicLong();
+
+	private final List<LongConsumer> closeObservers = new CopyOnWriteArrayList<>();
 
 	private final AtomicLong rejections = new AtomicLong();
 
@@ -287,6 +291,22 @@ public final class ManagedConnListener {
 		}
 		// With the address, so that a per-IP cap counts the close too.
 		connection.listener().connectionClosed(connection.remoteAddress());
+		if (!this.closeObservers.isEmpty()) {
+			long ageNanos = connection.ageNanos();
+			for (LongConsumer observer : this.closeObservers) {
+				observer.accept(ageNanos);
+			}
+		}
+	}
+
+	/**
+	 * Be told how long each connection was open when it closes, for a connection-duration
+	 * meter. Observers run on whichever thread closed the connection and must be quick.
+	 * @param observer takes the duration in nanoseconds
+	 */
+	public void onConnectionClosed(LongConsumer observer) {
+		Assert.notNull(observer, "'observer' must not be null");
+		this.closeObservers.add(observer);
 	}
 
 	void countHandlerFailure() {

@@ -29,6 +29,8 @@ final class TrackedConnection {
 
 	private volatile Runnable closer;
 
+	private final long openedNanos = System.nanoTime();
+
 	TrackedConnection(ManagedConnListener owner, ConnListener listener, SocketChannel channel,
 			SocketAddress remoteAddress) {
 		this.owner = owner;
@@ -51,6 +53,13 @@ final class TrackedConnection {
 
 	SocketAddress remoteAddress() {
 		return this.remoteAddress;
+	}
+
+	/**
+	 * Return how long the connection has been open.
+	 */
+	long ageNanos() {
+		return System.nanoTime() - this.openedNanos;
 	}
 
 	/**

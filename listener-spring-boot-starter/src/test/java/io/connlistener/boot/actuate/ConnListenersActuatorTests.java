@@ -189,6 +189,33 @@ class ConnListenersActuatorTests {
 				.isSubsetOf("listener", "reason"));
 			close(clients);
 			held.closeAll();
+			await().until(() -> registry.get("conn.listener.connection.duration").tag("listener", "echo").timer()
+				.count() == 5);
+		});
+	}
+
+	@Test
+	void backlogGaugesShowWaitingClientsWhereTheKernelReportsThem() {
+		this.contextRunner.withBean(SimpleMeterRegistry.class).run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
+			context.getBean(ConnListenerMetrics.class).bindTo(registry);
+			io.micrometer.core.instrument.Gauge queued = registry.find("conn.listener.backlog.queued")
+				.tag("listener", "echo")
+				.gauge();
+			org.assertj.core.api.Assumptions.assumeThat(queued)
+				.as("this kernel reports accept queues in /proc/net/tcp")
+				.isNotNull();
+			echo.disable();
+			await().until(() -> !echo.isAccepting());
+			List<Socket> waiting = connect(echo, 4);
+			await().until(() -> queued.value() == 4);
+			assertThat(registry.get("conn.listener.backlog.limit").tag("listener", "echo").gauge().value())
+				.isPositive();
+			echo.enable();
+			await().until(() -> queued.value() == 0);
+			close(waiting);
+			context.getBean(HoldingHandlerConfiguration.Held.class).closeAll();
 		});
 	}
 

@@ -2,6 +2,7 @@ package io.connlistener.boot.actuate.metrics;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 import io.connlistener.AcceptErrorReason;
@@ -15,6 +16,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.context.ApplicationListener;
@@ -37,6 +39,8 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 	private static final String ACTIVE_CONNECTIONS = "conn.listener.connections.active";
 
 	private static final String ENABLED = "conn.listener.enabled";
+
+	private static final String CONNECTION_DURATION = "conn.listener.connection.duration";
 
 	private static final String BACKLOG_QUEUED = "conn.listener.backlog.queued";
 
@@ -109,6 +113,11 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 			.description("Whether the listener is enabled (1) or disabled (0)")
 			.tags(tags)
 			.register(meterRegistry);
+		Timer duration = Timer.builder(CONNECTION_DURATION)
+			.description("How long connections stayed open")
+			.tags(tags)
+			.register(meterRegistry);
+		listener.onConnectionClosed((nanos) -> duration.record(nanos, TimeUnit.NANOSECONDS));
 	}
 
 	private void bindBacklog(MeterRegistry meterRegistry, ManagedConnListener listener) {
