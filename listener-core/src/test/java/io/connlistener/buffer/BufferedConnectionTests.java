@@ -60,7 +60,7 @@ class BufferedConnectionTests {
 	@Timeout(60)
 	void echoesPayloadToASlowReaderWithinTheWatermarks(int size) throws Exception {
 		RecordingHandler handler = new RecordingHandler(BufferedConnectionTests::smallSendBuffer);
-		long baseline = start(() -> handler, SETTINGS);
+		BufferedServer.FileDescriptors baseline = start(() -> handler, SETTINGS);
 		SocketChannel client = this.server.connect(64 * 1024);
 		byte[] payload = randomBytes(size);
 		Future<?> writer = this.executor.submit(() -> {
@@ -94,7 +94,7 @@ class BufferedConnectionTests {
 	@Timeout(30)
 	void halfClosingPeerGetsTheWholeEchoThenEndOfStream() throws Exception {
 		RecordingHandler handler = new RecordingHandler();
-		long baseline = start(() -> handler, SETTINGS);
+		BufferedServer.FileDescriptors baseline = start(() -> handler, SETTINGS);
 		SocketChannel client = this.server.connect();
 		byte[] payload = randomBytes(100 * 1024);
 		Future<?> writer = this.executor.submit(() -> {
@@ -117,7 +117,7 @@ class BufferedConnectionTests {
 			smallSendBuffer(connection);
 			connection.output().add(payload);
 		});
-		long baseline = start(() -> handler, SETTINGS);
+		BufferedServer.FileDescriptors baseline = start(() -> handler, SETTINGS);
 		SocketChannel client = this.server.connect(16 * 1024);
 		BufferedServer.readFully(client, 1024, 1024);
 		client.close();
@@ -129,7 +129,7 @@ class BufferedConnectionTests {
 	@Timeout(30)
 	void peerResetFiresErrorOnce() throws Exception {
 		RecordingHandler handler = new RecordingHandler();
-		long baseline = start(() -> handler, SETTINGS);
+		BufferedServer.FileDescriptors baseline = start(() -> handler, SETTINGS);
 		SocketChannel client = this.server.connect();
 		assertThat(handler.opened.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 		client.setOption(StandardSocketOptions.SO_LINGER, 0);
@@ -141,7 +141,7 @@ class BufferedConnectionTests {
 	@Timeout(30)
 	void silentPeerGetsAReadTimeout() throws Exception {
 		RecordingHandler handler = new RecordingHandler();
-		long baseline = start(() -> handler, SETTINGS.withTimeouts(Duration.ofMillis(200), null));
+		BufferedServer.FileDescriptors baseline = start(() -> handler, SETTINGS.withTimeouts(Duration.ofMillis(200), null));
 		SocketChannel client = this.server.connect();
 		assertThat(client.read(ByteBuffer.allocate(1))).isEqualTo(-1);
 		assertClosedOnceAfter(handler, baseline, ConnectionEvent.READ_TIMEOUT);
@@ -184,7 +184,7 @@ class BufferedConnectionTests {
 			smallSendBuffer(connection);
 			connection.output().add(payload);
 		});
-		long baseline = start(() -> handler, SETTINGS.withTimeouts(null, Duration.ofMillis(300)));
+		BufferedServer.FileDescriptors baseline = start(() -> handler, SETTINGS.withTimeouts(null, Duration.ofMillis(300)));
 		this.server.connect(16 * 1024);
 		assertClosedOnceAfter(handler, baseline, ConnectionEvent.WRITE_TIMEOUT);
 	}
@@ -198,7 +198,7 @@ class BufferedConnectionTests {
 			connection.write(payload);
 			connection.closeAfterFlush();
 		});
-		long baseline = start(() -> handler, SETTINGS);
+		BufferedServer.FileDescriptors baseline = start(() -> handler, SETTINGS);
 		SocketChannel client = this.server.connect();
 		BufferedServer.assertSameBytes(BufferedServer.readFully(client, payload.length, 8192), payload);
 		assertThat(client.read(ByteBuffer.allocate(1))).isEqualTo(-1);
@@ -261,20 +261,20 @@ class BufferedConnectionTests {
 		assertThat(allocatedSegments(handler.connection)).isEqualTo(allocated);
 	}
 
-	private long start(Supplier<? extends BufferedHandler> handlers, BufferedConnectionSettings settings)
+	private BufferedServer.FileDescriptors start(Supplier<? extends BufferedHandler> handlers, BufferedConnectionSettings settings)
 			throws IOException {
 		this.server = new BufferedServer(1, handlers, settings);
-		return BufferedServer.openFileDescriptors();
+		return BufferedServer.FileDescriptors.now();
 	}
 
-	private void assertClosedOnceAfter(RecordingHandler handler, long baseline, ConnectionEvent... events)
+	private void assertClosedOnceAfter(RecordingHandler handler, BufferedServer.FileDescriptors baseline, ConnectionEvent... events)
 			throws InterruptedException {
 		assertThat(handler.closed.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 		assertThat(handler.events).containsExactly(events);
 		assertThat(handler.closes).hasValue(1);
 		assertThat(handler.connection.isOpen()).isFalse();
 		this.server.closeClients();
-		await().atMost(WAIT).until(() -> BufferedServer.openFileDescriptors() <= baseline);
+		baseline.awaitBackToThis(WAIT);
 		assertThat(handler.events).containsExactly(events);
 		assertThat(handler.closes).hasValue(1);
 	}
