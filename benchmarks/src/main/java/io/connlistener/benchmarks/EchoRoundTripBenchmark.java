@@ -8,6 +8,14 @@ import java.nio.channels.SocketChannel;
 import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 
+import io.connlistener.ConnListener;
+import io.connlistener.ListenerOption;
+import io.connlistener.buffer.BufferedAcceptor;
+import io.connlistener.buffer.BufferedConnection;
+import io.connlistener.buffer.BufferedConnectionSettings;
+import io.connlistener.buffer.BufferedHandler;
+import io.connlistener.loop.EventLoop;
+import io.connlistener.loop.EventLoopGroup;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,15 +29,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-
-import io.connlistener.ConnListener;
-import io.connlistener.ListenerOption;
-import io.connlistener.buffer.BufferedAcceptor;
-import io.connlistener.buffer.BufferedConnection;
-import io.connlistener.buffer.BufferedConnectionSettings;
-import io.connlistener.buffer.BufferedHandler;
-import io.connlistener.loop.EventLoop;
-import io.connlistener.loop.EventLoopGroup;
 
 /**
  * The buffered connection's hot path over a loopback connection: the client writes a

@@ -8,12 +8,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
+import io.connlistener.loop.EventLoop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -86,6 +89,34 @@ class BufferedAcceptorTests {
 			assertThat(this.server.listener.stats().activeConnections()).isZero();
 		});
 		baseline.awaitBackToThis(WAIT);
+	}
+
+	@Test
+	@Timeout(30)
+	void leastLoadedChoiceSpreadsConnectionsEvenly() throws Exception {
+		List<EventLoop> loops = new CopyOnWriteArrayList<>();
+		Supplier<BufferedHandler> handlers = () -> new BufferedHandler() {
+
+			@Override
+			public void onOpen(BufferedConnection connection) {
+				loops.add(connection.loop());
+			}
+
+			@Override
+			public void onRead(BufferedConnection connection) {
+				connection.input().moveTo(connection.output());
+			}
+
+		};
+		this.server = new BufferedServer(2, handlers, BufferedConnectionSettings.DEFAULTS,
+				BufferedAcceptor.LoopChoice.LEAST_LOADED);
+		for (int i = 1; i <= 4; i++) {
+			this.server.connect();
+			int opened = i;
+			await().atMost(WAIT).untilAsserted(() -> assertThat(loops).hasSize(opened));
+		}
+		assertThat(loops.stream().distinct()).hasSize(2);
+		assertThat(loops.stream().filter((loop) -> loop == loops.get(0))).hasSize(2);
 	}
 
 	/**

@@ -14,7 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +26,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIOException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -259,6 +260,57 @@ class BufferedConnectionTests {
 			roundTrip(client, message);
 		}
 		assertThat(allocatedSegments(handler.connection)).isEqualTo(allocated);
+	}
+
+	@Test
+	@Timeout(30)
+	void handlerThatDoesNotConsumeStopsReadingAtTheReadHighWatermark() throws Exception {
+		AtomicInteger maxInput = new AtomicInteger();
+		AtomicLong consumed = new AtomicLong();
+		AtomicBoolean holding = new AtomicBoolean(true);
+		RecordingHandler handler = new RecordingHandler() {
+			@Override
+			public void onRead(BufferedConnection connection) {
+				maxInput.accumulateAndGet(connection.input().readableBytes(), Math::max);
+				if (!holding.get()) {
+					consumed.addAndGet(connection.input().readableBytes());
+					connection.input().drain(Integer.MAX_VALUE);
+				}
+			}
+		};
+		start(() -> handler, SETTINGS);
+		SocketChannel client = this.server.connect();
+		byte[] payload = randomBytes(1024 * 1024);
+		Future<?> writer = this.executor.submit(() -> {
+			BufferedServer.writeFully(client, payload);
+			return null;
+		});
+		assertThat(handler.opened.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		await().atMost(WAIT).until(() -> maxInput.get() >= READ_HIGH_WATERMARK);
+		CompletableFuture.runAsync(() -> {
+			holding.set(false);
+			consumed.addAndGet(handler.connection.input().readableBytes());
+			handler.connection.input().drain(Integer.MAX_VALUE);
+		}, handler.connection.loop()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		writer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(consumed).hasValue(payload.length));
+		assertThat(maxInput.get()).isLessThan(READ_HIGH_WATERMARK + READ_BUFFER_SIZE);
+	}
+
+	@Test
+	@Timeout(30)
+	void closeHookAddedAfterTheConnectionClosedRunsAtOnce() throws Exception {
+		RecordingHandler handler = new RecordingHandler();
+		start(() -> handler, SETTINGS);
+		this.server.connect();
+		assertThat(handler.opened.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		handler.connection.close();
+		assertThat(handler.closed.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		CountDownLatch late = new CountDownLatch(1);
+		handler.connection.onClose(late::countDown);
+		assertThat(late.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		assertThat(handler.closes).hasValue(1);
+		assertThat(handler.connection.isOpen()).isFalse();
 	}
 
 	private BufferedServer.FileDescriptors start(Supplier<? extends BufferedHandler> handlers, BufferedConnectionSettings settings)

@@ -44,9 +44,14 @@ final class BufferedServer implements AutoCloseable {
 
 	BufferedServer(int loops, Supplier<? extends BufferedHandler> handlers, BufferedConnectionSettings settings)
 			throws IOException {
+		this(loops, handlers, settings, BufferedAcceptor.LoopChoice.ROUND_ROBIN);
+	}
+
+	BufferedServer(int loops, Supplier<? extends BufferedHandler> handlers, BufferedConnectionSettings settings,
+			BufferedAcceptor.LoopChoice loopChoice) throws IOException {
 		this.group = new EventLoopGroup(loops, "buffered-test-io");
 		this.listener = ConnListener.bind(this.acceptLoop, new InetSocketAddress("127.0.0.1", 0),
-				new BufferedAcceptor(this.group, handlers, settings, BufferedAcceptor.LoopChoice.ROUND_ROBIN),
+				new BufferedAcceptor(this.group, handlers, settings, loopChoice),
 				EnumSet.of(ListenerOption.CLOSE_ON_FREE), BACKLOG);
 	}
 
