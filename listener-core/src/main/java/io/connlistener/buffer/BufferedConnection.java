@@ -419,6 +419,15 @@ public final class BufferedConnection implements AutoCloseable {
 	void bufferConsumed(ConnectionBuffer buffer) {
 		if (buffer == this.output) {
 			this.outputBytes = this.output.readableBytes();
+			if (this.output.isEmpty() && (this.writeWaiting || this.eofPending || this.closing)) {
+				// The handler dropped queued output: settle what waited for it to drain.
+				if (this.callbackDepth > 0) {
+					this.flushPending = true;
+				}
+				else {
+					flush();
+				}
+			}
 		}
 		else if (this.callbackDepth == 0 && (this.interestOps & SelectionKey.OP_READ) == 0) {
 			updateInterest();
@@ -546,6 +555,7 @@ public final class BufferedConnection implements AutoCloseable {
 			}
 		}
 		if (this.output.isEmpty()) {
+			this.writeWaiting = false;
 			if (this.closing) {
 				free();
 				return;
