@@ -18,9 +18,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import io.connlistener.loop.EventLoop;
+import io.connlistener.loop.EventLoopGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -161,6 +163,44 @@ class BufferedAcceptorTests {
 		assertThat(eventsByPort).hasSize(connections);
 		expected.forEach((port, event) -> assertThat(eventsByPort.get(port)).as("port " + port).containsExactly(event));
 		baseline.awaitBackToThis(WAIT);
+	}
+
+	@Test
+	@Timeout(30)
+	void closeAllClosesTheConnectionsStillOpen() throws Exception {
+		AtomicInteger opened = new AtomicInteger();
+		BufferedHandler idle = new BufferedHandler() {
+
+			@Override
+			public void onOpen(BufferedConnection connection) {
+				opened.incrementAndGet();
+			}
+
+			@Override
+			public void onRead(BufferedConnection connection) {
+			}
+
+		};
+		AtomicReference<BufferedAcceptor> created = new AtomicReference<>();
+		this.server = new BufferedServer(new EventLoopGroup(1, "close-all-test"), (group) -> {
+			created.set(BufferedAcceptor.shared(group, idle, BufferedConnectionSettings.DEFAULTS));
+			return created.get();
+		});
+		BufferedAcceptor acceptor = created.get();
+		List<SocketChannel> channels = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			channels.add(this.server.connect());
+		}
+		await().atMost(WAIT).untilAsserted(() -> assertThat(opened).hasValue(10));
+		assertThat(acceptor.openConnections()).isEqualTo(10);
+		assertThat(acceptor.closeAll()).isEqualTo(10);
+		for (SocketChannel channel : channels) {
+			assertThat(channel.read(ByteBuffer.allocate(1))).isEqualTo(-1);
+		}
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(acceptor.openConnections()).isZero();
+			assertThat(this.server.listener.stats().activeConnections()).isZero();
+		});
 	}
 
 	/**
