@@ -81,11 +81,13 @@ public final class BufferedAcceptor implements AcceptCallback {
 	public void onAccept(ConnListener listener, SocketChannel channel, SocketAddress remoteAddress) {
 		BufferedHandler handler = Objects.requireNonNull(this.handlers.get(), "Handler supplier returned null");
 		EventLoop loop = (this.loopChoice == LoopChoice.LEAST_LOADED) ? this.group.leastLoaded() : this.group.next();
-		BufferedConnection connection = BufferedConnection.open(loop, channel, handler, this.settings);
+		// The client's address: behind a proxy, the one its PROXY header gave, which is also
+		// the address the listener counts for a per-IP cap.
+		BufferedConnection connection = BufferedConnection.open(loop, channel, handler, this.settings, remoteAddress);
 		this.connections.add(connection);
 		connection.onClose(() -> {
 			this.connections.remove(connection);
-			listener.connectionClosed();
+			listener.connectionClosed(remoteAddress);
 		});
 	}
 

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.stream.Collectors;
 
 import io.connlistener.ListenerOption;
+import io.connlistener.ProxyProtocolMode;
 
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
@@ -31,7 +32,8 @@ class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 	private static final ConfigurationPropertyName LISTENERS = ConfigurationPropertyName.of("conn-listener.listeners");
 
 	private static final String LISTENER_KEYS = "port, path, address, backlog, options, enabled, max-connections, "
-			+ "accept-error-backoff.initial, accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout";
+			+ "accept-error-backoff.initial, accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout, "
+			+ "proxy-protocol, trusted-proxies, proxy-protocol-timeout";
 
 	private static final String ROOT_KEYS = "enabled, io-threads, defaults.*, listeners.<name>.*";
 
@@ -100,6 +102,9 @@ class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 			return "a list of listener options from " + Arrays.stream(ListenerOption.values())
 				.map(ListenerOption::kebabName)
 				.collect(Collectors.joining(", ", "[", "]"));
+		}
+		if (resolved == ProxyProtocolMode.class) {
+			return "off or required";
 		}
 		if (resolved == Integer.class || resolved == int.class) {
 			return "a whole number";

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerSettings;
+import io.connlistener.ProxyProtocolSettings;
 
 import org.springframework.util.Assert;
 
@@ -22,9 +23,11 @@ import org.springframework.util.Assert;
  * @param options listener options; {@link ListenerOption#DISABLED} when created disabled
  * @param maxConnections most connections served at once; accepting pauses at the limit
  * @param settings settings beyond libevent's
+ * @param proxyProtocol whether connections must start with a PROXY protocol header, and
+ * from which proxies
  */
 public record ListenerDefinition(String name, SocketAddress address, int backlog, Set<ListenerOption> options,
-		int maxConnections, ListenerSettings settings) {
+		int maxConnections, ListenerSettings settings, ProxyProtocolSettings proxyProtocol) {
 
 	/**
 	 * Check the definition.
@@ -34,9 +37,24 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 		Assert.notNull(address, "'address' must not be null");
 		Assert.notNull(options, "'options' must not be null");
 		Assert.notNull(settings, "'settings' must not be null");
+		Assert.notNull(proxyProtocol, "'proxyProtocol' must not be null");
 		Assert.isTrue(maxConnections > 0, "'maxConnections' must be positive");
 		options = Collections.unmodifiableSet(
 				options.isEmpty() ? EnumSet.noneOf(ListenerOption.class) : EnumSet.copyOf(options));
+	}
+
+	/**
+	 * Create a definition of a listener that reads no PROXY protocol header.
+	 * @param name the listener's name
+	 * @param address where to listen
+	 * @param backlog listen queue length; negative picks the kernel's {@code somaxconn}
+	 * @param options listener options
+	 * @param maxConnections most connections served at once
+	 * @param settings settings beyond libevent's
+	 */
+	public ListenerDefinition(String name, SocketAddress address, int backlog, Set<ListenerOption> options,
+			int maxConnections, ListenerSettings settings) {
+		this(name, address, backlog, options, maxConnections, settings, ProxyProtocolSettings.OFF);
 	}
 
 	/**

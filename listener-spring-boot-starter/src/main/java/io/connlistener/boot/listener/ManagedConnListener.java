@@ -15,6 +15,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
+import io.connlistener.AcceptCallback;
+import io.connlistener.AcceptedConnection;
 import io.connlistener.ConnListener;
 import io.connlistener.ConnListenerBuilder;
 import io.connlistener.ListenerOption;
@@ -250,11 +252,12 @@ public final class ManagedConnListener {
 			ConnListenerBuilder builder = ConnListener.builder(loop)
 				.options(options)
 				.backlog(this.definition.backlog())
-				.settings(this.definition.settings());
+				.settings(this.definition.settings())
+				.proxyProtocol(this.definition.proxyProtocol());
 			for (ConnListenerCustomizer customizer : customizers) {
 				customizer.customize(name(), builder);
 			}
-			listener = builder.callback(this::accepted).bind(this.definition.address());
+			listener = builder.callback(new Acceptor()).bind(this.definition.address());
 		}
 		catch (IOException ex) {
 			handler.close();
@@ -273,9 +276,9 @@ public final class ManagedConnListener {
 		scheduleSweep(listener, generation);
 	}
 
-	private void accepted(ConnListener listener, SocketChannel channel, SocketAddress remoteAddress) {
+	private void accepted(ConnListener listener, AcceptedConnection accepted) {
 		// The core listener pauses accepting at max-connections and resumes as closes are reported.
-		TrackedConnection connection = new TrackedConnection(this, listener, channel, remoteAddress);
+		TrackedConnection connection = new TrackedConnection(this, listener, accepted);
 		this.connections.add(connection);
 		try {
 			this.handler.serve(connection);
@@ -412,6 +415,23 @@ public final class ManagedConnListener {
 	public String toString() {
 		return "ManagedConnListener[" + name() + " on " + describeAddress() + ", "
 				+ this.state + "]";
+	}
+
+	/**
+	 * Takes what the core listener accepts, with the client's and the proxy's addresses.
+	 */
+	private final class Acceptor implements AcceptCallback {
+
+		@Override
+		public void onAccept(ConnListener listener, SocketChannel channel, SocketAddress remoteAddress) {
+			accepted(listener, AcceptedConnection.direct(channel, remoteAddress));
+		}
+
+		@Override
+		public void onAccept(ConnListener listener, AcceptedConnection connection) {
+			accepted(listener, connection);
+		}
+
 	}
 
 	/**
