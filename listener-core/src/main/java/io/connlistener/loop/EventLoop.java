@@ -310,8 +310,12 @@ public final class EventLoop implements Executor, AutoCloseable {
 		try {
 			while (this.state.get() == RUNNING) {
 				try {
-					select();
-					runAfterSelect();
+					// Tasks handed in before this selection run after it, not those handed in
+					// during it (by an I/O handler): their keys are deregistered only by the next.
+					boolean due = !this.afterSelect.isEmpty();
+					List<Runnable> ready = swapAfterSelect();
+					select(due);
+					runAfterSelect(ready);
 					runTimers();
 					runTasks();
 				}
@@ -340,9 +344,9 @@ public final class EventLoop implements Executor, AutoCloseable {
 		}
 	}
 
-	private void select() throws IOException {
+	private void select(boolean afterSelectDue) throws IOException {
 		this.awake.set(false);
-		if (!this.tasks.isEmpty() || !this.afterSelect.isEmpty() || this.state.get() != RUNNING) {
+		if (afterSelectDue || !this.tasks.isEmpty() || !this.afterSelect.isEmpty() || this.state.get() != RUNNING) {
 			this.awake.set(true);
 			this.selector.selectNow(this.dispatcher);
 			return;
@@ -374,17 +378,28 @@ public final class EventLoop implements Executor, AutoCloseable {
 		}
 	}
 
-	private void runAfterSelect() {
-		if (this.afterSelect.isEmpty()) {
-			return;
-		}
+	private List<Runnable> swapAfterSelect() {
 		List<Runnable> ready = this.afterSelect;
 		this.afterSelect = this.afterSelectSpare;
 		this.afterSelectSpare = ready;
-		for (Runnable task : ready) {
-			safeRun(task);
+		return ready;
+	}
+
+	private void runAfterSelect(List<Runnable> ready) {
+		for (int i = 0; i < ready.size(); i++) {
+			safeRun(ready.get(i));
 		}
 		ready.clear();
+	}
+
+	/**
+	 * Run every task handed to {@link #executeAfterSelect}, on shutdown, when no selection
+	 * follows.
+	 */
+	private void runAfterSelect() {
+		while (!this.afterSelect.isEmpty()) {
+			runAfterSelect(swapAfterSelect());
+		}
 	}
 
 	private void runTimers() {
@@ -429,6 +444,15 @@ public final class EventLoop implements Executor, AutoCloseable {
 
 	private void shutdown() {
 		drainTasks();
+		if (this.selector.isOpen()) {
+			try {
+				// Deregister cancelled keys, as the selection those tasks wait for would.
+				this.selector.selectNow((key) -> { });
+			}
+			catch (IOException | RuntimeException ex) {
+				logger.log(Level.DEBUG, "Could not flush the selector of " + this.thread.getName(), ex);
+			}
+		}
 		runAfterSelect();
 		int dropped = (int) this.timers.stream().filter((timer) -> !timer.isCancelled()).count();
 		this.timers.clear();

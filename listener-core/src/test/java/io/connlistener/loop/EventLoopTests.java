@@ -1,5 +1,9 @@
 package io.connlistener.loop;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -173,6 +177,42 @@ class EventLoopTests {
 	void closeFromInsideALoopTaskEndsTheLoop() {
 		this.loop.execute(this.loop::close);
 		assertThat(this.loop.awaitTermination(Duration.ofSeconds(10))).isTrue();
+	}
+
+	@Test
+	void afterSelectTaskFromAnIoHandlerRunsOnceItsCancelledKeyIsDeregistered() throws Exception {
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		CountDownLatch handedOver = new CountDownLatch(1);
+		Pipe pipe = Pipe.open();
+		try (Pipe.SourceChannel source = pipe.source(); Pipe.SinkChannel sink = pipe.sink()) {
+			source.configureBlocking(false);
+			this.loop.execute(() -> {
+				try {
+					this.loop.register(source, SelectionKey.OP_READ, (key) -> {
+						key.cancel();
+						this.loop.executeAfterSelect(() -> {
+							try {
+								// Both throw while the cancelled key is still registered.
+								source.configureBlocking(true);
+								source.configureBlocking(false);
+								this.loop.register(source, SelectionKey.OP_READ, (again) -> {
+								});
+							}
+							catch (Throwable ex) {
+								failure.set(ex);
+							}
+							handedOver.countDown();
+						});
+					});
+				}
+				catch (IOException ex) {
+					failure.set(ex);
+				}
+			});
+			sink.write(ByteBuffer.wrap(new byte[] { 1 }));
+			assertThat(handedOver.await(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(failure.get()).isNull();
+		}
 	}
 
 	@Test
