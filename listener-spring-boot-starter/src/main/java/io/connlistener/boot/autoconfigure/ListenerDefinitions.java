@@ -9,16 +9,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.connlistener.AdmissionRule;
+import io.connlistener.AdmissionSettings;
+import io.connlistener.CidrRange;
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerSettings;
+import io.connlistener.ListenerSettings.LimitAction;
+import io.connlistener.boot.autoconfigure.ConnListenerProperties.Admission;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Backoff;
+import io.connlistener.boot.autoconfigure.ConnListenerProperties.Buffered;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Defaults;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Listener;
 import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.boot.listener.ListenerConfigurationException;
+import io.connlistener.buffer.BufferedConnectionSettings;
+
+import org.springframework.util.unit.DataSize;
 
 /**
  * Turns {@link ConnListenerProperties} into checked {@link ListenerDefinition listener
@@ -88,9 +98,25 @@ final class ListenerDefinitions {
 		}
 		Duration deferredTimeout = checked.positive("deferred-accept-timeout", listener.getDeferredAcceptTimeout(),
 				defaults.getDeferredAcceptTimeout(), ListenerSettings.DEFAULT_DEFERRED_ACCEPT_TIMEOUT);
-		return new ListenerDefinition(name, address, backlog, options(listener, defaults), maxConnections,
-				new ListenerSettings(maxAccepts, initial, max, deferredTimeout, maxConnections,
-						ListenerSettings.DEFAULT_RESUME_CONNECTIONS, ListenerSettings.DEFAULT_LIMIT_ACTION));
+		LimitAction action = (listener.getMaxConnectionsAction() != null) ? listener.getMaxConnectionsAction()
+				: defaults.getMaxConnectionsAction();
+		Integer resume = (listener.getMaxConnectionsResume() != null) ? listener.getMaxConnectionsResume()
+				: defaults.getMaxConnectionsResume();
+		if (resume != null && (resume < 0 || resume >= maxConnections)) {
+			throw checked.invalid("max-connections-resume", listener.getMaxConnectionsResume(), resume,
+					"it must be at least 0 and less than max-connections (" + maxConnections + ")",
+					"a number from 0 to " + (maxConnections - 1) + ", or leave it unset for 90% of max-connections");
+		}
+		Duration idleTimeout = checked.notNegative("idle-timeout", listener.getIdleTimeout(),
+				defaults.getIdleTimeout(), ListenerDefinition.DEFAULT_IDLE_TIMEOUT);
+		Duration writeTimeout = (listener.getWriteTimeout() != null || defaults.getWriteTimeout() != null)
+				? checked.notNegative("write-timeout", listener.getWriteTimeout(), defaults.getWriteTimeout(),
+						ListenerDefinition.DEFAULT_IDLE_TIMEOUT)
+				: idleTimeout;
+		ListenerSettings settings = new ListenerSettings(maxAccepts, initial, max, deferredTimeout, maxConnections,
+				(resume != null) ? resume : ListenerSettings.DEFAULT_RESUME_CONNECTIONS, action);
+		return new ListenerDefinition(name, address, backlog, options(listener, defaults), maxConnections, settings,
+				checked.admission(), idleTimeout, writeTimeout, checked.buffered(idleTimeout, writeTimeout));
 	}
 
 	private static Set<ListenerOption> options(Listener listener, Defaults defaults) {
@@ -186,6 +212,101 @@ final class ListenerDefinitions {
 
 			Checked(String address) {
 				this.address = address;
+			}
+
+			Duration notNegative(String key, Duration listenerValue, Duration defaultValue, Duration example) {
+				Duration value = (listenerValue != null) ? listenerValue : defaultValue;
+				if (value != null && value.isNegative()) {
+					throw invalid(key, listenerValue, print(value), "it must not be negative",
+							"a duration such as " + print(example) + ", or 0 for none");
+				}
+				return value;
+			}
+
+			AdmissionSettings admission() {
+				Admission own = Values.this.listener.getAdmission();
+				Admission fallback = Values.this.defaults.getAdmission();
+				List<String> texts = (own.getRules() != null) ? own.getRules() : fallback.getRules();
+				List<AdmissionRule> rules = new ArrayList<>();
+				for (int i = 0; texts != null && i < texts.size(); i++) {
+					rules.add(rule("admission.rules[" + i + "]", own.getRules(), texts.get(i)));
+				}
+				int perIp = orElse(own.getMaxConnectionsPerIp(), fallback.getMaxConnectionsPerIp(), 0);
+				if (perIp < 0) {
+					throw invalid("admission.max-connections-per-ip", own.getMaxConnectionsPerIp(), perIp,
+							"it must not be negative", "0 for no cap, or the most connections one address may hold");
+				}
+				double rate = orElse(own.getAcceptRate(), fallback.getAcceptRate(), 0.0);
+				if (!(rate >= 0 && rate <= AdmissionSettings.MAX_ACCEPTS_PER_SECOND)) {
+					throw invalid("admission.accept-rate", own.getAcceptRate(), rate,
+							"it must be from 0 (no limit) to " + (long) AdmissionSettings.MAX_ACCEPTS_PER_SECOND,
+							"0 for no limit, or the most connections admitted per second, such as 100");
+				}
+				int burst = orElse(own.getAcceptBurst(), fallback.getAcceptBurst(), 0);
+				if (burst < 0) {
+					throw invalid("admission.accept-burst", own.getAcceptBurst(), burst, "it must not be negative",
+							"0 for one second's worth of accept-rate, or the most connections admitted at once");
+				}
+				boolean spare = (Values.this.listener.getSpareFileDescriptor() != null)
+						? Values.this.listener.getSpareFileDescriptor() : Values.this.defaults.isSpareFileDescriptor();
+				return new AdmissionSettings(rules, perIp, rate, burst, spare);
+			}
+
+			private AdmissionRule rule(String key, Object listenerValue, String text) {
+				String trimmed = (text != null) ? text.strip() : "";
+				int space = trimmed.indexOf(' ');
+				String action = (space > 0) ? trimmed.substring(0, space).toLowerCase(Locale.ROOT) : "";
+				if (!action.equals("allow") && !action.equals("deny")) {
+					throw invalid(key, listenerValue, "'" + trimmed + "'",
+							"a rule must read 'allow <cidr>' or 'deny <cidr>'",
+							"a rule such as 'allow 10.0.0.0/8' or 'deny 10.1.0.0/16'");
+				}
+				String range = trimmed.substring(space + 1).strip();
+				try {
+					CidrRange cidr = CidrRange.parse(range);
+					return new AdmissionRule(
+							action.equals("allow") ? AdmissionRule.Action.ALLOW : AdmissionRule.Action.DENY, cidr);
+				}
+				catch (IllegalArgumentException ex) {
+					String reason = ex.getMessage();
+					int colon = (reason != null) ? reason.indexOf("': ") : -1;
+					throw invalid(key, listenerValue, "'" + trimmed + "'",
+							"'" + range + "' is not a CIDR range"
+									+ ((colon >= 0) ? ": " + reason.substring(colon + 3) : ""),
+							"'" + action + " <cidr>' with an IPv4 or IPv6 range such as 10.0.0.0/8 or fd00::/8");
+				}
+			}
+
+			BufferedConnectionSettings buffered(Duration idleTimeout, Duration writeTimeout) {
+				Buffered own = Values.this.listener.getBuffered();
+				Buffered fallback = Values.this.defaults.getBuffered();
+				int readHigh = bytes("buffered.read-high-watermark", own.getReadHighWatermark(),
+						fallback.getReadHighWatermark(), BufferedConnectionSettings.DEFAULT_READ_HIGH_WATERMARK);
+				int writeHigh = bytes("buffered.write-high-watermark", own.getWriteHighWatermark(),
+						fallback.getWriteHighWatermark(), BufferedConnectionSettings.DEFAULT_WRITE_HIGH_WATERMARK);
+				int writeLow = bytes("buffered.write-low-watermark", own.getWriteLowWatermark(),
+						fallback.getWriteLowWatermark(), BufferedConnectionSettings.DEFAULT_WRITE_LOW_WATERMARK);
+				if (writeLow > writeHigh) {
+					throw invalid("buffered.write-low-watermark", own.getWriteLowWatermark(), writeLow + "B",
+							"it must not be above buffered.write-high-watermark (" + writeHigh + "B)",
+							"a size of at most " + writeHigh + "B");
+				}
+				return new BufferedConnectionSettings(BufferedConnectionSettings.DEFAULT_READ_BUFFER_SIZE, readHigh,
+						writeLow, writeHigh, idleTimeout, writeTimeout);
+			}
+
+			private int bytes(String key, DataSize listenerValue, DataSize defaultValue, int fallback) {
+				DataSize value = (listenerValue != null) ? listenerValue : defaultValue;
+				long bytes = (value != null) ? value.toBytes() : fallback;
+				if (bytes < 0 || bytes > Integer.MAX_VALUE) {
+					throw invalid(key, listenerValue, bytes + "B", "it must be from 0 to 2GB",
+							"a size such as " + (fallback / 1024) + "KB");
+				}
+				return (int) bytes;
+			}
+
+			private static <T> T orElse(T value, T defaultValue, T fallback) {
+				return (value != null) ? value : (defaultValue != null) ? defaultValue : fallback;
 			}
 
 			Duration positive(String key, Duration listenerValue, Duration defaultValue, Duration example) {

@@ -3,12 +3,15 @@ package io.connlistener.boot.listener;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 
+import io.connlistener.AdmissionSettings;
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerSettings;
+import io.connlistener.buffer.BufferedConnectionSettings;
 
 import org.springframework.util.Assert;
 
@@ -22,21 +25,58 @@ import org.springframework.util.Assert;
  * @param options listener options; {@link ListenerOption#DISABLED} when created disabled
  * @param maxConnections most connections served at once; accepting pauses at the limit
  * @param settings settings beyond libevent's
+ * @param admission which connections are admitted, and the spare file descriptor
+ * @param idleTimeout how long a connection may send nothing (a blocking read may wait)
+ * before it is closed; {@code null} for never
+ * @param writeTimeout how long output may make no progress before the connection is
+ * closed; {@code null} for never
+ * @param buffered settings of buffered connections, with {@code idleTimeout} as read
+ * timeout and {@code writeTimeout} as write timeout
  */
 public record ListenerDefinition(String name, SocketAddress address, int backlog, Set<ListenerOption> options,
-		int maxConnections, ListenerSettings settings) {
+		int maxConnections, ListenerSettings settings, AdmissionSettings admission, Duration idleTimeout,
+		Duration writeTimeout, BufferedConnectionSettings buffered) {
 
 	/**
-	 * Check the definition.
+	 * Default idle timeout: long enough for pooled clients and protocols that send a
+	 * heartbeat every minute or so, short enough that silent connections do not pile up.
+	 */
+	public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+
+	/**
+	 * Check the definition and turn zero timeouts into {@code null}.
 	 */
 	public ListenerDefinition {
 		Assert.hasText(name, "'name' must not be empty");
 		Assert.notNull(address, "'address' must not be null");
 		Assert.notNull(options, "'options' must not be null");
 		Assert.notNull(settings, "'settings' must not be null");
+		Assert.notNull(admission, "'admission' must not be null");
+		Assert.notNull(buffered, "'buffered' must not be null");
 		Assert.isTrue(maxConnections > 0, "'maxConnections' must be positive");
+		Assert.isTrue(idleTimeout == null || !idleTimeout.isNegative(), "'idleTimeout' must not be negative");
+		Assert.isTrue(writeTimeout == null || !writeTimeout.isNegative(), "'writeTimeout' must not be negative");
 		options = Collections.unmodifiableSet(
 				options.isEmpty() ? EnumSet.noneOf(ListenerOption.class) : EnumSet.copyOf(options));
+		idleTimeout = (idleTimeout == null || idleTimeout.isZero()) ? null : idleTimeout;
+		writeTimeout = (writeTimeout == null || writeTimeout.isZero()) ? null : writeTimeout;
+	}
+
+	/**
+	 * Create a definition that admits every connection, holds a spare file descriptor,
+	 * times out after {@link #DEFAULT_IDLE_TIMEOUT} and buffers with the core defaults.
+	 * @param name the listener's name
+	 * @param address where to listen
+	 * @param backlog listen queue length
+	 * @param options listener options
+	 * @param maxConnections most connections served at once
+	 * @param settings settings beyond libevent's
+	 */
+	public ListenerDefinition(String name, SocketAddress address, int backlog, Set<ListenerOption> options,
+			int maxConnections, ListenerSettings settings) {
+		this(name, address, backlog, options, maxConnections, settings, AdmissionSettings.DEFAULTS,
+				DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+				BufferedConnectionSettings.DEFAULTS.withTimeouts(DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT));
 	}
 
 	/**

@@ -54,6 +54,10 @@ public final class ManagedConnListener {
 
 	private final AtomicLong closedOnShutdown = new AtomicLong();
 
+	private final AtomicLong idleTimeouts = new AtomicLong();
+
+	private final AtomicLong writeTimeouts = new AtomicLong();
+
 	private volatile boolean enabled;
 
 	private volatile State state = State.STOPPED;
@@ -226,6 +230,24 @@ public final class ManagedConnListener {
 	}
 
 	/**
+	 * Return how many connections were closed because nothing arrived for the idle
+	 * timeout (buffered), or a read waited that long (blocking).
+	 * @return the count
+	 */
+	public long idleTimeouts() {
+		return this.idleTimeouts.get();
+	}
+
+	/**
+	 * Return how many connections were closed because their output made no progress for
+	 * the write timeout.
+	 * @return the count
+	 */
+	public long writeTimeouts() {
+		return this.writeTimeouts.get();
+	}
+
+	/**
 	 * Return the core listener's counters.
 	 * @return the counters, or {@code null} before the listener first binds
 	 */
@@ -250,7 +272,8 @@ public final class ManagedConnListener {
 			ConnListenerBuilder builder = ConnListener.builder(loop)
 				.options(options)
 				.backlog(this.definition.backlog())
-				.settings(this.definition.settings());
+				.settings(this.definition.settings())
+				.admission(this.definition.admission());
 			for (ConnListenerCustomizer customizer : customizers) {
 				customizer.customize(name(), builder);
 			}
@@ -317,6 +340,19 @@ public final class ManagedConnListener {
 		this.handlerFailures.incrementAndGet();
 		connection.close();
 		logger.warn("Handler of listener '" + name() + "' failed; closed the " + connection, failure);
+	}
+
+	void countTimeout(boolean writing) {
+		(writing ? this.writeTimeouts : this.idleTimeouts).incrementAndGet();
+	}
+
+	void timedOut(TrackedConnection connection, boolean writing) {
+		countTimeout(writing);
+		connection.timeoutClose();
+		if (logger.isDebugEnabled()) {
+			logger.debug("Listener '" + name() + "' closed the " + connection + ": "
+					+ (writing ? "a write waited for the write timeout" : "a read waited for the idle timeout"));
+		}
 	}
 
 	void rejected(TrackedConnection connection, String reason) {

@@ -27,6 +27,8 @@ final class TrackedConnection {
 
 	private volatile boolean forced;
 
+	private volatile boolean timedOut;
+
 	private volatile Runnable closer;
 
 	private final long openedNanos = System.nanoTime();
@@ -68,6 +70,23 @@ final class TrackedConnection {
 	 */
 	boolean isForced() {
 		return this.forced;
+	}
+
+	/**
+	 * Return whether the connection was closed because it stayed idle or stalled for its
+	 * timeout.
+	 */
+	boolean isTimedOut() {
+		return this.timedOut;
+	}
+
+	/**
+	 * Close the connection because it timed out, so that its handler's failure is not
+	 * reported.
+	 */
+	void timeoutClose() {
+		this.timedOut = true;
+		close();
 	}
 
 	boolean isReleased() {
