@@ -355,6 +355,13 @@ public final class ManagedConnListener {
 		}
 	}
 
+	void peerFailed(TrackedConnection connection, Exception failure) {
+		connection.close();
+		if (logger.isDebugEnabled()) {
+			logger.debug("Listener '" + name() + "' closed the " + connection + " after its I/O failed: " + failure);
+		}
+	}
+
 	void rejected(TrackedConnection connection, String reason) {
 		this.rejections.incrementAndGet();
 		connection.close();

@@ -29,6 +29,8 @@ final class TrackedConnection {
 
 	private volatile boolean timedOut;
 
+	private volatile boolean ioFailed;
+
 	private volatile Runnable closer;
 
 	private final long openedNanos = System.nanoTime();
@@ -87,6 +89,20 @@ final class TrackedConnection {
 	void timeoutClose() {
 		this.timedOut = true;
 		close();
+	}
+
+	/**
+	 * Note that reading from or writing to the channel failed, as when the peer resets it.
+	 */
+	void ioFailed() {
+		this.ioFailed = true;
+	}
+
+	/**
+	 * Return whether reading from or writing to the channel failed.
+	 */
+	boolean isIoFailed() {
+		return this.ioFailed;
 	}
 
 	boolean isReleased() {
