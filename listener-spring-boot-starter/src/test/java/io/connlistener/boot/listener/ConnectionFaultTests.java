@@ -58,6 +58,10 @@ class ConnectionFaultTests {
 
 	private static final int SILENT_CLIENTS = 10;
 
+	private static final Duration WRITE_TIMEOUT = Duration.ofMillis(300);
+
+	private static final long MAX_UNREAD_BYTES = 256L * 1024 * 1024;
+
 	private static final int FAULTY_CLIENTS = 20;
 
 	private static final int FLOOD_CONNECTIONS = 20_000;
@@ -114,6 +118,39 @@ class ConnectionFaultTests {
 				finally {
 					silent.shutdownNow();
 				}
+			});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "buffered", "blocking" })
+	void clientThatSendsButNeverReadsIsClosedAtTheWriteTimeoutAndCounted(String style) {
+		this.contextRunner.withPropertyValues("conn-listener.defaults.write-timeout=" + WRITE_TIMEOUT.toMillis() + "ms")
+			.run((context) -> {
+				ManagedConnListener listener = context.getBean(ConnListenerRegistry.class).get(style);
+				byte[] lines = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\n".repeat(1024)
+					.getBytes(StandardCharsets.US_ASCII);
+				long sent = 0;
+				long start = System.nanoTime();
+				try (Socket client = connect(listener.localAddress())) {
+					// The echo fills both ends' socket buffers, then the server's output stalls.
+					while (sent < MAX_UNREAD_BYTES) {
+						client.getOutputStream().write(lines);
+						sent += lines.length;
+					}
+				}
+				catch (IOException ex) {
+					// Closed by the server while this end still wrote: what is expected.
+				}
+				long closedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+				await().atMost(SETTLE).until(() -> listener.activeConnections() == 0);
+				System.out.printf("write-timeout-%s: a client that sent %d KiB and read nothing was closed %d ms "
+						+ "after connecting (write-timeout %d ms); write-timeout count %d, idle-timeout count %d, "
+						+ "handler failures %d%n", style, sent / 1024, closedMillis, WRITE_TIMEOUT.toMillis(),
+						listener.writeTimeouts(), listener.idleTimeouts(), listener.handlerFailures());
+				assertThat(sent).isLessThan(MAX_UNREAD_BYTES);
+				assertThat(listener.writeTimeouts()).isEqualTo(1);
+				assertThat(listener.idleTimeouts()).isZero();
+				assertThat(listener.handlerFailures()).isZero();
 			});
 	}
 
