@@ -53,8 +53,9 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 	}
 
 	private void run(TrackedConnection connection) {
+		StreamConnection streams = new StreamConnection(connection);
 		try {
-			this.handler.handle(new StreamConnection(connection));
+			this.handler.handle(streams);
 		}
 		catch (Exception ex) {
 			// A close on shutdown or on a timeout is counted as such, and a reset by the peer
@@ -71,6 +72,7 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 		}
 		finally {
 			connection.close();
+			streams.closeWatches();
 		}
 	}
 
@@ -101,13 +103,28 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 
 		private final OutputStream outputStream;
 
+		private final StallWatch readWatch;
+
+		private final StallWatch writeWatch;
+
 		StreamConnection(TrackedConnection connection) {
 			this.connection = connection;
 			ListenerDefinition definition = connection.owner().definition();
-			this.inputStream = ChannelStreams.inputStream(connection.channel(),
-					watch(connection, definition.idleTimeout(), false), connection::ioFailed);
-			this.outputStream = ChannelStreams.outputStream(connection.channel(),
-					watch(connection, definition.writeTimeout(), true), connection::ioFailed);
+			this.readWatch = watch(connection, definition.idleTimeout(), false);
+			this.writeWatch = watch(connection, definition.writeTimeout(), true);
+			this.inputStream = ChannelStreams.inputStream(connection.channel(), this.readWatch,
+					connection::ioFailed);
+			this.outputStream = ChannelStreams.outputStream(connection.channel(), this.writeWatch,
+					connection::ioFailed);
+		}
+
+		void closeWatches() {
+			if (this.readWatch != null) {
+				this.readWatch.close();
+			}
+			if (this.writeWatch != null) {
+				this.writeWatch.close();
+			}
 		}
 
 		private static StallWatch watch(TrackedConnection connection, Duration timeout, boolean writing) {

@@ -5,6 +5,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.connlistener.loop.EventLoop;
+import io.connlistener.loop.ScheduledTask;
 
 /**
  * Bounds how long one direction of a blocking connection may wait in a read or a write: a
@@ -31,6 +32,10 @@ final class StallWatch {
 	private volatile long since;
 
 	private volatile boolean stalled;
+
+	private volatile boolean closed;
+
+	private volatile ScheduledTask pending;
 
 	/**
 	 * Create a watch.
@@ -72,6 +77,27 @@ final class StallWatch {
 	}
 
 	/**
+	 * Stop watching for good and cancel the pending timer, so that a closed connection does
+	 * not stay referenced by the loop until its timeout.
+	 */
+	void close() {
+		this.closed = true;
+		ScheduledTask pending = this.pending;
+		if (pending != null) {
+			pending.cancel();
+		}
+	}
+
+	/**
+	 * Return whether a timer is pending on the loop.
+	 * @return {@code true} while a timer waits to check the call
+	 */
+	boolean hasPendingTimer() {
+		ScheduledTask pending = this.pending;
+		return pending != null && !pending.isCancelled();
+	}
+
+	/**
 	 * Return the timeout.
 	 * @return the timeout
 	 */
@@ -80,8 +106,11 @@ final class StallWatch {
 	}
 
 	private void schedule(long delayNanos) {
+		if (this.closed) {
+			return;
+		}
 		try {
-			this.loop.schedule(Duration.ofNanos(delayNanos), this::check);
+			this.pending = this.loop.schedule(Duration.ofNanos(delayNanos), this::check);
 		}
 		catch (RejectedExecutionException ex) {
 			// The loop is closing, and with it the listener's connections.
@@ -90,7 +119,7 @@ final class StallWatch {
 	}
 
 	private void check() {
-		if (this.stalled) {
+		if (this.stalled || this.closed) {
 			return;
 		}
 		long since = this.since;
