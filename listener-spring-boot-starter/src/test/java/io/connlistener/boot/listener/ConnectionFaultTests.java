@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.connlistener.RejectionReason;
+import io.connlistener.boot.actuate.endpoint.ListenerDescriptor;
+import io.connlistener.boot.actuate.metrics.ConnListenerMetrics;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
 import io.connlistener.boot.handler.BlockingConnection;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
@@ -29,6 +31,8 @@ import io.connlistener.boot.testsupport.LoopbackClient;
 import io.connlistener.boot.testsupport.OpenSockets;
 import io.connlistener.boot.testsupport.TestHandlers;
 import io.connlistener.buffer.BufferedHandler;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -111,6 +115,14 @@ class ConnectionFaultTests {
 							maxOvershoot, listener.idleTimeouts(), listener.handlerFailures());
 					assertThat(listener.idleTimeouts()).isEqualTo(SILENT_CLIENTS);
 					assertThat(listener.handlerFailures()).isZero();
+					assertThat(ListenerDescriptor.of(listener).rejections())
+						.containsEntry(ListenerDescriptor.IDLE_TIMEOUT, (long) SILENT_CLIENTS);
+					MeterRegistry meters = new SimpleMeterRegistry();
+					new ConnListenerMetrics(context.getBean(ConnListenerRegistry.class)).bindTo(meters);
+					assertThat(meters.get("conn.listener.rejections")
+						.tags("listener", style, "reason", "idle-timeout")
+						.functionCounter()
+						.count()).isEqualTo(SILENT_CLIENTS);
 					assertThat(millis.get(0)).isGreaterThanOrEqualTo(timeout);
 					assertThat(medianOvershoot).isLessThan(100);
 					assertThat(maxOvershoot).isLessThan(2000);
