@@ -219,6 +219,16 @@ class ConnListenerFailureAnalysisTests {
 				"Set conn-listener.listeners.echo.buffered.write-low-watermark to a size of at most 65536B.");
 	}
 
+	@Test
+	void watermarkThatIsNotASize() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=9876",
+				"conn-listener.listeners.echo.buffered.read-high-watermark=lots"),
+				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.listeners.echo.buffered.read-high-watermark "
+						+ "is 'lots' (from \"conn-listener.listeners.echo.buffered.read-high-watermark\" from property "
+						+ "source \"test\"), which is not a size such as 64KB or 1MB.",
+				"Set conn-listener.listeners.echo.buffered.read-high-watermark to a size such as 64KB or 1MB.");
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "port=70000", "idle-timeout=-5s", "admission.rules=allow 10.0.0.0/33",
 			"options=reuseable,close-on-fre", "max-conections=5" })
