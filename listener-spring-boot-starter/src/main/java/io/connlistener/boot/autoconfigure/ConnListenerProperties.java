@@ -7,12 +7,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.connlistener.AdmissionSettings;
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerSettings;
+import io.connlistener.ListenerSettings.LimitAction;
 import io.connlistener.ProxyProtocolMode;
 import io.connlistener.ProxyProtocolSettings;
+import io.connlistener.boot.listener.ListenerDefinition;
+import io.connlistener.buffer.BufferedConnectionSettings;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of connection listeners, under {@code conn-listener}. Each entry of
@@ -114,6 +119,53 @@ public class ConnListenerProperties {
 		private int maxConnections = 10_000;
 
 		/**
+		 * What to do with new connections at max-connections: pause accepting, so that
+		 * they wait in the listen queue, or close them at once.
+		 */
+		private LimitAction maxConnectionsAction = ListenerSettings.DEFAULT_LIMIT_ACTION;
+
+		/**
+		 * Open connections at which a listener paused at max-connections accepts again.
+		 * Defaults to 90% of max-connections.
+		 */
+		private Integer maxConnectionsResume;
+
+		/**
+		 * How long a connection may send nothing before it is closed; 0 for never.
+		 * Buffered connections time out when nothing arrives, blocking ones when a read
+		 * waits that long.
+		 */
+		private Duration idleTimeout = ListenerDefinition.DEFAULT_IDLE_TIMEOUT;
+
+		/**
+		 * How long output may make no progress, because the peer does not read, before the
+		 * connection is closed; 0 for never. Defaults to idle-timeout.
+		 */
+		private Duration writeTimeout;
+
+		/**
+		 * Whether each listener holds a spare file descriptor, so that when the process runs
+		 * out of descriptors it can accept and close waiting connections at once instead of
+		 * leaving them hanging.
+		 */
+		private boolean spareFileDescriptor = AdmissionSettings.DEFAULT_SPARE_FILE_DESCRIPTOR;
+
+		/**
+		 * Which connections are admitted, checked before any handler sees them.
+		 */
+		private final Admission admission = new Admission(new ArrayList<>(),
+				AdmissionSettings.DEFAULT_MAX_CONNECTIONS_PER_IP, AdmissionSettings.DEFAULT_ACCEPTS_PER_SECOND,
+				AdmissionSettings.DEFAULT_ACCEPT_BURST);
+
+		/**
+		 * Buffering of connections served by a buffered handler.
+		 */
+		private final Buffered buffered = new Buffered(
+				DataSize.ofBytes(BufferedConnectionSettings.DEFAULT_READ_HIGH_WATERMARK),
+				DataSize.ofBytes(BufferedConnectionSettings.DEFAULT_WRITE_HIGH_WATERMARK),
+				DataSize.ofBytes(BufferedConnectionSettings.DEFAULT_WRITE_LOW_WATERMARK));
+
+		/**
 		 * Pause after an accept fails for want of a resource, such as file descriptors.
 		 */
 		private final Backoff acceptErrorBackoff = new Backoff(ListenerSettings.DEFAULT_BACKOFF_INITIAL,
@@ -188,6 +240,54 @@ public class ConnListenerProperties {
 
 		public void setMaxConnections(int maxConnections) {
 			this.maxConnections = maxConnections;
+		}
+
+		public LimitAction getMaxConnectionsAction() {
+			return this.maxConnectionsAction;
+		}
+
+		public void setMaxConnectionsAction(LimitAction maxConnectionsAction) {
+			this.maxConnectionsAction = maxConnectionsAction;
+		}
+
+		public Integer getMaxConnectionsResume() {
+			return this.maxConnectionsResume;
+		}
+
+		public void setMaxConnectionsResume(Integer maxConnectionsResume) {
+			this.maxConnectionsResume = maxConnectionsResume;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+		public Duration getWriteTimeout() {
+			return this.writeTimeout;
+		}
+
+		public void setWriteTimeout(Duration writeTimeout) {
+			this.writeTimeout = writeTimeout;
+		}
+
+		public boolean isSpareFileDescriptor() {
+			return this.spareFileDescriptor;
+		}
+
+		public void setSpareFileDescriptor(boolean spareFileDescriptor) {
+			this.spareFileDescriptor = spareFileDescriptor;
+		}
+
+		public Admission getAdmission() {
+			return this.admission;
+		}
+
+		public Buffered getBuffered() {
+			return this.buffered;
 		}
 
 		public Backoff getAcceptErrorBackoff() {
@@ -279,6 +379,43 @@ public class ConnListenerProperties {
 		private Integer maxConnections;
 
 		/**
+		 * What to do with new connections at max-connections: pause accepting or close
+		 * them at once.
+		 */
+		private LimitAction maxConnectionsAction;
+
+		/**
+		 * Open connections at which a listener paused at max-connections accepts again.
+		 */
+		private Integer maxConnectionsResume;
+
+		/**
+		 * How long a connection may send nothing before it is closed; 0 for never.
+		 */
+		private Duration idleTimeout;
+
+		/**
+		 * How long output may make no progress before the connection is closed; 0 for
+		 * never.
+		 */
+		private Duration writeTimeout;
+
+		/**
+		 * Whether the listener holds a spare file descriptor for running out of them.
+		 */
+		private Boolean spareFileDescriptor;
+
+		/**
+		 * Which connections are admitted, checked before any handler sees them.
+		 */
+		private final Admission admission = new Admission(null, null, null, null);
+
+		/**
+		 * Buffering of connections served by a buffered handler.
+		 */
+		private final Buffered buffered = new Buffered(null, null, null);
+
+		/**
 		 * Pause after an accept fails for want of a resource, such as file descriptors.
 		 */
 		private final Backoff acceptErrorBackoff = new Backoff(null, null);
@@ -368,6 +505,54 @@ public class ConnListenerProperties {
 			this.maxConnections = maxConnections;
 		}
 
+		public LimitAction getMaxConnectionsAction() {
+			return this.maxConnectionsAction;
+		}
+
+		public void setMaxConnectionsAction(LimitAction maxConnectionsAction) {
+			this.maxConnectionsAction = maxConnectionsAction;
+		}
+
+		public Integer getMaxConnectionsResume() {
+			return this.maxConnectionsResume;
+		}
+
+		public void setMaxConnectionsResume(Integer maxConnectionsResume) {
+			this.maxConnectionsResume = maxConnectionsResume;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+		public Duration getWriteTimeout() {
+			return this.writeTimeout;
+		}
+
+		public void setWriteTimeout(Duration writeTimeout) {
+			this.writeTimeout = writeTimeout;
+		}
+
+		public Boolean getSpareFileDescriptor() {
+			return this.spareFileDescriptor;
+		}
+
+		public void setSpareFileDescriptor(Boolean spareFileDescriptor) {
+			this.spareFileDescriptor = spareFileDescriptor;
+		}
+
+		public Admission getAdmission() {
+			return this.admission;
+		}
+
+		public Buffered getBuffered() {
+			return this.buffered;
+		}
+
 		public Backoff getAcceptErrorBackoff() {
 			return this.acceptErrorBackoff;
 		}
@@ -410,6 +595,131 @@ public class ConnListenerProperties {
 
 		public void setProxyProtocolTimeout(Duration proxyProtocolTimeout) {
 			this.proxyProtocolTimeout = proxyProtocolTimeout;
+		}
+
+	}
+
+	/**
+	 * Which connections a listener admits: checked on the acceptor loop right after accept,
+	 * before any handler sees the connection. A connection refused is closed at once and
+	 * counted by reason.
+	 */
+	public static class Admission {
+
+		/**
+		 * Address rules, each 'allow <cidr>' or 'deny <cidr>', checked in order: the first
+		 * that matches decides. With at least one allow rule, a client no rule matches is
+		 * denied. A listener that sets its own rules replaces these.
+		 */
+		private List<String> rules;
+
+		/**
+		 * Most connections open at once from one client address; 0 for no cap.
+		 */
+		private Integer maxConnectionsPerIp;
+
+		/**
+		 * Most connections admitted per second, on average; 0 for no limit.
+		 */
+		private Double acceptRate;
+
+		/**
+		 * Most connections admitted at once after a quiet period, over accept-rate; 0 for
+		 * one second's worth.
+		 */
+		private Integer acceptBurst;
+
+		Admission(List<String> rules, Integer maxConnectionsPerIp, Double acceptRate, Integer acceptBurst) {
+			this.rules = rules;
+			this.maxConnectionsPerIp = maxConnectionsPerIp;
+			this.acceptRate = acceptRate;
+			this.acceptBurst = acceptBurst;
+		}
+
+		public List<String> getRules() {
+			return this.rules;
+		}
+
+		public void setRules(List<String> rules) {
+			this.rules = rules;
+		}
+
+		public Integer getMaxConnectionsPerIp() {
+			return this.maxConnectionsPerIp;
+		}
+
+		public void setMaxConnectionsPerIp(Integer maxConnectionsPerIp) {
+			this.maxConnectionsPerIp = maxConnectionsPerIp;
+		}
+
+		public Double getAcceptRate() {
+			return this.acceptRate;
+		}
+
+		public void setAcceptRate(Double acceptRate) {
+			this.acceptRate = acceptRate;
+		}
+
+		public Integer getAcceptBurst() {
+			return this.acceptBurst;
+		}
+
+		public void setAcceptBurst(Integer acceptBurst) {
+			this.acceptBurst = acceptBurst;
+		}
+
+	}
+
+	/**
+	 * Buffering of connections served by a buffered handler: libevent's bufferevent
+	 * watermarks.
+	 */
+	public static class Buffered {
+
+		/**
+		 * Input held at which reading from the socket stops until the handler consumes it;
+		 * 0 for no limit.
+		 */
+		private DataSize readHighWatermark;
+
+		/**
+		 * Output held above which the connection reports itself not writable.
+		 */
+		private DataSize writeHighWatermark;
+
+		/**
+		 * Output held at or below which the handler is told it may write again.
+		 */
+		private DataSize writeLowWatermark;
+
+		Buffered(DataSize readHighWatermark, DataSize writeHighWatermark, DataSize writeLowWatermark) {
+			this.readHighWatermark = readHighWatermark;
+			this.writeHighWatermark = writeHighWatermark;
+			this.writeLowWatermark = writeLowWatermark;
+		}
+
+		public DataSize getReadHighWatermark() {
+			return this.readHighWatermark;
+		}
+
+		public void setReadHighWatermark(DataSize readHighWatermark) {
+			this.readHighWatermark = readHighWatermark;
+		}
+
+		public DataSize getWriteHighWatermark() {
+			return this.writeHighWatermark;
+		}
+
+		public void setWriteHighWatermark(DataSize writeHighWatermark) {
+			this.writeHighWatermark = writeHighWatermark;
+		}
+
+		public DataSize getWriteLowWatermark() {
+			return this.writeLowWatermark;
+		}
+
+		public void setWriteLowWatermark(DataSize writeLowWatermark) {
+			this.writeLowWatermark = writeLowWatermark;
 		}
 
 	}

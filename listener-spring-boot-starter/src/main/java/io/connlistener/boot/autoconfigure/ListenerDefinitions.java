@@ -1,10 +1,7 @@
 package io.connlistener.boot.autoconfigure;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -15,6 +12,7 @@ import java.util.Set;
 import io.connlistener.CidrRange;
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerSettings;
+import io.connlistener.ListenerSettings.LimitAction;
 import io.connlistener.ProxyProtocolMode;
 import io.connlistener.ProxyProtocolSettings;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Backoff;
@@ -30,10 +28,6 @@ import io.connlistener.boot.listener.ListenerConfigurationException;
  * property that holds the value.
  */
 final class ListenerDefinitions {
-
-	private static final String LISTENERS = ConnListenerProperties.PREFIX + ".listeners.";
-
-	private static final String DEFAULTS = ConnListenerProperties.PREFIX + ".defaults.";
 
 	private ListenerDefinitions() {
 	}
@@ -57,9 +51,9 @@ final class ListenerDefinitions {
 	}
 
 	private static ListenerDefinition of(String name, Listener listener, Defaults defaults) {
-		Values values = new Values(name, listener, defaults);
+		ListenerValues values = new ListenerValues(name, listener, defaults);
 		SocketAddress address = values.address();
-		Values.Checked checked = values.checked(ListenerDefinition.describe(address));
+		ListenerValues.Checked checked = values.checked(ListenerDefinition.describe(address));
 		int backlog = (listener.getBacklog() != null) ? listener.getBacklog() : defaults.getBacklog();
 		if (backlog == 0) {
 			throw checked.invalid("backlog", listener.getBacklog(), backlog,
@@ -91,15 +85,30 @@ final class ListenerDefinitions {
 		}
 		Duration deferredTimeout = checked.positive("deferred-accept-timeout", listener.getDeferredAcceptTimeout(),
 				defaults.getDeferredAcceptTimeout(), ListenerSettings.DEFAULT_DEFERRED_ACCEPT_TIMEOUT);
-		return new ListenerDefinition(name, address, backlog, options(listener, defaults), maxConnections,
-				new ListenerSettings(maxAccepts, initial, max, deferredTimeout, maxConnections,
-						ListenerSettings.DEFAULT_RESUME_CONNECTIONS, ListenerSettings.DEFAULT_LIMIT_ACTION),
-				proxyProtocol(values, checked, address));
+		LimitAction action = (listener.getMaxConnectionsAction() != null) ? listener.getMaxConnectionsAction()
+				: defaults.getMaxConnectionsAction();
+		Integer resume = (listener.getMaxConnectionsResume() != null) ? listener.getMaxConnectionsResume()
+				: defaults.getMaxConnectionsResume();
+		if (resume != null && (resume < 0 || resume >= maxConnections)) {
+			throw checked.invalid("max-connections-resume", listener.getMaxConnectionsResume(), resume,
+					"it must be at least 0 and less than max-connections (" + maxConnections + ")",
+					"a number from 0 to " + (maxConnections - 1) + ", or leave it unset for 90% of max-connections");
+		}
+		Duration idleTimeout = checked.notNegative("idle-timeout", listener.getIdleTimeout(),
+				defaults.getIdleTimeout(), ListenerDefinition.DEFAULT_IDLE_TIMEOUT);
+		Duration writeTimeout = (listener.getWriteTimeout() != null || defaults.getWriteTimeout() != null)
+				? checked.notNegative("write-timeout", listener.getWriteTimeout(), defaults.getWriteTimeout(),
+						ListenerDefinition.DEFAULT_IDLE_TIMEOUT)
+				: idleTimeout;
+		ListenerSettings settings = new ListenerSettings(maxAccepts, initial, max, deferredTimeout, maxConnections,
+				(resume != null) ? resume : ListenerSettings.DEFAULT_RESUME_CONNECTIONS, action);
+		return new ListenerDefinition(name, address, backlog, options(listener, defaults), maxConnections, settings,
+				checked.admission(), idleTimeout, writeTimeout, checked.buffered(idleTimeout, writeTimeout),
+				proxyProtocol(listener, defaults, values, checked, address));
 	}
 
-	private static ProxyProtocolSettings proxyProtocol(Values values, Values.Checked checked, SocketAddress address) {
-		Listener listener = values.listener;
-		Defaults defaults = values.defaults;
+	private static ProxyProtocolSettings proxyProtocol(Listener listener, Defaults defaults, ListenerValues values,
+			ListenerValues.Checked checked, SocketAddress address) {
 		ProxyProtocolMode mode = (listener.getProxyProtocol() != null) ? listener.getProxyProtocol()
 				: defaults.getProxyProtocol();
 		List<String> configured = (listener.getTrustedProxies() != null) ? listener.getTrustedProxies()
@@ -147,105 +156,6 @@ final class ListenerDefinitions {
 
 	static String print(Duration duration) {
 		return duration.toMillis() + "ms";
-	}
-
-	/**
-	 * Reads the values of one listener and reports which property a bad value came from.
-	 */
-	private static final class Values {
-
-		private final String name;
-
-		private final Listener listener;
-
-		private final Defaults defaults;
-
-		Values(String name, Listener listener, Defaults defaults) {
-			this.name = name;
-			this.listener = listener;
-			this.defaults = defaults;
-		}
-
-		SocketAddress address() {
-			Integer port = this.listener.getPort();
-			String portProperty = LISTENERS + this.name + ".port";
-			String pathProperty = LISTENERS + this.name + ".path";
-			if (port == null && this.listener.getPath() == null) {
-				throw new ListenerConfigurationException(this.name, portProperty, "Listener '" + this.name
-						+ "' has no address: neither " + portProperty + " nor " + pathProperty + " is set.",
-						"Set " + portProperty + " to listen on a TCP port, or " + pathProperty
-								+ " to listen on a Unix domain socket.");
-			}
-			if (port != null && this.listener.getPath() != null) {
-				throw new ListenerConfigurationException(this.name, pathProperty, "Listener '" + this.name
-						+ "' has two addresses: " + portProperty + " is " + port + " and " + pathProperty + " is "
-						+ this.listener.getPath() + ".",
-						"Remove " + portProperty + " or " + pathProperty
-								+ ": a listener listens on either a TCP port or a Unix domain socket.");
-			}
-			if (port == null) {
-				return UnixDomainSocketAddress.of(this.listener.getPath());
-			}
-			String host = (this.listener.getAddress() != null) ? this.listener.getAddress()
-					: this.defaults.getAddress();
-			String addressProperty = property("address", this.listener.getAddress());
-			if (port < 0 || port > 65535) {
-				throw new ListenerConfigurationException(this.name, portProperty,
-						"Listener '" + this.name + "' on " + host + ":" + port + " cannot start: " + portProperty
-								+ " is " + port + ", but a port must be between 0 and 65535.",
-						"Set " + portProperty + " to a port between 0 and 65535 (0 picks a free port).");
-			}
-			try {
-				return new InetSocketAddress(InetAddress.getByName(host), port);
-			}
-			catch (UnknownHostException | RuntimeException ex) {
-				throw new ListenerConfigurationException(this.name, addressProperty,
-						"Listener '" + this.name + "' on " + host + ":" + port + " cannot start: " + addressProperty
-								+ " is '" + host + "', which is neither an IP address nor a host name that resolves.",
-						"Set " + addressProperty + " to an IP address or a resolvable host name of this machine, "
-								+ "such as 127.0.0.1, or to 0.0.0.0 to listen on every interface.");
-			}
-		}
-
-		Checked checked(String address) {
-			return new Checked(address);
-		}
-
-		/**
-		 * Name the property a value comes from: the listener's own, or the default's.
-		 */
-		String property(String key, Object listenerValue) {
-			return (listenerValue != null) ? LISTENERS + this.name + "." + key : DEFAULTS + key;
-		}
-
-		private final class Checked {
-
-			private final String address;
-
-			Checked(String address) {
-				this.address = address;
-			}
-
-			Duration positive(String key, Duration listenerValue, Duration defaultValue, Duration example) {
-				Duration value = (listenerValue != null) ? listenerValue : defaultValue;
-				if (value == null || value.isNegative() || value.isZero()) {
-					throw invalid(key, listenerValue, (value != null) ? print(value) : "empty",
-							"it must be a positive duration", "a positive duration such as " + print(example));
-				}
-				return value;
-			}
-
-			ListenerConfigurationException invalid(String key, Object listenerValue, Object shown,
-					String problem, String expected) {
-				String property = property(key, listenerValue);
-				return new ListenerConfigurationException(Values.this.name, property,
-						"Listener '" + Values.this.name + "' on " + this.address + " cannot start: " + property
-								+ " is " + shown + ", but " + problem + ".",
-						"Set " + property + " to " + expected + ".");
-			}
-
-		}
-
 	}
 
 }

@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 import io.connlistener.ListenerOption;
-import io.connlistener.ProxyProtocolMode;
 
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
@@ -19,6 +19,7 @@ import org.springframework.boot.origin.Origin;
 import org.springframework.core.Ordered;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.env.Environment;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Explains a {@link BindException} under {@code conn-listener}: an unknown key, or a value
@@ -32,6 +33,9 @@ class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 	private static final ConfigurationPropertyName LISTENERS = ConfigurationPropertyName.of("conn-listener.listeners");
 
 	private static final String LISTENER_KEYS = "port, path, address, backlog, options, enabled, max-connections, "
+			+ "max-connections-action, max-connections-resume, idle-timeout, write-timeout, spare-file-descriptor, "
+			+ "admission.rules, admission.max-connections-per-ip, admission.accept-rate, admission.accept-burst, "
+			+ "buffered.read-high-watermark, buffered.write-high-watermark, buffered.write-low-watermark, "
 			+ "accept-error-backoff.initial, accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout, "
 			+ "proxy-protocol, trusted-proxies, proxy-protocol-timeout";
 
@@ -103,8 +107,16 @@ class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 				.map(ListenerOption::kebabName)
 				.collect(Collectors.joining(", ", "[", "]"));
 		}
-		if (resolved == ProxyProtocolMode.class) {
-			return "off or required";
+		if (resolved.isEnum()) {
+			return "one of " + Arrays.stream(resolved.getEnumConstants())
+				.map((constant) -> ((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-'))
+				.collect(Collectors.joining(", ", "[", "]"));
+		}
+		if (resolved == Double.class || resolved == double.class) {
+			return "a number";
+		}
+		if (resolved == DataSize.class) {
+			return "a size such as 64KB or 1MB";
 		}
 		if (resolved == Integer.class || resolved == int.class) {
 			return "a whole number";

@@ -14,7 +14,9 @@ import io.connlistener.boot.handler.BlockingConnectionHandler;
 
 /**
  * Runs a {@link BlockingConnectionHandler} on a thread of its own for each connection and
- * closes the connection when the handler returns or throws.
+ * closes the connection when the handler returns or throws. A read that waits for the
+ * listener's idle timeout, or a write that waits for its write timeout, closes the
+ * connection and fails with a {@link java.net.SocketTimeoutException}.
  */
 final class BlockingHandlerAdapter implements HandlerAdapter {
 
@@ -51,16 +53,26 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 	}
 
 	private void run(TrackedConnection connection) {
+		StreamConnection streams = new StreamConnection(connection);
 		try {
-			this.handler.handle(new StreamConnection(connection));
+			this.handler.handle(streams);
 		}
 		catch (Exception ex) {
-			if (!connection.isForced()) {
+			// A close on shutdown or on a timeout is counted as such, and a reset by the peer
+			// that the handler rethrows is the peer's doing: neither is a handler failure.
+			if (connection.isForced() || connection.isTimedOut()) {
+				return;
+			}
+			if (ex instanceof IOException && connection.isIoFailed()) {
+				connection.owner().peerFailed(connection, ex);
+			}
+			else {
 				connection.owner().handlerFailed(connection, ex);
 			}
 		}
 		finally {
 			connection.close();
+			streams.closeWatches();
 		}
 	}
 
@@ -91,10 +103,36 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 
 		private final OutputStream outputStream;
 
+		private final StallWatch readWatch;
+
+		private final StallWatch writeWatch;
+
 		StreamConnection(TrackedConnection connection) {
 			this.connection = connection;
-			this.inputStream = ChannelStreams.inputStream(connection.channel());
-			this.outputStream = ChannelStreams.outputStream(connection.channel());
+			ListenerDefinition definition = connection.owner().definition();
+			this.readWatch = watch(connection, definition.idleTimeout(), false);
+			this.writeWatch = watch(connection, definition.writeTimeout(), true);
+			this.inputStream = ChannelStreams.inputStream(connection.channel(), this.readWatch,
+					connection::ioFailed);
+			this.outputStream = ChannelStreams.outputStream(connection.channel(), this.writeWatch,
+					connection::ioFailed);
+		}
+
+		void closeWatches() {
+			if (this.readWatch != null) {
+				this.readWatch.close();
+			}
+			if (this.writeWatch != null) {
+				this.writeWatch.close();
+			}
+		}
+
+		private static StallWatch watch(TrackedConnection connection, Duration timeout, boolean writing) {
+			if (timeout == null) {
+				return null;
+			}
+			return new StallWatch(connection.listener().loop(), timeout,
+					() -> connection.owner().timedOut(connection, writing));
 		}
 
 		@Override

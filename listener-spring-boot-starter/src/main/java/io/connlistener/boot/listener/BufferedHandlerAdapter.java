@@ -10,6 +10,11 @@ import io.connlistener.loop.EventLoopGroup;
  * Serves each connection as a {@link BufferedConnection} on a loop of the I/O group, with
  * one shared {@link BufferedHandler}: the seed's bufferevent. The core logs a handler that
  * throws and closes its connection; the adapter counts it.
+ * <p>
+ * The read timeout is the listener's idle timeout. A timeout is counted and told to the
+ * handler, then the connection is closed whatever the handler did: after flushing what it
+ * wrote on a read timeout, at once on a write timeout. A handler that wants to outlive
+ * silence sets {@code idle-timeout} to 0 and keeps its own timers.
  */
 final class BufferedHandlerAdapter implements HandlerAdapter {
 
@@ -92,12 +97,24 @@ final class BufferedHandlerAdapter implements HandlerAdapter {
 
 		@Override
 		public void onEvent(BufferedConnection connection, ConnectionEvent event) {
+			boolean timeout = event == ConnectionEvent.READ_TIMEOUT || event == ConnectionEvent.WRITE_TIMEOUT;
+			if (timeout) {
+				this.owner.countTimeout(event == ConnectionEvent.WRITE_TIMEOUT);
+			}
 			try {
 				this.delegate.onEvent(connection, event);
 			}
 			catch (RuntimeException ex) {
 				this.owner.countHandlerFailure();
 				throw ex;
+			}
+			finally {
+				if (event == ConnectionEvent.READ_TIMEOUT) {
+					connection.closeAfterFlush();
+				}
+				else if (event == ConnectionEvent.WRITE_TIMEOUT) {
+					connection.close();
+				}
 			}
 		}
 

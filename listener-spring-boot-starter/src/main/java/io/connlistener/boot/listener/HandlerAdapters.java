@@ -9,7 +9,6 @@ import java.util.stream.Collectors;
 import io.connlistener.AcceptCallback;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
 import io.connlistener.boot.handler.ConnectionHandlerDiscoverer.DiscoveredHandler;
-import io.connlistener.buffer.BufferedConnectionSettings;
 import io.connlistener.buffer.BufferedHandler;
 import io.connlistener.loop.EventLoopGroup;
 
@@ -67,7 +66,7 @@ final class HandlerAdapters {
 		}
 		if (handler.handler() instanceof BufferedHandler buffered) {
 			return new BufferedHandlerAdapter(handler.beanName(), buffered, this.ioLoopGroup,
-					BufferedConnectionSettings.DEFAULTS);
+					listener.definition().buffered());
 		}
 		if (handler.handler() instanceof BlockingConnectionHandler blocking) {
 			ListenerDefinition definition = listener.definition();

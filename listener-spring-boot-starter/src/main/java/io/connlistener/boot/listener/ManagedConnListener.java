@@ -56,6 +56,10 @@ public final class ManagedConnListener {
 
 	private final AtomicLong closedOnShutdown = new AtomicLong();
 
+	private final AtomicLong idleTimeouts = new AtomicLong();
+
+	private final AtomicLong writeTimeouts = new AtomicLong();
+
 	private volatile boolean enabled;
 
 	private volatile State state = State.STOPPED;
@@ -228,6 +232,24 @@ public final class ManagedConnListener {
 	}
 
 	/**
+	 * Return how many connections were closed because nothing arrived for the idle
+	 * timeout (buffered), or a read waited that long (blocking).
+	 * @return the count
+	 */
+	public long idleTimeouts() {
+		return this.idleTimeouts.get();
+	}
+
+	/**
+	 * Return how many connections were closed because their output made no progress for
+	 * the write timeout.
+	 * @return the count
+	 */
+	public long writeTimeouts() {
+		return this.writeTimeouts.get();
+	}
+
+	/**
 	 * Return the core listener's counters.
 	 * @return the counters, or {@code null} before the listener first binds
 	 */
@@ -253,6 +275,7 @@ public final class ManagedConnListener {
 				.options(options)
 				.backlog(this.definition.backlog())
 				.settings(this.definition.settings())
+				.admission(this.definition.admission())
 				.proxyProtocol(this.definition.proxyProtocol());
 			for (ConnListenerCustomizer customizer : customizers) {
 				customizer.customize(name(), builder);
@@ -320,6 +343,26 @@ public final class ManagedConnListener {
 		this.handlerFailures.incrementAndGet();
 		connection.close();
 		logger.warn("Handler of listener '" + name() + "' failed; closed the " + connection, failure);
+	}
+
+	void countTimeout(boolean writing) {
+		(writing ? this.writeTimeouts : this.idleTimeouts).incrementAndGet();
+	}
+
+	void timedOut(TrackedConnection connection, boolean writing) {
+		countTimeout(writing);
+		connection.timeoutClose();
+		if (logger.isDebugEnabled()) {
+			logger.debug("Listener '" + name() + "' closed the " + connection + ": "
+					+ (writing ? "a write waited for the write timeout" : "a read waited for the idle timeout"));
+		}
+	}
+
+	void peerFailed(TrackedConnection connection, Exception failure) {
+		connection.close();
+		if (logger.isDebugEnabled()) {
+			logger.debug("Listener '" + name() + "' closed the " + connection + " after its I/O failed: " + failure);
+		}
 	}
 
 	void rejected(TrackedConnection connection, String reason) {

@@ -26,6 +26,10 @@ final class TrackedConnection {
 
 	private volatile boolean forced;
 
+	private volatile boolean timedOut;
+
+	private volatile boolean ioFailed;
+
 	private volatile Runnable closer;
 
 	private final long openedNanos = System.nanoTime();
@@ -79,6 +83,37 @@ final class TrackedConnection {
 	 */
 	boolean isForced() {
 		return this.forced;
+	}
+
+	/**
+	 * Return whether the connection was closed because it stayed idle or stalled for its
+	 * timeout.
+	 */
+	boolean isTimedOut() {
+		return this.timedOut;
+	}
+
+	/**
+	 * Close the connection because it timed out, so that its handler's failure is not
+	 * reported.
+	 */
+	void timeoutClose() {
+		this.timedOut = true;
+		close();
+	}
+
+	/**
+	 * Note that reading from or writing to the channel failed, as when the peer resets it.
+	 */
+	void ioFailed() {
+		this.ioFailed = true;
+	}
+
+	/**
+	 * Return whether reading from or writing to the channel failed.
+	 */
+	boolean isIoFailed() {
+		return this.ioFailed;
 	}
 
 	boolean isReleased() {

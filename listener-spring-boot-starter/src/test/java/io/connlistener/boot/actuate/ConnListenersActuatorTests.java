@@ -70,7 +70,8 @@ class ConnListenersActuatorTests {
 			assertThat(echo.accepted()).isEqualTo(3);
 			assertThat(echo.activeConnections()).isEqualTo(3);
 			assertThat(echo.acceptErrors()).containsEntry("too-many-open-files", 0L);
-			assertThat(echo.rejections()).containsEntry("max-connections", 0L).containsEntry("handler-failed", 0L);
+			assertThat(echo.rejections()).containsEntry("max-connections", 0L).containsEntry("handler-failed", 0L)
+				.containsEntry("idle-timeout", 0L).containsEntry("write-timeout", 0L);
 			assertThat(echo.lastAcceptError()).isNull();
 			assertThat(echo.rejections()).containsEntry("proxy-untrusted", 0L).containsEntry("proxy-timeout", 0L);
 			assertThat(echo.proxyProtocol().mode()).isEqualTo("off");

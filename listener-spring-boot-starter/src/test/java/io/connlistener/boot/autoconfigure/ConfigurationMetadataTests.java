@@ -31,7 +31,14 @@ class ConfigurationMetadataTests {
 				"conn-listener.defaults.accept-error-backoff.initial",
 				"conn-listener.defaults.accept-error-backoff.max",
 				"conn-listener.defaults.max-connections", "conn-listener.defaults.max-accepts-per-wakeup",
-				"conn-listener.defaults.deferred-accept-timeout", "conn-listener.defaults.proxy-protocol",
+				"conn-listener.defaults.deferred-accept-timeout", "conn-listener.defaults.max-connections-action",
+				"conn-listener.defaults.max-connections-resume", "conn-listener.defaults.idle-timeout",
+				"conn-listener.defaults.write-timeout", "conn-listener.defaults.spare-file-descriptor",
+				"conn-listener.defaults.admission.rules", "conn-listener.defaults.admission.max-connections-per-ip",
+				"conn-listener.defaults.admission.accept-rate", "conn-listener.defaults.admission.accept-burst",
+				"conn-listener.defaults.buffered.read-high-watermark",
+				"conn-listener.defaults.buffered.write-high-watermark",
+				"conn-listener.defaults.buffered.write-low-watermark", "conn-listener.defaults.proxy-protocol",
 				"conn-listener.defaults.trusted-proxies", "conn-listener.defaults.proxy-protocol-timeout");
 		List<Object> undescribed = metadata.read("$.properties[?(!@.description)].name");
 		assertThat(undescribed).isEmpty();
@@ -41,6 +48,17 @@ class ConfigurationMetadataTests {
 		List<Object> backoffDefault = metadata
 			.read("$.properties[?(@.name == 'conn-listener.defaults.accept-error-backoff.initial')].defaultValue");
 		assertThat(backoffDefault).containsExactly("50ms");
+		assertThat(defaultOf(metadata, "idle-timeout")).containsExactly("5m");
+		assertThat(defaultOf(metadata, "max-connections-action")).containsExactly("pause");
+		assertThat(defaultOf(metadata, "spare-file-descriptor")).containsExactly(true);
+		assertThat(defaultOf(metadata, "buffered.read-high-watermark")).containsExactly("256KB");
+		assertThat(defaultOf(metadata, "admission.accept-rate")).containsExactly(0);
+		List<String> actionHints = metadata
+			.read("$.hints[?(@.name == 'conn-listener.defaults.max-connections-action')].values[*].value");
+		assertThat(actionHints).containsExactly("pause", "close");
+		List<String> ruleHints = metadata
+			.read("$.hints[?(@.name == 'conn-listener.defaults.admission.rules')].values[*].value");
+		assertThat(ruleHints).contains("deny 10.1.0.0/16", "allow 10.0.0.0/8");
 		List<String> optionHints = metadata
 			.read("$.hints[?(@.name == 'conn-listener.defaults.options')].values[*].value");
 		assertThat(optionHints).contains("reuseable", "close-on-free", "deferred-accept", "bind-ipv6only");
@@ -50,6 +68,10 @@ class ConfigurationMetadataTests {
 		List<Object> timeoutDefault = metadata
 			.read("$.properties[?(@.name == 'conn-listener.defaults.proxy-protocol-timeout')].defaultValue");
 		assertThat(timeoutDefault).containsExactly("3s");
+	}
+
+	private static List<Object> defaultOf(DocumentContext metadata, String key) {
+		return metadata.read("$.properties[?(@.name == 'conn-listener.defaults." + key + "')].defaultValue");
 	}
 
 }

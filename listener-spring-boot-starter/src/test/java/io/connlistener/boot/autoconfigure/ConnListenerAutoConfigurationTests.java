@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.connlistener.AcceptCallback;
+import io.connlistener.AdmissionRule;
+import io.connlistener.AdmissionSettings;
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerSettings;
 import io.connlistener.boot.handler.ConnectionHandler;
@@ -16,6 +18,7 @@ import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.boot.listener.ManagedConnListener;
 import io.connlistener.boot.testsupport.LoopbackClient;
 import io.connlistener.boot.testsupport.TestHandlers;
+import io.connlistener.buffer.BufferedConnectionSettings;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.EventLoopGroup;
 import org.junit.jupiter.api.Test;
@@ -110,6 +113,57 @@ class ConnListenerAutoConfigurationTests {
 						ListenerSettings.DEFAULT_LIMIT_ACTION));
 				assertThat(registry.get("beta").listener().isEnabled()).isTrue();
 				assertThat(((InetSocketAddress) beta.address()).getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+			});
+	}
+
+	@Test
+	void limitAdmissionTimeoutAndBufferPropertiesReachTheCoreListener() {
+		this.contextRunner.withUserConfiguration(TwoGreeters.class)
+			.withPropertyValues("conn-listener.defaults.max-connections=100",
+					"conn-listener.defaults.max-connections-action=close",
+					"conn-listener.defaults.admission.rules=deny 10.1.0.0/16, allow 10.0.0.0/8",
+					"conn-listener.defaults.admission.accept-rate=50", "conn-listener.defaults.idle-timeout=30s",
+					"conn-listener.defaults.buffered.write-high-watermark=128KB",
+					"conn-listener.listeners.alpha.port=0", "conn-listener.listeners.beta.port=0",
+					"conn-listener.listeners.beta.max-connections-action=pause",
+					"conn-listener.listeners.beta.max-connections-resume=60",
+					"conn-listener.listeners.beta.admission.rules[0]=allow 127.0.0.0/8",
+					"conn-listener.listeners.beta.admission.max-connections-per-ip=4",
+					"conn-listener.listeners.beta.admission.accept-rate=0.5",
+					"conn-listener.listeners.beta.admission.accept-burst=3",
+					"conn-listener.listeners.beta.spare-file-descriptor=false",
+					"conn-listener.listeners.beta.idle-timeout=0", "conn-listener.listeners.beta.write-timeout=10s",
+					"conn-listener.listeners.beta.buffered.read-high-watermark=1MB",
+					"conn-listener.listeners.beta.buffered.write-low-watermark=0")
+			.run((context) -> {
+				ConnListenerRegistry registry = context.getBean(ConnListenerRegistry.class);
+				ManagedConnListener alpha = registry.get("alpha");
+				assertThat(alpha.listener().settings().limitAction()).isEqualTo(ListenerSettings.LimitAction.CLOSE);
+				assertThat(alpha.listener().settings().effectiveResumeConnections()).isEqualTo(90);
+				assertThat(alpha.listener().admission()).isEqualTo(new AdmissionSettings(
+						List.of(AdmissionRule.deny("10.1.0.0/16"), AdmissionRule.allow("10.0.0.0/8")), 0, 50, 50,
+						true));
+				assertThat(alpha.listener().hasSpareFileDescriptor()).isTrue();
+				assertThat(alpha.definition().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(alpha.definition().writeTimeout()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(alpha.definition().buffered()).isEqualTo(BufferedConnectionSettings.DEFAULTS
+					.withWriteWatermarks(32 * 1024, 128 * 1024)
+					.withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(30)));
+				ManagedConnListener beta = registry.get("beta");
+				assertThat(beta.listener().settings().limitAction()).isEqualTo(ListenerSettings.LimitAction.PAUSE);
+				assertThat(beta.listener().settings().effectiveResumeConnections()).isEqualTo(60);
+				assertThat(beta.listener().admission()).isEqualTo(
+						new AdmissionSettings(List.of(AdmissionRule.allow("127.0.0.0/8")), 4, 0.5, 3, false));
+				assertThat(beta.listener().hasSpareFileDescriptor()).isFalse();
+				assertThat(beta.definition().idleTimeout()).isNull();
+				assertThat(beta.definition().writeTimeout()).isEqualTo(Duration.ofSeconds(10));
+				assertThat(beta.definition().buffered()).isEqualTo(BufferedConnectionSettings.DEFAULTS
+					.withReadHighWatermark(1024 * 1024)
+					.withWriteWatermarks(0, 128 * 1024)
+					.withTimeouts(null, Duration.ofSeconds(10)));
+				try (LoopbackClient client = LoopbackClient.connect(beta.localAddress())) {
+					assertThat(client.readLine()).isEqualTo("beta");
+				}
 			});
 	}
 

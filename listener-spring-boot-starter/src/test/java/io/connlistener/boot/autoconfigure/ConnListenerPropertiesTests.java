@@ -2,12 +2,18 @@ package io.connlistener.boot.autoconfigure;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
+import io.connlistener.AdmissionRule;
+import io.connlistener.AdmissionSettings;
 import io.connlistener.CidrRange;
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerSettings;
 import io.connlistener.ProxyProtocolMode;
 import io.connlistener.ProxyProtocolSettings;
+import io.connlistener.boot.listener.ListenerDefinition;
+import io.connlistener.buffer.BufferedConnectionSettings;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -33,6 +39,22 @@ class ConnListenerPropertiesTests {
 		assertThat(defaults.getProxyProtocol()).isEqualTo(ProxyProtocolSettings.OFF.mode());
 		assertThat(defaults.getTrustedProxies()).isEmpty();
 		assertThat(defaults.getProxyProtocolTimeout()).isEqualTo(ProxyProtocolSettings.DEFAULT_TIMEOUT);
+		assertThat(defaults.getMaxConnectionsAction()).isEqualTo(ListenerSettings.DEFAULT_LIMIT_ACTION);
+		assertThat(defaults.getMaxConnectionsResume()).isNull();
+		assertThat(defaults.isSpareFileDescriptor()).isEqualTo(AdmissionSettings.DEFAULT_SPARE_FILE_DESCRIPTOR);
+		assertThat(defaults.getAdmission().getRules()).isEmpty();
+		assertThat(defaults.getAdmission().getMaxConnectionsPerIp())
+			.isEqualTo(AdmissionSettings.DEFAULT_MAX_CONNECTIONS_PER_IP);
+		assertThat(defaults.getAdmission().getAcceptRate()).isEqualTo(AdmissionSettings.DEFAULT_ACCEPTS_PER_SECOND);
+		assertThat(defaults.getAdmission().getAcceptBurst()).isEqualTo(AdmissionSettings.DEFAULT_ACCEPT_BURST);
+		assertThat(defaults.getBuffered().getReadHighWatermark().toBytes())
+			.isEqualTo(BufferedConnectionSettings.DEFAULT_READ_HIGH_WATERMARK);
+		assertThat(defaults.getBuffered().getWriteHighWatermark().toBytes())
+			.isEqualTo(BufferedConnectionSettings.DEFAULT_WRITE_HIGH_WATERMARK);
+		assertThat(defaults.getBuffered().getWriteLowWatermark().toBytes())
+			.isEqualTo(BufferedConnectionSettings.DEFAULT_WRITE_LOW_WATERMARK);
+		assertThat(defaults.getIdleTimeout()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(defaults.getWriteTimeout()).isNull();
 	}
 
 	@Test
@@ -52,6 +74,31 @@ class ConnListenerPropertiesTests {
 		assertThat(proxyProtocol.trustedProxies()).containsExactly(CidrRange.parse("192.168.1.0/24"),
 				CidrRange.parse("::1"));
 		assertThat(proxyProtocol.timeout()).isEqualTo(Duration.ofMillis(500));
+	}
+
+	@Test
+	void listenerWithoutValuesAdmitsEveryoneAndTimesOutAfterTheDefaultIdleTimeout() {
+		ConnListenerProperties properties = bind(Map.of("conn-listener.listeners.echo.port", "9876"));
+		ListenerDefinition echo = ListenerDefinitions.of(properties).get(0);
+		assertThat(echo.admission()).isEqualTo(AdmissionSettings.DEFAULTS);
+		assertThat(echo.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(echo.writeTimeout()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(echo.buffered()).isEqualTo(BufferedConnectionSettings.DEFAULTS.withTimeouts(Duration.ofMinutes(5),
+				Duration.ofMinutes(5)));
+	}
+
+	@Test
+	void admissionRulesBindAsAnOrderedListAndReplaceTheDefaultRules() {
+		ConnListenerProperties properties = bind(Map.of("conn-listener.defaults.admission.rules[0]",
+				"deny 10.1.0.0/16", "conn-listener.defaults.admission.rules[1]", "allow 10.0.0.0/8",
+				"conn-listener.listeners.echo.port", "9876", "conn-listener.listeners.other.port", "9877",
+				"conn-listener.listeners.other.admission.rules", "DENY 192.0.2.0/24"));
+		Map<String, ListenerDefinition> definitions = ListenerDefinitions.of(properties)
+			.stream()
+			.collect(Collectors.toMap(ListenerDefinition::name, Function.identity()));
+		assertThat(definitions.get("echo").admission().rules()).containsExactly(AdmissionRule.deny("10.1.0.0/16"),
+				AdmissionRule.allow("10.0.0.0/8"));
+		assertThat(definitions.get("other").admission().rules()).containsExactly(AdmissionRule.deny("192.0.2.0/24"));
 	}
 
 	@Test

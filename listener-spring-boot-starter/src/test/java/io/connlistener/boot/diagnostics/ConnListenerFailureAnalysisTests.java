@@ -13,6 +13,8 @@ import io.connlistener.boot.testsupport.TestHandlers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -161,8 +163,8 @@ class ConnListenerFailureAnalysisTests {
 				List.of("conn-listener.listeners.echo.port=9876", "conn-listener.listeners.echo.proxy-protocol=optional"),
 				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.listeners.echo.proxy-protocol is "
 						+ "'optional' (from \"conn-listener.listeners.echo.proxy-protocol\" from property source "
-						+ "\"test\"), which is not off or required.",
-				"Set conn-listener.listeners.echo.proxy-protocol to off or required.");
+						+ "\"test\"), which is not one of [off, required].",
+				"Set conn-listener.listeners.echo.proxy-protocol to one of [off, required].");
 	}
 
 	@Test
@@ -173,9 +175,118 @@ class ConnListenerFailureAnalysisTests {
 						+ "(from \"conn-listener.listeners.echo.max-conections\" from property source \"test\") "
 						+ "is not a listener property.",
 				"Remove conn-listener.listeners.echo.max-conections or correct its name. A listener takes: port, "
-						+ "path, address, backlog, options, enabled, max-connections, accept-error-backoff.initial, "
-						+ "accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout, proxy-protocol, "
-						+ "trusted-proxies, proxy-protocol-timeout.");
+						+ "path, address, backlog, options, enabled, max-connections, max-connections-action, "
+						+ "max-connections-resume, idle-timeout, write-timeout, spare-file-descriptor, "
+						+ "admission.rules, admission.max-connections-per-ip, admission.accept-rate, "
+						+ "admission.accept-burst, buffered.read-high-watermark, buffered.write-high-watermark, "
+						+ "buffered.write-low-watermark, accept-error-backoff.initial, accept-error-backoff.max, "
+						+ "max-accepts-per-wakeup, deferred-accept-timeout, proxy-protocol, trusted-proxies, "
+						+ "proxy-protocol-timeout.");
+	}
+
+	@Test
+	void admissionRuleWithAnInvalidCidrRange() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=9876",
+				"conn-listener.listeners.echo.admission.rules[0]=allow 10.0.0.0/33"),
+				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.listeners.echo.admission.rules[0] is "
+						+ "'allow 10.0.0.0/33', but '10.0.0.0/33' is not a CIDR range: the prefix length 33 must be from "
+						+ "0 to 32.",
+				"Set conn-listener.listeners.echo.admission.rules[0] to 'allow <cidr>' with an IPv4 or IPv6 range "
+						+ "such as 10.0.0.0/8 or fd00::/8.");
+	}
+
+	@Test
+	void admissionRuleWithoutAllowOrDenyInTheDefaults() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=9876",
+				"conn-listener.defaults.admission.rules=deny 10.1.0.0/16, permit 10.0.0.0/8"),
+				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.defaults.admission.rules[1] is "
+						+ "'permit 10.0.0.0/8', but a rule must read 'allow <cidr>' or 'deny <cidr>'.",
+				"Set conn-listener.defaults.admission.rules[1] to a rule such as 'allow 10.0.0.0/8' or "
+						+ "'deny 10.1.0.0/16'.");
+	}
+
+	@Test
+	void resumeLevelNotBelowTheConnectionLimit() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=9876", "conn-listener.listeners.echo.max-connections=100",
+				"conn-listener.listeners.echo.max-connections-resume=100"),
+				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.listeners.echo.max-connections-resume "
+						+ "is 100, but it must be at least 0 and less than max-connections (100).",
+				"Set conn-listener.listeners.echo.max-connections-resume to a number from 0 to 99, or leave it unset "
+						+ "for 90% of max-connections.");
+	}
+
+	@Test
+	void unknownConnectionLimitAction() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=9876",
+				"conn-listener.listeners.echo.max-connections-action=drop"),
+				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.listeners.echo.max-connections-action is "
+						+ "'drop' (from \"conn-listener.listeners.echo.max-connections-action\" from property source "
+						+ "\"test\"), which is not one of [pause, close].",
+				"Set conn-listener.listeners.echo.max-connections-action to one of [pause, close].");
+	}
+
+	@Test
+	void negativeIdleTimeout() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=9876", "conn-listener.listeners.echo.idle-timeout=-1s"),
+				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.listeners.echo.idle-timeout is -1000ms, "
+						+ "but it must not be negative.",
+				"Set conn-listener.listeners.echo.idle-timeout to a duration such as 300000ms, or 0 for none.");
+	}
+
+	@Test
+	void negativeAcceptRate() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=9876",
+				"conn-listener.defaults.admission.accept-rate=-10"),
+				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.defaults.admission.accept-rate is -10.0, "
+						+ "but it must be from 0 (no limit) to 1000000000.",
+				"Set conn-listener.defaults.admission.accept-rate to 0 for no limit, or the most connections admitted "
+						+ "per second, such as 100.");
+	}
+
+	@Test
+	void writeLowWatermarkAboveTheHighOne() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=9876",
+				"conn-listener.listeners.echo.buffered.write-low-watermark=128KB"),
+				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.listeners.echo.buffered.write-low-watermark "
+						+ "is 131072B, but it must not be above buffered.write-high-watermark (65536B).",
+				"Set conn-listener.listeners.echo.buffered.write-low-watermark to a size of at most 65536B.");
+	}
+
+	@Test
+	void watermarkThatIsNotASize() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=9876",
+				"conn-listener.listeners.echo.buffered.read-high-watermark=lots"),
+				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.listeners.echo.buffered.read-high-watermark "
+						+ "is 'lots' (from \"conn-listener.listeners.echo.buffered.read-high-watermark\" from property "
+						+ "source \"test\"), which is not a size such as 64KB or 1MB.",
+				"Set conn-listener.listeners.echo.buffered.read-high-watermark to a size such as 64KB or 1MB.");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "port=70000", "idle-timeout=-5s", "admission.rules=allow 10.0.0.0/33",
+			"options=reuseable,close-on-fre", "max-conections=5" })
+	void invalidValueLeavesNothingBound(String invalid) throws IOException {
+		int port;
+		try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			port = probe.getLocalPort();
+		}
+		// The valid listener comes first, so a failure at bind time would have bound it.
+		this.contextRunner.withUserConfiguration(SecondListenerHandler.class)
+			.withPropertyValues("conn-listener.defaults.address=127.0.0.1", "conn-listener.listeners.echo.port=" + port,
+					"conn-listener.listeners.second.port=0", "conn-listener.listeners.second." + invalid)
+			.run((context) -> {
+				Throwable failure = context.getStartupFailure();
+				assertThat(failure).isNotNull();
+				FailureAnalysis analysis = analyze(failure, new MockEnvironment());
+				assertThat(analysis).isNotNull();
+				String key = invalid.substring(0, invalid.indexOf('='));
+				assertThat(analysis.getDescription())
+					.contains("conn-listener.listeners.second." + (key.equals("admission.rules") ? key + "[0]" : key));
+			});
+		try (ServerSocket again = new ServerSocket()) {
+			again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+			assertThat(again.getLocalPort()).isEqualTo(port);
+		}
 	}
 
 	@Test

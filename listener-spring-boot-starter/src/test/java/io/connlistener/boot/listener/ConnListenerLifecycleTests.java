@@ -38,6 +38,10 @@ class ConnListenerLifecycleTests {
 
 	private static final int CLIENTS = 100;
 
+	private static final int IN_FLIGHT = 500;
+
+	private static final int STRAGGLERS = 50;
+
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ConnListenerAutoConfiguration.class))
 		.withUserConfiguration(EchoConfiguration.class)
@@ -143,6 +147,57 @@ class ConnListenerLifecycleTests {
 			assertThat(echo.listener().stats().activeConnections()).isZero();
 			assertThat(events.stopped).singleElement()
 				.satisfies((event) -> assertThat(event.getClosedConnections()).isEqualTo(1));
+		});
+	}
+
+	@Test
+	void stopUnderLoadLetsInFlightConnectionsFinishAndClosesStragglersAtTheDeadline() {
+		this.contextRunner.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=3s").run((context) -> {
+			ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
+			EchoConfiguration events = context.getBean(EchoConfiguration.class);
+			int port = ((InetSocketAddress) echo.localAddress()).getPort();
+			List<LoopbackClient> clients = new ArrayList<>();
+			try {
+				for (int i = 0; i < IN_FLIGHT; i++) {
+					LoopbackClient client = LoopbackClient.connect(echo.localAddress());
+					clients.add(client);
+					assertThat(client.exchange("hello-" + i)).isEqualTo("hello-" + i + "|platform");
+					client.send("part-" + i);
+				}
+				assertThat(echo.activeConnections()).isEqualTo(IN_FLIGHT);
+				long start = System.nanoTime();
+				CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
+				await().atMost(Duration.ofSeconds(10)).until(() -> echo.state() == ManagedConnListener.State.DRAINING);
+				assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> new Socket("127.0.0.1", port).close());
+				for (int i = STRAGGLERS; i < IN_FLIGHT; i++) {
+					LoopbackClient client = clients.get(i);
+					client.send("-end\n");
+					assertThat(client.readLine()).isEqualTo("part-" + i + "-end|platform");
+					client.close();
+				}
+				long finishedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+				closing.get(30, TimeUnit.SECONDS);
+				long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+				for (int i = 0; i < STRAGGLERS; i++) {
+					assertThat(clients.get(i).isClosedByPeer()).isTrue();
+				}
+				System.out.printf("graceful-stop: %d in flight at stop; new connects refused while draining; %d "
+						+ "finished their conversation (last %d ms after stop began); %d silent stragglers closed at "
+						+ "the deadline and counted (closedOnShutdown %d, handler failures %d); stop took %d ms "
+						+ "(grace period 2700 ms of timeout-per-shutdown-phase 3s)%n", IN_FLIGHT,
+						IN_FLIGHT - STRAGGLERS, finishedMillis, STRAGGLERS, echo.closedOnShutdown(),
+						echo.handlerFailures(), stopMillis);
+				assertThat(echo.closedOnShutdown()).isEqualTo(STRAGGLERS);
+				assertThat(echo.handlerFailures()).isZero();
+				assertThat(echo.listener().stats().accepted()).isEqualTo(IN_FLIGHT);
+				assertThat(echo.activeConnections()).isZero();
+				assertThat(events.stopped).singleElement()
+					.satisfies((event) -> assertThat(event.getClosedConnections()).isEqualTo(STRAGGLERS));
+				assertThat(stopMillis).isGreaterThanOrEqualTo(2700).isLessThan(10_000);
+			}
+			finally {
+				clients.forEach(LoopbackClient::close);
+			}
 		});
 	}
 

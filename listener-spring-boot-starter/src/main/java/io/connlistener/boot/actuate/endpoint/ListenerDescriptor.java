@@ -49,6 +49,12 @@ public record ListenerDescriptor(String name, String address, String state, bool
 	/** Rejection reason of connections still open when the shutdown grace period ended. */
 	public static final String SHUTDOWN = "shutdown";
 
+	/** Rejection reason of connections that sent nothing for the idle timeout. */
+	public static final String IDLE_TIMEOUT = "idle-timeout";
+
+	/** Rejection reason of connections whose output made no progress for the write timeout. */
+	public static final String WRITE_TIMEOUT = "write-timeout";
+
 	/**
 	 * Describe a listener.
 	 * @param listener the listener
@@ -69,6 +75,8 @@ public record ListenerDescriptor(String name, String address, String state, bool
 		rejections.put(HANDLER_FAILED, listener.handlerFailures());
 		rejections.put(NO_HANDLER_THREAD, listener.rejections());
 		rejections.put(SHUTDOWN, listener.closedOnShutdown());
+		rejections.put(IDLE_TIMEOUT, listener.idleTimeouts());
+		rejections.put(WRITE_TIMEOUT, listener.writeTimeouts());
 		ListenerStats.AcceptError lastError = (stats != null) ? stats.lastAcceptError() : null;
 		return new ListenerDescriptor(listener.name(), listener.describeAddress(),
 				listener.state().name(), listener.isEnabled(), listener.isAccepting(), listener.isAtConnectionLimit(),

@@ -105,6 +105,8 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 		rejections(meterRegistry, listener, tags, ListenerDescriptor.HANDLER_FAILED, ManagedConnListener::handlerFailures);
 		rejections(meterRegistry, listener, tags, ListenerDescriptor.NO_HANDLER_THREAD, ManagedConnListener::rejections);
 		rejections(meterRegistry, listener, tags, ListenerDescriptor.SHUTDOWN, ManagedConnListener::closedOnShutdown);
+		rejections(meterRegistry, listener, tags, ListenerDescriptor.IDLE_TIMEOUT, ManagedConnListener::idleTimeouts);
+		rejections(meterRegistry, listener, tags, ListenerDescriptor.WRITE_TIMEOUT, ManagedConnListener::writeTimeouts);
 		Gauge.builder(ACTIVE_CONNECTIONS, listener, ManagedConnListener::activeConnections)
 			.description("Connections open")
 			.tags(tags)
