@@ -5,6 +5,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -18,6 +20,8 @@ import io.connlistener.boot.autoconfigure.ConnListenerProperties.Backoff;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Defaults;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Listener;
 import io.connlistener.boot.listener.ListenerDefinition;
+import io.connlistener.boot.listener.ListenerDefinition.Deployment;
+import io.connlistener.boot.listener.ListenerDefinition.Source;
 import io.connlistener.boot.listener.ListenerConfigurationException;
 
 /**
@@ -31,6 +35,9 @@ final class ListenerDefinitions {
 	private static final String LISTENERS = ConnListenerProperties.PREFIX + ".listeners.";
 
 	private static final String DEFAULTS = ConnListenerProperties.PREFIX + ".defaults.";
+
+	/** Most acceptors of one listener: bounds threads, sockets and the acceptor meter tag. */
+	static final int MAX_ACCEPTORS = 64;
 
 	private ListenerDefinitions() {
 	}
@@ -55,10 +62,13 @@ final class ListenerDefinitions {
 
 	private static ListenerDefinition of(String name, Listener listener, Defaults defaults) {
 		Values values = new Values(name, listener, defaults);
-		SocketAddress address = values.address();
-		Values.Checked checked = values.checked(ListenerDefinition.describe(address));
+		Source source = values.source();
+		SocketAddress address = (source == Source.BIND) ? values.address() : null;
+		Values.Checked checked = values.checked((address != null) ? ListenerDefinition.describe(address)
+				: (source == Source.INHERITED) ? "the inherited channel"
+						: "channel bean '" + listener.getChannelBean() + "'");
 		int backlog = (listener.getBacklog() != null) ? listener.getBacklog() : defaults.getBacklog();
-		if (backlog == 0) {
+		if (backlog == 0 && source == Source.BIND) {
 			throw checked.invalid("backlog", listener.getBacklog(), backlog,
 					"0 would mean that the socket is already listening",
 					"a positive listen queue length, or -1 for the kernel's somaxconn");
@@ -88,9 +98,61 @@ final class ListenerDefinitions {
 		}
 		Duration deferredTimeout = checked.positive("deferred-accept-timeout", listener.getDeferredAcceptTimeout(),
 				defaults.getDeferredAcceptTimeout(), ListenerSettings.DEFAULT_DEFERRED_ACCEPT_TIMEOUT);
-		return new ListenerDefinition(name, address, backlog, options(listener, defaults), maxConnections,
+		Deployment deployment = deployment(listener, defaults, source, address, checked);
+		Set<ListenerOption> options = options(listener, defaults);
+		if (deployment.acceptors() > 1) {
+			options.add(ListenerOption.REUSEABLE_PORT);
+		}
+		return new ListenerDefinition(name, address, (source == Source.BIND) ? backlog : 0, options, maxConnections,
 				new ListenerSettings(maxAccepts, initial, max, deferredTimeout, maxConnections,
-						ListenerSettings.DEFAULT_RESUME_CONNECTIONS, ListenerSettings.DEFAULT_LIMIT_ACTION));
+						ListenerSettings.DEFAULT_RESUME_CONNECTIONS, ListenerSettings.DEFAULT_LIMIT_ACTION),
+				deployment);
+	}
+
+	private static Deployment deployment(Listener listener, Defaults defaults, Source source, SocketAddress address,
+			Values.Checked checked) {
+		int acceptors = (listener.getAcceptors() != null) ? listener.getAcceptors() : defaults.getAcceptors();
+		if (acceptors < 1 || acceptors > MAX_ACCEPTORS) {
+			throw checked.invalid("acceptors", listener.getAcceptors(), acceptors,
+					"a listener accepts on 1 to " + MAX_ACCEPTORS + " sockets",
+					"a number from 1 to " + MAX_ACCEPTORS + ", such as the number of processors");
+		}
+		if (acceptors > 1 && source != Source.BIND) {
+			throw checked.invalid("acceptors", listener.getAcceptors(), acceptors,
+					"a listener that adopts a channel has exactly that one socket", "1");
+		}
+		if (acceptors > 1 && address instanceof UnixDomainSocketAddress) {
+			throw checked.invalid("acceptors", listener.getAcceptors(), acceptors,
+					"SO_REUSEPORT spreads TCP connections only; a Unix domain socket file has one listening socket",
+					"1");
+		}
+		boolean unbind = (listener.getUnbindOnDisable() != null) ? listener.getUnbindOnDisable()
+				: defaults.isUnbindOnDisable();
+		if (unbind && source != Source.BIND) {
+			throw checked.invalid("unbind-on-disable", listener.getUnbindOnDisable(), true,
+					"a channel the listener did not bind cannot be bound again once closed", "false");
+		}
+		boolean followReadiness = (listener.getFollowReadiness() != null) ? listener.getFollowReadiness()
+				: defaults.isFollowReadiness();
+		String permissions = (listener.getPathPermissions() != null) ? listener.getPathPermissions()
+				: defaults.getPathPermissions();
+		Set<PosixFilePermission> pathPermissions = null;
+		if (permissions != null && address instanceof UnixDomainSocketAddress) {
+			try {
+				pathPermissions = PosixFilePermissions.fromString(permissions);
+			}
+			catch (IllegalArgumentException ex) {
+				throw checked.invalid("path-permissions", listener.getPathPermissions(), "'" + permissions + "'",
+						"it is not a POSIX permission string of nine characters",
+						"permissions as ls -l shows them, such as rw-rw----");
+			}
+		}
+		else if (listener.getPathPermissions() != null) {
+			throw checked.invalid("path-permissions", listener.getPathPermissions(), "'" + permissions + "'",
+					"the listener has no Unix domain socket file (path is not set)",
+					"no value (remove it), or set path to listen on a Unix domain socket");
+		}
+		return new Deployment(acceptors, followReadiness, unbind, source, listener.getChannelBean(), pathPermissions);
 	}
 
 	private static Set<ListenerOption> options(Listener listener, Defaults defaults) {
@@ -126,6 +188,37 @@ final class ListenerDefinitions {
 			this.name = name;
 			this.listener = listener;
 			this.defaults = defaults;
+		}
+
+		Source source() {
+			String inheritedProperty = LISTENERS + this.name + ".inherited";
+			String beanProperty = LISTENERS + this.name + ".channel-bean";
+			boolean inherited = this.listener.isInherited();
+			String bean = this.listener.getChannelBean();
+			if (bean != null && bean.isBlank()) {
+				throw new ListenerConfigurationException(this.name, beanProperty, "Listener '" + this.name
+						+ "' cannot start: " + beanProperty + " is empty.",
+						"Set " + beanProperty + " to the name of a ServerSocketChannel bean, or remove it.");
+			}
+			if (inherited && bean != null) {
+				throw new ListenerConfigurationException(this.name, beanProperty, "Listener '" + this.name
+						+ "' has two channels: " + inheritedProperty + " is true and " + beanProperty + " is '" + bean
+						+ "'.", "Remove " + inheritedProperty + " or " + beanProperty
+								+ ": a listener adopts one channel.");
+			}
+			if (!inherited && bean == null) {
+				return Source.BIND;
+			}
+			String adopting = inherited ? inheritedProperty : beanProperty;
+			if (this.listener.getPort() != null || this.listener.getPath() != null) {
+				String bound = (this.listener.getPort() != null) ? LISTENERS + this.name + ".port"
+						: LISTENERS + this.name + ".path";
+				throw new ListenerConfigurationException(this.name, bound, "Listener '" + this.name
+						+ "' has two addresses: " + adopting + " adopts a channel that is already bound, and " + bound
+						+ " is set too.", "Remove " + bound + " or " + adopting
+								+ ": a listener either binds an address or adopts a bound channel.");
+			}
+			return inherited ? Source.INHERITED : Source.CHANNEL_BEAN;
 		}
 
 		SocketAddress address() {

@@ -3,6 +3,8 @@ package io.connlistener.boot.listener;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
@@ -17,26 +19,45 @@ import org.springframework.util.Assert;
  *
  * @param name the listener's name, the key under {@code conn-listener.listeners}
  * @param address where to listen: an {@link InetSocketAddress} or a
- * {@link UnixDomainSocketAddress}
+ * {@link UnixDomainSocketAddress}; {@code null} when the listener adopts a channel
  * @param backlog listen queue length; negative picks the kernel's {@code somaxconn}
  * @param options listener options; {@link ListenerOption#DISABLED} when created disabled
  * @param maxConnections most connections served at once; accepting pauses at the limit
  * @param settings settings beyond libevent's
+ * @param deployment where the listening sockets come from and how they follow the
+ * application's readiness
  */
 public record ListenerDefinition(String name, SocketAddress address, int backlog, Set<ListenerOption> options,
-		int maxConnections, ListenerSettings settings) {
+		int maxConnections, ListenerSettings settings, Deployment deployment) {
 
 	/**
 	 * Check the definition.
 	 */
 	public ListenerDefinition {
 		Assert.hasText(name, "'name' must not be empty");
-		Assert.notNull(address, "'address' must not be null");
 		Assert.notNull(options, "'options' must not be null");
 		Assert.notNull(settings, "'settings' must not be null");
+		Assert.notNull(deployment, "'deployment' must not be null");
+		Assert.isTrue(address != null || deployment.source() != Source.BIND,
+				"'address' must not be null unless the listener adopts a channel");
 		Assert.isTrue(maxConnections > 0, "'maxConnections' must be positive");
 		options = Collections.unmodifiableSet(
 				options.isEmpty() ? EnumSet.noneOf(ListenerOption.class) : EnumSet.copyOf(options));
+	}
+
+	/**
+	 * Create a definition of a listener that binds one socket to its address and follows
+	 * the application's readiness.
+	 * @param name the listener's name
+	 * @param address where to listen
+	 * @param backlog listen queue length
+	 * @param options listener options
+	 * @param maxConnections most connections served at once
+	 * @param settings settings beyond libevent's
+	 */
+	public ListenerDefinition(String name, SocketAddress address, int backlog, Set<ListenerOption> options,
+			int maxConnections, ListenerSettings settings) {
+		this(name, address, backlog, options, maxConnections, settings, Deployment.DEFAULT);
 	}
 
 	/**
@@ -61,7 +82,11 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 	 * @return the description
 	 */
 	public String describeAddress() {
-		return describe(this.address);
+		return switch (this.deployment.source()) {
+			case INHERITED -> "inherited channel";
+			case CHANNEL_BEAN -> "channel bean '" + this.deployment.channelBean() + "'";
+			default -> describe(this.address);
+		};
 	}
 
 	/**
@@ -78,6 +103,78 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 			return "unix:" + unix.getPath();
 		}
 		return String.valueOf(address);
+	}
+
+	/**
+	 * Where a listener's listening socket comes from.
+	 */
+	public enum Source {
+
+		/**
+		 * The listener opens and binds its sockets: libevent's
+		 * {@code evconnlistener_new_bind}.
+		 */
+		BIND,
+
+		/**
+		 * The socket the process inherited as standard input ({@code System.inheritedChannel()}),
+		 * as inetd and systemd's {@code StandardInput=socket} pass it.
+		 */
+		INHERITED,
+
+		/**
+		 * A {@link java.nio.channels.ServerSocketChannel} bean of the application: libevent's
+		 * {@code evconnlistener_new}.
+		 */
+		CHANNEL_BEAN
+
+	}
+
+	/**
+	 * How a listener is deployed: where its socket comes from, on how many sockets it
+	 * accepts, and how it follows the application's readiness.
+	 *
+	 * @param acceptors sockets bound to one port with {@code SO_REUSEPORT}, each accepting
+	 * on its own loop
+	 * @param followReadiness whether the listener stops accepting while the application
+	 * refuses traffic
+	 * @param unbindOnDisable whether disabling closes the listening sockets, and enabling
+	 * binds them again
+	 * @param source where the listening socket comes from
+	 * @param channelBean the name of the channel bean, with {@link Source#CHANNEL_BEAN}
+	 * @param pathPermissions permissions of a Unix domain socket file, or {@code null} to
+	 * leave them as the process's umask makes them
+	 */
+	public record Deployment(int acceptors, boolean followReadiness, boolean unbindOnDisable, Source source,
+			String channelBean, Set<PosixFilePermission> pathPermissions) {
+
+		/**
+		 * One bound socket that follows readiness and stays bound while disabled.
+		 */
+		public static final Deployment DEFAULT = new Deployment(1, true, false, Source.BIND, null, null);
+
+		/**
+		 * Check the deployment.
+		 */
+		public Deployment {
+			Assert.isTrue(acceptors > 0, "'acceptors' must be positive");
+			Assert.notNull(source, "'source' must not be null");
+			Assert.isTrue((source == Source.CHANNEL_BEAN) == (channelBean != null),
+					"'channelBean' must be set exactly when the source is CHANNEL_BEAN");
+			Assert.isTrue(source == Source.BIND || (acceptors == 1 && !unbindOnDisable),
+					"An adopted channel has one acceptor and cannot be bound again");
+			pathPermissions = (pathPermissions != null) ? Set.copyOf(pathPermissions)
+					: null;
+		}
+
+		/**
+		 * Return the permissions as {@code ls -l} shows them.
+		 * @return e.g. {@code rw-rw----}, or {@code null}
+		 */
+		public String describePathPermissions() {
+			return (this.pathPermissions != null) ? PosixFilePermissions.toString(this.pathPermissions) : null;
+		}
+
 	}
 
 }

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -19,6 +21,7 @@ import io.connlistener.ConnListener;
 import io.connlistener.ConnListenerBuilder;
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerStats;
+import io.connlistener.boot.listener.ListenerDefinition.Deployment;
 import io.connlistener.loop.EventLoop;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -31,7 +34,15 @@ import org.springframework.util.Assert;
  * context starts, so {@link #listener()} exists from then on; it counts the connections it
  * serves, pauses accepting at {@code max-connections}, and drains when the context stops.
  * <p>
- * Every public method may be called from any thread.
+ * One managed listener may accept on several sockets bound to one port with
+ * {@code SO_REUSEPORT} ({@code acceptors}), each a core listener on its own loop; it shows
+ * as one listener with summed counters. It accepts while an operator wants it to
+ * ({@link #enable()}, {@link #disable()}) and, unless told not to follow readiness, while
+ * the application accepts traffic ({@link #setRefusingTraffic(boolean)}); with
+ * {@code unbind-on-disable} it closes its sockets while not accepting.
+ * <p>
+ * Every public method may be called from any thread; handlers of several acceptors run on
+ * several loop threads at once.
  */
 public final class ManagedConnListener {
 
@@ -60,9 +71,35 @@ public final class ManagedConnListener {
 
 	private volatile ConnListener listener;
 
+	private volatile List<ConnListener> acceptors = List.of();
+
+	private volatile boolean bound;
+
+	private volatile boolean refusingTraffic;
+
+	private volatile String bindFailure;
+
 	private volatile HandlerAdapter handler;
 
 	private volatile int generation;
+
+	// Guarded by the monitor: what binding again needs, and the counters of closed sockets.
+
+	private List<ConnListenerCustomizer> customizers = List.of();
+
+	private List<EventLoop> loops = List.of();
+
+	private List<EventLoop> ownLoops = List.of();
+
+	private SocketAddress bindAddress;
+
+	private ServerSocketChannel adopted;
+
+	private Object socketFileKey;
+
+	private final List<ListenerStats> retired = new ArrayList<>();
+
+	private long[] retiredAccepted = new long[0];
 
 	/**
 	 * Create a listener that binds later.
@@ -120,6 +157,9 @@ public final class ManagedConnListener {
 	 * @return the description
 	 */
 	public String describeAddress() {
+		if (this.listener == null) {
+			return this.definition.describeAddress();
+		}
 		SocketAddress configured = this.definition.address();
 		if (configured instanceof InetSocketAddress inet && localAddress() instanceof InetSocketAddress bound) {
 			return ListenerDefinition.describe(new InetSocketAddress(inet.getAddress(), bound.getPort()));
@@ -137,32 +177,67 @@ public final class ManagedConnListener {
 
 	/**
 	 * Start accepting: libevent's {@code evconnlistener_enable}. Accepting starts at once
-	 * unless the listener is at {@code max-connections}, stopped or not bound yet; the wish
-	 * is kept across restarts. Has no effect when already enabled.
+	 * unless the listener is at {@code max-connections}, stopped, not bound yet, or the
+	 * application refuses traffic; with {@code unbind-on-disable} the sockets are bound
+	 * again first. The wish is kept across restarts. Has no effect when already enabled.
 	 */
 	public void enable() {
 		synchronized (this.monitor) {
 			this.enabled = true;
-			ConnListener listener = this.listener;
-			if (listener != null && this.state == State.RUNNING) {
-				listener.enable();
-			}
+			applyAccepting();
 		}
 	}
 
 	/**
 	 * Stop accepting: libevent's {@code evconnlistener_disable}. Connections that arrive
-	 * meanwhile wait in the kernel's listen queue; connections being served go on. Has no
-	 * effect when already disabled.
+	 * meanwhile wait in the kernel's listen queue, or with {@code unbind-on-disable} are
+	 * refused as the sockets are closed; connections being served go on. Has no effect
+	 * when already disabled.
 	 */
 	public void disable() {
 		synchronized (this.monitor) {
 			this.enabled = false;
-			ConnListener listener = this.listener;
-			if (listener != null) {
-				listener.disable();
+			applyAccepting();
+		}
+	}
+
+	/**
+	 * Follow the application's readiness: stop accepting while it refuses traffic, accept
+	 * again once it accepts traffic, unless an operator disabled the listener. Has no
+	 * effect on a listener configured with {@code follow-readiness: false}. Idempotent.
+	 * @param refusingTraffic whether the application refuses traffic
+	 */
+	public void setRefusingTraffic(boolean refusingTraffic) {
+		synchronized (this.monitor) {
+			if (this.refusingTraffic == refusingTraffic) {
+				return;
+			}
+			this.refusingTraffic = refusingTraffic;
+			if (this.definition.deployment().followReadiness()) {
+				logger.info("Listener '" + name() + "' " + (refusingTraffic ? "stops" : "resumes")
+						+ " accepting as the application " + (refusingTraffic ? "refuses" : "accepts") + " traffic"
+						+ ((!refusingTraffic && !this.enabled) ? " (it stays disabled, as an operator asked)" : ""));
+				applyAccepting();
 			}
 		}
+	}
+
+	/**
+	 * Return whether the application's readiness keeps the listener from accepting.
+	 * @return {@code true} while the application refuses traffic and the listener follows
+	 * readiness
+	 */
+	public boolean isRefusingTraffic() {
+		return this.refusingTraffic && this.definition.deployment().followReadiness();
+	}
+
+	/**
+	 * Return whether the listening sockets are open: from start to stop, unless closed
+	 * while disabled with {@code unbind-on-disable}.
+	 * @return {@code true} while bound
+	 */
+	public boolean isBound() {
+		return this.bound && this.state == State.RUNNING;
 	}
 
 	/**
@@ -179,8 +254,7 @@ public final class ManagedConnListener {
 	 * @return {@code true} while accepting
 	 */
 	public boolean isAccepting() {
-		ConnListener listener = this.listener;
-		return this.state == State.RUNNING && listener != null && listener.isAccepting();
+		return this.state == State.RUNNING && this.acceptors.stream().anyMatch(ConnListener::isAccepting);
 	}
 
 	/**
@@ -188,8 +262,7 @@ public final class ManagedConnListener {
 	 * @return {@code true} at the limit
 	 */
 	public boolean isAtConnectionLimit() {
-		ConnListener listener = this.listener;
-		return listener != null && listener.isAtConnectionLimit();
+		return this.acceptors.stream().anyMatch(ConnListener::isAtConnectionLimit);
 	}
 
 	/**
@@ -226,51 +299,301 @@ public final class ManagedConnListener {
 	}
 
 	/**
-	 * Return the core listener's counters.
+	 * Return the core listener's counters, summed over every acceptor and over the sockets
+	 * closed by a stop or by {@code unbind-on-disable}, so that they never go down.
 	 * @return the counters, or {@code null} before the listener first binds
 	 */
 	public ListenerStats stats() {
-		ConnListener listener = this.listener;
-		return (listener != null) ? listener.stats() : null;
+		synchronized (this.monitor) {
+			List<ConnListener> current = this.acceptors;
+			if (current.size() == 1 && this.retired.isEmpty()) {
+				return current.get(0).stats();
+			}
+			if (current.isEmpty() && this.retired.isEmpty()) {
+				return null;
+			}
+			List<ListenerStats> all = new ArrayList<>(this.retired);
+			current.forEach((acceptor) -> all.add(acceptor.stats()));
+			return ListenerStats.sum(all);
+		}
+	}
+
+	/**
+	 * Return the core listeners of the acceptors, in order.
+	 * @return the current acceptors; empty before the first bind and while released by
+	 * {@code unbind-on-disable}
+	 */
+	public List<ConnListener> acceptors() {
+		return this.acceptors;
+	}
+
+	/**
+	 * Return how many connections one acceptor has accepted, over every bind.
+	 * @param acceptor the acceptor's index, from 0 to {@code acceptors} - 1
+	 * @return the count
+	 */
+	public long accepted(int acceptor) {
+		synchronized (this.monitor) {
+			List<ConnListener> current = this.acceptors;
+			long retired = (acceptor < this.retiredAccepted.length) ? this.retiredAccepted[acceptor] : 0;
+			return retired + ((acceptor < current.size()) ? current.get(acceptor).stats().accepted() : 0);
+		}
+	}
+
+	/**
+	 * Return why the listener cannot accept although it should, or {@code null}.
+	 * @return a description of the failure, or {@code null} if there is none
+	 */
+	public String failure() {
+		if (this.state != State.RUNNING) {
+			return null;
+		}
+		String bindFailure = this.bindFailure;
+		if (bindFailure != null) {
+			return bindFailure;
+		}
+		for (ConnListener acceptor : this.acceptors) {
+			String failure = acceptor.failure();
+			if (failure != null) {
+				return (this.acceptors.size() > 1) ? "acceptor " + this.acceptors.indexOf(acceptor) + ": " + failure
+						: failure;
+			}
+		}
+		return null;
 	}
 
 	void bind(EventLoop loop, HandlerAdapter handler, List<ConnListenerCustomizer> customizers) {
-		Set<ListenerOption> options = EnumSet.noneOf(ListenerOption.class);
-		options.addAll(this.definition.options());
-		options.remove(ListenerOption.DISABLED);
+		bind(loop, handler, customizers, ListenerChannels.NONE);
+	}
+
+	void bind(EventLoop loop, HandlerAdapter handler, List<ConnListenerCustomizer> customizers,
+			ListenerChannels channels) {
+		Deployment deployment = this.definition.deployment();
 		synchronized (this.monitor) {
 			Assert.state(this.state == State.STOPPED, () -> "Listener '" + name() + "' is " + this.state);
-			if (!this.enabled) {
-				options.add(ListenerOption.DISABLED);
-			}
 			this.handler = handler;
+			this.customizers = customizers;
+			this.bindAddress = this.definition.address();
+			this.loops = new ArrayList<>(List.of(loop));
+			this.ownLoops = new ArrayList<>();
+			retire();
 		}
-		ConnListener listener;
 		try {
-			ConnListenerBuilder builder = ConnListener.builder(loop)
-				.options(options)
-				.backlog(this.definition.backlog())
-				.settings(this.definition.settings());
-			for (ConnListenerCustomizer customizer : customizers) {
-				customizer.customize(name(), builder);
+			if (deployment.acceptors() > 1) {
+				AcceptorLoops.checkReusePort(this.definition);
 			}
-			listener = builder.callback(this::accepted).bind(this.definition.address());
+			for (int i = 1; i < deployment.acceptors(); i++) {
+				EventLoop own = new EventLoop("connlistener-acceptor-" + name() + "-" + i);
+				this.ownLoops.add(own);
+				this.loops.add(own);
+			}
+			ServerSocketChannel adopted = switch (deployment.source()) {
+				case INHERITED -> channels.inherited(this.definition);
+				case CHANNEL_BEAN -> channels.bean(this.definition);
+				default -> null;
+			};
+			synchronized (this.monitor) {
+				this.adopted = adopted;
+				openAcceptors();
+				this.state = State.RUNNING;
+				this.bindFailure = null;
+				if (!wantsToAccept() && deployment.unbindOnDisable()) {
+					// Bound once to check the address (and learn the port for port 0), then
+					// released until enabled.
+					closeAcceptors();
+				}
+			}
 		}
 		catch (IOException ex) {
-			handler.close();
+			abandonBind(handler);
 			throw new ListenerBindException(name(), this.definition.address(), ex);
 		}
 		catch (RuntimeException ex) {
-			handler.close();
+			abandonBind(handler);
 			throw ex;
 		}
 		int generation;
 		synchronized (this.monitor) {
-			this.listener = listener;
-			this.state = State.RUNNING;
 			generation = ++this.generation;
 		}
-		scheduleSweep(listener, generation);
+		scheduleSweep(loop, generation);
+	}
+
+	private void abandonBind(HandlerAdapter handler) {
+		synchronized (this.monitor) {
+			for (ConnListener acceptor : this.acceptors) {
+				acceptor.close();
+				closeChannel(acceptor);
+			}
+			this.state = State.STOPPED;
+		}
+		closeOwnLoops();
+		handler.close();
+	}
+
+	/**
+	 * Bind every acceptor, accepting if wanted; all or none. Called holding the monitor.
+	 */
+	private void openAcceptors() throws IOException {
+		Deployment deployment = this.definition.deployment();
+		boolean accepting = wantsToAccept();
+		List<ConnListener> opened = new ArrayList<>();
+		try {
+			for (int i = 0; i < deployment.acceptors(); i++) {
+				ConnListener acceptor = openAcceptor(i, accepting);
+				opened.add(acceptor);
+				if (i == 0 && this.bindAddress instanceof InetSocketAddress inet
+						&& acceptor.localAddress() instanceof InetSocketAddress bound) {
+					// The other acceptors, and binding again, take the port picked for port 0.
+					this.bindAddress = new InetSocketAddress(inet.getAddress(), bound.getPort());
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			for (ConnListener acceptor : opened) {
+				acceptor.close();
+				closeChannel(acceptor);
+			}
+			throw ex;
+		}
+		this.acceptors = List.copyOf(opened);
+		this.listener = opened.get(0);
+		this.bound = true;
+	}
+
+	private ConnListener openAcceptor(int index, boolean accepting) throws IOException {
+		Deployment deployment = this.definition.deployment();
+		Set<ListenerOption> options = EnumSet.noneOf(ListenerOption.class);
+		options.addAll(this.definition.options());
+		options.remove(ListenerOption.DISABLED);
+		UnixDomainSocketAddress unix = (this.adopted == null && this.bindAddress instanceof UnixDomainSocketAddress u)
+				? u : null;
+		boolean restrict = unix != null && deployment.pathPermissions() != null;
+		if (!accepting || restrict) {
+			options.add(ListenerOption.DISABLED);
+		}
+		ConnListenerBuilder builder = ConnListener.builder(this.loops.get(index))
+			.options(options)
+			.backlog(this.definition.backlog())
+			.settings(AcceptorLoops.settings(this.definition));
+		for (ConnListenerCustomizer customizer : this.customizers) {
+			customizer.customize(name(), builder);
+		}
+		builder.callback(this::accepted);
+		if (this.adopted != null) {
+			return builder.backlog(0).wrap(this.adopted);
+		}
+		if (unix != null) {
+			UnixSocketFile.clearStale(unix);
+		}
+		ConnListener acceptor = builder.bind(this.bindAddress);
+		if (unix != null) {
+			this.socketFileKey = UnixSocketFile.fileKey(unix.getPath());
+		}
+		if (restrict) {
+			try {
+				UnixSocketFile.setPermissions(unix.getPath(), deployment.pathPermissions());
+				// Whoever connected before the permissions were set may not have been allowed to.
+				closePending(acceptor);
+			}
+			catch (IOException | RuntimeException ex) {
+				acceptor.close();
+				closeChannel(acceptor);
+				throw ex;
+			}
+			if (accepting) {
+				acceptor.enable();
+			}
+		}
+		return acceptor;
+	}
+
+	private static void closePending(ConnListener acceptor) throws IOException {
+		SocketChannel pending;
+		while ((pending = acceptor.channel().accept()) != null) {
+			pending.close();
+		}
+	}
+
+	/**
+	 * Close every acceptor's socket, keeping their counters. Called holding the monitor.
+	 */
+	private void closeAcceptors() {
+		for (ConnListener acceptor : this.acceptors) {
+			acceptor.close();
+			closeChannel(acceptor);
+		}
+		retire();
+		this.bound = false;
+	}
+
+	/**
+	 * Move the counters of the current acceptors to the retired ones, so that counters
+	 * never go down when sockets are bound again. Called holding the monitor.
+	 */
+	private void retire() {
+		List<ConnListener> current = this.acceptors;
+		if (current.isEmpty()) {
+			return;
+		}
+		if (this.retiredAccepted.length < current.size()) {
+			this.retiredAccepted = Arrays.copyOf(this.retiredAccepted, current.size());
+		}
+		for (int i = 0; i < current.size(); i++) {
+			this.retired.add(current.get(i).stats());
+			this.retiredAccepted[i] += current.get(i).stats().accepted();
+		}
+		// Counters of closed sockets change no more once their connections are closed: add them up.
+		List<ListenerStats> settled = this.retired.stream().filter((stats) -> stats.activeConnections() == 0).toList();
+		if (settled.size() > 1) {
+			this.retired.removeAll(settled);
+			this.retired.add(0, ListenerStats.sum(settled));
+		}
+		this.acceptors = List.of();
+	}
+
+	private boolean wantsToAccept() {
+		return this.enabled && !(this.refusingTraffic && this.definition.deployment().followReadiness());
+	}
+
+	/**
+	 * Make the sockets accept, or not, as the operator and the application's readiness
+	 * want. Called holding the monitor.
+	 */
+	private void applyAccepting() {
+		if (this.state != State.RUNNING) {
+			return;
+		}
+		boolean accepting = wantsToAccept();
+		if (!accepting && this.definition.deployment().unbindOnDisable()) {
+			if (this.bound) {
+				closeAcceptors();
+				logger.info("Listener '" + name() + "' released " + describeAddress()
+						+ ": new connections are refused until it is enabled");
+			}
+			return;
+		}
+		if (accepting && !this.bound) {
+			try {
+				openAcceptors();
+				this.bindFailure = null;
+				logger.info("Listener '" + name() + "' bound " + describeAddress() + " again");
+			}
+			catch (IOException | RuntimeException ex) {
+				this.bindFailure = "could not bind " + ListenerDefinition.describe(this.bindAddress) + " again: "
+						+ ex.getMessage();
+				logger.warn("Listener '" + name() + "' " + this.bindFailure, ex);
+			}
+			return;
+		}
+		for (ConnListener acceptor : this.acceptors) {
+			if (accepting) {
+				acceptor.enable();
+			}
+			else {
+				acceptor.disable();
+			}
+		}
 	}
 
 	private void accepted(ConnListener listener, SocketChannel channel, SocketAddress remoteAddress) {
@@ -327,21 +650,21 @@ public final class ManagedConnListener {
 		}
 	}
 
-	private void scheduleSweep(ConnListener listener, int generation) {
+	private void scheduleSweep(EventLoop loop, int generation) {
 		try {
-			listener.loop().schedule(SWEEP_INTERVAL, () -> sweep(listener, generation));
+			loop.schedule(SWEEP_INTERVAL, () -> sweep(loop, generation));
 		}
 		catch (RejectedExecutionException ex) {
 			// The loop is closing; the drain sweeps from then on.
 		}
 	}
 
-	private void sweep(ConnListener listener, int generation) {
+	private void sweep(EventLoop loop, int generation) {
 		if (generation != this.generation || this.state == State.STOPPED) {
 			return;
 		}
 		this.connections.releaseClosed();
-		scheduleSweep(listener, generation);
+		scheduleSweep(loop, generation);
 	}
 
 	/**
@@ -349,30 +672,37 @@ public final class ManagedConnListener {
 	 * @return whether the listener was running
 	 */
 	boolean stopAccepting() {
-		ConnListener listener;
+		List<ConnListener> acceptors;
 		synchronized (this.monitor) {
 			if (this.state != State.RUNNING) {
 				return false;
 			}
 			this.state = State.STOPPING;
-			listener = this.listener;
+			acceptors = this.acceptors;
+			this.bound = false;
 		}
-		listener.close();
-		closeChannel(listener);
+		for (ConnListener acceptor : acceptors) {
+			acceptor.close();
+			closeChannel(acceptor);
+		}
 		this.state = State.DRAINING;
 		return true;
 	}
 
 	private void closeChannel(ConnListener listener) {
+		if (this.adopted != null && !this.definition.options().contains(ListenerOption.CLOSE_ON_FREE)) {
+			// Not ours: the application (or systemd) keeps it, as libevent without CLOSE_ON_FREE.
+			return;
+		}
 		try {
-			// The starter bound the channel, so it closes it whatever the options say.
+			// A channel the starter bound is closed whatever the options say.
 			listener.channel().close();
-			if (listener.localAddress() instanceof UnixDomainSocketAddress unix) {
-				Files.deleteIfExists(unix.getPath());
-			}
 		}
 		catch (IOException ex) {
 			logger.debug("Could not release " + ListenerDefinition.describe(listener.localAddress()), ex);
+		}
+		if (this.adopted == null && listener.localAddress() instanceof UnixDomainSocketAddress unix) {
+			UnixSocketFile.deleteIfSame(unix.getPath(), this.socketFileKey);
 		}
 	}
 
@@ -396,8 +726,18 @@ public final class ManagedConnListener {
 		if (handler != null) {
 			handler.close();
 		}
+		closeOwnLoops();
 		this.state = State.STOPPED;
 		return closed;
+	}
+
+	private void closeOwnLoops() {
+		List<EventLoop> own;
+		synchronized (this.monitor) {
+			own = this.ownLoops;
+			this.ownLoops = List.of();
+		}
+		own.forEach(EventLoop::close);
 	}
 
 	/**

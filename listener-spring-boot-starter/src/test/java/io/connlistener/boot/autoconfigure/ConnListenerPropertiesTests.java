@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerSettings;
+import io.connlistener.boot.listener.ListenerDefinition;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -27,6 +28,10 @@ class ConnListenerPropertiesTests {
 		assertThat(defaults.getDeferredAcceptTimeout()).isEqualTo(ListenerSettings.DEFAULT_DEFERRED_ACCEPT_TIMEOUT);
 		assertThat(defaults.getBacklog()).isEqualTo(-1);
 		assertThat(defaults.isEnabled()).isTrue();
+		assertThat(defaults.getAcceptors()).isEqualTo(ListenerDefinition.Deployment.DEFAULT.acceptors());
+		assertThat(defaults.isFollowReadiness()).isEqualTo(ListenerDefinition.Deployment.DEFAULT.followReadiness());
+		assertThat(defaults.isUnbindOnDisable()).isEqualTo(ListenerDefinition.Deployment.DEFAULT.unbindOnDisable());
+		assertThat(defaults.getPathPermissions()).isNull();
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package io.connlistener.boot.actuate.endpoint;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +31,17 @@ import io.connlistener.boot.listener.ManagedConnListener;
  * @param activeConnections connections open now
  * @param currentBackoffMillis the current pause after accept errors, 0 when not paused
  * @param lastAcceptError the last failed accept, or {@code null}
+ * @param bound whether the listening sockets are open
+ * @param refusingTraffic whether the listener does not accept because the application
+ * refuses traffic
+ * @param acceptors how many sockets accept for the listener
+ * @param acceptedPerAcceptor connections accepted by each acceptor, in order
  */
 public record ListenerDescriptor(String name, String address, String state, boolean enabled, boolean accepting,
 		boolean atConnectionLimit, boolean paused, List<String> options, int backlog, long accepted,
 		Map<String, Long> acceptErrors, Map<String, Long> rejections, long activeConnections,
-		long currentBackoffMillis, AcceptErrorDescriptor lastAcceptError) {
+		long currentBackoffMillis, AcceptErrorDescriptor lastAcceptError, boolean bound, boolean refusingTraffic,
+		int acceptors, List<Long> acceptedPerAcceptor) {
 
 	/** Rejection reason of connections whose handler threw. */
 	public static final String HANDLER_FAILED = "handler-failed";
@@ -66,13 +73,19 @@ public record ListenerDescriptor(String name, String address, String state, bool
 		rejections.put(NO_HANDLER_THREAD, listener.rejections());
 		rejections.put(SHUTDOWN, listener.closedOnShutdown());
 		ListenerStats.AcceptError lastError = (stats != null) ? stats.lastAcceptError() : null;
+		int acceptors = definition.deployment().acceptors();
+		List<Long> acceptedPerAcceptor = new ArrayList<>(acceptors);
+		for (int i = 0; i < acceptors; i++) {
+			acceptedPerAcceptor.add(listener.accepted(i));
+		}
 		return new ListenerDescriptor(listener.name(), listener.describeAddress(),
 				listener.state().name(), listener.isEnabled(), listener.isAccepting(), listener.isAtConnectionLimit(),
 				(stats != null) && stats.currentBackoff().toNanos() > 0, options, definition.backlog(),
 				(stats != null) ? stats.accepted() : 0, acceptErrors, rejections, listener.activeConnections(),
 				(stats != null) ? stats.currentBackoff().toMillis() : 0,
 				(lastError != null) ? new AcceptErrorDescriptor(lastError.reason().tag(), lastError.message(),
-						lastError.time()) : null);
+						lastError.time()) : null,
+				listener.isBound(), listener.isRefusingTraffic(), acceptors, acceptedPerAcceptor);
 	}
 
 	/**
