@@ -63,10 +63,12 @@ final class ListenerDefinitions {
 	private static ListenerDefinition of(String name, Listener listener, Defaults defaults) {
 		Values values = new Values(name, listener, defaults);
 		Source source = values.source();
-		SocketAddress address = (source == Source.BIND) ? values.address() : null;
-		Values.Checked checked = values.checked((address != null) ? ListenerDefinition.describe(address)
-				: (source == Source.INHERITED) ? "the inherited channel"
-						: "channel bean '" + listener.getChannelBean() + "'");
+		// An adopted channel may name its address too: it is then checked against the channel's.
+		SocketAddress address = (source == Source.BIND || listener.getPort() != null || listener.getPath() != null)
+				? values.address() : null;
+		Values.Checked checked = values.checked((source == Source.INHERITED) ? "the inherited channel"
+				: (source == Source.CHANNEL_BEAN) ? "channel bean '" + listener.getChannelBean() + "'"
+						: ListenerDefinition.describe(address));
 		int backlog = (listener.getBacklog() != null) ? listener.getBacklog() : defaults.getBacklog();
 		if (backlog == 0 && source == Source.BIND) {
 			throw checked.invalid("backlog", listener.getBacklog(), backlog,
@@ -137,7 +139,12 @@ final class ListenerDefinitions {
 		String permissions = (listener.getPathPermissions() != null) ? listener.getPathPermissions()
 				: defaults.getPathPermissions();
 		Set<PosixFilePermission> pathPermissions = null;
-		if (permissions != null && address instanceof UnixDomainSocketAddress) {
+		if (listener.getPathPermissions() != null && source != Source.BIND) {
+			throw checked.invalid("path-permissions", listener.getPathPermissions(), "'" + permissions + "'",
+					"the listener adopts a channel, whose socket file it did not create",
+					"no value (remove it), and set the permissions where the socket is created");
+		}
+		if (permissions != null && address instanceof UnixDomainSocketAddress && source == Source.BIND) {
 			try {
 				pathPermissions = PosixFilePermissions.fromString(permissions);
 			}
@@ -208,15 +215,6 @@ final class ListenerDefinitions {
 			}
 			if (!inherited && bean == null) {
 				return Source.BIND;
-			}
-			String adopting = inherited ? inheritedProperty : beanProperty;
-			if (this.listener.getPort() != null || this.listener.getPath() != null) {
-				String bound = (this.listener.getPort() != null) ? LISTENERS + this.name + ".port"
-						: LISTENERS + this.name + ".path";
-				throw new ListenerConfigurationException(this.name, bound, "Listener '" + this.name
-						+ "' has two addresses: " + adopting + " adopts a channel that is already bound, and " + bound
-						+ " is set too.", "Remove " + bound + " or " + adopting
-								+ ": a listener either binds an address or adopts a bound channel.");
 			}
 			return inherited ? Source.INHERITED : Source.CHANNEL_BEAN;
 		}

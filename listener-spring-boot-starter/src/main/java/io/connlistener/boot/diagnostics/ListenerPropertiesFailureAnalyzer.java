@@ -30,8 +30,11 @@ class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 
 	private static final ConfigurationPropertyName LISTENERS = ConfigurationPropertyName.of("conn-listener.listeners");
 
-	private static final String LISTENER_KEYS = "port, path, address, backlog, options, enabled, max-connections, "
-			+ "accept-error-backoff.initial, accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout";
+	private static final String DEFAULT_KEYS = "address, backlog, options, enabled, max-connections, "
+			+ "accept-error-backoff.initial, accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout, "
+			+ "acceptors, follow-readiness, unbind-on-disable, path-permissions";
+
+	private static final String LISTENER_KEYS = "port, path, " + DEFAULT_KEYS + ", inherited, channel-bean";
 
 	private static final String ROOT_KEYS = "enabled, io-threads, defaults.*, listeners.<name>.*";
 
@@ -75,7 +78,7 @@ class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 		return new FailureAnalysis("Listeners cannot start: " + property + origin(first.getOrigin())
 				+ " is not a conn-listener property" + others + ".",
 				"Remove " + property + " or correct its name. " + (underDefaults
-						? "Defaults take: " + LISTENER_KEYS.substring("port, path, ".length())
+						? "Defaults take: " + DEFAULT_KEYS
 						: "Under conn-listener go: " + ROOT_KEYS) + ".",
 				cause);
 	}

@@ -15,7 +15,7 @@ public interface ListenerChannels {
 
 		@Override
 		public ServerSocketChannel bean(ListenerDefinition definition) {
-			throw InheritedChannels.noChannel(definition, "no channel beans are available");
+			throw AdoptedChannels.noChannel(definition, "no channel beans are available");
 		}
 
 	};
@@ -27,7 +27,7 @@ public interface ListenerChannels {
 	 * @throws ListenerConfigurationException if the process inherited no listening socket
 	 */
 	default ServerSocketChannel inherited(ListenerDefinition definition) {
-		return InheritedChannels.inherited(definition);
+		return AdoptedChannels.inherited(definition);
 	}
 
 	/**

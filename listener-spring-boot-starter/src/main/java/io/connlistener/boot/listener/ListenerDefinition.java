@@ -19,7 +19,8 @@ import org.springframework.util.Assert;
  *
  * @param name the listener's name, the key under {@code conn-listener.listeners}
  * @param address where to listen: an {@link InetSocketAddress} or a
- * {@link UnixDomainSocketAddress}; {@code null} when the listener adopts a channel
+ * {@link UnixDomainSocketAddress}; for a listener that adopts a channel, the address the
+ * channel must have, or {@code null} for any
  * @param backlog listen queue length; negative picks the kernel's {@code somaxconn}
  * @param options listener options; {@link ListenerOption#DISABLED} when created disabled
  * @param maxConnections most connections served at once; accepting pauses at the limit

@@ -481,6 +481,7 @@ public final class ManagedConnListener {
 		}
 		builder.callback(this::accepted);
 		if (this.adopted != null) {
+			AdoptedChannels.checkAddress(this.definition, this.adopted.getLocalAddress());
 			return builder.backlog(0).wrap(this.adopted);
 		}
 		if (unix != null) {

@@ -142,7 +142,8 @@ class ConnListenerFailureAnalysisTests {
 						+ "is not a listener property.",
 				"Remove conn-listener.listeners.echo.max-conections or correct its name. A listener takes: port, "
 						+ "path, address, backlog, options, enabled, max-connections, accept-error-backoff.initial, "
-						+ "accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout.");
+						+ "accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout, acceptors, "
+						+ "follow-readiness, unbind-on-disable, path-permissions, inherited, channel-bean.");
 	}
 
 	@Test

@@ -1,5 +1,9 @@
 package io.connlistener.boot.diagnostics;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.util.List;
 
 import io.connlistener.AcceptCallback;
@@ -14,6 +18,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mock.env.MockEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for the failure analysis of deployment settings that cannot work: acceptors,
@@ -52,12 +58,29 @@ class DeploymentFailureAnalysisTests {
 	}
 
 	@Test
-	void inheritedChannelAndPort() {
-		assertFailure(List.of("conn-listener.listeners.echo.inherited=true", "conn-listener.listeners.echo.port=0"),
-				"Listener 'echo' has two addresses: conn-listener.listeners.echo.inherited adopts a channel that is "
-						+ "already bound, and conn-listener.listeners.echo.port is set too.",
-				"Remove conn-listener.listeners.echo.port or conn-listener.listeners.echo.inherited: a listener either "
-						+ "binds an address or adopts a bound channel.");
+	void adoptedChannelListeningElsewhereThanThePortSays() throws IOException {
+		try (ServerSocketChannel channel = ServerSocketChannel.open()
+			.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16)) {
+			int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+			this.contextRunner.withBean("myChannel", ServerSocketChannel.class, () -> channel)
+				.withPropertyValues("conn-listener.listeners.echo.channel-bean=myChannel",
+						"conn-listener.listeners.echo.port=1")
+				.run((context) -> ConnListenerFailureAnalysisTests.assertAnalysis(context.getStartupFailure(),
+						new MockEnvironment(),
+						"Listener 'echo' cannot start: conn-listener.listeners.echo.channel-bean adopts a channel "
+								+ "listening on 127.0.0.1:" + port + ", but conn-listener.listeners.echo.port says "
+								+ "0.0.0.0:1.",
+						"Make them agree: set conn-listener.listeners.echo.port to match the channel or remove it, or "
+								+ "bind the channel elsewhere (systemd: ListenStream= in the socket unit)."));
+		}
+	}
+
+	@Test
+	void adoptedChannelOnTheConfiguredPortStarts() {
+		this.contextRunner.withUserConfiguration(ChannelConfiguration.class)
+			.withPropertyValues("conn-listener.listeners.echo.channel-bean=myChannel",
+					"conn-listener.listeners.echo.address=127.0.0.1", "conn-listener.listeners.echo.port=0")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test
@@ -128,6 +151,16 @@ class DeploymentFailureAnalysisTests {
 			ConnListenerFailureAnalysisTests.assertAnalysis(context.getStartupFailure(), environment, description,
 					action);
 		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ChannelConfiguration {
+
+		@Bean(destroyMethod = "close")
+		ServerSocketChannel myChannel() throws IOException {
+			return ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
