@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
@@ -26,6 +27,9 @@ import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.FailsafeLogger;
 import io.connlistener.loop.IoHandler;
 import io.connlistener.loop.ScheduledTask;
+import io.connlistener.proxy.ProxyHeader;
+import io.connlistener.proxy.ProxyHeaderParser;
+import io.connlistener.proxy.ProxyProtocolException;
 
 /**
  * Accepts TCP (or Unix domain) connections on an {@link EventLoop} and hands each one to an
@@ -48,6 +52,10 @@ import io.connlistener.loop.ScheduledTask;
  * accept, before any callback sees it: allow and deny rules by client address, a cap per
  * client address and an accept rate limit. A refused connection is closed at once and
  * counted in {@link ListenerStats#rejections(RejectionReason)}.
+ * <p>
+ * Behind a load balancer, {@link ProxyProtocolSettings} make the listener require a PROXY
+ * protocol header on each connection, from trusted proxies only, read on the loop before
+ * admission; the callback then sees the client's address from the header.
  */
 public final class ConnListener implements AutoCloseable {
 
@@ -60,8 +68,12 @@ public final class ConnListener implements AutoCloseable {
 		// Loading a class from a directory or a jar not yet open needs a file descriptor:
 		// load what the accept-error path uses now, not when the process has none left.
 		EventLoop.preload(ListenerStats.AcceptError.class, AcceptErrorReason.class, AcceptBackoff.class,
-				RejectionReason.class, DeferredAccept.class, SpareFileDescriptor.class, AdmissionControl.class);
+				RejectionReason.class, DeferredAccept.class, SpareFileDescriptor.class, AdmissionControl.class,
+				AcceptedConnection.class);
 	}
+
+	/** Most bytes read from a connection at once while reading its PROXY header. */
+	private static final int PROXY_READ_CHUNK = 512;
 
 	private final EventLoop loop;
 
@@ -74,6 +86,8 @@ public final class ConnListener implements AutoCloseable {
 	private final AdmissionSettings admission;
 
 	private final AdmissionControl admissionControl;
+
+	private final ProxyProtocolSettings proxyProtocol;
 
 	private final SpareFileDescriptor spare;
 
@@ -88,6 +102,10 @@ public final class ConnListener implements AutoCloseable {
 	private final AcceptBackoff backoff;
 
 	private final Set<DeferredAccept> deferred = new HashSet<>();
+
+	private final Set<ProxyHeaderRead> proxyReads = new HashSet<>();
+
+	private ByteBuffer proxyReadBuffer;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -110,8 +128,8 @@ public final class ConnListener implements AutoCloseable {
 	private ScheduledTask resumeTask;
 
 	private ConnListener(EventLoop loop, ServerSocketChannel channel, AcceptCallback callback,
-			Set<ListenerOption> options, ListenerSettings settings, AdmissionSettings admission, boolean ownsSocketFile)
-			throws IOException {
+			Set<ListenerOption> options, ListenerSettings settings, AdmissionSettings admission,
+			ProxyProtocolSettings proxyProtocol, boolean ownsSocketFile) throws IOException {
 		this.loop = loop;
 		this.channel = channel;
 		this.options = Collections.unmodifiableSet(options.isEmpty() ? EnumSet.noneOf(ListenerOption.class)
@@ -120,12 +138,22 @@ public final class ConnListener implements AutoCloseable {
 		this.admission = admission;
 		this.admissionControl = admission.checksConnections() ? new AdmissionControl(admission, System::nanoTime) : null;
 		this.spare = admission.spareFileDescriptor() ? new SpareFileDescriptor() : null;
+		this.proxyProtocol = proxyProtocol;
 		this.callback = callback;
 		this.enabled = !options.contains(ListenerOption.DISABLED);
 		this.localAddress = channel.getLocalAddress();
 		this.ownsSocketFile = ownsSocketFile;
 		this.ipv6Only = options.contains(ListenerOption.BIND_IPV6ONLY) && ListenerSockets.isIpv6Wildcard(this.localAddress);
 		this.backoff = new AcceptBackoff(settings.backoffInitial(), settings.backoffMax());
+		if (proxyProtocol.isRequired()) {
+			if (this.localAddress instanceof InetSocketAddress && proxyProtocol.trustedProxies().isEmpty()) {
+				throw new IllegalArgumentException("A listener on " + ListenerSockets.describe(this.localAddress)
+						+ " that requires a PROXY protocol header needs the ranges of its trusted proxies: "
+						+ "without any, it would close every connection");
+			}
+			EventLoop.preload(ProxyHeaderRead.class, ProxyHeaderParser.class, ProxyHeader.class,
+					ProxyProtocolException.class);
+		}
 		channel.configureBlocking(false);
 		if (this.spare != null && !this.spare.reserve()) {
 			logger.log(Level.DEBUG, () -> "Listener on " + ListenerSockets.describe(this.localAddress)
@@ -183,12 +211,12 @@ public final class ConnListener implements AutoCloseable {
 
 	static ConnListener create(EventLoop loop, SocketAddress address, AcceptCallback callback,
 			AcceptErrorCallback errorCallback, Set<ListenerOption> options, int backlog, ListenerSettings settings,
-			AdmissionSettings admission) throws IOException {
+			AdmissionSettings admission, ProxyProtocolSettings proxyProtocol) throws IOException {
 		requireOpen(loop);
 		ServerSocketChannel channel = ListenerSockets.bind(address, options, backlog);
 		try {
 			ConnListener listener = new ConnListener(loop, channel, callback, options, settings, admission,
-					address instanceof UnixDomainSocketAddress);
+					proxyProtocol, address instanceof UnixDomainSocketAddress);
 			listener.errorCallback = errorCallback;
 			return listener;
 		}
@@ -200,7 +228,7 @@ public final class ConnListener implements AutoCloseable {
 
 	static ConnListener adopt(EventLoop loop, ServerSocketChannel channel, AcceptCallback callback,
 			AcceptErrorCallback errorCallback, Set<ListenerOption> options, int backlog, ListenerSettings settings,
-			AdmissionSettings admission) throws IOException {
+			AdmissionSettings admission, ProxyProtocolSettings proxyProtocol) throws IOException {
 		Objects.requireNonNull(channel, "'channel' must not be null");
 		requireOpen(loop);
 		if (channel.getLocalAddress() == null) {
@@ -211,7 +239,8 @@ public final class ConnListener implements AutoCloseable {
 					+ "pass backlog 0 to wrap, not " + backlog);
 		}
 		ListenerSockets.applyOptions(channel, options);
-		ConnListener listener = new ConnListener(loop, channel, callback, options, settings, admission, false);
+		ConnListener listener = new ConnListener(loop, channel, callback, options, settings, admission, proxyProtocol,
+				false);
 		listener.errorCallback = errorCallback;
 		return listener;
 	}
@@ -338,6 +367,14 @@ public final class ConnListener implements AutoCloseable {
 	 */
 	public AdmissionSettings admission() {
 		return this.admission;
+	}
+
+	/**
+	 * Return the PROXY protocol settings the listener was created with.
+	 * @return the PROXY protocol settings
+	 */
+	public ProxyProtocolSettings proxyProtocol() {
+		return this.proxyProtocol;
 	}
 
 	/**
@@ -677,6 +714,68 @@ public final class ConnListener implements AutoCloseable {
 			closeQuietly(connection);
 			return;
 		}
+		if (this.proxyProtocol.isRequired()) {
+			readProxyHeader(connection, remoteAddress);
+			return;
+		}
+		admit(AcceptedConnection.direct(connection, remoteAddress));
+	}
+
+	private void readProxyHeader(SocketChannel connection, SocketAddress peerAddress) {
+		// A Unix domain peer has no address: the socket file's permissions decide who connects.
+		if (peerAddress instanceof InetSocketAddress inet
+				&& !this.proxyProtocol.trusts(CidrRange.normalize(inet.getAddress()).getAddress())) {
+			// Count before closing, so a client that sees the close also sees the count.
+			this.stats.recordRejection(RejectionReason.PROXY_UNTRUSTED);
+			closeQuietly(connection);
+			return;
+		}
+		try {
+			connection.configureBlocking(false);
+		}
+		catch (IOException ex) {
+			this.stats.recordAcceptError(AcceptErrorReason.CONNECTION_ABORTED, ex.getMessage());
+			closeQuietly(connection);
+			return;
+		}
+		ProxyHeaderRead read = new ProxyHeaderRead(this, connection, peerAddress);
+		if (read.start(this.proxyProtocol.timeout())) {
+			this.proxyReads.add(read);
+		}
+	}
+
+	void proxyHeaderRead(ProxyHeaderRead read, ProxyHeader header) {
+		this.proxyReads.remove(read);
+		admit(AcceptedConnection.proxied(read.connection(), read.peerAddress(), header));
+	}
+
+	void proxyHeaderFailed(ProxyHeaderRead read, RejectionReason reason, IOException failure) {
+		this.proxyReads.remove(read);
+		this.stats.recordRejection(reason);
+		if (failure != null) {
+			logger.log(Level.DEBUG, () -> "Listener on " + ListenerSockets.describe(this.localAddress)
+					+ " closed the connection from " + read.peerAddress() + ": " + failure.getMessage());
+		}
+	}
+
+	/**
+	 * Return the buffer PROXY headers are read into: one per listener, since reads happen on
+	 * the loop thread and the parser takes every byte read before the next read.
+	 */
+	ByteBuffer proxyReadBuffer() {
+		if (this.proxyReadBuffer == null) {
+			this.proxyReadBuffer = ByteBuffer.allocate(PROXY_READ_CHUNK);
+		}
+		return this.proxyReadBuffer;
+	}
+
+	/**
+	 * Apply the admission settings to the client's address and hand the connection over,
+	 * at once or once readable.
+	 */
+	private void admit(AcceptedConnection accepted) {
+		SocketChannel connection = accepted.channel();
+		SocketAddress remoteAddress = accepted.remoteAddress();
 		AdmissionControl admissionControl = this.admissionControl;
 		if (admissionControl != null) {
 			RejectionReason refused = admissionControl.admit(remoteAddress);
@@ -688,10 +787,9 @@ public final class ConnListener implements AutoCloseable {
 			}
 		}
 		try {
-			if (!this.options.contains(ListenerOption.LEAVE_SOCKETS_BLOCKING)
-					|| this.options.contains(ListenerOption.DEFERRED_ACCEPT)) {
-				connection.configureBlocking(false);
-			}
+			// A fresh channel is blocking; one whose PROXY header was read is not.
+			connection.configureBlocking(this.options.contains(ListenerOption.LEAVE_SOCKETS_BLOCKING)
+					&& !this.options.contains(ListenerOption.DEFERRED_ACCEPT));
 		}
 		catch (IOException ex) {
 			this.stats.recordAcceptError(AcceptErrorReason.CONNECTION_ABORTED, ex.getMessage());
@@ -700,7 +798,7 @@ public final class ConnListener implements AutoCloseable {
 			return;
 		}
 		if (this.options.contains(ListenerOption.DEFERRED_ACCEPT)) {
-			DeferredAccept waiting = new DeferredAccept(this, connection, remoteAddress);
+			DeferredAccept waiting = new DeferredAccept(this, accepted);
 			if (waiting.start(this.settings.deferredAcceptTimeout())) {
 				this.deferred.add(waiting);
 			}
@@ -709,7 +807,7 @@ public final class ConnListener implements AutoCloseable {
 			}
 			return;
 		}
-		dispatch(connection, remoteAddress);
+		dispatch(accepted);
 	}
 
 	void deferredReady(DeferredAccept waiting) {
@@ -725,7 +823,7 @@ public final class ConnListener implements AutoCloseable {
 				return;
 			}
 		}
-		dispatch(waiting.connection(), waiting.remoteAddress());
+		dispatch(waiting.accepted());
 	}
 
 	void deferredTimedOut(DeferredAccept waiting) {
@@ -738,7 +836,9 @@ public final class ConnListener implements AutoCloseable {
 		return this.loop;
 	}
 
-	private void dispatch(SocketChannel connection, SocketAddress remoteAddress) {
+	private void dispatch(AcceptedConnection accepted) {
+		SocketChannel connection = accepted.channel();
+		SocketAddress remoteAddress = accepted.remoteAddress();
 		AcceptCallback callback = this.callback;
 		if (callback == null || this.closed.get()) {
 			this.stats.recordRejection(RejectionReason.NO_CALLBACK);
@@ -748,7 +848,7 @@ public final class ConnListener implements AutoCloseable {
 		}
 		this.stats.recordOpened();
 		try {
-			callback.onAccept(this, connection, remoteAddress);
+			callback.onAccept(this, accepted);
 		}
 		catch (RuntimeException ex) {
 			this.stats.recordRejection(RejectionReason.CALLBACK_FAILED);
@@ -774,6 +874,10 @@ public final class ConnListener implements AutoCloseable {
 			waiting.abandon();
 		}
 		this.deferred.clear();
+		for (ProxyHeaderRead read : this.proxyReads) {
+			read.abandon();
+		}
+		this.proxyReads.clear();
 		closeChannel();
 		releaseSpare();
 		if (done != null) {

@@ -5,6 +5,7 @@ import java.net.SocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
@@ -52,6 +53,12 @@ public final class ConnListenerBuilder {
 	private int acceptBurst = AdmissionSettings.DEFAULT_ACCEPT_BURST;
 
 	private boolean spareFileDescriptor = AdmissionSettings.DEFAULT_SPARE_FILE_DESCRIPTOR;
+
+	private ProxyProtocolMode proxyProtocol = ProxyProtocolMode.OFF;
+
+	private final List<CidrRange> trustedProxies = new ArrayList<>();
+
+	private Duration proxyProtocolTimeout = ProxyProtocolSettings.DEFAULT_TIMEOUT;
 
 	ConnListenerBuilder(EventLoop loop) {
 		this.loop = Objects.requireNonNull(loop, "'loop' must not be null");
@@ -248,6 +255,67 @@ public final class ConnListenerBuilder {
 	}
 
 	/**
+	 * Set whether every connection must start with a PROXY protocol header (version 1 or 2),
+	 * read before admission; the callback then sees the client's address from the header.
+	 * Requires {@linkplain #trustedProxies(List) trusted proxies} on a TCP listener.
+	 * @param mode {@link ProxyProtocolMode#REQUIRED} to require a header
+	 * @return this builder
+	 * @see ProxyProtocolSettings
+	 */
+	public ConnListenerBuilder proxyProtocol(ProxyProtocolMode mode) {
+		this.proxyProtocol = Objects.requireNonNull(mode, "'mode' must not be null");
+		return this;
+	}
+
+	/**
+	 * Set the peers allowed to send a PROXY protocol header, replacing those set before;
+	 * with the header required, a connection from any other peer is closed.
+	 * @param ranges the proxies' addresses
+	 * @return this builder
+	 */
+	public ConnListenerBuilder trustedProxies(List<CidrRange> ranges) {
+		Objects.requireNonNull(ranges, "'ranges' must not be null");
+		this.trustedProxies.clear();
+		this.trustedProxies.addAll(ranges);
+		return this;
+	}
+
+	/**
+	 * Set the peers allowed to send a PROXY protocol header, replacing those set before.
+	 * @param cidrs the proxies' addresses, such as {@code 10.0.0.0/8} or {@code ::1}
+	 * @return this builder
+	 * @throws IllegalArgumentException if a range is invalid
+	 * @see CidrRange#parse(String)
+	 */
+	public ConnListenerBuilder trustedProxies(String... cidrs) {
+		return trustedProxies(Arrays.stream(cidrs).map(CidrRange::parse).toList());
+	}
+
+	/**
+	 * Set how long a connection may take to send its whole PROXY protocol header before it
+	 * is closed.
+	 * @param timeout the timeout
+	 * @return this builder
+	 */
+	public ConnListenerBuilder proxyProtocolTimeout(Duration timeout) {
+		this.proxyProtocolTimeout = timeout;
+		return this;
+	}
+
+	/**
+	 * Use the given PROXY protocol settings.
+	 * @param settings the settings
+	 * @return this builder
+	 */
+	public ConnListenerBuilder proxyProtocol(ProxyProtocolSettings settings) {
+		Objects.requireNonNull(settings, "'settings' must not be null");
+		this.proxyProtocol = settings.mode();
+		trustedProxies(settings.trustedProxies());
+		this.proxyProtocolTimeout = settings.timeout();
+		return this;
+	}
+
+	/**
 	 * Use the given settings.
 	 * @param settings the settings
 	 * @return this builder
@@ -272,7 +340,7 @@ public final class ConnListenerBuilder {
 	public ConnListener bind(SocketAddress address) throws IOException {
 		Objects.requireNonNull(address, "'address' must not be null");
 		return ConnListener.create(this.loop, address, this.callback, this.errorCallback, this.options, this.backlog,
-				settings(), admission());
+				settings(), admission(), proxyProtocolSettings());
 	}
 
 	/**
@@ -283,7 +351,11 @@ public final class ConnListenerBuilder {
 	 */
 	public ConnListener wrap(ServerSocketChannel channel) throws IOException {
 		return ConnListener.adopt(this.loop, channel, this.callback, this.errorCallback, this.options, this.backlog,
-				settings(), admission());
+				settings(), admission(), proxyProtocolSettings());
+	}
+
+	private ProxyProtocolSettings proxyProtocolSettings() {
+		return new ProxyProtocolSettings(this.proxyProtocol, this.trustedProxies, this.proxyProtocolTimeout);
 	}
 
 	private AdmissionSettings admission() {

@@ -18,26 +18,27 @@ final class DeferredAccept implements IoHandler {
 
 	private final ConnListener listener;
 
-	private final SocketChannel connection;
-
-	private final SocketAddress remoteAddress;
+	private final AcceptedConnection accepted;
 
 	private SelectionKey key;
 
 	private ScheduledTask timeout;
 
-	DeferredAccept(ConnListener listener, SocketChannel connection, SocketAddress remoteAddress) {
+	DeferredAccept(ConnListener listener, AcceptedConnection accepted) {
 		this.listener = listener;
-		this.connection = connection;
-		this.remoteAddress = remoteAddress;
+		this.accepted = accepted;
+	}
+
+	AcceptedConnection accepted() {
+		return this.accepted;
 	}
 
 	SocketChannel connection() {
-		return this.connection;
+		return this.accepted.channel();
 	}
 
 	SocketAddress remoteAddress() {
-		return this.remoteAddress;
+		return this.accepted.remoteAddress();
 	}
 
 	/**
@@ -45,7 +46,7 @@ final class DeferredAccept implements IoHandler {
 	 */
 	boolean start(Duration timeout) {
 		try {
-			this.key = this.listener.eventLoop().register(this.connection, SelectionKey.OP_READ, this);
+			this.key = this.listener.eventLoop().register(connection(), SelectionKey.OP_READ, this);
 		}
 		catch (ClosedChannelException ex) {
 			return false;
@@ -72,7 +73,7 @@ final class DeferredAccept implements IoHandler {
 	void abandon() {
 		this.timeout.cancel();
 		this.key.cancel();
-		ConnListener.closeQuietly(this.connection);
+		ConnListener.closeQuietly(connection());
 	}
 
 	@Override
@@ -87,7 +88,7 @@ final class DeferredAccept implements IoHandler {
 
 	@Override
 	public String toString() {
-		return "DeferredAccept[" + this.remoteAddress + "]";
+		return "DeferredAccept[" + remoteAddress() + "]";
 	}
 
 }

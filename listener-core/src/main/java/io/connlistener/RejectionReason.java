@@ -56,7 +56,32 @@ public enum RejectionReason {
 	 * {@linkplain AdmissionSettings#spareFileDescriptor() spare descriptor} to accept the
 	 * connection and close it at once, so the client sees a close instead of a hang.
 	 */
-	NO_FILE_DESCRIPTORS("no-file-descriptors");
+	NO_FILE_DESCRIPTORS("no-file-descriptors"),
+
+	/**
+	 * The listener requires a PROXY protocol header and the peer is not one of its
+	 * {@linkplain ProxyProtocolSettings#trustedProxies() trusted proxies}.
+	 */
+	PROXY_UNTRUSTED("proxy-untrusted"),
+
+	/**
+	 * The connection did not start with a valid PROXY protocol header: another protocol,
+	 * a malformed or unsupported header, or one longer than allowed (107 bytes for
+	 * version 1).
+	 */
+	PROXY_MALFORMED("proxy-malformed"),
+
+	/**
+	 * The peer closed the connection before it had sent a whole PROXY protocol header, as a
+	 * load balancer's TCP health check does.
+	 */
+	PROXY_INCOMPLETE("proxy-incomplete"),
+
+	/**
+	 * The connection had not sent a whole PROXY protocol header within the
+	 * {@linkplain ProxyProtocolSettings#timeout() timeout}.
+	 */
+	PROXY_TIMEOUT("proxy-timeout");
 
 	private final String tag;
 

@@ -77,7 +77,8 @@ public final class BufferedAcceptor implements AcceptCallback {
 	public void onAccept(ConnListener listener, SocketChannel channel, SocketAddress remoteAddress) {
 		BufferedHandler handler = Objects.requireNonNull(this.handlers.get(), "Handler supplier returned null");
 		EventLoop loop = (this.loopChoice == LoopChoice.LEAST_LOADED) ? this.group.leastLoaded() : this.group.next();
-		BufferedConnection connection = BufferedConnection.open(loop, channel, handler, this.settings);
+		// The client's address: behind a proxy, the one its PROXY header gave.
+		BufferedConnection connection = BufferedConnection.open(loop, channel, handler, this.settings, remoteAddress);
 		connection.onClose(listener::connectionClosed);
 	}
 

@@ -124,7 +124,7 @@ public final class BufferedConnection implements AutoCloseable {
 	private boolean closeHooksRun;
 
 	private BufferedConnection(EventLoop loop, SocketChannel channel, BufferedHandler handler,
-			BufferedConnectionSettings settings) {
+			BufferedConnectionSettings settings, SocketAddress remoteAddress) {
 		this.loop = loop;
 		this.channel = channel;
 		this.handler = handler;
@@ -133,7 +133,7 @@ public final class BufferedConnection implements AutoCloseable {
 		BufferPool pool = this.resources.pool(settings.readBufferSize());
 		this.input = new ConnectionBuffer(pool, this);
 		this.output = new ConnectionBuffer(pool, this);
-		this.remoteAddress = remoteAddressOf(channel);
+		this.remoteAddress = (remoteAddress != null) ? remoteAddress : remoteAddressOf(channel);
 		this.readTimeoutNanos = (settings.readTimeout() != null) ? settings.readTimeout().toNanos() : 0;
 		this.writeTimeoutNanos = (settings.writeTimeout() != null) ? settings.writeTimeout().toNanos() : 0;
 	}
@@ -154,6 +154,26 @@ public final class BufferedConnection implements AutoCloseable {
 	 */
 	public static BufferedConnection open(EventLoop loop, SocketChannel channel, BufferedHandler handler,
 			BufferedConnectionSettings settings) {
+		return open(loop, channel, handler, settings, null);
+	}
+
+	/**
+	 * Serve the channel as {@link #open(EventLoop, SocketChannel, BufferedHandler,
+	 * BufferedConnectionSettings)} does, reporting the given address as the peer's: the
+	 * client's address from a PROXY protocol header, for a connection that came through a
+	 * proxy.
+	 * @param loop the loop that serves the connection
+	 * @param channel a connected channel, closed when the connection is
+	 * @param handler the handler
+	 * @param settings buffer sizes, watermarks and timeouts
+	 * @param remoteAddress the address {@link #remoteAddress()} returns; {@code null} for
+	 * the channel's own
+	 * @return the connection
+	 * @throws UncheckedIOException if the channel cannot be made non-blocking (it is closed)
+	 * @throws RejectedExecutionException if the loop is closed (the channel is closed)
+	 */
+	public static BufferedConnection open(EventLoop loop, SocketChannel channel, BufferedHandler handler,
+			BufferedConnectionSettings settings, SocketAddress remoteAddress) {
 		Objects.requireNonNull(loop, "'loop' must not be null");
 		Objects.requireNonNull(channel, "'channel' must not be null");
 		Objects.requireNonNull(handler, "'handler' must not be null");
@@ -165,7 +185,7 @@ public final class BufferedConnection implements AutoCloseable {
 			closeQuietly(channel);
 			throw new UncheckedIOException("Could not make " + channel + " non-blocking", ex);
 		}
-		BufferedConnection connection = new BufferedConnection(loop, channel, handler, settings);
+		BufferedConnection connection = new BufferedConnection(loop, channel, handler, settings, remoteAddress);
 		try {
 			loop.execute(connection::start);
 		}
@@ -339,7 +359,8 @@ public final class BufferedConnection implements AutoCloseable {
 	}
 
 	/**
-	 * Return the peer's address, as it was when the connection opened.
+	 * Return the peer's address, as it was when the connection opened, or the client's
+	 * address it was opened with.
 	 * @return the address, or {@code null} if the channel did not know it
 	 */
 	public SocketAddress remoteAddress() {

@@ -9,6 +9,8 @@ import java.util.Map;
 
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerSettings;
+import io.connlistener.ProxyProtocolMode;
+import io.connlistener.ProxyProtocolSettings;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -18,7 +20,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * listener takes when it does not set them. Unknown keys are an error.
  * <p>
  * The defaults of the settings beyond libevent's are those of
- * {@link ListenerSettings#DEFAULTS}. The default options are {@code reuseable} and
+ * {@link ListenerSettings#DEFAULTS} and {@link ProxyProtocolSettings#OFF}. The default options are {@code reuseable} and
  * {@code close-on-free}, as libevent's own servers pass them, so that an application can
  * bind its port again right after a restart.
  */
@@ -152,6 +154,26 @@ public class ConnListenerProperties {
 		 */
 		private String pathPermissions;
 
+		/**
+		 * Whether every connection must start with a PROXY protocol header (v1 or v2) from
+		 * a trusted proxy, whose client address handlers then see. The header is never
+		 * guessed: with 'required', a connection without one is closed.
+		 */
+		private ProxyProtocolMode proxyProtocol = ProxyProtocolMode.OFF;
+
+		/**
+		 * Addresses or CIDR ranges of the proxies allowed to send a PROXY protocol header;
+		 * connections from other peers are closed. Needed by TCP listeners when
+		 * proxy-protocol is 'required'.
+		 */
+		private List<String> trustedProxies = new ArrayList<>();
+
+		/**
+		 * How long a connection may take to send its whole PROXY protocol header before it
+		 * is closed.
+		 */
+		private Duration proxyProtocolTimeout = ProxyProtocolSettings.DEFAULT_TIMEOUT;
+
 		public String getAddress() {
 			return this.address;
 		}
@@ -242,6 +264,30 @@ public class ConnListenerProperties {
 
 		public void setPathPermissions(String pathPermissions) {
 			this.pathPermissions = pathPermissions;
+		}
+
+		public ProxyProtocolMode getProxyProtocol() {
+			return this.proxyProtocol;
+		}
+
+		public void setProxyProtocol(ProxyProtocolMode proxyProtocol) {
+			this.proxyProtocol = proxyProtocol;
+		}
+
+		public List<String> getTrustedProxies() {
+			return this.trustedProxies;
+		}
+
+		public void setTrustedProxies(List<String> trustedProxies) {
+			this.trustedProxies = trustedProxies;
+		}
+
+		public Duration getProxyProtocolTimeout() {
+			return this.proxyProtocolTimeout;
+		}
+
+		public void setProxyProtocolTimeout(Duration proxyProtocolTimeout) {
+			this.proxyProtocolTimeout = proxyProtocolTimeout;
 		}
 
 	}
@@ -337,6 +383,24 @@ public class ConnListenerProperties {
 		 * of binding port or path.
 		 */
 		private String channelBean;
+
+		/**
+		 * Whether every connection must start with a PROXY protocol header (v1 or v2) from
+		 * a trusted proxy, whose client address handlers then see.
+		 */
+		private ProxyProtocolMode proxyProtocol;
+
+		/**
+		 * Addresses or CIDR ranges of the proxies allowed to send a PROXY protocol header;
+		 * replaces the default ranges.
+		 */
+		private List<String> trustedProxies;
+
+		/**
+		 * How long a connection may take to send its whole PROXY protocol header before it
+		 * is closed.
+		 */
+		private Duration proxyProtocolTimeout;
 
 		public Integer getPort() {
 			return this.port;
@@ -460,6 +524,30 @@ public class ConnListenerProperties {
 
 		public void setChannelBean(String channelBean) {
 			this.channelBean = channelBean;
+		}
+
+		public ProxyProtocolMode getProxyProtocol() {
+			return this.proxyProtocol;
+		}
+
+		public void setProxyProtocol(ProxyProtocolMode proxyProtocol) {
+			this.proxyProtocol = proxyProtocol;
+		}
+
+		public List<String> getTrustedProxies() {
+			return this.trustedProxies;
+		}
+
+		public void setTrustedProxies(List<String> trustedProxies) {
+			this.trustedProxies = trustedProxies;
+		}
+
+		public Duration getProxyProtocolTimeout() {
+			return this.proxyProtocolTimeout;
+		}
+
+		public void setProxyProtocolTimeout(Duration proxyProtocolTimeout) {
+			this.proxyProtocolTimeout = proxyProtocolTimeout;
 		}
 
 	}

@@ -14,8 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.connlistener.CidrRange;
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerSettings;
+import io.connlistener.ProxyProtocolMode;
+import io.connlistener.ProxyProtocolSettings;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Backoff;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Defaults;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Listener;
@@ -108,7 +111,7 @@ final class ListenerDefinitions {
 		return new ListenerDefinition(name, address, (source == Source.BIND) ? backlog : 0, options, maxConnections,
 				new ListenerSettings(maxAccepts, initial, max, deferredTimeout, maxConnections,
 						ListenerSettings.DEFAULT_RESUME_CONNECTIONS, ListenerSettings.DEFAULT_LIMIT_ACTION),
-				deployment);
+				proxyProtocol(values, checked, address), deployment);
 	}
 
 	private static Deployment deployment(Listener listener, Defaults defaults, Source source, SocketAddress address,
@@ -160,6 +163,40 @@ final class ListenerDefinitions {
 					"no value (remove it), or set path to listen on a Unix domain socket");
 		}
 		return new Deployment(acceptors, followReadiness, unbind, source, listener.getChannelBean(), pathPermissions);
+	}
+
+	private static ProxyProtocolSettings proxyProtocol(Values values, Values.Checked checked, SocketAddress address) {
+		Listener listener = values.listener;
+		Defaults defaults = values.defaults;
+		ProxyProtocolMode mode = (listener.getProxyProtocol() != null) ? listener.getProxyProtocol()
+				: defaults.getProxyProtocol();
+		List<String> configured = (listener.getTrustedProxies() != null) ? listener.getTrustedProxies()
+				: defaults.getTrustedProxies();
+		List<CidrRange> trustedProxies = new ArrayList<>();
+		if (configured != null) {
+			for (int i = 0; i < configured.size(); i++) {
+				String range = configured.get(i);
+				try {
+					trustedProxies.add(CidrRange.parse((range != null) ? range : ""));
+				}
+				catch (IllegalArgumentException ex) {
+					throw checked.invalid("trusted-proxies[" + i + "]", listener.getTrustedProxies(), "'" + range + "'",
+							"it is not an IP address or CIDR range (" + ex.getMessage() + ")",
+							"an IP address or CIDR range of a proxy, such as 10.0.0.0/8 or 2001:db8::/32");
+				}
+			}
+		}
+		Duration timeout = checked.positive("proxy-protocol-timeout", listener.getProxyProtocolTimeout(),
+				defaults.getProxyProtocolTimeout(), ProxyProtocolSettings.DEFAULT_TIMEOUT);
+		if (mode == ProxyProtocolMode.REQUIRED && trustedProxies.isEmpty() && address instanceof InetSocketAddress) {
+			// Name the listener's own property, where a range for this listener belongs.
+			throw checked.invalid("trusted-proxies", (listener.getTrustedProxies() != null) ? listener.getTrustedProxies()
+					: List.of(), "empty", "proxy-protocol is required, so the listener must know which proxies may "
+							+ "send a header (it would close every connection otherwise)",
+					"the addresses or CIDR ranges of the proxies in front of it, such as 10.0.0.0/8, or set "
+							+ values.property("proxy-protocol", listener.getProxyProtocol()) + " to off");
+		}
+		return new ProxyProtocolSettings((mode != null) ? mode : ProxyProtocolMode.OFF, trustedProxies, timeout);
 	}
 
 	private static Set<ListenerOption> options(Listener listener, Defaults defaults) {

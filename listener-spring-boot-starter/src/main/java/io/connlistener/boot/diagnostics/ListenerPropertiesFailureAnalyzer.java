@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.stream.Collectors;
 
 import io.connlistener.ListenerOption;
+import io.connlistener.ProxyProtocolMode;
 
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
@@ -32,7 +33,8 @@ class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 
 	private static final String DEFAULT_KEYS = "address, backlog, options, enabled, max-connections, "
 			+ "accept-error-backoff.initial, accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout, "
-			+ "acceptors, follow-readiness, unbind-on-disable, path-permissions";
+			+ "proxy-protocol, trusted-proxies, proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, "
+			+ "path-permissions";
 
 	private static final String LISTENER_KEYS = "port, path, " + DEFAULT_KEYS + ", inherited, channel-bean";
 
@@ -103,6 +105,9 @@ class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 			return "a list of listener options from " + Arrays.stream(ListenerOption.values())
 				.map(ListenerOption::kebabName)
 				.collect(Collectors.joining(", ", "[", "]"));
+		}
+		if (resolved == ProxyProtocolMode.class) {
+			return "off or required";
 		}
 		if (resolved == Integer.class || resolved == int.class) {
 			return "a whole number";

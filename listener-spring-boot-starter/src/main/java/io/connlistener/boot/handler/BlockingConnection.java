@@ -32,10 +32,21 @@ public interface BlockingConnection {
 	OutputStream outputStream();
 
 	/**
-	 * Return the peer's address.
+	 * Return the client's address: the peer's, or on a listener that requires the PROXY
+	 * protocol, the source address of the header the proxy sent (the proxy's own when the
+	 * header carries none).
 	 * @return the remote address
 	 */
 	SocketAddress remoteAddress();
+
+	/**
+	 * Return the address of the proxy the connection came through, on a listener that
+	 * requires the PROXY protocol.
+	 * @return the proxy's address, or {@code null} when the client connected directly
+	 */
+	default SocketAddress proxyAddress() {
+		return null;
+	}
 
 	/**
 	 * Return the local end's address.

@@ -118,6 +118,11 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 		}
 
 		@Override
+		public SocketAddress proxyAddress() {
+			return this.connection.proxyAddress();
+		}
+
+		@Override
 		public SocketAddress localAddress() {
 			try {
 				return this.connection.channel().getLocalAddress();

@@ -31,8 +31,9 @@ final class BufferedHandlerAdapter implements HandlerAdapter {
 
 	@Override
 	public void serve(TrackedConnection connection) {
+		// The client's address: behind a proxy, the one its PROXY header gave.
 		BufferedConnection buffered = BufferedConnection.open(this.group.next(), connection.channel(),
-				new CountingHandler(this.handler, connection.owner()), this.settings);
+				new CountingHandler(this.handler, connection.owner()), this.settings, connection.remoteAddress());
 		connection.closeWith(buffered::close);
 		buffered.onClose(connection::release);
 	}

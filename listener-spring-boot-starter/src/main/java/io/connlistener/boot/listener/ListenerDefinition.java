@@ -11,6 +11,7 @@ import java.util.Set;
 
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerSettings;
+import io.connlistener.ProxyProtocolSettings;
 
 import org.springframework.util.Assert;
 
@@ -25,11 +26,13 @@ import org.springframework.util.Assert;
  * @param options listener options; {@link ListenerOption#DISABLED} when created disabled
  * @param maxConnections most connections served at once; accepting pauses at the limit
  * @param settings settings beyond libevent's
+ * @param proxyProtocol whether connections must start with a PROXY protocol header, and
+ * from which proxies
  * @param deployment where the listening sockets come from and how they follow the
  * application's readiness
  */
 public record ListenerDefinition(String name, SocketAddress address, int backlog, Set<ListenerOption> options,
-		int maxConnections, ListenerSettings settings, Deployment deployment) {
+		int maxConnections, ListenerSettings settings, ProxyProtocolSettings proxyProtocol, Deployment deployment) {
 
 	/**
 	 * Check the definition.
@@ -38,6 +41,7 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 		Assert.hasText(name, "'name' must not be empty");
 		Assert.notNull(options, "'options' must not be null");
 		Assert.notNull(settings, "'settings' must not be null");
+		Assert.notNull(proxyProtocol, "'proxyProtocol' must not be null");
 		Assert.notNull(deployment, "'deployment' must not be null");
 		Assert.isTrue(address != null || deployment.source() != Source.BIND,
 				"'address' must not be null unless the listener adopts a channel");
@@ -47,18 +51,49 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 	}
 
 	/**
-	 * Create a definition of a listener that binds one socket to its address and follows
-	 * the application's readiness.
+	 * Create a definition of a listener that reads no PROXY protocol header, binds one
+	 * socket to its address and follows the application's readiness.
 	 * @param name the listener's name
 	 * @param address where to listen
-	 * @param backlog listen queue length
+	 * @param backlog listen queue length; negative picks the kernel's {@code somaxconn}
 	 * @param options listener options
 	 * @param maxConnections most connections served at once
 	 * @param settings settings beyond libevent's
 	 */
 	public ListenerDefinition(String name, SocketAddress address, int backlog, Set<ListenerOption> options,
 			int maxConnections, ListenerSettings settings) {
-		this(name, address, backlog, options, maxConnections, settings, Deployment.DEFAULT);
+		this(name, address, backlog, options, maxConnections, settings, ProxyProtocolSettings.OFF, Deployment.DEFAULT);
+	}
+
+	/**
+	 * Create a definition of a listener that binds one socket to its address and follows
+	 * the application's readiness.
+	 * @param name the listener's name
+	 * @param address where to listen
+	 * @param backlog listen queue length; negative picks the kernel's {@code somaxconn}
+	 * @param options listener options
+	 * @param maxConnections most connections served at once
+	 * @param settings settings beyond libevent's
+	 * @param proxyProtocol whether connections must start with a PROXY protocol header
+	 */
+	public ListenerDefinition(String name, SocketAddress address, int backlog, Set<ListenerOption> options,
+			int maxConnections, ListenerSettings settings, ProxyProtocolSettings proxyProtocol) {
+		this(name, address, backlog, options, maxConnections, settings, proxyProtocol, Deployment.DEFAULT);
+	}
+
+	/**
+	 * Create a definition of a listener that reads no PROXY protocol header.
+	 * @param name the listener's name
+	 * @param address where to listen, or for an adopted channel where it must listen
+	 * @param backlog listen queue length
+	 * @param options listener options
+	 * @param maxConnections most connections served at once
+	 * @param settings settings beyond libevent's
+	 * @param deployment where the sockets come from and how they follow readiness
+	 */
+	public ListenerDefinition(String name, SocketAddress address, int backlog, Set<ListenerOption> options,
+			int maxConnections, ListenerSettings settings, Deployment deployment) {
+		this(name, address, backlog, options, maxConnections, settings, ProxyProtocolSettings.OFF, deployment);
 	}
 
 	/**

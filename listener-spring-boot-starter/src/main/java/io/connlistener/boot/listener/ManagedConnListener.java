@@ -17,6 +17,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
+import io.connlistener.AcceptCallback;
+import io.connlistener.AcceptedConnection;
 import io.connlistener.ConnListener;
 import io.connlistener.ConnListenerBuilder;
 import io.connlistener.ListenerOption;
@@ -475,11 +477,12 @@ public final class ManagedConnListener {
 		ConnListenerBuilder builder = ConnListener.builder(this.loops.get(index))
 			.options(options)
 			.backlog(this.definition.backlog())
-			.settings(AcceptorLoops.settings(this.definition));
+			.settings(AcceptorLoops.settings(this.definition))
+			.proxyProtocol(this.definition.proxyProtocol());
 		for (ConnListenerCustomizer customizer : this.customizers) {
 			customizer.customize(name(), builder);
 		}
-		builder.callback(this::accepted);
+		builder.callback(new Acceptor());
 		if (this.adopted != null) {
 			AdoptedChannels.checkAddress(this.definition, this.adopted.getLocalAddress());
 			return builder.backlog(0).wrap(this.adopted);
@@ -597,9 +600,9 @@ public final class ManagedConnListener {
 		}
 	}
 
-	private void accepted(ConnListener listener, SocketChannel channel, SocketAddress remoteAddress) {
+	private void accepted(ConnListener listener, AcceptedConnection accepted) {
 		// The core listener pauses accepting at max-connections and resumes as closes are reported.
-		TrackedConnection connection = new TrackedConnection(this, listener, channel, remoteAddress);
+		TrackedConnection connection = new TrackedConnection(this, listener, accepted);
 		this.connections.add(connection);
 		try {
 			this.handler.serve(connection);
@@ -753,6 +756,23 @@ public final class ManagedConnListener {
 	public String toString() {
 		return "ManagedConnListener[" + name() + " on " + describeAddress() + ", "
 				+ this.state + "]";
+	}
+
+	/**
+	 * Takes what the core listener accepts, with the client's and the proxy's addresses.
+	 */
+	private final class Acceptor implements AcceptCallback {
+
+		@Override
+		public void onAccept(ConnListener listener, SocketChannel channel, SocketAddress remoteAddress) {
+			accepted(listener, AcceptedConnection.direct(channel, remoteAddress));
+		}
+
+		@Override
+		public void onAccept(ConnListener listener, AcceptedConnection connection) {
+			accepted(listener, connection);
+		}
+
 	}
 
 	/**

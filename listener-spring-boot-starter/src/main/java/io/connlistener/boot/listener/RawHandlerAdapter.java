@@ -19,7 +19,8 @@ final class RawHandlerAdapter implements HandlerAdapter {
 
 	@Override
 	public void serve(TrackedConnection connection) {
-		this.callback.onAccept(connection.listener(), connection.channel(), connection.remoteAddress());
+		// With the whole connection, so a callback may see the proxy's address too.
+		this.callback.onAccept(connection.listener(), connection.accepted());
 	}
 
 	@Override

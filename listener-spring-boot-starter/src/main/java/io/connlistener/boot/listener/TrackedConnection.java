@@ -5,6 +5,7 @@ import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.connlistener.AcceptedConnection;
 import io.connlistener.ConnListener;
 
 /**
@@ -19,9 +20,7 @@ final class TrackedConnection {
 
 	private final ConnListener listener;
 
-	private final SocketChannel channel;
-
-	private final SocketAddress remoteAddress;
+	private final AcceptedConnection accepted;
 
 	private final AtomicBoolean released = new AtomicBoolean();
 
@@ -31,12 +30,10 @@ final class TrackedConnection {
 
 	private final long openedNanos = System.nanoTime();
 
-	TrackedConnection(ManagedConnListener owner, ConnListener listener, SocketChannel channel,
-			SocketAddress remoteAddress) {
+	TrackedConnection(ManagedConnListener owner, ConnListener listener, AcceptedConnection accepted) {
 		this.owner = owner;
 		this.listener = listener;
-		this.channel = channel;
-		this.remoteAddress = remoteAddress;
+		this.accepted = accepted;
 	}
 
 	ManagedConnListener owner() {
@@ -47,12 +44,26 @@ final class TrackedConnection {
 		return this.listener;
 	}
 
-	SocketChannel channel() {
-		return this.channel;
+	AcceptedConnection accepted() {
+		return this.accepted;
 	}
 
+	SocketChannel channel() {
+		return this.accepted.channel();
+	}
+
+	/**
+	 * Return the client's address: behind a proxy, the one its PROXY header gave.
+	 */
 	SocketAddress remoteAddress() {
-		return this.remoteAddress;
+		return this.accepted.remoteAddress();
+	}
+
+	/**
+	 * Return the proxy's address, or {@code null} when the connection came directly.
+	 */
+	SocketAddress proxyAddress() {
+		return this.accepted.proxyAddress();
 	}
 
 	/**
@@ -92,7 +103,7 @@ final class TrackedConnection {
 			closer.run();
 		}
 		try {
-			this.channel.close();
+			channel().close();
 		}
 		catch (IOException ex) {
 			// The peer is gone or the descriptor was already released; nothing to report.
@@ -119,7 +130,9 @@ final class TrackedConnection {
 
 	@Override
 	public String toString() {
-		return "connection from " + this.remoteAddress + " to listener '" + this.owner.name() + "'";
+		return "connection from " + remoteAddress()
+				+ ((proxyAddress() != null) ? " through proxy " + proxyAddress() : "") + " to listener '"
+				+ this.owner.name() + "'";
 	}
 
 }

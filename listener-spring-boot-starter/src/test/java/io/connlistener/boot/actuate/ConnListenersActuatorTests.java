@@ -72,6 +72,10 @@ class ConnListenersActuatorTests {
 			assertThat(echo.acceptErrors()).containsEntry("too-many-open-files", 0L);
 			assertThat(echo.rejections()).containsEntry("max-connections", 0L).containsEntry("handler-failed", 0L);
 			assertThat(echo.lastAcceptError()).isNull();
+			assertThat(echo.rejections()).containsEntry("proxy-untrusted", 0L).containsEntry("proxy-timeout", 0L);
+			assertThat(echo.proxyProtocol().mode()).isEqualTo("off");
+			assertThat(echo.proxyProtocol().trustedProxies()).isEmpty();
+			assertThat(echo.proxyProtocol().timeoutMillis()).isEqualTo(3000);
 			assertThat(endpoint.listener("echo")).isEqualTo(endpoint.listeners().listeners().get("echo"));
 			assertThat(endpoint.listener("nope")).isNull();
 			close(clients);

@@ -31,7 +31,8 @@ class ConfigurationMetadataTests {
 				"conn-listener.defaults.accept-error-backoff.initial",
 				"conn-listener.defaults.accept-error-backoff.max",
 				"conn-listener.defaults.max-connections", "conn-listener.defaults.max-accepts-per-wakeup",
-				"conn-listener.defaults.deferred-accept-timeout");
+				"conn-listener.defaults.deferred-accept-timeout", "conn-listener.defaults.proxy-protocol",
+				"conn-listener.defaults.trusted-proxies", "conn-listener.defaults.proxy-protocol-timeout");
 		List<Object> undescribed = metadata.read("$.properties[?(!@.description)].name");
 		assertThat(undescribed).isEmpty();
 		List<Object> optionsDefault = metadata
@@ -43,6 +44,12 @@ class ConfigurationMetadataTests {
 		List<String> optionHints = metadata
 			.read("$.hints[?(@.name == 'conn-listener.defaults.options')].values[*].value");
 		assertThat(optionHints).contains("reuseable", "close-on-free", "deferred-accept", "bind-ipv6only");
+		List<String> proxyProtocolHints = metadata
+			.read("$.hints[?(@.name == 'conn-listener.defaults.proxy-protocol')].values[*].value");
+		assertThat(proxyProtocolHints).containsExactly("off", "required");
+		List<Object> timeoutDefault = metadata
+			.read("$.properties[?(@.name == 'conn-listener.defaults.proxy-protocol-timeout')].defaultValue");
+		assertThat(timeoutDefault).containsExactly("3s");
 	}
 
 }

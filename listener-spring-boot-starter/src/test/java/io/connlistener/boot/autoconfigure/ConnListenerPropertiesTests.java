@@ -3,8 +3,11 @@ package io.connlistener.boot.autoconfigure;
 import java.time.Duration;
 import java.util.Map;
 
+import io.connlistener.CidrRange;
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerSettings;
+import io.connlistener.ProxyProtocolMode;
+import io.connlistener.ProxyProtocolSettings;
 import io.connlistener.boot.listener.ListenerDefinition;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +35,28 @@ class ConnListenerPropertiesTests {
 		assertThat(defaults.isFollowReadiness()).isEqualTo(ListenerDefinition.Deployment.DEFAULT.followReadiness());
 		assertThat(defaults.isUnbindOnDisable()).isEqualTo(ListenerDefinition.Deployment.DEFAULT.unbindOnDisable());
 		assertThat(defaults.getPathPermissions()).isNull();
+		assertThat(defaults.getProxyProtocol()).isEqualTo(ProxyProtocolSettings.OFF.mode());
+		assertThat(defaults.getTrustedProxies()).isEmpty();
+		assertThat(defaults.getProxyProtocolTimeout()).isEqualTo(ProxyProtocolSettings.DEFAULT_TIMEOUT);
+	}
+
+	@Test
+	void listenerWithoutProxyProtocolValuesReadsNoHeader() {
+		ConnListenerProperties properties = bind(Map.of("conn-listener.listeners.echo.port", "9876"));
+		assertThat(ListenerDefinitions.of(properties).get(0).proxyProtocol()).isEqualTo(ProxyProtocolSettings.OFF);
+	}
+
+	@Test
+	void proxyProtocolBindsFromLowerCaseAndListenerValuesReplaceTheDefaults() {
+		ConnListenerProperties properties = bind(Map.of("conn-listener.listeners.edge.port", "9876",
+				"conn-listener.defaults.proxy-protocol", "required", "conn-listener.defaults.trusted-proxies",
+				"10.0.0.0/8", "conn-listener.listeners.edge.trusted-proxies", "192.168.1.0/24, ::1",
+				"conn-listener.listeners.edge.proxy-protocol-timeout", "500ms"));
+		ProxyProtocolSettings proxyProtocol = ListenerDefinitions.of(properties).get(0).proxyProtocol();
+		assertThat(proxyProtocol.mode()).isEqualTo(ProxyProtocolMode.REQUIRED);
+		assertThat(proxyProtocol.trustedProxies()).containsExactly(CidrRange.parse("192.168.1.0/24"),
+				CidrRange.parse("::1"));
+		assertThat(proxyProtocol.timeout()).isEqualTo(Duration.ofMillis(500));
 	}
 
 	@Test

@@ -134,6 +134,38 @@ class ConnListenerFailureAnalysisTests {
 	}
 
 	@Test
+	void proxyProtocolRequiredWithoutTrustedProxies() {
+		assertFailure(
+				List.of("conn-listener.listeners.echo.port=9876", "conn-listener.listeners.echo.proxy-protocol=required"),
+				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.listeners.echo.trusted-proxies is empty, "
+						+ "but proxy-protocol is required, so the listener must know which proxies may send a header "
+						+ "(it would close every connection otherwise).",
+				"Set conn-listener.listeners.echo.trusted-proxies to the addresses or CIDR ranges of the proxies in "
+						+ "front of it, such as 10.0.0.0/8, or set conn-listener.listeners.echo.proxy-protocol to off.");
+	}
+
+	@Test
+	void trustedProxyThatIsNotARange() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=9876", "conn-listener.defaults.proxy-protocol=required",
+				"conn-listener.defaults.trusted-proxies=10.0.0.0/8,10.1.0.1/16"),
+				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.defaults.trusted-proxies[1] is "
+						+ "'10.1.0.1/16', but it is not an IP address or CIDR range (Invalid CIDR range '10.1.0.1/16': "
+						+ "the address has bits set beyond the /16 prefix; did you mean '10.1.0.0/16'?).",
+				"Set conn-listener.defaults.trusted-proxies[1] to an IP address or CIDR range of a proxy, such as "
+						+ "10.0.0.0/8 or 2001:db8::/32.");
+	}
+
+	@Test
+	void proxyProtocolModeThatDoesNotExist() {
+		assertFailure(
+				List.of("conn-listener.listeners.echo.port=9876", "conn-listener.listeners.echo.proxy-protocol=optional"),
+				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.listeners.echo.proxy-protocol is "
+						+ "'optional' (from \"conn-listener.listeners.echo.proxy-protocol\" from property source "
+						+ "\"test\"), which is not off or required.",
+				"Set conn-listener.listeners.echo.proxy-protocol to off or required.");
+	}
+
+	@Test
 	void unknownListenerKey() {
 		assertFailure(
 				List.of("conn-listener.listeners.echo.port=9876", "conn-listener.listeners.echo.max-conections=5"),
@@ -142,8 +174,9 @@ class ConnListenerFailureAnalysisTests {
 						+ "is not a listener property.",
 				"Remove conn-listener.listeners.echo.max-conections or correct its name. A listener takes: port, "
 						+ "path, address, backlog, options, enabled, max-connections, accept-error-backoff.initial, "
-						+ "accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout, acceptors, "
-						+ "follow-readiness, unbind-on-disable, path-permissions, inherited, channel-bean.");
+						+ "accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout, proxy-protocol, "
+						+ "trusted-proxies, proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, "
+						+ "path-permissions, inherited, channel-bean.");
 	}
 
 	@Test

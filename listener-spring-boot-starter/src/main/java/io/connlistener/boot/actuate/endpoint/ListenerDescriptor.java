@@ -4,11 +4,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.connlistener.AcceptErrorReason;
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerStats;
+import io.connlistener.ProxyProtocolSettings;
 import io.connlistener.RejectionReason;
 import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.boot.listener.ManagedConnListener;
@@ -31,6 +33,8 @@ import io.connlistener.boot.listener.ManagedConnListener;
  * @param activeConnections connections open now
  * @param currentBackoffMillis the current pause after accept errors, 0 when not paused
  * @param lastAcceptError the last failed accept, or {@code null}
+ * @param proxyProtocol whether connections must start with a PROXY protocol header, from
+ * which proxies, within what time; what it rejects is counted in {@code rejections}
  * @param bound whether the listening sockets are open
  * @param refusingTraffic whether the listener does not accept because the application
  * refuses traffic
@@ -40,8 +44,8 @@ import io.connlistener.boot.listener.ManagedConnListener;
 public record ListenerDescriptor(String name, String address, String state, boolean enabled, boolean accepting,
 		boolean atConnectionLimit, boolean paused, List<String> options, int backlog, long accepted,
 		Map<String, Long> acceptErrors, Map<String, Long> rejections, long activeConnections,
-		long currentBackoffMillis, AcceptErrorDescriptor lastAcceptError, boolean bound, boolean refusingTraffic,
-		int acceptors, List<Long> acceptedPerAcceptor) {
+		long currentBackoffMillis, AcceptErrorDescriptor lastAcceptError, ProxyProtocolDescriptor proxyProtocol,
+		boolean bound, boolean refusingTraffic, int acceptors, List<Long> acceptedPerAcceptor) {
 
 	/** Rejection reason of connections whose handler threw. */
 	public static final String HANDLER_FAILED = "handler-failed";
@@ -85,7 +89,8 @@ public record ListenerDescriptor(String name, String address, String state, bool
 				(stats != null) ? stats.currentBackoff().toMillis() : 0,
 				(lastError != null) ? new AcceptErrorDescriptor(lastError.reason().tag(), lastError.message(),
 						lastError.time()) : null,
-				listener.isBound(), listener.isRefusingTraffic(), acceptors, acceptedPerAcceptor);
+				ProxyProtocolDescriptor.of(definition.proxyProtocol()), listener.isBound(), listener.isRefusingTraffic(),
+				acceptors, acceptedPerAcceptor);
 	}
 
 	/**
@@ -96,6 +101,22 @@ public record ListenerDescriptor(String name, String address, String state, bool
 	 * @param time when it happened
 	 */
 	public record AcceptErrorDescriptor(String reason, String message, Instant time) {
+	}
+
+	/**
+	 * A listener's PROXY protocol settings.
+	 *
+	 * @param mode {@code off} or {@code required}
+	 * @param trustedProxies the ranges of the proxies allowed to send a header
+	 * @param timeoutMillis how long a connection may take to send its header
+	 */
+	public record ProxyProtocolDescriptor(String mode, List<String> trustedProxies, long timeoutMillis) {
+
+		static ProxyProtocolDescriptor of(ProxyProtocolSettings settings) {
+			return new ProxyProtocolDescriptor(settings.mode().name().toLowerCase(Locale.ROOT),
+					settings.trustedProxies().stream().map(Object::toString).toList(), settings.timeout().toMillis());
+		}
+
 	}
 
 }

@@ -1,0 +1,75 @@
+package io.connlistener;
+
+import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.Objects;
+
+import io.connlistener.proxy.ProxyHeader;
+
+/**
+ * A connection a {@link ConnListener} hands to its {@link AcceptCallback}, with what the
+ * listener learnt about it: the client's address and, behind a PROXY protocol proxy, the
+ * proxy's address and the header it sent. Immutable.
+ *
+ * @param channel the connection
+ * @param remoteAddress the client's address: from the PROXY header when it carries one,
+ * else the peer's
+ * @param proxyAddress the peer's address when it sent a PROXY header (the proxy's), else
+ * {@code null}
+ * @param proxyHeader the PROXY header the peer sent, or {@code null} when the listener does
+ * not read one
+ */
+public record AcceptedConnection(SocketChannel channel, SocketAddress remoteAddress, SocketAddress proxyAddress,
+		ProxyHeader proxyHeader) {
+
+	/**
+	 * Check the connection.
+	 */
+	public AcceptedConnection {
+		Objects.requireNonNull(channel, "'channel' must not be null");
+		Objects.requireNonNull(remoteAddress, "'remoteAddress' must not be null");
+		if ((proxyAddress == null) != (proxyHeader == null)) {
+			throw new IllegalArgumentException("'proxyAddress' and 'proxyHeader' must both be set or both be null");
+		}
+	}
+
+	/**
+	 * Create a connection reached directly, without a proxy.
+	 * @param channel the connection
+	 * @param remoteAddress the peer's address
+	 * @return the connection
+	 */
+	public static AcceptedConnection direct(SocketChannel channel, SocketAddress remoteAddress) {
+		return new AcceptedConnection(channel, remoteAddress, null, null);
+	}
+
+	/**
+	 * Create a connection reached through a proxy that sent a PROXY header.
+	 * @param channel the connection
+	 * @param proxyAddress the peer's address (the proxy's)
+	 * @param header the header
+	 * @return the connection, whose remote address is the header's source if it has one
+	 */
+	public static AcceptedConnection proxied(SocketChannel channel, SocketAddress proxyAddress, ProxyHeader header) {
+		Objects.requireNonNull(header, "'header' must not be null");
+		return new AcceptedConnection(channel, header.sourceOr(proxyAddress), proxyAddress, header);
+	}
+
+	/**
+	 * Return whether the connection came through a proxy that sent a PROXY header.
+	 * @return {@code true} if {@link #proxyHeader()} is set
+	 */
+	public boolean isProxied() {
+		return this.proxyHeader != null;
+	}
+
+	/**
+	 * Return the address of the connection's other end: the proxy's when proxied, else the
+	 * client's.
+	 * @return the peer's address
+	 */
+	public SocketAddress peerAddress() {
+		return (this.proxyAddress != null) ? this.proxyAddress : this.remoteAddress;
+	}
+
+}
