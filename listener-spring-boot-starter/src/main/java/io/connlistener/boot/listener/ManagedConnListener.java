@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 
 import io.connlistener.AcceptCallback;
@@ -52,6 +53,9 @@ public final class ManagedConnListener {
 
 	/** How often connections of raw handlers, which close them directly, are looked at. */
 	private static final Duration SWEEP_INTERVAL = Duration.ofMillis(200);
+
+	/** How often a drain looks whether connections still read their PROXY header. */
+	private static final long PENDING_POLL_NANOS = Duration.ofMillis(10).toNanos();
 
 	private final ListenerDefinition definition;
 
@@ -100,6 +104,9 @@ public final class ManagedConnListener {
 	private Object socketFileKey;
 
 	private final List<ListenerStats> retired = new ArrayList<>();
+
+	/** Every core listener of this run, closed ones too, whose pending connections a drain awaits. */
+	private final List<ConnListener> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 	private long[] retiredAccepted = new long[0];
 
@@ -379,6 +386,7 @@ public final class ManagedConnListener {
 			this.loops = new ArrayList<>(List.of(loop));
 			this.ownLoops = new ArrayList<>();
 			retire();
+			this.opened.clear();
 		}
 		try {
 			if (deployment.acceptors() > 1) {
@@ -459,6 +467,7 @@ public final class ManagedConnListener {
 			throw ex;
 		}
 		this.acceptors = List.copyOf(opened);
+		this.opened.addAll(opened);
 		this.listener = opened.get(0);
 		this.bound = true;
 	}
@@ -524,7 +533,8 @@ public final class ManagedConnListener {
 	 */
 	private void closeAcceptors() {
 		for (ConnListener acceptor : this.acceptors) {
-			acceptor.close();
+			// Queued connections and PROXY header reads under way are served, not reset.
+			acceptor.closeGracefully();
 			closeChannel(acceptor);
 		}
 		retire();
@@ -604,6 +614,12 @@ public final class ManagedConnListener {
 		// The core listener pauses accepting at max-connections and resumes as closes are reported.
 		TrackedConnection connection = new TrackedConnection(this, listener, accepted);
 		this.connections.add(connection);
+		if (this.state == State.STOPPED) {
+			// Its PROXY header came in after the shutdown grace period: too late to serve.
+			this.closedOnShutdown.incrementAndGet();
+			connection.forceClose();
+			return;
+		}
 		try {
 			this.handler.serve(connection);
 		}
@@ -686,7 +702,7 @@ public final class ManagedConnListener {
 			this.bound = false;
 		}
 		for (ConnListener acceptor : acceptors) {
-			acceptor.close();
+			acceptor.closeGracefully();
 			closeChannel(acceptor);
 		}
 		this.state = State.DRAINING;
@@ -716,6 +732,11 @@ public final class ManagedConnListener {
 	 * @return whether every connection is closed
 	 */
 	boolean awaitDrained(long deadlineNanos) {
+		// Connections accepted before the close may still be reading their PROXY header.
+		while (this.opened.stream().anyMatch((acceptor) -> acceptor.pendingConnections() > 0)
+				&& System.nanoTime() < deadlineNanos) {
+			LockSupport.parkNanos(PENDING_POLL_NANOS);
+		}
 		return this.connections.awaitClosed(deadlineNanos);
 	}
 
