@@ -10,8 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +28,9 @@ final class SampleAppProcess implements AutoCloseable {
 
 	private final Process process;
 
-	private final List<String> output = new CopyOnWriteArrayList<>();
+	// Not copy-on-write: a chatty app logs thousands of lines, and a reader that falls behind
+	// fills the pipe and stalls the app.
+	private final List<String> output = Collections.synchronizedList(new ArrayList<>());
 
 	final int echoPort;
 
@@ -74,7 +77,7 @@ final class SampleAppProcess implements AutoCloseable {
 		reader.setDaemon(true);
 		reader.start();
 		await().atMost(Duration.ofSeconds(60)).until(() -> logged("Started SampleApplication") || !this.process.isAlive());
-		assertThat(this.process.isAlive()).as("sample app running; output:%n%s", String.join("\n", this.output)).isTrue();
+		assertThat(this.process.isAlive()).as("sample app running; output:%n%s", String.join("\n", lines())).isTrue();
 	}
 
 	/**
@@ -82,7 +85,14 @@ final class SampleAppProcess implements AutoCloseable {
 	 * @return the exit code
 	 */
 	int stop() throws InterruptedException {
-		this.process.destroy();
+		try {
+			// Process.destroy() here ended the JVM without running its shutdown hooks; kill(1)
+			// sends the SIGTERM a service manager sends.
+			new ProcessBuilder("kill", "-TERM", Long.toString(this.process.pid())).inheritIO().start().waitFor();
+		}
+		catch (IOException ex) {
+			this.process.destroy();
+		}
 		if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
 			this.process.destroyForcibly();
 			this.process.waitFor(10, TimeUnit.SECONDS);
@@ -95,15 +105,21 @@ final class SampleAppProcess implements AutoCloseable {
 	}
 
 	String output() {
-		return String.join("\n", this.output);
+		return String.join("\n", lines());
 	}
 
 	boolean logged(String text) {
-		return this.output.stream().anyMatch((line) -> line.contains(text));
+		return lines().stream().anyMatch((line) -> line.contains(text));
 	}
 
 	long count(String text) {
-		return this.output.stream().filter((line) -> line.contains(text)).count();
+		return lines().stream().filter((line) -> line.contains(text)).count();
+	}
+
+	private List<String> lines() {
+		synchronized (this.output) {
+			return new ArrayList<>(this.output);
+		}
 	}
 
 	/**
