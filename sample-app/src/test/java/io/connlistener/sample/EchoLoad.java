@@ -17,6 +17,8 @@ final class EchoLoad implements AutoCloseable {
 
 	private final long pauseNanos;
 
+	private final int readTimeoutMillis;
+
 	private final List<Thread> threads = new ArrayList<>();
 
 	private final AtomicLong succeeded = new AtomicLong();
@@ -26,7 +28,12 @@ final class EchoLoad implements AutoCloseable {
 	private volatile boolean running = true;
 
 	EchoLoad(int port, int clients, long pauseMillis) {
+		this(port, clients, pauseMillis, 10_000);
+	}
+
+	EchoLoad(int port, int clients, long pauseMillis, int readTimeoutMillis) {
 		this.port = port;
+		this.readTimeoutMillis = readTimeoutMillis;
 		this.pauseNanos = TimeUnit.MILLISECONDS.toNanos(pauseMillis);
 		for (int i = 0; i < clients; i++) {
 			int client = i;
@@ -42,6 +49,7 @@ final class EchoLoad implements AutoCloseable {
 		while (this.running) {
 			String line = "client-" + client + "-request-" + request++;
 			try (EchoClient echo = new EchoClient(this.port)) {
+				echo.readTimeout(this.readTimeoutMillis);
 				String answer = echo.echo(line);
 				if (line.equals(answer)) {
 					this.succeeded.incrementAndGet();

@@ -39,9 +39,11 @@ class SampleAppHaproxyIT {
 
 	private static final int LOAD_CLIENTS = 8;
 
-	private static final long LOAD_PAUSE_MILLIS = 5;
+	private static final long LOAD_PAUSE_MILLIS = 20;
 
 	private static final int IN_FLIGHT = 20;
+
+	private static final int STALL_MILLIS = 1000;
 
 	@Test
 	void haproxyShiftsTrafficOnDisableAndLosesNothingOnGracefulStop(@TempDir Path directory) throws Exception {
@@ -142,9 +144,54 @@ class SampleAppHaproxyIT {
 		}
 	}
 
+	/**
+	 * The trade-off {@code unbind-on-disable} makes: without it, a disabled instance keeps its
+	 * socket, the kernel completes HAProxy's handshakes and queues them, so the TCP check
+	 * passes, HAProxy goes on sending clients there, and they wait for an answer that does
+	 * not come until the instance is enabled again.
+	 */
+	@Test
+	void disabledInstanceThatKeepsItsSocketStallsClientsBehindHaproxy(@TempDir Path directory) throws Exception {
+		Path executable = Haproxy.find();
+		Assumptions.assumeTrue(executable != null, () -> skip("haproxy is not on PATH"));
+		String[] keepSocket = { "--conn-listener.listeners.echo.proxy-protocol=required",
+				"--conn-listener.listeners.echo.trusted-proxies=127.0.0.1/32" };
+		CompletableFuture<SampleAppProcess> startingA = CompletableFuture.supplyAsync(() -> startApp(keepSocket));
+		CompletableFuture<SampleAppProcess> startingB = CompletableFuture.supplyAsync(() -> startApp(keepSocket));
+		try (SampleAppProcess a = startingA.get(90, TimeUnit.SECONDS);
+				SampleAppProcess b = startingB.get(90, TimeUnit.SECONDS);
+				Haproxy haproxy = Haproxy.start(executable, directory, a.echoPort, b.echoPort)) {
+			Actuator actuatorA = new Actuator(a.httpPort);
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> haproxy.status("a").equals("UP") && haproxy.status("b").equals("UP"));
+			assertThat(actuatorA.post("/connlisteners/echo", "{\"enabled\": false}").body())
+				.contains("\"enabled\":false")
+				.contains("\"bound\":true");
+			long acceptedAtDisable = accepted(actuatorA);
+			List<String> failures;
+			long succeeded;
+			try (EchoLoad load = new EchoLoad(haproxy.port, LOAD_CLIENTS, LOAD_PAUSE_MILLIS, STALL_MILLIS)) {
+				await().atMost(Duration.ofSeconds(20)).until(() -> load.failures().size() >= LOAD_CLIENTS);
+				load.close();
+				failures = load.failures();
+				succeeded = load.succeeded();
+			}
+			String status = haproxy.status("a");
+			System.out.printf("HAProxy IT: instance a disabled but bound: HAProxy still sees it %s; %d echoes, "
+					+ "%d clients got no answer within %d ms%n", status, succeeded, failures.size(), STALL_MILLIS);
+			assertThat(status).isEqualTo("UP");
+			assertThat(failures).isNotEmpty();
+			assertThat(accepted(actuatorA)).as("nothing accepted while disabled").isEqualTo(acceptedAtDisable);
+		}
+	}
+
 	private static SampleAppProcess startApp() {
+		return startApp(APP_ARGS);
+	}
+
+	private static SampleAppProcess startApp(String... args) {
 		try {
-			return new SampleAppProcess(1024, APP_ARGS);
+			return new SampleAppProcess(1024, args);
 		}
 		catch (java.io.IOException ex) {
 			throw new java.io.UncheckedIOException(ex);

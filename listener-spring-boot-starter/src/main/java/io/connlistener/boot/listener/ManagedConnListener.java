@@ -467,6 +467,7 @@ public final class ManagedConnListener {
 			throw ex;
 		}
 		this.acceptors = List.copyOf(opened);
+		this.opened.removeIf((acceptor) -> !acceptor.isOpen() && acceptor.pendingConnections() == 0);
 		this.opened.addAll(opened);
 		this.listener = opened.get(0);
 		this.bound = true;
