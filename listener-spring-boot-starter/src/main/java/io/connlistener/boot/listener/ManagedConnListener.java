@@ -3,15 +3,9 @@ package io.connlistener.boot.listener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,10 +15,7 @@ import java.util.function.LongConsumer;
 import io.connlistener.AcceptCallback;
 import io.connlistener.AcceptedConnection;
 import io.connlistener.ConnListener;
-import io.connlistener.ConnListenerBuilder;
-import io.connlistener.ListenerOption;
 import io.connlistener.ListenerStats;
-import io.connlistener.boot.listener.ListenerDefinition.Deployment;
 import io.connlistener.loop.EventLoop;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -75,11 +66,7 @@ public final class ManagedConnListener {
 
 	private volatile State state = State.STOPPED;
 
-	private volatile ConnListener listener;
-
-	private volatile List<ConnListener> acceptors = List.of();
-
-	private volatile boolean bound;
+	private final Acceptors acceptors;
 
 	private volatile boolean refusingTraffic;
 
@@ -89,27 +76,6 @@ public final class ManagedConnListener {
 
 	private volatile int generation;
 
-	// Guarded by the monitor: what binding again needs, and the counters of closed sockets.
-
-	private List<ConnListenerCustomizer> customizers = List.of();
-
-	private List<EventLoop> loops = List.of();
-
-	private List<EventLoop> ownLoops = List.of();
-
-	private SocketAddress bindAddress;
-
-	private ServerSocketChannel adopted;
-
-	private Object socketFileKey;
-
-	private final List<ListenerStats> retired = new ArrayList<>();
-
-	/** Every core listener of this run, closed ones too, whose pending connections a drain awaits. */
-	private final List<ConnListener> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-	private long[] retiredAccepted = new long[0];
-
 	/**
 	 * Create a listener that binds later.
 	 * @param definition what to bind and how
@@ -118,6 +84,7 @@ public final class ManagedConnListener {
 		Assert.notNull(definition, "'definition' must not be null");
 		this.definition = definition;
 		this.enabled = definition.enabled();
+		this.acceptors = new Acceptors(definition, new Acceptor());
 	}
 
 	/**
@@ -142,7 +109,7 @@ public final class ManagedConnListener {
 	 * @throws IllegalStateException if the listener has never been bound
 	 */
 	public ConnListener listener() {
-		ConnListener listener = this.listener;
+		ConnListener listener = this.acceptors.last();
 		if (listener == null) {
 			throw new IllegalStateException("Listener '" + name() + "' is not bound yet: it binds when the "
 					+ "application context starts");
@@ -156,7 +123,7 @@ public final class ManagedConnListener {
 	 * @return the address
 	 */
 	public SocketAddress localAddress() {
-		ConnListener listener = this.listener;
+		ConnListener listener = this.acceptors.last();
 		return (listener != null) ? listener.localAddress() : this.definition.address();
 	}
 
@@ -166,7 +133,7 @@ public final class ManagedConnListener {
 	 * @return the description
 	 */
 	public String describeAddress() {
-		if (this.listener == null) {
+		if (this.acceptors.last() == null) {
 			return this.definition.describeAddress();
 		}
 		SocketAddress configured = this.definition.address();
@@ -246,7 +213,7 @@ public final class ManagedConnListener {
 	 * @return {@code true} while bound
 	 */
 	public boolean isBound() {
-		return this.bound && this.state == State.RUNNING;
+		return this.acceptors.isOpen() && this.state == State.RUNNING;
 	}
 
 	/**
@@ -263,7 +230,7 @@ public final class ManagedConnListener {
 	 * @return {@code true} while accepting
 	 */
 	public boolean isAccepting() {
-		return this.state == State.RUNNING && this.acceptors.stream().anyMatch(ConnListener::isAccepting);
+		return this.state == State.RUNNING && this.acceptors.current().stream().anyMatch(ConnListener::isAccepting);
 	}
 
 	/**
@@ -271,7 +238,7 @@ public final class ManagedConnListener {
 	 * @return {@code true} at the limit
 	 */
 	public boolean isAtConnectionLimit() {
-		return this.acceptors.stream().anyMatch(ConnListener::isAtConnectionLimit);
+		return this.acceptors.current().stream().anyMatch(ConnListener::isAtConnectionLimit);
 	}
 
 	/**
@@ -313,18 +280,7 @@ public final class ManagedConnListener {
 	 * @return the counters, or {@code null} before the listener first binds
 	 */
 	public ListenerStats stats() {
-		synchronized (this.monitor) {
-			List<ConnListener> current = this.acceptors;
-			if (current.size() == 1 && this.retired.isEmpty()) {
-				return current.get(0).stats();
-			}
-			if (current.isEmpty() && this.retired.isEmpty()) {
-				return null;
-			}
-			List<ListenerStats> all = new ArrayList<>(this.retired);
-			current.forEach((acceptor) -> all.add(acceptor.stats()));
-			return ListenerStats.sum(all);
-		}
+		return this.acceptors.stats();
 	}
 
 	/**
@@ -333,7 +289,7 @@ public final class ManagedConnListener {
 	 * {@code unbind-on-disable}
 	 */
 	public List<ConnListener> acceptors() {
-		return this.acceptors;
+		return this.acceptors.current();
 	}
 
 	/**
@@ -342,11 +298,7 @@ public final class ManagedConnListener {
 	 * @return the count
 	 */
 	public long accepted(int acceptor) {
-		synchronized (this.monitor) {
-			List<ConnListener> current = this.acceptors;
-			long retired = (acceptor < this.retiredAccepted.length) ? this.retiredAccepted[acceptor] : 0;
-			return retired + ((acceptor < current.size()) ? current.get(acceptor).stats().accepted() : 0);
-		}
+		return this.acceptors.accepted(acceptor);
 	}
 
 	/**
@@ -358,17 +310,7 @@ public final class ManagedConnListener {
 			return null;
 		}
 		String bindFailure = this.bindFailure;
-		if (bindFailure != null) {
-			return bindFailure;
-		}
-		for (ConnListener acceptor : this.acceptors) {
-			String failure = acceptor.failure();
-			if (failure != null) {
-				return (this.acceptors.size() > 1) ? "acceptor " + this.acceptors.indexOf(acceptor) + ": " + failure
-						: failure;
-			}
-		}
-		return null;
+		return (bindFailure != null) ? bindFailure : this.acceptors.failure();
 	}
 
 	void bind(EventLoop loop, HandlerAdapter handler, List<ConnListenerCustomizer> customizers) {
@@ -377,194 +319,38 @@ public final class ManagedConnListener {
 
 	void bind(EventLoop loop, HandlerAdapter handler, List<ConnListenerCustomizer> customizers,
 			ListenerChannels channels) {
-		Deployment deployment = this.definition.deployment();
 		synchronized (this.monitor) {
 			Assert.state(this.state == State.STOPPED, () -> "Listener '" + name() + "' is " + this.state);
 			this.handler = handler;
-			this.customizers = customizers;
-			this.bindAddress = this.definition.address();
-			this.loops = new ArrayList<>(List.of(loop));
-			this.ownLoops = new ArrayList<>();
-			retire();
-			this.opened.clear();
-		}
-		try {
-			if (deployment.acceptors() > 1) {
-				AcceptorLoops.checkReusePort(this.definition);
-			}
-			for (int i = 1; i < deployment.acceptors(); i++) {
-				EventLoop own = new EventLoop("connlistener-acceptor-" + name() + "-" + i);
-				this.ownLoops.add(own);
-				this.loops.add(own);
-			}
-			ServerSocketChannel adopted = switch (deployment.source()) {
-				case INHERITED -> channels.inherited(this.definition);
-				case CHANNEL_BEAN -> channels.bean(this.definition);
-				default -> null;
-			};
-			synchronized (this.monitor) {
-				this.adopted = adopted;
-				openAcceptors();
+			try {
+				this.acceptors.prepare(loop, customizers, channels);
+				this.acceptors.open(wantsToAccept());
 				this.state = State.RUNNING;
 				this.bindFailure = null;
-				if (!wantsToAccept() && deployment.unbindOnDisable()) {
+				if (!wantsToAccept() && this.definition.deployment().unbindOnDisable()) {
 					// Bound once to check the address (and learn the port for port 0), then
 					// released until enabled.
-					closeAcceptors();
+					this.acceptors.close();
 				}
 			}
+			catch (IOException ex) {
+				abandonBind(handler);
+				throw new ListenerBindException(name(), this.definition.address(), ex);
+			}
+			catch (RuntimeException ex) {
+				abandonBind(handler);
+				throw ex;
+			}
+			this.generation++;
 		}
-		catch (IOException ex) {
-			abandonBind(handler);
-			throw new ListenerBindException(name(), this.definition.address(), ex);
-		}
-		catch (RuntimeException ex) {
-			abandonBind(handler);
-			throw ex;
-		}
-		int generation;
-		synchronized (this.monitor) {
-			generation = ++this.generation;
-		}
-		scheduleSweep(loop, generation);
+		scheduleSweep(loop, this.generation);
 	}
 
 	private void abandonBind(HandlerAdapter handler) {
-		synchronized (this.monitor) {
-			for (ConnListener acceptor : this.acceptors) {
-				acceptor.close();
-				closeChannel(acceptor);
-			}
-			this.state = State.STOPPED;
-		}
-		closeOwnLoops();
+		this.acceptors.abandon();
+		this.acceptors.closeLoops();
+		this.state = State.STOPPED;
 		handler.close();
-	}
-
-	/**
-	 * Bind every acceptor, accepting if wanted; all or none. Called holding the monitor.
-	 */
-	private void openAcceptors() throws IOException {
-		Deployment deployment = this.definition.deployment();
-		boolean accepting = wantsToAccept();
-		List<ConnListener> opened = new ArrayList<>();
-		try {
-			for (int i = 0; i < deployment.acceptors(); i++) {
-				ConnListener acceptor = openAcceptor(i, accepting);
-				opened.add(acceptor);
-				if (i == 0 && this.bindAddress instanceof InetSocketAddress inet
-						&& acceptor.localAddress() instanceof InetSocketAddress bound) {
-					// The other acceptors, and binding again, take the port picked for port 0.
-					this.bindAddress = new InetSocketAddress(inet.getAddress(), bound.getPort());
-				}
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			for (ConnListener acceptor : opened) {
-				acceptor.close();
-				closeChannel(acceptor);
-			}
-			throw ex;
-		}
-		this.acceptors = List.copyOf(opened);
-		this.opened.removeIf((acceptor) -> !acceptor.isOpen() && acceptor.pendingConnections() == 0);
-		this.opened.addAll(opened);
-		this.listener = opened.get(0);
-		this.bound = true;
-	}
-
-	private ConnListener openAcceptor(int index, boolean accepting) throws IOException {
-		Deployment deployment = this.definition.deployment();
-		Set<ListenerOption> options = EnumSet.noneOf(ListenerOption.class);
-		options.addAll(this.definition.options());
-		options.remove(ListenerOption.DISABLED);
-		UnixDomainSocketAddress unix = (this.adopted == null && this.bindAddress instanceof UnixDomainSocketAddress u)
-				? u : null;
-		boolean restrict = unix != null && deployment.pathPermissions() != null;
-		if (!accepting || restrict) {
-			options.add(ListenerOption.DISABLED);
-		}
-		ConnListenerBuilder builder = ConnListener.builder(this.loops.get(index))
-			.options(options)
-			.backlog(this.definition.backlog())
-			.settings(AcceptorLoops.settings(this.definition))
-			.proxyProtocol(this.definition.proxyProtocol());
-		for (ConnListenerCustomizer customizer : this.customizers) {
-			customizer.customize(name(), builder);
-		}
-		builder.callback(new Acceptor());
-		if (this.adopted != null) {
-			AdoptedChannels.checkAddress(this.definition, this.adopted.getLocalAddress());
-			return builder.backlog(0).wrap(this.adopted);
-		}
-		if (unix != null) {
-			UnixSocketFile.clearStale(unix);
-		}
-		ConnListener acceptor = builder.bind(this.bindAddress);
-		if (unix != null) {
-			this.socketFileKey = UnixSocketFile.fileKey(unix.getPath());
-		}
-		if (restrict) {
-			try {
-				UnixSocketFile.setPermissions(unix.getPath(), deployment.pathPermissions());
-				// Whoever connected before the permissions were set may not have been allowed to.
-				closePending(acceptor);
-			}
-			catch (IOException | RuntimeException ex) {
-				acceptor.close();
-				closeChannel(acceptor);
-				throw ex;
-			}
-			if (accepting) {
-				acceptor.enable();
-			}
-		}
-		return acceptor;
-	}
-
-	private static void closePending(ConnListener acceptor) throws IOException {
-		SocketChannel pending;
-		while ((pending = acceptor.channel().accept()) != null) {
-			pending.close();
-		}
-	}
-
-	/**
-	 * Close every acceptor's socket, keeping their counters. Called holding the monitor.
-	 */
-	private void closeAcceptors() {
-		for (ConnListener acceptor : this.acceptors) {
-			// Queued connections and PROXY header reads under way are served, not reset.
-			acceptor.closeGracefully();
-			closeChannel(acceptor);
-		}
-		retire();
-		this.bound = false;
-	}
-
-	/**
-	 * Move the counters of the current acceptors to the retired ones, so that counters
-	 * never go down when sockets are bound again. Called holding the monitor.
-	 */
-	private void retire() {
-		List<ConnListener> current = this.acceptors;
-		if (current.isEmpty()) {
-			return;
-		}
-		if (this.retiredAccepted.length < current.size()) {
-			this.retiredAccepted = Arrays.copyOf(this.retiredAccepted, current.size());
-		}
-		for (int i = 0; i < current.size(); i++) {
-			this.retired.add(current.get(i).stats());
-			this.retiredAccepted[i] += current.get(i).stats().accepted();
-		}
-		// Counters of closed sockets change no more once their connections are closed: add them up.
-		List<ListenerStats> settled = this.retired.stream().filter((stats) -> stats.activeConnections() == 0).toList();
-		if (settled.size() > 1) {
-			this.retired.removeAll(settled);
-			this.retired.add(0, ListenerStats.sum(settled));
-		}
-		this.acceptors = List.of();
 	}
 
 	private boolean wantsToAccept() {
@@ -581,27 +367,28 @@ public final class ManagedConnListener {
 		}
 		boolean accepting = wantsToAccept();
 		if (!accepting && this.definition.deployment().unbindOnDisable()) {
-			if (this.bound) {
-				closeAcceptors();
+			if (this.acceptors.isOpen()) {
+				// Queued connections and PROXY header reads under way are served, not reset.
+				this.acceptors.close();
 				logger.info("Listener '" + name() + "' released " + describeAddress()
 						+ ": new connections are refused until it is enabled");
 			}
 			return;
 		}
-		if (accepting && !this.bound) {
+		if (accepting && !this.acceptors.isOpen()) {
 			try {
-				openAcceptors();
+				this.acceptors.open(true);
 				this.bindFailure = null;
 				logger.info("Listener '" + name() + "' bound " + describeAddress() + " again");
 			}
 			catch (IOException | RuntimeException ex) {
-				this.bindFailure = "could not bind " + ListenerDefinition.describe(this.bindAddress) + " again: "
-						+ ex.getMessage();
+				this.bindFailure = "could not bind " + ListenerDefinition.describe(this.acceptors.bindAddress())
+						+ " again: " + ex.getMessage();
 				logger.warn("Listener '" + name() + "' " + this.bindFailure, ex);
 			}
 			return;
 		}
-		for (ConnListener acceptor : this.acceptors) {
+		for (ConnListener acceptor : this.acceptors.current()) {
 			if (accepting) {
 				acceptor.enable();
 			}
@@ -693,38 +480,17 @@ public final class ManagedConnListener {
 	 * @return whether the listener was running
 	 */
 	boolean stopAccepting() {
-		List<ConnListener> acceptors;
 		synchronized (this.monitor) {
 			if (this.state != State.RUNNING) {
 				return false;
 			}
 			this.state = State.STOPPING;
-			acceptors = this.acceptors;
-			this.bound = false;
 		}
-		for (ConnListener acceptor : acceptors) {
-			acceptor.closeGracefully();
-			closeChannel(acceptor);
-		}
+		// Outside the monitor: closing waits for the acceptor loops, whose handlers may call
+		// enable() or disable(). No change of the sockets happens once STOPPING.
+		this.acceptors.close();
 		this.state = State.DRAINING;
 		return true;
-	}
-
-	private void closeChannel(ConnListener listener) {
-		if (this.adopted != null && !this.definition.options().contains(ListenerOption.CLOSE_ON_FREE)) {
-			// Not ours: the application (or systemd) keeps it, as libevent without CLOSE_ON_FREE.
-			return;
-		}
-		try {
-			// A channel the starter bound is closed whatever the options say.
-			listener.channel().close();
-		}
-		catch (IOException ex) {
-			logger.debug("Could not release " + ListenerDefinition.describe(listener.localAddress()), ex);
-		}
-		if (this.adopted == null && listener.localAddress() instanceof UnixDomainSocketAddress unix) {
-			UnixSocketFile.deleteIfSame(unix.getPath(), this.socketFileKey);
-		}
 	}
 
 	/**
@@ -734,8 +500,7 @@ public final class ManagedConnListener {
 	 */
 	boolean awaitDrained(long deadlineNanos) {
 		// Connections accepted before the close may still be reading their PROXY header.
-		while (this.opened.stream().anyMatch((acceptor) -> acceptor.pendingConnections() > 0)
-				&& System.nanoTime() < deadlineNanos) {
+		while (this.acceptors.hasPendingConnections() && System.nanoTime() < deadlineNanos) {
 			LockSupport.parkNanos(PENDING_POLL_NANOS);
 		}
 		return this.connections.awaitClosed(deadlineNanos);
@@ -752,18 +517,9 @@ public final class ManagedConnListener {
 		if (handler != null) {
 			handler.close();
 		}
-		closeOwnLoops();
+		this.acceptors.closeLoops();
 		this.state = State.STOPPED;
 		return closed;
-	}
-
-	private void closeOwnLoops() {
-		List<EventLoop> own;
-		synchronized (this.monitor) {
-			own = this.ownLoops;
-			this.ownLoops = List.of();
-		}
-		own.forEach(EventLoop::close);
 	}
 
 	/**
