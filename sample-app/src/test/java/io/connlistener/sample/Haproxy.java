@@ -44,9 +44,15 @@ final class Haproxy implements AutoCloseable {
 	}
 
 	/**
-	 * Return the haproxy executable on {@code PATH}, or {@code null}.
+	 * Return the haproxy executable: system property {@code haproxy.executable} if set
+	 * ({@code none} pretends there is none), else the first on {@code PATH} or in the
+	 * {@code sbin} directories a non-root {@code PATH} often lacks; {@code null} if none.
 	 */
 	static Path find() {
+		String configured = System.getProperty("haproxy.executable");
+		if (configured != null && !configured.isBlank()) {
+			return ("none".equals(configured) || !Files.isExecutable(Path.of(configured))) ? null : Path.of(configured);
+		}
 		String path = System.getenv("PATH");
 		for (String directory : (path != null) ? path.split(File.pathSeparator) : new String[0]) {
 			Path candidate = Path.of(directory, "haproxy");
