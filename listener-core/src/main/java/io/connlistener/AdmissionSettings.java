@@ -7,7 +7,8 @@ import java.util.Objects;
  * Which connections a {@link ConnListener} admits, checked on the loop thread right after
  * {@code accept} and before any callback (or {@link ListenerOption#DEFERRED_ACCEPT} wait)
  * sees the connection, and what it does when it runs out of file descriptors. Beyond
- * libevent. Immutable.
+ * libevent. Immutable. A listener that {@linkplain ProxyProtocolSettings requires a PROXY
+ * header} checks them once the header is read, against the client's address from it.
  * <p>
  * A connection is checked in this order, and the first check that fails closes it at once
  * and counts it in {@link ListenerStats#rejections(RejectionReason)}:

@@ -781,6 +781,10 @@ public final class ConnListener implements AutoCloseable {
 	void proxyHeaderRead(ProxyHeaderRead read, ProxyHeader header) {
 		this.proxyReads.remove(read);
 		pendingChanged();
+		if (!read.connection().isOpen()) {
+			// Abandoned by close() between reading the header and this hand-over.
+			return;
+		}
 		admit(AcceptedConnection.proxied(read.connection(), read.peerAddress(), header));
 	}
 

@@ -21,7 +21,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.connlistener.buffer.BufferedAcceptor;
+import io.connlistener.buffer.BufferedConnection;
+import io.connlistener.buffer.BufferedConnectionSettings;
+import io.connlistener.buffer.BufferedHandler;
 import io.connlistener.loop.EventLoop;
+import io.connlistener.loop.EventLoopGroup;
 import io.connlistener.proxy.ProxyHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -255,6 +260,38 @@ class ConnListenerProxyProtocolTests {
 		await().until(() -> this.loop.registeredChannels() == 2);
 		listener.close();
 		assertClosedByListener(slow);
+	}
+
+	@Test
+	void bufferedConnectionsReportTheClientAddressFromTheHeader() throws Exception {
+		BlockingQueue<SocketAddress> remotes = new LinkedBlockingQueue<>();
+		EventLoopGroup group = new EventLoopGroup(1, "proxy-test-io");
+		this.resources.add(group);
+		BufferedHandler handler = new BufferedHandler() {
+
+			@Override
+			public void onOpen(BufferedConnection connection) {
+				remotes.add(connection.remoteAddress());
+			}
+
+			@Override
+			public void onRead(BufferedConnection connection) {
+				connection.input().moveTo(connection.output());
+			}
+
+		};
+		ConnListener listener = bind(
+				proxied().callback(BufferedAcceptor.shared(group, handler, BufferedConnectionSettings.DEFAULTS)));
+		Socket proxy = send(listener, v2(PROXY, TCP4, inet("203.0.113.7", "192.0.2.1", 51234, 443)), HELLO);
+		assertThat(remotes.poll(10, TimeUnit.SECONDS)).isEqualTo(CLIENT);
+		assertThat(proxy.getInputStream().readNBytes(HELLO.length)).isEqualTo(HELLO);
+	}
+
+	@Test
+	void settingsRefuseATimeoutThatIsNotPositive() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new ProxyProtocolSettings(ProxyProtocolMode.REQUIRED, List.of(), Duration.ZERO))
+			.withMessage("'timeout' must be positive, not PT0S");
 	}
 
 	@Test

@@ -13,7 +13,8 @@ import java.net.UnixDomainSocketAddress;
  * version 1 {@code UNKNOWN} protocol, or a version 2 {@code UNSPEC} family. The
  * specification then says to use the connection's real endpoints, which
  * {@link #sourceOr(SocketAddress)} does. Type-length-value extensions of version 2 are
- * checked (and a CRC32C one verified) but not kept.
+ * checked (and a CRC32C one verified) but not kept. An IPv4-mapped IPv6 address
+ * ({@code ::ffff:a.b.c.d}) comes as the IPv4 address, as the JDK gives it.
  *
  * @param version 1 (text) or 2 (binary)
  * @param local whether the header is a version 2 {@code LOCAL} command

@@ -176,6 +176,18 @@ class ProxyHeaderParserTests {
 	}
 
 	@Test
+	void v2LocalCommandSkipsWhateverFollowsAsHaproxyHealthChecksSendIt() throws Exception {
+		// HAProxy's check-send-proxy sends LOCAL with its addresses and extensions; the
+		// specification says to discard the whole block, so even a truncated extension passes.
+		byte[] header = v2(LOCAL, TCP4, inet("10.0.0.1", "10.0.0.2", 1, 2), tlv(0x05, "check".getBytes()),
+				new byte[] { 0x04, 0 });
+		ByteBuffer buffer = ByteBuffer.wrap(concat(header, DATA));
+		ProxyHeader parsed = new ProxyHeaderParser().feed(buffer);
+		assertThat(parsed.local()).isTrue();
+		assertThat(buffer.position()).isEqualTo(header.length);
+	}
+
+	@Test
 	void v2UnspecifiedFamilyCarriesNoAddresses() throws Exception {
 		ProxyHeader header = parse(v2(PROXY, UNSPEC, new byte[] { 1, 2, 3 }));
 		assertThat(header.local()).isFalse();

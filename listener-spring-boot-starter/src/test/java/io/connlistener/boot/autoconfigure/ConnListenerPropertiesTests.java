@@ -92,6 +92,15 @@ class ConnListenerPropertiesTests {
 		assertThat(backoff.getMax()).isEqualTo(Duration.ofSeconds(2));
 	}
 
+	@Test
+	void unixDomainListenerMayRequireTheHeaderWithoutTrustedProxies() {
+		ConnListenerProperties properties = bind(Map.of("conn-listener.listeners.local.path", "/run/local.sock",
+				"conn-listener.listeners.local.proxy-protocol", "required"));
+		ProxyProtocolSettings proxyProtocol = ListenerDefinitions.of(properties).get(0).proxyProtocol();
+		assertThat(proxyProtocol.isRequired()).isTrue();
+		assertThat(proxyProtocol.trustedProxies()).isEmpty();
+	}
+
 	private ConnListenerProperties bind(Map<String, String> values) {
 		Binder binder = new Binder(new MapConfigurationPropertySource(values));
 		return binder.bind("conn-listener", Bindable.ofInstance(new ConnListenerProperties())).get();
