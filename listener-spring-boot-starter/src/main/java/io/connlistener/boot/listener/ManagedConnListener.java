@@ -36,7 +36,10 @@ import org.springframework.util.Assert;
  * {@code unbind-on-disable} it closes its sockets while not accepting.
  * <p>
  * Every public method may be called from any thread; handlers of several acceptors run on
- * several loop threads at once.
+ * several loop threads at once. With {@code unbind-on-disable}, closing and binding the
+ * sockets happen in {@link #enable()} and {@link #disable()}, and closing waits for each
+ * acceptor's loop: a raw handler of a listener with several acceptors should not call them
+ * on its loop thread while another thread may too.
  */
 public final class ManagedConnListener {
 

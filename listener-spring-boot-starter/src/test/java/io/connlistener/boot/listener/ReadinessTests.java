@@ -7,17 +7,21 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 
+import io.connlistener.boot.actuate.health.ConnListenersHealthIndicator;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
 import io.connlistener.boot.handler.ConnectionHandler;
 import io.connlistener.boot.testsupport.LoopbackClient;
 import io.connlistener.boot.testsupport.TestHandlers;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -171,6 +175,48 @@ class ReadinessTests {
 					assertThat(echo.failure()).isNull();
 					await().until(echo::isAccepting);
 				});
+	}
+
+	@Test
+	void healthShowsAListenerThatRefusesTrafficAsUpAndOneThatCouldNotBindAgainAsDown() {
+		this.contextRunner.withPropertyValues("conn-listener.listeners.echo.unbind-on-disable=true",
+				"conn-listener.listeners.echo.options=close-on-free").run((context) -> {
+					ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
+					ConnListenersHealthIndicator indicator = new ConnListenersHealthIndicator(
+							context.getBean(ConnListenerRegistry.class));
+					AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
+					Health refusing = indicator.health(true);
+					assertThat(refusing.getStatus()).isEqualTo(Status.UP);
+					assertThat(refusing.getDetails()).extractingByKey("echo")
+						.asInstanceOf(InstanceOfAssertFactories.MAP)
+						.containsEntry("refusingTraffic", true)
+						.containsEntry("accepting", false);
+					int port = ((InetSocketAddress) echo.localAddress()).getPort();
+					try (java.net.ServerSocket squatter = new java.net.ServerSocket()) {
+						squatter.bind(new InetSocketAddress("127.0.0.1", port));
+						AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+						Health down = indicator.health(true);
+						assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+						assertThat(down.getDetails()).extractingByKey("echo")
+							.asInstanceOf(InstanceOfAssertFactories.MAP)
+							.extractingByKey("failure")
+							.asString()
+							.startsWith("could not bind 127.0.0.1:" + port + " again");
+					}
+				});
+	}
+
+	@Test
+	void readinessListenerBacksOffForAUserBean() {
+		this.contextRunner
+			.withBean("myReadinessListener", ConnListenerReadinessListener.class,
+					() -> new ConnListenerReadinessListener(new ConnListenerRegistry(java.util.List.of())))
+			.run((context) -> {
+				assertThat(context).getBeans(ConnListenerReadinessListener.class).containsOnlyKeys("myReadinessListener");
+				ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
+				AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
+				assertThat(echo.isRefusingTraffic()).isFalse();
+			});
 	}
 
 	private static void assertNotServed(LoopbackClient client) throws IOException {
