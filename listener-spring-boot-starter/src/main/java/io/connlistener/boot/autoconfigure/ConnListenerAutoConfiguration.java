@@ -1,5 +1,6 @@
 package io.connlistener.boot.autoconfigure;
 
+import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 
@@ -141,7 +142,7 @@ public final class ConnListenerAutoConfiguration {
 			try {
 				return channel.getLocalAddress() != null;
 			}
-			catch (java.io.IOException ex) {
+			catch (IOException ex) {
 				return false;
 			}
 		}

@@ -3,9 +3,11 @@ package io.connlistener.boot.listener;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.List;
 
 import io.connlistener.boot.actuate.health.ConnListenersHealthIndicator;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
@@ -164,7 +166,7 @@ class ReadinessTests {
 					ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
 					int port = ((InetSocketAddress) echo.localAddress()).getPort();
 					echo.disable();
-					try (java.net.ServerSocket squatter = new java.net.ServerSocket()) {
+					try (ServerSocket squatter = new ServerSocket()) {
 						squatter.bind(new InetSocketAddress("127.0.0.1", port));
 						echo.enable();
 						assertThat(echo.isBound()).isFalse();
@@ -192,7 +194,7 @@ class ReadinessTests {
 						.containsEntry("refusingTraffic", true)
 						.containsEntry("accepting", false);
 					int port = ((InetSocketAddress) echo.localAddress()).getPort();
-					try (java.net.ServerSocket squatter = new java.net.ServerSocket()) {
+					try (ServerSocket squatter = new ServerSocket()) {
 						squatter.bind(new InetSocketAddress("127.0.0.1", port));
 						AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
 						Health down = indicator.health(true);
@@ -210,7 +212,7 @@ class ReadinessTests {
 	void readinessListenerBacksOffForAUserBean() {
 		this.contextRunner
 			.withBean("myReadinessListener", ConnListenerReadinessListener.class,
-					() -> new ConnListenerReadinessListener(new ConnListenerRegistry(java.util.List.of())))
+					() -> new ConnListenerReadinessListener(new ConnListenerRegistry(List.of())))
 			.run((context) -> {
 				assertThat(context).getBeans(ConnListenerReadinessListener.class).containsOnlyKeys("myReadinessListener");
 				ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
