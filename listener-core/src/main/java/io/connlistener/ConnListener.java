@@ -121,6 +121,10 @@ public final class ConnListener implements AutoCloseable {
 
 	private volatile boolean limited;
 
+	private volatile boolean graceful;
+
+	private volatile int pending;
+
 	private volatile String failure;
 
 	private SelectionKey key;
@@ -502,6 +506,35 @@ public final class ConnListener implements AutoCloseable {
 		done.join();
 	}
 
+	/**
+	 * Close as {@link #close()} does, without dropping a connection the listener has begun
+	 * on: those waiting in the kernel's listen queue, which closing the socket would reset,
+	 * are accepted first, and PROXY header reads and deferred accepts under way go on to the
+	 * callback or to their timeout. For taking a listener out of service while clients keep
+	 * connecting, as behind a load balancer. A connection that completes its handshake
+	 * between the last accept and the close, a few system calls later, is still reset.
+	 * Idempotent; has no effect on a closed listener.
+	 */
+	public void closeGracefully() {
+		if (!this.closed.get()) {
+			this.graceful = true;
+			close();
+		}
+	}
+
+	/**
+	 * Return how many accepted connections have not reached the callback yet: PROXY header
+	 * reads and deferred accepts under way. After {@link #closeGracefully()}, they still may.
+	 * @return the count, as of the loop's last change
+	 */
+	public int pendingConnections() {
+		return this.pending;
+	}
+
+	private void pendingChanged() {
+		this.pending = this.deferred.size() + this.proxyReads.size();
+	}
+
 	private void runOnLoop(Runnable task) {
 		if (this.loop.inEventLoop()) {
 			task.run();
@@ -741,11 +774,13 @@ public final class ConnListener implements AutoCloseable {
 		ProxyHeaderRead read = new ProxyHeaderRead(this, connection, peerAddress);
 		if (read.start(this.proxyProtocol.timeout())) {
 			this.proxyReads.add(read);
+			pendingChanged();
 		}
 	}
 
 	void proxyHeaderRead(ProxyHeaderRead read, ProxyHeader header) {
 		this.proxyReads.remove(read);
+		pendingChanged();
 		if (!read.connection().isOpen()) {
 			// Abandoned by close() between reading the header and this hand-over.
 			return;
@@ -755,6 +790,7 @@ public final class ConnListener implements AutoCloseable {
 
 	void proxyHeaderFailed(ProxyHeaderRead read, RejectionReason reason, IOException failure) {
 		this.proxyReads.remove(read);
+		pendingChanged();
 		this.stats.recordRejection(reason);
 		if (failure != null) {
 			logger.log(Level.DEBUG, () -> "Listener on " + ListenerSockets.describe(this.localAddress)
@@ -805,6 +841,7 @@ public final class ConnListener implements AutoCloseable {
 			DeferredAccept waiting = new DeferredAccept(this, accepted);
 			if (waiting.start(this.settings.deferredAcceptTimeout())) {
 				this.deferred.add(waiting);
+				pendingChanged();
 			}
 			else {
 				release(remoteAddress);
@@ -816,6 +853,7 @@ public final class ConnListener implements AutoCloseable {
 
 	void deferredReady(DeferredAccept waiting) {
 		this.deferred.remove(waiting);
+		pendingChanged();
 		if (this.options.contains(ListenerOption.LEAVE_SOCKETS_BLOCKING)) {
 			try {
 				waiting.connection().configureBlocking(true);
@@ -832,6 +870,7 @@ public final class ConnListener implements AutoCloseable {
 
 	void deferredTimedOut(DeferredAccept waiting) {
 		this.deferred.remove(waiting);
+		pendingChanged();
 		release(waiting.remoteAddress());
 		this.stats.recordRejection(RejectionReason.DEFERRED_ACCEPT_TIMEOUT);
 	}
@@ -844,7 +883,7 @@ public final class ConnListener implements AutoCloseable {
 		SocketChannel connection = accepted.channel();
 		SocketAddress remoteAddress = accepted.remoteAddress();
 		AcceptCallback callback = this.callback;
-		if (callback == null || this.closed.get()) {
+		if (callback == null || (this.closed.get() && !this.graceful)) {
 			this.stats.recordRejection(RejectionReason.NO_CALLBACK);
 			release(remoteAddress);
 			closeQuietly(connection);
@@ -873,20 +912,47 @@ public final class ConnListener implements AutoCloseable {
 		if (this.key != null) {
 			this.key.cancel();
 		}
-		for (DeferredAccept waiting : this.deferred) {
-			release(waiting.remoteAddress());
-			waiting.abandon();
+		if (this.graceful) {
+			acceptQueued();
 		}
-		this.deferred.clear();
-		for (ProxyHeaderRead read : this.proxyReads) {
-			read.abandon();
+		else {
+			for (DeferredAccept waiting : this.deferred) {
+				release(waiting.remoteAddress());
+				waiting.abandon();
+			}
+			this.deferred.clear();
+			for (ProxyHeaderRead read : this.proxyReads) {
+				read.abandon();
+			}
+			this.proxyReads.clear();
+			pendingChanged();
 		}
-		this.proxyReads.clear();
 		closeChannel();
 		releaseSpare();
 		if (done != null) {
 			// A closed channel releases its port once the selector has deregistered it.
 			this.loop.executeAfterSelect(() -> done.complete(null));
+		}
+	}
+
+	/**
+	 * Accept what waits in the listen queue, at most {@link #SPARE_DRAIN_LIMIT} connections,
+	 * before a graceful close.
+	 */
+	private void acceptQueued() {
+		for (int i = 0; i < SPARE_DRAIN_LIMIT; i++) {
+			SocketChannel queued;
+			try {
+				queued = this.channel.accept();
+			}
+			catch (IOException ex) {
+				return;
+			}
+			if (queued == null) {
+				return;
+			}
+			this.stats.recordAccept();
+			accepted(queued);
 		}
 	}
 

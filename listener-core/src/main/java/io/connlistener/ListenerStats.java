@@ -2,6 +2,7 @@ package io.connlistener;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -117,6 +118,35 @@ public final class ListenerStats {
 	 */
 	public AcceptError lastAcceptError() {
 		return this.lastAcceptError;
+	}
+
+	/**
+	 * Return the sums of several listeners' counters, as of now: the counters of one
+	 * service that accepts on several sockets. The pause is the longest of them and the
+	 * last accept error the latest.
+	 * @param stats the counters to add up
+	 * @return a snapshot that does not change afterwards
+	 */
+	public static ListenerStats sum(Collection<ListenerStats> stats) {
+		ListenerStats sum = new ListenerStats();
+		long accepted = 0;
+		for (ListenerStats one : stats) {
+			accepted += one.accepted;
+			for (int i = 0; i < ERROR_REASONS.length; i++) {
+				sum.acceptErrors.addAndGet(i, one.acceptErrors.get(i));
+			}
+			for (int i = 0; i < REJECTION_REASONS.length; i++) {
+				sum.rejections.addAndGet(i, one.rejections.get(i));
+			}
+			sum.activeConnections.addAndGet(one.activeConnections.get());
+			sum.backoffNanos = Math.max(sum.backoffNanos, one.backoffNanos);
+			AcceptError error = one.lastAcceptError;
+			if (error != null && (sum.lastAcceptError == null || error.time().isAfter(sum.lastAcceptError.time()))) {
+				sum.lastAcceptError = error;
+			}
+		}
+		sum.accepted = accepted;
+		return sum;
 	}
 
 	void recordAccept() {

@@ -21,6 +21,14 @@ public class EchoHandler implements BufferedHandler {
 	private static final Log logger = LogFactory.getLog(EchoHandler.class);
 
 	@Override
+	public void onOpen(BufferedConnection connection) {
+		if (logger.isDebugEnabled()) {
+			// Behind a proxy that sends a PROXY header, the client's address, not the proxy's.
+			logger.debug("Echo connection from " + connection.remoteAddress());
+		}
+	}
+
+	@Override
 	public void onRead(BufferedConnection connection) {
 		// Move everything read to the output, without copying.
 		connection.input().moveTo(connection.output());

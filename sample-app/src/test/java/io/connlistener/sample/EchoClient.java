@@ -35,6 +35,10 @@ final class EchoClient implements AutoCloseable {
 		return receive();
 	}
 
+	int localPort() {
+		return this.socket.getLocalPort();
+	}
+
 	void readTimeout(int millis) throws IOException {
 		this.socket.setSoTimeout(millis);
 	}

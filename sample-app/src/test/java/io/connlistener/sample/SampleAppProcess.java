@@ -10,8 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,22 +28,45 @@ final class SampleAppProcess implements AutoCloseable {
 
 	private final Process process;
 
-	private final List<String> output = new CopyOnWriteArrayList<>();
+	// Not copy-on-write: a chatty app logs thousands of lines, and a reader that falls behind
+	// fills the pipe and stalls the app.
+	private final List<String> output = Collections.synchronizedList(new ArrayList<>());
 
 	final int echoPort;
 
 	final int httpPort;
 
 	SampleAppProcess(int fileLimit, String... extraArgs) throws IOException {
+		this(null, fileLimit, extraArgs);
+	}
+
+	/**
+	 * Start the sample app with a listening socket on {@link #echoPort} as its standard
+	 * input, as systemd's {@code StandardInput=socket} and inetd pass it, made by a small
+	 * Perl launcher that binds, listens, moves the socket to descriptor 0 and execs the JVM.
+	 * The echo listener adopts it with {@code inherited: true}.
+	 * @param launcher the Perl script
+	 * @param extraArgs more arguments for the app
+	 * @return the running app
+	 */
+	static SampleAppProcess withInheritedSocket(Path launcher, String... extraArgs) throws IOException {
+		return new SampleAppProcess(launcher, 1024, extraArgs);
+	}
+
+	private SampleAppProcess(Path inheritedSocketLauncher, int fileLimit, String... extraArgs) throws IOException {
 		String jar = System.getProperty("sample.jar");
 		assertThat(jar).as("system property sample.jar (set by failsafe)").isNotNull();
 		assertThat(Path.of(jar)).exists();
 		this.echoPort = freePort();
 		this.httpPort = freePort();
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		StringBuilder command = new StringBuilder("ulimit -n " + fileLimit + " && exec '" + java + "'"
-				+ " -Xmx256m -XX:TieredStopAtLevel=1 -jar '" + jar + "'"
-				+ " --conn-listener.listeners.echo.port=" + this.echoPort
+		String launch = (inheritedSocketLauncher != null)
+				? "perl '" + inheritedSocketLauncher + "' " + this.echoPort + " '" + java + "'" : "'" + java + "'";
+		String echo = (inheritedSocketLauncher != null)
+				? " --conn-listener.listeners.echo.inherited=true --conn-listener.listeners.echo.port=" + this.echoPort
+				: " --conn-listener.listeners.echo.port=" + this.echoPort;
+		StringBuilder command = new StringBuilder("ulimit -n " + fileLimit + " && exec " + launch
+				+ " -Xmx256m -XX:TieredStopAtLevel=1 -jar '" + jar + "'" + echo
 				+ " --conn-listener.listeners.echo.address=127.0.0.1 --server.port=" + this.httpPort
 				+ " --server.address=127.0.0.1");
 		for (String arg : extraArgs) {
@@ -53,15 +77,49 @@ final class SampleAppProcess implements AutoCloseable {
 		reader.setDaemon(true);
 		reader.start();
 		await().atMost(Duration.ofSeconds(60)).until(() -> logged("Started SampleApplication") || !this.process.isAlive());
-		assertThat(this.process.isAlive()).as("sample app running; output:%n%s", String.join("\n", this.output)).isTrue();
+		assertThat(this.process.isAlive()).as("sample app running; output:%n%s", String.join("\n", lines())).isTrue();
+	}
+
+	/**
+	 * Stop the app as a service manager does (SIGTERM) and wait for it to exit.
+	 * @return the exit code
+	 */
+	int stop() throws InterruptedException {
+		try {
+			// Process.destroy() here ended the JVM without running its shutdown hooks; kill(1)
+			// sends the SIGTERM a service manager sends.
+			new ProcessBuilder("kill", "-TERM", Long.toString(this.process.pid())).inheritIO().start().waitFor();
+		}
+		catch (IOException ex) {
+			this.process.destroy();
+		}
+		if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
+			this.process.destroyForcibly();
+			this.process.waitFor(10, TimeUnit.SECONDS);
+		}
+		return this.process.exitValue();
+	}
+
+	boolean isAlive() {
+		return this.process.isAlive();
+	}
+
+	String output() {
+		return String.join("\n", lines());
 	}
 
 	boolean logged(String text) {
-		return this.output.stream().anyMatch((line) -> line.contains(text));
+		return lines().stream().anyMatch((line) -> line.contains(text));
 	}
 
 	long count(String text) {
-		return this.output.stream().filter((line) -> line.contains(text)).count();
+		return lines().stream().filter((line) -> line.contains(text)).count();
+	}
+
+	private List<String> lines() {
+		synchronized (this.output) {
+			return new ArrayList<>(this.output);
+		}
 	}
 
 	/**

@@ -1,14 +1,21 @@
 package io.connlistener.boot.autoconfigure;
 
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 
 import io.connlistener.boot.handler.ConnectionHandlerDiscoverer;
 import io.connlistener.boot.listener.ConnListenerCustomizer;
 import io.connlistener.boot.listener.ConnListenerLifecycle;
+import io.connlistener.boot.listener.ConnListenerReadinessListener;
 import io.connlistener.boot.listener.ConnListenerRegistry;
+import io.connlistener.boot.listener.ListenerChannels;
+import io.connlistener.boot.listener.ListenerConfigurationException;
+import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.EventLoopGroup;
 
+import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -80,7 +87,66 @@ public final class ConnListenerAutoConfiguration {
 			.bind(SHUTDOWN_TIMEOUT_PROPERTY, Duration.class)
 			.orElse(DEFAULT_SHUTDOWN_TIMEOUT);
 		return new ConnListenerLifecycle(registry, new ConnectionHandlerDiscoverer(beanFactory), acceptorLoop,
-				ioLoopGroup, customizers, eventPublisher, Threading.VIRTUAL.isActive(environment), shutdownTimeout);
+				ioLoopGroup, customizers, eventPublisher, Threading.VIRTUAL.isActive(environment), shutdownTimeout,
+				new BeanChannels(beanFactory));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConnListenerReadinessListener connListenerReadinessListener(ConnListenerRegistry registry) {
+		return new ConnListenerReadinessListener(registry);
+	}
+
+	/**
+	 * Channel beans from the bean factory, looked up when the listener binds.
+	 */
+	private static final class BeanChannels implements ListenerChannels {
+
+		private final ListableBeanFactory beanFactory;
+
+		BeanChannels(ListableBeanFactory beanFactory) {
+			this.beanFactory = beanFactory;
+		}
+
+		@Override
+		public ServerSocketChannel bean(ListenerDefinition definition) {
+			String name = definition.deployment().channelBean();
+			String property = ConnListenerProperties.PREFIX + ".listeners." + definition.name() + ".channel-bean";
+			Object bean;
+			try {
+				bean = this.beanFactory.getBean(name);
+			}
+			catch (BeansException ex) {
+				throw new ListenerConfigurationException(definition.name(), property, "Listener '" + definition.name()
+						+ "' cannot start: " + property + " is '" + name + "', but there is no bean of that name.",
+						"Define a bound ServerSocketChannel bean named '" + name + "', or set " + property
+								+ " to the name of one.");
+			}
+			if (!(bean instanceof ServerSocketChannel channel)) {
+				throw new ListenerConfigurationException(definition.name(), property, "Listener '" + definition.name()
+						+ "' cannot start: " + property + " is '" + name + "', but that bean is a "
+						+ bean.getClass().getName() + ", not a ServerSocketChannel.",
+						"Set " + property + " to the name of a bound ServerSocketChannel bean.");
+			}
+			if (!channel.isOpen() || !isBound(channel)) {
+				throw new ListenerConfigurationException(definition.name(), property, "Listener '" + definition.name()
+						+ "' cannot start: " + property + " is '" + name + "', but that channel is "
+						+ (channel.isOpen() ? "not bound" : "closed") + ".",
+						"Bind the channel in its @Bean method (channel.bind(address, backlog)); the listener "
+								+ "adopts it as it is, with backlog 0.");
+			}
+			return channel;
+		}
+
+		private static boolean isBound(ServerSocketChannel channel) {
+			try {
+				return channel.getLocalAddress() != null;
+			}
+			catch (IOException ex) {
+				return false;
+			}
+		}
+
 	}
 
 }

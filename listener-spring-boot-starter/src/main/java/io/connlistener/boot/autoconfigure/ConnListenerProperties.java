@@ -183,6 +183,30 @@ public class ConnListenerProperties {
 		private Duration deferredAcceptTimeout = ListenerSettings.DEFAULT_DEFERRED_ACCEPT_TIMEOUT;
 
 		/**
+		 * Number of sockets bound to the port with SO_REUSEPORT, each accepting on its own
+		 * event loop; the kernel spreads new connections over them.
+		 */
+		private int acceptors = 1;
+
+		/**
+		 * Whether listeners stop accepting while the application's readiness state is
+		 * REFUSING_TRAFFIC, and accept again once it is ACCEPTING_TRAFFIC.
+		 */
+		private boolean followReadiness = true;
+
+		/**
+		 * Whether disabling a listener closes its listening sockets, so that new connections
+		 * are refused instead of waiting in the kernel's queue; enabling binds them again.
+		 */
+		private boolean unbindOnDisable = false;
+
+		/**
+		 * POSIX permissions of Unix domain socket files, such as rw-rw----. Unset leaves
+		 * them as the process's umask makes them.
+		 */
+		private String pathPermissions;
+
+		/**
 		 * Whether every connection must start with a PROXY protocol header (v1 or v2) from
 		 * a trusted proxy, whose client address handlers then see. The header is never
 		 * guessed: with 'required', a connection without one is closed.
@@ -310,6 +334,38 @@ public class ConnListenerProperties {
 			this.deferredAcceptTimeout = deferredAcceptTimeout;
 		}
 
+		public int getAcceptors() {
+			return this.acceptors;
+		}
+
+		public void setAcceptors(int acceptors) {
+			this.acceptors = acceptors;
+		}
+
+		public boolean isFollowReadiness() {
+			return this.followReadiness;
+		}
+
+		public void setFollowReadiness(boolean followReadiness) {
+			this.followReadiness = followReadiness;
+		}
+
+		public boolean isUnbindOnDisable() {
+			return this.unbindOnDisable;
+		}
+
+		public void setUnbindOnDisable(boolean unbindOnDisable) {
+			this.unbindOnDisable = unbindOnDisable;
+		}
+
+		public String getPathPermissions() {
+			return this.pathPermissions;
+		}
+
+		public void setPathPermissions(String pathPermissions) {
+			this.pathPermissions = pathPermissions;
+		}
+
 		public ProxyProtocolMode getProxyProtocol() {
 			return this.proxyProtocol;
 		}
@@ -430,6 +486,40 @@ public class ConnListenerProperties {
 		 * before it is closed.
 		 */
 		private Duration deferredAcceptTimeout;
+
+		/**
+		 * Number of sockets bound to the port with SO_REUSEPORT, each accepting on its own
+		 * event loop.
+		 */
+		private Integer acceptors;
+
+		/**
+		 * Whether the listener stops accepting while the application refuses traffic.
+		 */
+		private Boolean followReadiness;
+
+		/**
+		 * Whether disabling the listener closes its listening sockets; enabling binds them
+		 * again.
+		 */
+		private Boolean unbindOnDisable;
+
+		/**
+		 * POSIX permissions of the Unix domain socket file, such as rw-rw----.
+		 */
+		private String pathPermissions;
+
+		/**
+		 * Whether to listen on the socket the process inherited as standard input, as inetd
+		 * and systemd (StandardInput=socket) pass it, instead of binding port or path.
+		 */
+		private boolean inherited;
+
+		/**
+		 * Name of a ServerSocketChannel bean, bound by the application, to listen on instead
+		 * of binding port or path.
+		 */
+		private String channelBean;
 
 		/**
 		 * Whether every connection must start with a PROXY protocol header (v1 or v2) from
@@ -571,6 +661,54 @@ public class ConnListenerProperties {
 
 		public void setDeferredAcceptTimeout(Duration deferredAcceptTimeout) {
 			this.deferredAcceptTimeout = deferredAcceptTimeout;
+		}
+
+		public Integer getAcceptors() {
+			return this.acceptors;
+		}
+
+		public void setAcceptors(Integer acceptors) {
+			this.acceptors = acceptors;
+		}
+
+		public Boolean getFollowReadiness() {
+			return this.followReadiness;
+		}
+
+		public void setFollowReadiness(Boolean followReadiness) {
+			this.followReadiness = followReadiness;
+		}
+
+		public Boolean getUnbindOnDisable() {
+			return this.unbindOnDisable;
+		}
+
+		public void setUnbindOnDisable(Boolean unbindOnDisable) {
+			this.unbindOnDisable = unbindOnDisable;
+		}
+
+		public String getPathPermissions() {
+			return this.pathPermissions;
+		}
+
+		public void setPathPermissions(String pathPermissions) {
+			this.pathPermissions = pathPermissions;
+		}
+
+		public boolean isInherited() {
+			return this.inherited;
+		}
+
+		public void setInherited(boolean inherited) {
+			this.inherited = inherited;
+		}
+
+		public String getChannelBean() {
+			return this.channelBean;
+		}
+
+		public void setChannelBean(String channelBean) {
+			this.channelBean = channelBean;
 		}
 
 		public ProxyProtocolMode getProxyProtocol() {

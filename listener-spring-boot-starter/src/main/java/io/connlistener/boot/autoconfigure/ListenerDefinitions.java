@@ -2,6 +2,9 @@ package io.connlistener.boot.autoconfigure;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -19,6 +22,8 @@ import io.connlistener.boot.autoconfigure.ConnListenerProperties.Backoff;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Defaults;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Listener;
 import io.connlistener.boot.listener.ListenerDefinition;
+import io.connlistener.boot.listener.ListenerDefinition.Deployment;
+import io.connlistener.boot.listener.ListenerDefinition.Source;
 import io.connlistener.boot.listener.ListenerConfigurationException;
 
 /**
@@ -28,6 +33,9 @@ import io.connlistener.boot.listener.ListenerConfigurationException;
  * property that holds the value.
  */
 final class ListenerDefinitions {
+
+	/** Most acceptors of one listener: bounds threads, sockets and the acceptor meter tag. */
+	static final int MAX_ACCEPTORS = 64;
 
 	private ListenerDefinitions() {
 	}
@@ -52,10 +60,15 @@ final class ListenerDefinitions {
 
 	private static ListenerDefinition of(String name, Listener listener, Defaults defaults) {
 		ListenerValues values = new ListenerValues(name, listener, defaults);
-		SocketAddress address = values.address();
-		ListenerValues.Checked checked = values.checked(ListenerDefinition.describe(address));
+		Source source = values.source();
+		// An adopted channel may name its address too: it is then checked against the channel's.
+		SocketAddress address = (source == Source.BIND || listener.getPort() != null || listener.getPath() != null)
+				? values.address() : null;
+		ListenerValues.Checked checked = values.checked((source == Source.INHERITED) ? "the inherited channel"
+				: (source == Source.CHANNEL_BEAN) ? "channel bean '" + listener.getChannelBean() + "'"
+						: ListenerDefinition.describe(address));
 		int backlog = (listener.getBacklog() != null) ? listener.getBacklog() : defaults.getBacklog();
-		if (backlog == 0) {
+		if (backlog == 0 && source == Source.BIND) {
 			throw checked.invalid("backlog", listener.getBacklog(), backlog,
 					"0 would mean that the socket is already listening",
 					"a positive listen queue length, or -1 for the kernel's somaxconn");
@@ -102,9 +115,65 @@ final class ListenerDefinitions {
 				: idleTimeout;
 		ListenerSettings settings = new ListenerSettings(maxAccepts, initial, max, deferredTimeout, maxConnections,
 				(resume != null) ? resume : ListenerSettings.DEFAULT_RESUME_CONNECTIONS, action);
-		return new ListenerDefinition(name, address, backlog, options(listener, defaults), maxConnections, settings,
-				checked.admission(), idleTimeout, writeTimeout, checked.buffered(idleTimeout, writeTimeout),
-				proxyProtocol(listener, defaults, values, checked, address));
+		Deployment deployment = deployment(listener, defaults, source, address, checked);
+		Set<ListenerOption> options = options(listener, defaults);
+		if (deployment.acceptors() > 1) {
+			options.add(ListenerOption.REUSEABLE_PORT);
+		}
+		return new ListenerDefinition(name, address, (source == Source.BIND) ? backlog : 0, options, maxConnections,
+				settings, checked.admission(), idleTimeout, writeTimeout, checked.buffered(idleTimeout, writeTimeout),
+				proxyProtocol(listener, defaults, values, checked, address), deployment);
+	}
+
+	private static Deployment deployment(Listener listener, Defaults defaults, Source source, SocketAddress address,
+			ListenerValues.Checked checked) {
+		int acceptors = (listener.getAcceptors() != null) ? listener.getAcceptors() : defaults.getAcceptors();
+		if (acceptors < 1 || acceptors > MAX_ACCEPTORS) {
+			throw checked.invalid("acceptors", listener.getAcceptors(), acceptors,
+					"a listener accepts on 1 to " + MAX_ACCEPTORS + " sockets",
+					"a number from 1 to " + MAX_ACCEPTORS + ", such as the number of processors");
+		}
+		if (acceptors > 1 && source != Source.BIND) {
+			throw checked.invalid("acceptors", listener.getAcceptors(), acceptors,
+					"a listener that adopts a channel has exactly that one socket", "1");
+		}
+		if (acceptors > 1 && address instanceof UnixDomainSocketAddress) {
+			throw checked.invalid("acceptors", listener.getAcceptors(), acceptors,
+					"SO_REUSEPORT spreads TCP connections only; a Unix domain socket file has one listening socket",
+					"1");
+		}
+		boolean unbind = (listener.getUnbindOnDisable() != null) ? listener.getUnbindOnDisable()
+				: defaults.isUnbindOnDisable();
+		if (unbind && source != Source.BIND) {
+			throw checked.invalid("unbind-on-disable", listener.getUnbindOnDisable(), true,
+					"a channel the listener did not bind cannot be bound again once closed", "false");
+		}
+		boolean followReadiness = (listener.getFollowReadiness() != null) ? listener.getFollowReadiness()
+				: defaults.isFollowReadiness();
+		String permissions = (listener.getPathPermissions() != null) ? listener.getPathPermissions()
+				: defaults.getPathPermissions();
+		Set<PosixFilePermission> pathPermissions = null;
+		if (listener.getPathPermissions() != null && source != Source.BIND) {
+			throw checked.invalid("path-permissions", listener.getPathPermissions(), "'" + permissions + "'",
+					"the listener adopts a channel, whose socket file it did not create",
+					"no value (remove it), and set the permissions where the socket is created");
+		}
+		if (permissions != null && address instanceof UnixDomainSocketAddress && source == Source.BIND) {
+			try {
+				pathPermissions = PosixFilePermissions.fromString(permissions);
+			}
+			catch (IllegalArgumentException ex) {
+				throw checked.invalid("path-permissions", listener.getPathPermissions(), "'" + permissions + "'",
+						"it is not a POSIX permission string of nine characters",
+						"permissions as ls -l shows them, such as rw-rw----");
+			}
+		}
+		else if (listener.getPathPermissions() != null) {
+			throw checked.invalid("path-permissions", listener.getPathPermissions(), "'" + permissions + "'",
+					"the listener has no Unix domain socket file (path is not set)",
+					"no value (remove it), or set path to listen on a Unix domain socket");
+		}
+		return new Deployment(acceptors, followReadiness, unbind, source, listener.getChannelBean(), pathPermissions);
 	}
 
 	private static ProxyProtocolSettings proxyProtocol(Listener listener, Defaults defaults, ListenerValues values,

@@ -18,6 +18,7 @@ import io.connlistener.boot.autoconfigure.ConnListenerProperties.Buffered;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Defaults;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Listener;
 import io.connlistener.boot.listener.ListenerConfigurationException;
+import io.connlistener.boot.listener.ListenerDefinition.Source;
 import io.connlistener.buffer.BufferedConnectionSettings;
 
 import org.springframework.util.unit.DataSize;
@@ -42,6 +43,27 @@ final class ListenerValues {
 		this.name = name;
 		this.listener = listener;
 		this.defaults = defaults;
+	}
+
+	Source source() {
+		String inheritedProperty = LISTENERS + this.name + ".inherited";
+		String beanProperty = LISTENERS + this.name + ".channel-bean";
+		boolean inherited = this.listener.isInherited();
+		String bean = this.listener.getChannelBean();
+		if (bean != null && bean.isBlank()) {
+			throw new ListenerConfigurationException(this.name, beanProperty, "Listener '" + this.name
+					+ "' cannot start: " + beanProperty + " is empty.",
+					"Set " + beanProperty + " to the name of a ServerSocketChannel bean, or remove it.");
+		}
+		if (inherited && bean != null) {
+			throw new ListenerConfigurationException(this.name, beanProperty, "Listener '" + this.name
+					+ "' has two channels: " + inheritedProperty + " is true and " + beanProperty + " is '" + bean
+					+ "'.", "Remove " + inheritedProperty + " or " + beanProperty + ": a listener adopts one channel.");
+		}
+		if (!inherited && bean == null) {
+			return Source.BIND;
+		}
+		return inherited ? Source.INHERITED : Source.CHANNEL_BEAN;
 	}
 
 	SocketAddress address() {

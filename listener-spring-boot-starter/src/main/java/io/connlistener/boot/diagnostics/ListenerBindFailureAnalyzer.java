@@ -27,6 +27,11 @@ class ListenerBindFailureAnalyzer extends AbstractFailureAnalyzer<ListenerBindEx
 		String described = ListenerDefinition.describe(address);
 		if (!(address instanceof InetSocketAddress inet)) {
 			String path = PREFIX + name + ".path";
+			if (lower.contains("answers on")) {
+				return new FailureAnalysis("Listener '" + name + "' failed to start: another process listens on the "
+						+ "Unix domain socket " + described + " (" + path + ").",
+						"Stop the process that listens on it, or set " + path + " to another file.", cause);
+			}
 			if (lower.contains("already in use")) {
 				return new FailureAnalysis("Listener '" + name + "' failed to start: the Unix domain socket "
 						+ described + " (" + path + ") already exists.",

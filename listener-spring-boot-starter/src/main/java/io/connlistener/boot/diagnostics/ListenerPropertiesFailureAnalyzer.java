@@ -32,12 +32,15 @@ class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 
 	private static final ConfigurationPropertyName LISTENERS = ConfigurationPropertyName.of("conn-listener.listeners");
 
-	private static final String LISTENER_KEYS = "port, path, address, backlog, options, enabled, max-connections, "
+	private static final String DEFAULT_KEYS = "address, backlog, options, enabled, max-connections, "
 			+ "max-connections-action, max-connections-resume, idle-timeout, write-timeout, spare-file-descriptor, "
 			+ "admission.rules, admission.max-connections-per-ip, admission.accept-rate, admission.accept-burst, "
 			+ "buffered.read-high-watermark, buffered.write-high-watermark, buffered.write-low-watermark, "
 			+ "accept-error-backoff.initial, accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout, "
-			+ "proxy-protocol, trusted-proxies, proxy-protocol-timeout";
+			+ "proxy-protocol, trusted-proxies, proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, "
+			+ "path-permissions";
+
+	private static final String LISTENER_KEYS = "port, path, " + DEFAULT_KEYS + ", inherited, channel-bean";
 
 	private static final String ROOT_KEYS = "enabled, io-threads, defaults.*, listeners.<name>.*";
 
@@ -81,7 +84,7 @@ class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 		return new FailureAnalysis("Listeners cannot start: " + property + origin(first.getOrigin())
 				+ " is not a conn-listener property" + others + ".",
 				"Remove " + property + " or correct its name. " + (underDefaults
-						? "Defaults take: " + LISTENER_KEYS.substring("port, path, ".length())
+						? "Defaults take: " + DEFAULT_KEYS
 						: "Under conn-listener go: " + ROOT_KEYS) + ".",
 				cause);
 	}

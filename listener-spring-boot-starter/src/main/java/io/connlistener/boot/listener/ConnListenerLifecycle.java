@@ -55,6 +55,8 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 
 	private final Duration gracePeriod;
 
+	private final ListenerChannels channels;
+
 	private final Object monitor = new Object();
 
 	private volatile boolean running;
@@ -75,6 +77,26 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 	public ConnListenerLifecycle(ConnListenerRegistry registry, ConnectionHandlerDiscoverer handlerDiscoverer,
 			EventLoop acceptorLoop, EventLoopGroup ioLoopGroup, ObjectProvider<ConnListenerCustomizer> customizers,
 			ApplicationEventPublisher eventPublisher, boolean virtualThreads, Duration shutdownTimeout) {
+		this(registry, handlerDiscoverer, acceptorLoop, ioLoopGroup, customizers, eventPublisher, virtualThreads,
+				shutdownTimeout, ListenerChannels.NONE);
+	}
+
+	/**
+	 * Create a lifecycle whose listeners may adopt channels.
+	 * @param registry the listeners
+	 * @param handlerDiscoverer finds the handler of each listener
+	 * @param acceptorLoop the loop that accepts connections and runs raw handlers
+	 * @param ioLoopGroup the loops that serve buffered connections
+	 * @param customizers applied to each listener before it binds, in order
+	 * @param eventPublisher publishes started and stopped events
+	 * @param virtualThreads whether blocking handlers run on virtual threads
+	 * @param shutdownTimeout the time a lifecycle phase may take to stop
+	 * @param channels finds the channels of listeners that adopt one
+	 */
+	public ConnListenerLifecycle(ConnListenerRegistry registry, ConnectionHandlerDiscoverer handlerDiscoverer,
+			EventLoop acceptorLoop, EventLoopGroup ioLoopGroup, ObjectProvider<ConnListenerCustomizer> customizers,
+			ApplicationEventPublisher eventPublisher, boolean virtualThreads, Duration shutdownTimeout,
+			ListenerChannels channels) {
 		Assert.notNull(registry, "'registry' must not be null");
 		Assert.notNull(handlerDiscoverer, "'handlerDiscoverer' must not be null");
 		Assert.notNull(acceptorLoop, "'acceptorLoop' must not be null");
@@ -82,6 +104,7 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 		Assert.notNull(customizers, "'customizers' must not be null");
 		Assert.notNull(eventPublisher, "'eventPublisher' must not be null");
 		Assert.notNull(shutdownTimeout, "'shutdownTimeout' must not be null");
+		Assert.notNull(channels, "'channels' must not be null");
 		Assert.isTrue(!virtualThreads || HandlerThreads.virtualThreadsAvailable(),
 				"Virtual threads need Java 21 or later");
 		this.registry = registry;
@@ -91,6 +114,7 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 		this.eventPublisher = eventPublisher;
 		this.adapters = new HandlerAdapters(ioLoopGroup, virtualThreads);
 		this.gracePeriod = gracePeriod(shutdownTimeout);
+		this.channels = channels;
 	}
 
 	private static Duration gracePeriod(Duration shutdownTimeout) {
@@ -119,7 +143,7 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 			try {
 				for (ManagedConnListener listener : this.registry.all()) {
 					HandlerAdapter adapter = this.adapters.adapt(listener, handlers.get(listener.name()));
-					listener.bind(this.acceptorLoop, adapter, customizers);
+					listener.bind(this.acceptorLoop, adapter, customizers, this.channels);
 					bound.add(listener);
 				}
 			}
@@ -134,6 +158,7 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 			if (!bound.isEmpty() && logger.isInfoEnabled()) {
 				logger.info("Conn listeners started: " + bound.stream()
 					.map((listener) -> "'" + listener.name() + "' on " + listener.describeAddress()
+							+ ((listener.acceptors().size() > 1) ? " (" + listener.acceptors().size() + " acceptors)" : "")
 							+ (listener.isEnabled() ? "" : " (disabled)"))
 					.collect(Collectors.joining(", ")));
 			}

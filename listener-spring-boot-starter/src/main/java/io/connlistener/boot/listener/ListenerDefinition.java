@@ -4,6 +4,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.time.Duration;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
@@ -21,7 +23,8 @@ import org.springframework.util.Assert;
  *
  * @param name the listener's name, the key under {@code conn-listener.listeners}
  * @param address where to listen: an {@link InetSocketAddress} or a
- * {@link UnixDomainSocketAddress}
+ * {@link UnixDomainSocketAddress}; for a listener that adopts a channel, the address the
+ * channel must have, or {@code null} for any
  * @param backlog listen queue length; negative picks the kernel's {@code somaxconn}
  * @param options listener options; {@link ListenerOption#DISABLED} when created disabled
  * @param maxConnections most connections served at once; accepting pauses at the limit
@@ -35,10 +38,13 @@ import org.springframework.util.Assert;
  * timeout and {@code writeTimeout} as write timeout
  * @param proxyProtocol whether connections must start with a PROXY protocol header, and
  * from which proxies
+ * @param deployment where the listening sockets come from and how they follow the
+ * application's readiness
  */
 public record ListenerDefinition(String name, SocketAddress address, int backlog, Set<ListenerOption> options,
 		int maxConnections, ListenerSettings settings, AdmissionSettings admission, Duration idleTimeout,
-		Duration writeTimeout, BufferedConnectionSettings buffered, ProxyProtocolSettings proxyProtocol) {
+		Duration writeTimeout, BufferedConnectionSettings buffered, ProxyProtocolSettings proxyProtocol,
+		Deployment deployment) {
 
 	/**
 	 * Default idle timeout: long enough for pooled clients and protocols that send a
@@ -51,12 +57,14 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 	 */
 	public ListenerDefinition {
 		Assert.hasText(name, "'name' must not be empty");
-		Assert.notNull(address, "'address' must not be null");
 		Assert.notNull(options, "'options' must not be null");
 		Assert.notNull(settings, "'settings' must not be null");
 		Assert.notNull(admission, "'admission' must not be null");
 		Assert.notNull(buffered, "'buffered' must not be null");
 		Assert.notNull(proxyProtocol, "'proxyProtocol' must not be null");
+		Assert.notNull(deployment, "'deployment' must not be null");
+		Assert.isTrue(address != null || deployment.source() != Source.BIND,
+				"'address' must not be null unless the listener adopts a channel");
 		Assert.isTrue(maxConnections > 0, "'maxConnections' must be positive");
 		Assert.isTrue(idleTimeout == null || !idleTimeout.isNegative(), "'idleTimeout' must not be negative");
 		Assert.isTrue(writeTimeout == null || !writeTimeout.isNegative(), "'writeTimeout' must not be negative");
@@ -68,8 +76,9 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 
 	/**
 	 * Create a definition that admits every connection, holds a spare file descriptor,
-	 * times out after {@link #DEFAULT_IDLE_TIMEOUT}, buffers with the core defaults and
-	 * reads no PROXY protocol header.
+	 * times out after {@link #DEFAULT_IDLE_TIMEOUT}, buffers with the core defaults, reads
+	 * no PROXY protocol header, binds one socket to its address and follows the
+	 * application's readiness.
 	 * @param name the listener's name
 	 * @param address where to listen
 	 * @param backlog listen queue length
@@ -79,10 +88,44 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 	 */
 	public ListenerDefinition(String name, SocketAddress address, int backlog, Set<ListenerOption> options,
 			int maxConnections, ListenerSettings settings) {
+		this(name, address, backlog, options, maxConnections, settings, ProxyProtocolSettings.OFF);
+	}
+
+	/**
+	 * Create a definition of a listener that binds one socket to its address and follows
+	 * the application's readiness.
+	 * @param name the listener's name
+	 * @param address where to listen
+	 * @param backlog listen queue length; negative picks the kernel's {@code somaxconn}
+	 * @param options listener options
+	 * @param maxConnections most connections served at once
+	 * @param settings settings beyond libevent's
+	 * @param proxyProtocol whether connections must start with a PROXY protocol header
+	 */
+	public ListenerDefinition(String name, SocketAddress address, int backlog, Set<ListenerOption> options,
+			int maxConnections, ListenerSettings settings, ProxyProtocolSettings proxyProtocol) {
 		this(name, address, backlog, options, maxConnections, settings, AdmissionSettings.DEFAULTS,
 				DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
 				BufferedConnectionSettings.DEFAULTS.withTimeouts(DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT),
-				ProxyProtocolSettings.OFF);
+				proxyProtocol, Deployment.DEFAULT);
+	}
+
+	/**
+	 * Create a definition of a listener that reads no PROXY protocol header.
+	 * @param name the listener's name
+	 * @param address where to listen, or for an adopted channel where it must listen
+	 * @param backlog listen queue length
+	 * @param options listener options
+	 * @param maxConnections most connections served at once
+	 * @param settings settings beyond libevent's
+	 * @param deployment where the sockets come from and how they follow readiness
+	 */
+	public ListenerDefinition(String name, SocketAddress address, int backlog, Set<ListenerOption> options,
+			int maxConnections, ListenerSettings settings, Deployment deployment) {
+		this(name, address, backlog, options, maxConnections, settings, AdmissionSettings.DEFAULTS,
+				DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+				BufferedConnectionSettings.DEFAULTS.withTimeouts(DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT),
+				ProxyProtocolSettings.OFF, deployment);
 	}
 
 	/**
@@ -107,7 +150,11 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 	 * @return the description
 	 */
 	public String describeAddress() {
-		return describe(this.address);
+		return switch (this.deployment.source()) {
+			case INHERITED -> "inherited channel";
+			case CHANNEL_BEAN -> "channel bean '" + this.deployment.channelBean() + "'";
+			default -> describe(this.address);
+		};
 	}
 
 	/**
@@ -124,6 +171,78 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 			return "unix:" + unix.getPath();
 		}
 		return String.valueOf(address);
+	}
+
+	/**
+	 * Where a listener's listening socket comes from.
+	 */
+	public enum Source {
+
+		/**
+		 * The listener opens and binds its sockets: libevent's
+		 * {@code evconnlistener_new_bind}.
+		 */
+		BIND,
+
+		/**
+		 * The socket the process inherited as standard input ({@code System.inheritedChannel()}),
+		 * as inetd and systemd's {@code StandardInput=socket} pass it.
+		 */
+		INHERITED,
+
+		/**
+		 * A {@link java.nio.channels.ServerSocketChannel} bean of the application: libevent's
+		 * {@code evconnlistener_new}.
+		 */
+		CHANNEL_BEAN
+
+	}
+
+	/**
+	 * How a listener is deployed: where its socket comes from, on how many sockets it
+	 * accepts, and how it follows the application's readiness.
+	 *
+	 * @param acceptors sockets bound to one port with {@code SO_REUSEPORT}, each accepting
+	 * on its own loop
+	 * @param followReadiness whether the listener stops accepting while the application
+	 * refuses traffic
+	 * @param unbindOnDisable whether disabling closes the listening sockets, and enabling
+	 * binds them again
+	 * @param source where the listening socket comes from
+	 * @param channelBean the name of the channel bean, with {@link Source#CHANNEL_BEAN}
+	 * @param pathPermissions permissions of a Unix domain socket file, or {@code null} to
+	 * leave them as the process's umask makes them
+	 */
+	public record Deployment(int acceptors, boolean followReadiness, boolean unbindOnDisable, Source source,
+			String channelBean, Set<PosixFilePermission> pathPermissions) {
+
+		/**
+		 * One bound socket that follows readiness and stays bound while disabled.
+		 */
+		public static final Deployment DEFAULT = new Deployment(1, true, false, Source.BIND, null, null);
+
+		/**
+		 * Check the deployment.
+		 */
+		public Deployment {
+			Assert.isTrue(acceptors > 0, "'acceptors' must be positive");
+			Assert.notNull(source, "'source' must not be null");
+			Assert.isTrue((source == Source.CHANNEL_BEAN) == (channelBean != null),
+					"'channelBean' must be set exactly when the source is CHANNEL_BEAN");
+			Assert.isTrue(source == Source.BIND || (acceptors == 1 && !unbindOnDisable),
+					"An adopted channel has one acceptor and cannot be bound again");
+			pathPermissions = (pathPermissions != null) ? Set.copyOf(pathPermissions)
+					: null;
+		}
+
+		/**
+		 * Return the permissions as {@code ls -l} shows them.
+		 * @return e.g. {@code rw-rw----}, or {@code null}
+		 */
+		public String describePathPermissions() {
+			return (this.pathPermissions != null) ? PosixFilePermissions.toString(this.pathPermissions) : null;
+		}
+
 	}
 
 }

@@ -3,23 +3,18 @@ package io.connlistener.boot.listener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 
 import io.connlistener.AcceptCallback;
 import io.connlistener.AcceptedConnection;
 import io.connlistener.ConnListener;
-import io.connlistener.ConnListenerBuilder;
-import io.connlistener.ListenerOption;
 import io.connlistener.ListenerStats;
 import io.connlistener.loop.EventLoop;
 import org.apache.commons.logging.Log;
@@ -33,7 +28,18 @@ import org.springframework.util.Assert;
  * context starts, so {@link #listener()} exists from then on; it counts the connections it
  * serves, pauses accepting at {@code max-connections}, and drains when the context stops.
  * <p>
- * Every public method may be called from any thread.
+ * One managed listener may accept on several sockets bound to one port with
+ * {@code SO_REUSEPORT} ({@code acceptors}), each a core listener on its own loop; it shows
+ * as one listener with summed counters. It accepts while an operator wants it to
+ * ({@link #enable()}, {@link #disable()}) and, unless told not to follow readiness, while
+ * the application accepts traffic ({@link #setRefusingTraffic(boolean)}); with
+ * {@code unbind-on-disable} it closes its sockets while not accepting.
+ * <p>
+ * Every public method may be called from any thread; handlers of several acceptors run on
+ * several loop threads at once. With {@code unbind-on-disable}, closing and binding the
+ * sockets happen in {@link #enable()} and {@link #disable()}, and closing waits for each
+ * acceptor's loop: a raw handler of a listener with several acceptors should not call them
+ * on its loop thread while another thread may too.
  */
 public final class ManagedConnListener {
 
@@ -41,6 +47,9 @@ public final class ManagedConnListener {
 
 	/** How often connections of raw handlers, which close them directly, are looked at. */
 	private static final Duration SWEEP_INTERVAL = Duration.ofMillis(200);
+
+	/** How often a drain looks whether connections still read their PROXY header. */
+	private static final long PENDING_POLL_NANOS = Duration.ofMillis(10).toNanos();
 
 	private final ListenerDefinition definition;
 
@@ -64,7 +73,11 @@ public final class ManagedConnListener {
 
 	private volatile State state = State.STOPPED;
 
-	private volatile ConnListener listener;
+	private final Acceptors acceptors;
+
+	private volatile boolean refusingTraffic;
+
+	private volatile String bindFailure;
 
 	private volatile HandlerAdapter handler;
 
@@ -78,6 +91,7 @@ public final class ManagedConnListener {
 		Assert.notNull(definition, "'definition' must not be null");
 		this.definition = definition;
 		this.enabled = definition.enabled();
+		this.acceptors = new Acceptors(definition, new Acceptor());
 	}
 
 	/**
@@ -102,7 +116,7 @@ public final class ManagedConnListener {
 	 * @throws IllegalStateException if the listener has never been bound
 	 */
 	public ConnListener listener() {
-		ConnListener listener = this.listener;
+		ConnListener listener = this.acceptors.last();
 		if (listener == null) {
 			throw new IllegalStateException("Listener '" + name() + "' is not bound yet: it binds when the "
 					+ "application context starts");
@@ -116,7 +130,7 @@ public final class ManagedConnListener {
 	 * @return the address
 	 */
 	public SocketAddress localAddress() {
-		ConnListener listener = this.listener;
+		ConnListener listener = this.acceptors.last();
 		return (listener != null) ? listener.localAddress() : this.definition.address();
 	}
 
@@ -126,6 +140,9 @@ public final class ManagedConnListener {
 	 * @return the description
 	 */
 	public String describeAddress() {
+		if (this.acceptors.last() == null) {
+			return this.definition.describeAddress();
+		}
 		SocketAddress configured = this.definition.address();
 		if (configured instanceof InetSocketAddress inet && localAddress() instanceof InetSocketAddress bound) {
 			return ListenerDefinition.describe(new InetSocketAddress(inet.getAddress(), bound.getPort()));
@@ -143,32 +160,67 @@ public final class ManagedConnListener {
 
 	/**
 	 * Start accepting: libevent's {@code evconnlistener_enable}. Accepting starts at once
-	 * unless the listener is at {@code max-connections}, stopped or not bound yet; the wish
-	 * is kept across restarts. Has no effect when already enabled.
+	 * unless the listener is at {@code max-connections}, stopped, not bound yet, or the
+	 * application refuses traffic; with {@code unbind-on-disable} the sockets are bound
+	 * again first. The wish is kept across restarts. Has no effect when already enabled.
 	 */
 	public void enable() {
 		synchronized (this.monitor) {
 			this.enabled = true;
-			ConnListener listener = this.listener;
-			if (listener != null && this.state == State.RUNNING) {
-				listener.enable();
-			}
+			applyAccepting();
 		}
 	}
 
 	/**
 	 * Stop accepting: libevent's {@code evconnlistener_disable}. Connections that arrive
-	 * meanwhile wait in the kernel's listen queue; connections being served go on. Has no
-	 * effect when already disabled.
+	 * meanwhile wait in the kernel's listen queue, or with {@code unbind-on-disable} are
+	 * refused as the sockets are closed; connections being served go on. Has no effect
+	 * when already disabled.
 	 */
 	public void disable() {
 		synchronized (this.monitor) {
 			this.enabled = false;
-			ConnListener listener = this.listener;
-			if (listener != null) {
-				listener.disable();
+			applyAccepting();
+		}
+	}
+
+	/**
+	 * Follow the application's readiness: stop accepting while it refuses traffic, accept
+	 * again once it accepts traffic, unless an operator disabled the listener. Has no
+	 * effect on a listener configured with {@code follow-readiness: false}. Idempotent.
+	 * @param refusingTraffic whether the application refuses traffic
+	 */
+	public void setRefusingTraffic(boolean refusingTraffic) {
+		synchronized (this.monitor) {
+			if (this.refusingTraffic == refusingTraffic) {
+				return;
+			}
+			this.refusingTraffic = refusingTraffic;
+			if (this.definition.deployment().followReadiness()) {
+				logger.info("Listener '" + name() + "' " + (refusingTraffic ? "stops" : "resumes")
+						+ " accepting as the application " + (refusingTraffic ? "refuses" : "accepts") + " traffic"
+						+ ((!refusingTraffic && !this.enabled) ? " (it stays disabled, as an operator asked)" : ""));
+				applyAccepting();
 			}
 		}
+	}
+
+	/**
+	 * Return whether the application's readiness keeps the listener from accepting.
+	 * @return {@code true} while the application refuses traffic and the listener follows
+	 * readiness
+	 */
+	public boolean isRefusingTraffic() {
+		return this.refusingTraffic && this.definition.deployment().followReadiness();
+	}
+
+	/**
+	 * Return whether the listening sockets are open: from start to stop, unless closed
+	 * while disabled with {@code unbind-on-disable}.
+	 * @return {@code true} while bound
+	 */
+	public boolean isBound() {
+		return this.acceptors.isOpen() && this.state == State.RUNNING;
 	}
 
 	/**
@@ -185,8 +237,7 @@ public final class ManagedConnListener {
 	 * @return {@code true} while accepting
 	 */
 	public boolean isAccepting() {
-		ConnListener listener = this.listener;
-		return this.state == State.RUNNING && listener != null && listener.isAccepting();
+		return this.state == State.RUNNING && this.acceptors.current().stream().anyMatch(ConnListener::isAccepting);
 	}
 
 	/**
@@ -194,8 +245,7 @@ public final class ManagedConnListener {
 	 * @return {@code true} at the limit
 	 */
 	public boolean isAtConnectionLimit() {
-		ConnListener listener = this.listener;
-		return listener != null && listener.isAtConnectionLimit();
+		return this.acceptors.current().stream().anyMatch(ConnListener::isAtConnectionLimit);
 	}
 
 	/**
@@ -250,59 +300,139 @@ public final class ManagedConnListener {
 	}
 
 	/**
-	 * Return the core listener's counters.
+	 * Return the core listener's counters, summed over every acceptor and over the sockets
+	 * closed by a stop or by {@code unbind-on-disable}, so that they never go down.
 	 * @return the counters, or {@code null} before the listener first binds
 	 */
 	public ListenerStats stats() {
-		ConnListener listener = this.listener;
-		return (listener != null) ? listener.stats() : null;
+		return this.acceptors.stats();
+	}
+
+	/**
+	 * Return the core listeners of the acceptors, in order.
+	 * @return the current acceptors; empty before the first bind and while released by
+	 * {@code unbind-on-disable}
+	 */
+	public List<ConnListener> acceptors() {
+		return this.acceptors.current();
+	}
+
+	/**
+	 * Return how many connections one acceptor has accepted, over every bind.
+	 * @param acceptor the acceptor's index, from 0 to {@code acceptors} - 1
+	 * @return the count
+	 */
+	public long accepted(int acceptor) {
+		return this.acceptors.accepted(acceptor);
+	}
+
+	/**
+	 * Return why the listener cannot accept although it should, or {@code null}.
+	 * @return a description of the failure, or {@code null} if there is none
+	 */
+	public String failure() {
+		if (this.state != State.RUNNING) {
+			return null;
+		}
+		String bindFailure = this.bindFailure;
+		return (bindFailure != null) ? bindFailure : this.acceptors.failure();
 	}
 
 	void bind(EventLoop loop, HandlerAdapter handler, List<ConnListenerCustomizer> customizers) {
-		Set<ListenerOption> options = EnumSet.noneOf(ListenerOption.class);
-		options.addAll(this.definition.options());
-		options.remove(ListenerOption.DISABLED);
+		bind(loop, handler, customizers, ListenerChannels.NONE);
+	}
+
+	void bind(EventLoop loop, HandlerAdapter handler, List<ConnListenerCustomizer> customizers,
+			ListenerChannels channels) {
 		synchronized (this.monitor) {
 			Assert.state(this.state == State.STOPPED, () -> "Listener '" + name() + "' is " + this.state);
-			if (!this.enabled) {
-				options.add(ListenerOption.DISABLED);
-			}
 			this.handler = handler;
-		}
-		ConnListener listener;
-		try {
-			ConnListenerBuilder builder = ConnListener.builder(loop)
-				.options(options)
-				.backlog(this.definition.backlog())
-				.settings(this.definition.settings())
-				.admission(this.definition.admission())
-				.proxyProtocol(this.definition.proxyProtocol());
-			for (ConnListenerCustomizer customizer : customizers) {
-				customizer.customize(name(), builder);
+			try {
+				this.acceptors.prepare(loop, customizers, channels);
+				this.acceptors.open(wantsToAccept());
+				this.state = State.RUNNING;
+				this.bindFailure = null;
+				if (!wantsToAccept() && this.definition.deployment().unbindOnDisable()) {
+					// Bound once to check the address (and learn the port for port 0), then
+					// released until enabled.
+					this.acceptors.close();
+				}
 			}
-			listener = builder.callback(new Acceptor()).bind(this.definition.address());
+			catch (IOException ex) {
+				abandonBind(handler);
+				throw new ListenerBindException(name(), this.definition.address(), ex);
+			}
+			catch (RuntimeException ex) {
+				abandonBind(handler);
+				throw ex;
+			}
+			this.generation++;
 		}
-		catch (IOException ex) {
-			handler.close();
-			throw new ListenerBindException(name(), this.definition.address(), ex);
+		scheduleSweep(loop, this.generation);
+	}
+
+	private void abandonBind(HandlerAdapter handler) {
+		this.acceptors.abandon();
+		this.acceptors.closeLoops();
+		this.state = State.STOPPED;
+		handler.close();
+	}
+
+	private boolean wantsToAccept() {
+		return this.enabled && !(this.refusingTraffic && this.definition.deployment().followReadiness());
+	}
+
+	/**
+	 * Make the sockets accept, or not, as the operator and the application's readiness
+	 * want. Called holding the monitor.
+	 */
+	private void applyAccepting() {
+		if (this.state != State.RUNNING) {
+			return;
 		}
-		catch (RuntimeException ex) {
-			handler.close();
-			throw ex;
+		boolean accepting = wantsToAccept();
+		if (!accepting && this.definition.deployment().unbindOnDisable()) {
+			if (this.acceptors.isOpen()) {
+				// Queued connections and PROXY header reads under way are served, not reset.
+				this.acceptors.close();
+				logger.info("Listener '" + name() + "' released " + describeAddress()
+						+ ": new connections are refused until it is enabled");
+			}
+			return;
 		}
-		int generation;
-		synchronized (this.monitor) {
-			this.listener = listener;
-			this.state = State.RUNNING;
-			generation = ++this.generation;
+		if (accepting && !this.acceptors.isOpen()) {
+			try {
+				this.acceptors.open(true);
+				this.bindFailure = null;
+				logger.info("Listener '" + name() + "' bound " + describeAddress() + " again");
+			}
+			catch (IOException | RuntimeException ex) {
+				this.bindFailure = "could not bind " + ListenerDefinition.describe(this.acceptors.bindAddress())
+						+ " again: " + ex.getMessage();
+				logger.warn("Listener '" + name() + "' " + this.bindFailure, ex);
+			}
+			return;
 		}
-		scheduleSweep(listener, generation);
+		for (ConnListener acceptor : this.acceptors.current()) {
+			if (accepting) {
+				acceptor.enable();
+			}
+			else {
+				acceptor.disable();
+			}
+		}
 	}
 
 	private void accepted(ConnListener listener, AcceptedConnection accepted) {
 		// The core listener pauses accepting at max-connections and resumes as closes are reported.
 		TrackedConnection connection = new TrackedConnection(this, listener, accepted);
 		this.connections.add(connection);
+		if (this.state == State.STOPPED) {
+			// Its PROXY header came in after the shutdown grace period: too late to serve.
+			this.closedOnShutdown.incrementAndGet();
+			connection.forceClose();
+			return;
+		}
 		try {
 			this.handler.serve(connection);
 		}
@@ -373,21 +503,21 @@ public final class ManagedConnListener {
 		}
 	}
 
-	private void scheduleSweep(ConnListener listener, int generation) {
+	private void scheduleSweep(EventLoop loop, int generation) {
 		try {
-			listener.loop().schedule(SWEEP_INTERVAL, () -> sweep(listener, generation));
+			loop.schedule(SWEEP_INTERVAL, () -> sweep(loop, generation));
 		}
 		catch (RejectedExecutionException ex) {
 			// The loop is closing; the drain sweeps from then on.
 		}
 	}
 
-	private void sweep(ConnListener listener, int generation) {
+	private void sweep(EventLoop loop, int generation) {
 		if (generation != this.generation || this.state == State.STOPPED) {
 			return;
 		}
 		this.connections.releaseClosed();
-		scheduleSweep(listener, generation);
+		scheduleSweep(loop, generation);
 	}
 
 	/**
@@ -395,31 +525,17 @@ public final class ManagedConnListener {
 	 * @return whether the listener was running
 	 */
 	boolean stopAccepting() {
-		ConnListener listener;
 		synchronized (this.monitor) {
 			if (this.state != State.RUNNING) {
 				return false;
 			}
 			this.state = State.STOPPING;
-			listener = this.listener;
 		}
-		listener.close();
-		closeChannel(listener);
+		// Outside the monitor: closing waits for the acceptor loops, whose handlers may call
+		// enable() or disable(). No change of the sockets happens once STOPPING.
+		this.acceptors.close();
 		this.state = State.DRAINING;
 		return true;
-	}
-
-	private void closeChannel(ConnListener listener) {
-		try {
-			// The starter bound the channel, so it closes it whatever the options say.
-			listener.channel().close();
-			if (listener.localAddress() instanceof UnixDomainSocketAddress unix) {
-				Files.deleteIfExists(unix.getPath());
-			}
-		}
-		catch (IOException ex) {
-			logger.debug("Could not release " + ListenerDefinition.describe(listener.localAddress()), ex);
-		}
 	}
 
 	/**
@@ -428,6 +544,10 @@ public final class ManagedConnListener {
 	 * @return whether every connection is closed
 	 */
 	boolean awaitDrained(long deadlineNanos) {
+		// Connections accepted before the close may still be reading their PROXY header.
+		while (this.acceptors.hasPendingConnections() && System.nanoTime() < deadlineNanos) {
+			LockSupport.parkNanos(PENDING_POLL_NANOS);
+		}
 		return this.connections.awaitClosed(deadlineNanos);
 	}
 
@@ -442,6 +562,7 @@ public final class ManagedConnListener {
 		if (handler != null) {
 			handler.close();
 		}
+		this.acceptors.closeLoops();
 		this.state = State.STOPPED;
 		return closed;
 	}

@@ -191,7 +191,7 @@ class ConnListenersActuatorTests {
 			assertThat(registry.get("conn.listener.enabled").tag("listener", "echo").gauge().value()).isZero();
 			assertThat(registry.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTags())
 				.extracting(io.micrometer.core.instrument.Tag::getKey)
-				.isSubsetOf("listener", "reason"));
+				.isSubsetOf("listener", "reason", "acceptor"));
 			close(clients);
 			held.closeAll();
 			await().until(() -> registry.get("conn.listener.connection.duration").tag("listener", "echo").timer()

@@ -39,7 +39,9 @@ class ConfigurationMetadataTests {
 				"conn-listener.defaults.buffered.read-high-watermark",
 				"conn-listener.defaults.buffered.write-high-watermark",
 				"conn-listener.defaults.buffered.write-low-watermark", "conn-listener.defaults.proxy-protocol",
-				"conn-listener.defaults.trusted-proxies", "conn-listener.defaults.proxy-protocol-timeout");
+				"conn-listener.defaults.trusted-proxies", "conn-listener.defaults.proxy-protocol-timeout",
+				"conn-listener.defaults.acceptors", "conn-listener.defaults.follow-readiness",
+				"conn-listener.defaults.unbind-on-disable", "conn-listener.defaults.path-permissions");
 		List<Object> undescribed = metadata.read("$.properties[?(!@.description)].name");
 		assertThat(undescribed).isEmpty();
 		List<Object> optionsDefault = metadata
@@ -68,6 +70,16 @@ class ConfigurationMetadataTests {
 		List<Object> timeoutDefault = metadata
 			.read("$.properties[?(@.name == 'conn-listener.defaults.proxy-protocol-timeout')].defaultValue");
 		assertThat(timeoutDefault).containsExactly("3s");
+		List<Object> acceptorsDefault = metadata
+			.read("$.properties[?(@.name == 'conn-listener.defaults.acceptors')].defaultValue");
+		assertThat(acceptorsDefault).containsExactly(1);
+		List<Object> followReadinessDefault = metadata
+			.read("$.properties[?(@.name == 'conn-listener.defaults.follow-readiness')].defaultValue");
+		assertThat(followReadinessDefault).containsExactly(true);
+		List<String> listeners = metadata.read("$.properties[?(@.name == 'conn-listener.listeners')].description");
+		assertThat(listeners).singleElement()
+			.asString()
+			.contains("inherited", "channel-bean", "acceptors", "unbind-on-disable");
 	}
 
 	private static List<Object> defaultOf(DocumentContext metadata, String key) {

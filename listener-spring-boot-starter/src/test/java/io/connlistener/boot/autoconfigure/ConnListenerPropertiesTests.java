@@ -36,6 +36,10 @@ class ConnListenerPropertiesTests {
 		assertThat(defaults.getDeferredAcceptTimeout()).isEqualTo(ListenerSettings.DEFAULT_DEFERRED_ACCEPT_TIMEOUT);
 		assertThat(defaults.getBacklog()).isEqualTo(-1);
 		assertThat(defaults.isEnabled()).isTrue();
+		assertThat(defaults.getAcceptors()).isEqualTo(ListenerDefinition.Deployment.DEFAULT.acceptors());
+		assertThat(defaults.isFollowReadiness()).isEqualTo(ListenerDefinition.Deployment.DEFAULT.followReadiness());
+		assertThat(defaults.isUnbindOnDisable()).isEqualTo(ListenerDefinition.Deployment.DEFAULT.unbindOnDisable());
+		assertThat(defaults.getPathPermissions()).isNull();
 		assertThat(defaults.getProxyProtocol()).isEqualTo(ProxyProtocolSettings.OFF.mode());
 		assertThat(defaults.getTrustedProxies()).isEmpty();
 		assertThat(defaults.getProxyProtocolTimeout()).isEqualTo(ProxyProtocolSettings.DEFAULT_TIMEOUT);

@@ -181,7 +181,8 @@ class ConnListenerFailureAnalysisTests {
 						+ "admission.accept-burst, buffered.read-high-watermark, buffered.write-high-watermark, "
 						+ "buffered.write-low-watermark, accept-error-backoff.initial, accept-error-backoff.max, "
 						+ "max-accepts-per-wakeup, deferred-accept-timeout, proxy-protocol, trusted-proxies, "
-						+ "proxy-protocol-timeout.");
+						+ "proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, path-permissions, "
+						+ "inherited, channel-bean.");
 	}
 
 	@Test

@@ -63,6 +63,15 @@ public final class LoopbackClient implements AutoCloseable {
 		}
 	}
 
+	public void readTimeout(java.time.Duration timeout) {
+		try {
+			this.socket.setSoTimeout((int) timeout.toMillis());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	public String exchange(String line) {
 		send(line + "\n");
 		return readLine();

@@ -1,6 +1,7 @@
 package io.connlistener.boot.actuate.endpoint;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,11 +35,17 @@ import io.connlistener.boot.listener.ManagedConnListener;
  * @param lastAcceptError the last failed accept, or {@code null}
  * @param proxyProtocol whether connections must start with a PROXY protocol header, from
  * which proxies, within what time; what it rejects is counted in {@code rejections}
+ * @param bound whether the listening sockets are open
+ * @param refusingTraffic whether the listener does not accept because the application
+ * refuses traffic
+ * @param acceptors how many sockets accept for the listener
+ * @param acceptedPerAcceptor connections accepted by each acceptor, in order
  */
 public record ListenerDescriptor(String name, String address, String state, boolean enabled, boolean accepting,
 		boolean atConnectionLimit, boolean paused, List<String> options, int backlog, long accepted,
 		Map<String, Long> acceptErrors, Map<String, Long> rejections, long activeConnections,
-		long currentBackoffMillis, AcceptErrorDescriptor lastAcceptError, ProxyProtocolDescriptor proxyProtocol) {
+		long currentBackoffMillis, AcceptErrorDescriptor lastAcceptError, ProxyProtocolDescriptor proxyProtocol,
+		boolean bound, boolean refusingTraffic, int acceptors, List<Long> acceptedPerAcceptor) {
 
 	/** Rejection reason of connections whose handler threw. */
 	public static final String HANDLER_FAILED = "handler-failed";
@@ -78,6 +85,11 @@ public record ListenerDescriptor(String name, String address, String state, bool
 		rejections.put(IDLE_TIMEOUT, listener.idleTimeouts());
 		rejections.put(WRITE_TIMEOUT, listener.writeTimeouts());
 		ListenerStats.AcceptError lastError = (stats != null) ? stats.lastAcceptError() : null;
+		int acceptors = definition.deployment().acceptors();
+		List<Long> acceptedPerAcceptor = new ArrayList<>(acceptors);
+		for (int i = 0; i < acceptors; i++) {
+			acceptedPerAcceptor.add(listener.accepted(i));
+		}
 		return new ListenerDescriptor(listener.name(), listener.describeAddress(),
 				listener.state().name(), listener.isEnabled(), listener.isAccepting(), listener.isAtConnectionLimit(),
 				(stats != null) && stats.currentBackoff().toNanos() > 0, options, definition.backlog(),
@@ -85,7 +97,8 @@ public record ListenerDescriptor(String name, String address, String state, bool
 				(stats != null) ? stats.currentBackoff().toMillis() : 0,
 				(lastError != null) ? new AcceptErrorDescriptor(lastError.reason().tag(), lastError.message(),
 						lastError.time()) : null,
-				ProxyProtocolDescriptor.of(definition.proxyProtocol()));
+				ProxyProtocolDescriptor.of(definition.proxyProtocol()), listener.isBound(), listener.isRefusingTraffic(),
+				acceptors, acceptedPerAcceptor);
 	}
 
 	/**

@@ -3,7 +3,6 @@ package io.connlistener.boot.actuate.health;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.connlistener.ConnListener;
 import io.connlistener.ListenerStats;
 import io.connlistener.boot.listener.ConnListenerRegistry;
 import io.connlistener.boot.listener.ManagedConnListener;
@@ -16,7 +15,10 @@ import org.springframework.util.Assert;
  * {@link org.springframework.boot.health.contributor.HealthIndicator} for connection
  * listeners: DOWN only when a listener that should be accepting cannot (its loop ended, its
  * channel was closed under it). A listener an operator disabled is reported as such and is
- * not DOWN, so that a liveness probe does not restart an application for it.
+ * not DOWN, so that a liveness probe does not restart an application for it; so is one that
+ * stopped accepting because the application refuses traffic, or that released its address
+ * while disabled ({@code unbind-on-disable}). One that could not bind its address again is
+ * DOWN.
  */
 public class ConnListenersHealthIndicator extends AbstractHealthIndicator {
 
@@ -41,6 +43,7 @@ public class ConnListenersHealthIndicator extends AbstractHealthIndicator {
 			details.put("state", listener.state().name());
 			details.put("enabled", listener.isEnabled());
 			details.put("accepting", listener.isAccepting());
+			details.put("refusingTraffic", listener.isRefusingTraffic());
 			details.put("activeConnections", listener.activeConnections());
 			String failure = failure(listener);
 			if (failure != null) {
@@ -65,11 +68,7 @@ public class ConnListenersHealthIndicator extends AbstractHealthIndicator {
 	}
 
 	private static String failure(ManagedConnListener listener) {
-		if (listener.state() != ManagedConnListener.State.RUNNING) {
-			return null;
-		}
-		ConnListener core = listener.listener();
-		return core.failure();
+		return listener.failure();
 	}
 
 }

@@ -32,6 +32,8 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 
 	private static final String ACCEPTS = "conn.listener.accepts";
 
+	private static final String ACCEPTOR_ACCEPTS = "conn.listener.acceptor.accepts";
+
 	private static final String ACCEPT_ERRORS = "conn.listener.accept.errors";
 
 	private static final String REJECTIONS = "conn.listener.rejections";
@@ -49,6 +51,8 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 	private static final String LISTENER_TAG = "listener";
 
 	private static final String REASON_TAG = "reason";
+
+	private static final String ACCEPTOR_TAG = "acceptor";
 
 	private final ConnListenerRegistry registry;
 
@@ -90,6 +94,15 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 			.description("Connections accepted")
 			.tags(tags)
 			.register(meterRegistry);
+		int acceptors = listener.definition().deployment().acceptors();
+		for (int i = 0; i < acceptors; i++) {
+			int acceptor = i;
+			// One series per acceptor: at most conn-listener's acceptors limit (64) per listener.
+			FunctionCounter.builder(ACCEPTOR_ACCEPTS, listener, (managed) -> managed.accepted(acceptor))
+				.description("Connections accepted by one of the listener's sockets")
+				.tags(tags.and(ACCEPTOR_TAG, Integer.toString(acceptor)))
+				.register(meterRegistry);
+		}
 		for (AcceptErrorReason reason : AcceptErrorReason.values()) {
 			FunctionCounter.builder(ACCEPT_ERRORS, listener, fromStats((stats) -> stats.acceptErrors(reason)))
 				.description("Failed accepts")

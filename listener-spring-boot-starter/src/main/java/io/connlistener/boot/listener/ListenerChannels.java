@@ -1,0 +1,41 @@
+package io.connlistener.boot.listener;
+
+import java.nio.channels.ServerSocketChannel;
+
+/**
+ * Finds the channels that listeners adopt instead of binding an address: the channel the
+ * process inherited, and the application's {@link ServerSocketChannel} beans.
+ */
+public interface ListenerChannels {
+
+	/**
+	 * Finds no channel: every listener must bind its address.
+	 */
+	ListenerChannels NONE = new ListenerChannels() {
+
+		@Override
+		public ServerSocketChannel bean(ListenerDefinition definition) {
+			throw AdoptedChannels.noChannel(definition, "no channel beans are available");
+		}
+
+	};
+
+	/**
+	 * Return the listening channel the process inherited as standard input.
+	 * @param definition the listener that adopts it
+	 * @return the channel
+	 * @throws ListenerConfigurationException if the process inherited no listening socket
+	 */
+	default ServerSocketChannel inherited(ListenerDefinition definition) {
+		return AdoptedChannels.inherited(definition);
+	}
+
+	/**
+	 * Return the channel bean a listener names.
+	 * @param definition the listener that adopts it
+	 * @return the channel
+	 * @throws ListenerConfigurationException if there is no such bean or it is not bound
+	 */
+	ServerSocketChannel bean(ListenerDefinition definition);
+
+}

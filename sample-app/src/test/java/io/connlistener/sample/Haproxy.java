@@ -1,0 +1,198 @@
+package io.connlistener.sample;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * HAProxy in the foreground ({@code -db}) on loopback, in TCP mode in front of the given
+ * servers, with a generated configuration in a directory of the test's and an admin stats
+ * socket to read each server's state.
+ */
+final class Haproxy implements AutoCloseable {
+
+	private final Process process;
+
+	private final Path statsSocket;
+
+	private final List<String> output = new CopyOnWriteArrayList<>();
+
+	final int port;
+
+	private Haproxy(Process process, Path statsSocket, int port) {
+		this.process = process;
+		this.statsSocket = statsSocket;
+		this.port = port;
+	}
+
+	/**
+	 * Return the haproxy executable: system property {@code haproxy.executable} if set
+	 * ({@code none} pretends there is none), else the first on {@code PATH} or in the
+	 * {@code sbin} directories a non-root {@code PATH} often lacks; {@code null} if none.
+	 */
+	static Path find() {
+		String configured = System.getProperty("haproxy.executable");
+		if (configured != null && !configured.isBlank()) {
+			return ("none".equals(configured) || !Files.isExecutable(Path.of(configured))) ? null : Path.of(configured);
+		}
+		String path = System.getenv("PATH");
+		for (String directory : (path != null) ? path.split(File.pathSeparator) : new String[0]) {
+			Path candidate = Path.of(directory, "haproxy");
+			if (Files.isExecutable(candidate)) {
+				return candidate;
+			}
+		}
+		for (String directory : List.of("/usr/sbin", "/usr/local/sbin")) {
+			Path candidate = Path.of(directory, "haproxy");
+			if (Files.isExecutable(candidate)) {
+				return candidate;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Start HAProxy in front of servers {@code a}, {@code b}, ... on the given loopback
+	 * ports, sending each connection's client address in a PROXY protocol v2 header.
+	 */
+	static Haproxy start(Path executable, Path directory, int... serverPorts) throws IOException {
+		int port = freePort();
+		Path statsSocket = directory.resolve("stats.sock");
+		StringBuilder config = new StringBuilder();
+		config.append("global\n")
+			.append("  stats socket ").append(statsSocket).append(" mode 600 level admin\n")
+			.append("  maxconn 2000\n")
+			.append("defaults\n")
+			.append("  mode tcp\n")
+			.append("  timeout connect 2s\n")
+			.append("  timeout client 20s\n")
+			.append("  timeout server 20s\n")
+			// A connection refused by a server that released its port is tried on another.
+			.append("  retries 3\n")
+			.append("  option redispatch 1\n")
+			.append("frontend echo\n")
+			.append("  bind 127.0.0.1:").append(port).append('\n')
+			.append("  default_backend apps\n")
+			.append("backend apps\n")
+			.append("  balance roundrobin\n")
+			.append("  option tcp-check\n")
+			.append("  tcp-check connect\n")
+			// Checks send a PROXY v2 header too (LOCAL command), as the servers require one.
+			.append("  default-server check inter 200ms fall 1 rise 2 send-proxy-v2\n");
+		for (int i = 0; i < serverPorts.length; i++) {
+			config.append("  server ").append((char) ('a' + i)).append(" 127.0.0.1:").append(serverPorts[i]).append('\n');
+		}
+		Path file = directory.resolve("haproxy.cfg");
+		Files.writeString(file, config.toString());
+		Process process = new ProcessBuilder(executable.toString(), "-db", "-f", file.toString())
+			.redirectErrorStream(true)
+			.start();
+		Haproxy haproxy = new Haproxy(process, statsSocket, port);
+		Thread reader = new Thread(haproxy::readOutput, "haproxy-output");
+		reader.setDaemon(true);
+		reader.start();
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> Files.exists(statsSocket) || !process.isAlive());
+		assertThat(process.isAlive()).as("haproxy running; output:%n%s", haproxy.output()).isTrue();
+		return haproxy;
+	}
+
+	/**
+	 * Return a server's status as HAProxy's health checks see it: {@code UP}, {@code DOWN},
+	 * {@code UP 1/2} (going up) and so on.
+	 */
+	String status(String server) {
+		for (String line : command("show stat").split("\n")) {
+			String[] fields = line.split(",", -1);
+			if (fields.length > 17 && "apps".equals(fields[0]) && server.equals(fields[1])) {
+				return fields[17];
+			}
+		}
+		return "unknown";
+	}
+
+	/**
+	 * Return how many sessions HAProxy sent to a server in all.
+	 */
+	long sessions(String server) {
+		for (String line : command("show stat").split("\n")) {
+			String[] fields = line.split(",", -1);
+			if (fields.length > 7 && "apps".equals(fields[0]) && server.equals(fields[1])) {
+				return Long.parseLong(fields[7]);
+			}
+		}
+		return -1;
+	}
+
+	private String command(String command) {
+		try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+			channel.connect(UnixDomainSocketAddress.of(this.statsSocket));
+			channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
+			ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+			StringBuilder text = new StringBuilder();
+			while (channel.read(buffer) >= 0) {
+				buffer.flip();
+				text.append(StandardCharsets.US_ASCII.decode(buffer));
+				buffer.clear();
+			}
+			return text.toString();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	String output() {
+		return String.join("\n", this.output);
+	}
+
+	private void readOutput() {
+		try (BufferedReader lines = new BufferedReader(
+				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
+			String line;
+			while ((line = lines.readLine()) != null) {
+				this.output.add(line);
+			}
+		}
+		catch (IOException ex) {
+			// HAProxy ended.
+		}
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		this.process.destroy();
+		if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
+			this.process.destroyForcibly();
+			this.process.waitFor(10, TimeUnit.SECONDS);
+		}
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
