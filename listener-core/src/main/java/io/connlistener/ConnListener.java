@@ -26,7 +26,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.FailsafeLogger;
 import io.connlistener.loop.IoHandler;
-import io.connlistener.loop.ScheduledTask;
 import io.connlistener.proxy.ProxyHeader;
 import io.connlistener.proxy.ProxyHeaderParser;
 import io.connlistener.proxy.ProxyProtocolException;
@@ -62,14 +61,13 @@ public final class ConnListener implements AutoCloseable {
 	private static final FailsafeLogger logger = FailsafeLogger.of(ConnListener.class);
 
 	/** Most pending connections closed with the spare descriptor per failed accept. */
-	static final int SPARE_DRAIN_LIMIT = 1024;
 
 	static {
 		// Loading a class from a directory or a jar not yet open needs a file descriptor:
 		// load what the accept-error path uses now, not when the process has none left.
 		EventLoop.preload(ListenerStats.AcceptError.class, AcceptErrorReason.class, AcceptBackoff.class,
-				RejectionReason.class, DeferredAccept.class, SpareFileDescriptor.class, AdmissionControl.class,
-				AcceptedConnection.class);
+				AcceptErrorGovernor.class, RejectionReason.class, DeferredAccept.class, SpareFileDescriptor.class,
+				AdmissionControl.class, AcceptedConnection.class);
 	}
 
 	/** Most bytes read from a connection at once while reading its PROXY header. */
@@ -89,8 +87,6 @@ public final class ConnListener implements AutoCloseable {
 
 	private final ProxyProtocolSettings proxyProtocol;
 
-	private final SpareFileDescriptor spare;
-
 	private final SocketAddress localAddress;
 
 	private final boolean ownsSocketFile;
@@ -99,7 +95,7 @@ public final class ConnListener implements AutoCloseable {
 
 	private final ListenerStats stats = new ListenerStats();
 
-	private final AcceptBackoff backoff;
+	private final AcceptErrorGovernor governor;
 
 	private final Set<DeferredAccept> deferred = new HashSet<>();
 
@@ -117,7 +113,6 @@ public final class ConnListener implements AutoCloseable {
 
 	private volatile boolean accepting;
 
-	private volatile boolean paused;
 
 	private volatile boolean limited;
 
@@ -129,7 +124,6 @@ public final class ConnListener implements AutoCloseable {
 
 	private SelectionKey key;
 
-	private ScheduledTask resumeTask;
 
 	private ConnListener(EventLoop loop, ServerSocketChannel channel, AcceptCallback callback,
 			Set<ListenerOption> options, ListenerSettings settings, AdmissionSettings admission,
@@ -141,14 +135,14 @@ public final class ConnListener implements AutoCloseable {
 		this.settings = settings;
 		this.admission = admission;
 		this.admissionControl = admission.checksConnections() ? new AdmissionControl(admission, System::nanoTime) : null;
-		this.spare = admission.spareFileDescriptor() ? new SpareFileDescriptor() : null;
 		this.proxyProtocol = proxyProtocol;
 		this.callback = callback;
 		this.enabled = !options.contains(ListenerOption.DISABLED);
 		this.localAddress = channel.getLocalAddress();
 		this.ownsSocketFile = ownsSocketFile;
 		this.ipv6Only = options.contains(ListenerOption.BIND_IPV6ONLY) && ListenerSockets.isIpv6Wildcard(this.localAddress);
-		this.backoff = new AcceptBackoff(settings.backoffInitial(), settings.backoffMax());
+		SpareFileDescriptor spare = admission.spareFileDescriptor() ? new SpareFileDescriptor() : null;
+		this.governor = new AcceptErrorGovernor(this, channel, this.stats, settings, spare, this::updateInterest);
 		if (proxyProtocol.isRequired()) {
 			if (this.localAddress instanceof InetSocketAddress && proxyProtocol.trustedProxies().isEmpty()) {
 				throw new IllegalArgumentException("A listener on " + ListenerSockets.describe(this.localAddress)
@@ -159,7 +153,7 @@ public final class ConnListener implements AutoCloseable {
 					ProxyProtocolException.class);
 		}
 		channel.configureBlocking(false);
-		if (this.spare != null && !this.spare.reserve()) {
+		if (spare != null && !spare.reserve()) {
 			logger.log(Level.DEBUG, () -> "Listener on " + ListenerSockets.describe(this.localAddress)
 					+ " could not open a spare file descriptor; it will try again after accepts fail");
 		}
@@ -297,7 +291,7 @@ public final class ConnListener implements AutoCloseable {
 	 * @return {@code true} while paused
 	 */
 	public boolean isPaused() {
-		return this.paused;
+		return this.governor.isPaused();
 	}
 
 	/**
@@ -389,7 +383,7 @@ public final class ConnListener implements AutoCloseable {
 	 * @return {@code true} if the spare is held
 	 */
 	public boolean hasSpareFileDescriptor() {
-		return this.spare != null && this.spare.isHeld();
+		return this.governor.hasSpareFileDescriptor();
 	}
 
 	/**
@@ -439,8 +433,8 @@ public final class ConnListener implements AutoCloseable {
 	 */
 	public void connectionClosed() {
 		this.stats.recordClosed();
-		if (this.paused) {
-			runOnLoop(this::resume);
+		if (this.governor.isPaused()) {
+			runOnLoop(this.governor::resume);
 		}
 		if (this.limited && this.stats.activeConnections() <= this.settings.effectiveResumeConnections()) {
 			runOnLoop(this::resumeBelowLimit);
@@ -500,7 +494,7 @@ public final class ConnListener implements AutoCloseable {
 		catch (RejectedExecutionException ex) {
 			this.loop.awaitTermination(Duration.ofSeconds(10));
 			closeChannel();
-			releaseSpare();
+			this.governor.close();
 			return;
 		}
 		done.join();
@@ -563,7 +557,7 @@ public final class ConnListener implements AutoCloseable {
 
 	private void updateInterest() {
 		SelectionKey key = this.key;
-		boolean want = this.enabled && this.callback != null && !this.paused && !this.limited && !this.closed.get()
+		boolean want = this.enabled && this.callback != null && !this.governor.isPaused() && !this.limited && !this.closed.get()
 				&& key != null && key.isValid();
 		if (key != null && key.isValid()) {
 			int ops = want ? SelectionKey.OP_ACCEPT : 0;
@@ -593,7 +587,7 @@ public final class ConnListener implements AutoCloseable {
 				return;
 			}
 			catch (IOException ex) {
-				if (acceptFailed(ex)) {
+				if (this.governor.failed(ex, this.errorCallback)) {
 					continue;
 				}
 				return;
@@ -602,13 +596,7 @@ public final class ConnListener implements AutoCloseable {
 				return;
 			}
 			this.stats.recordAccept();
-			int failures = this.backoff.succeeded();
-			if (failures != 0) {
-				reserveSpare();
-				logger.log(Level.INFO, () -> "Listener on " + ListenerSockets.describe(this.localAddress)
-						+ " is accepting again after " + failures + " failed accepts over "
-						+ Duration.ofNanos(this.backoff.episodeNanos()).toMillis() + " ms");
-			}
+			this.governor.succeeded();
 			if (full) {
 				this.stats.recordRejection(RejectionReason.MAX_CONNECTIONS);
 				closeQuietly(accepted);
@@ -632,102 +620,6 @@ public final class ConnListener implements AutoCloseable {
 	private void resumeBelowLimit() {
 		if (this.limited && this.stats.activeConnections() <= this.settings.effectiveResumeConnections()) {
 			this.limited = false;
-			updateInterest();
-		}
-	}
-
-	/**
-	 * Count a failed accept; return whether to try the next one at once.
-	 */
-	private boolean acceptFailed(IOException error) {
-		AcceptErrorReason reason = AcceptErrorReason.of(error);
-		this.stats.recordAcceptError(reason, error.getMessage());
-		if (!reason.isResourceFailure()) {
-			return true;
-		}
-		int closed = (reason == AcceptErrorReason.TOO_MANY_OPEN_FILES || reason == AcceptErrorReason.SYSTEM_FILE_LIMIT)
-				? closePendingWithSpare() : 0;
-		boolean firstInEpisode = !this.backoff.inEpisode();
-		long pause = this.backoff.failed();
-		this.paused = true;
-		this.stats.recordBackoff(pause);
-		updateInterest();
-		this.resumeTask = this.loop.schedule(Duration.ofNanos(pause), this::resume);
-		if (firstInEpisode) {
-			logger.log(Level.WARNING, () -> "Listener on " + ListenerSockets.describe(this.localAddress)
-					+ " cannot accept (" + reason.tag() + ": " + error.getMessage() + "); pausing accepts for "
-					+ Duration.ofNanos(pause).toMillis() + " ms, doubling up to " + this.settings.backoffMax().toMillis()
-					+ " ms until an accept succeeds"
-					+ ((closed > 0) ? "; closed " + closed + " pending connections with the spare file descriptor" : ""));
-		}
-		AcceptErrorCallback errorCallback = this.errorCallback;
-		if (errorCallback != null) {
-			try {
-				errorCallback.onError(this, error);
-			}
-			catch (RuntimeException ex) {
-				logger.log(Level.WARNING, "Accept error callback failed", ex);
-			}
-		}
-		return false;
-	}
-
-	/**
-	 * Release the spare descriptor, accept and close the connections waiting in the listen
-	 * queue with it, and take it again; return how many were closed. As libuv's
-	 * {@code uv__emfile_trick} this drains the queue, but at most {@link #SPARE_DRAIN_LIMIT}
-	 * connections, so that a flood cannot hold the loop thread; the backoff that follows
-	 * bounds how often it runs.
-	 */
-	private int closePendingWithSpare() {
-		if (this.spare == null || !this.spare.release()) {
-			return 0;
-		}
-		int closed = 0;
-		try {
-			while (closed < SPARE_DRAIN_LIMIT) {
-				SocketChannel pending = this.channel.accept();
-				if (pending == null) {
-					break;
-				}
-				closed++;
-				this.stats.recordAccept();
-				// Count before closing, so a client that sees the close also sees the count.
-				this.stats.recordRejection(RejectionReason.NO_FILE_DESCRIPTORS);
-				closeQuietly(pending);
-			}
-		}
-		catch (IOException ex) {
-			// The freed descriptor was taken elsewhere, or the channel closed: the backoff
-			// that follows deals with both.
-		}
-		finally {
-			this.spare.reserve();
-		}
-		return closed;
-	}
-
-	private void releaseSpare() {
-		if (this.spare != null) {
-			this.spare.release();
-		}
-	}
-
-	private void reserveSpare() {
-		if (this.spare != null) {
-			this.spare.reserve();
-		}
-	}
-
-	private void resume() {
-		reserveSpare();
-		if (this.resumeTask != null) {
-			this.resumeTask.cancel();
-			this.resumeTask = null;
-		}
-		if (this.paused) {
-			this.paused = false;
-			this.stats.recordBackoff(0);
 			updateInterest();
 		}
 	}
@@ -905,10 +797,6 @@ public final class ConnListener implements AutoCloseable {
 
 	private void closeOnLoop(CompletableFuture<Void> done) {
 		this.accepting = false;
-		if (this.resumeTask != null) {
-			this.resumeTask.cancel();
-			this.resumeTask = null;
-		}
 		if (this.key != null) {
 			this.key.cancel();
 		}
@@ -928,7 +816,7 @@ public final class ConnListener implements AutoCloseable {
 			pendingChanged();
 		}
 		closeChannel();
-		releaseSpare();
+		this.governor.close();
 		if (done != null) {
 			// A closed channel releases its port once the selector has deregistered it.
 			this.loop.executeAfterSelect(() -> done.complete(null));
@@ -936,11 +824,11 @@ public final class ConnListener implements AutoCloseable {
 	}
 
 	/**
-	 * Accept what waits in the listen queue, at most {@link #SPARE_DRAIN_LIMIT} connections,
+	 * Accept what waits in the listen queue, at most {@link AcceptErrorGovernor#DRAIN_LIMIT} connections,
 	 * before a graceful close.
 	 */
 	private void acceptQueued() {
-		for (int i = 0; i < SPARE_DRAIN_LIMIT; i++) {
+		for (int i = 0; i < AcceptErrorGovernor.DRAIN_LIMIT; i++) {
 			SocketChannel queued;
 			try {
 				queued = this.channel.accept();
@@ -1003,7 +891,7 @@ public final class ConnListener implements AutoCloseable {
 		public void loopClosed(SelectionKey key) {
 			ConnListener.this.accepting = false;
 			closeChannel();
-			releaseSpare();
+			ConnListener.this.governor.close();
 		}
 
 	}
