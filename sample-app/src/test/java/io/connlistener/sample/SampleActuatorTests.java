@@ -84,7 +84,7 @@ class SampleActuatorTests {
 		assertThat(existing.echo("before")).isEqualTo("before");
 		HttpResponse<String> disabled = this.actuator.post("/connlisteners/echo", "{\"enabled\": false}");
 		assertThat(disabled.statusCode()).isEqualTo(200);
-		assertThat(disabled.body()).contains("\"enabled\":false");
+		assertThat(disabled.body()).contains("\"enabled\":false").contains("\"accepting\":false");
 		assertThat(this.actuator.post("/connlisteners/echo", "{\"enabled\": false}").statusCode()).isEqualTo(200);
 		await().until(() -> !this.echo.isAccepting());
 		long accepted = this.echo.stats().accepted();
@@ -98,7 +98,7 @@ class SampleActuatorTests {
 
 		HttpResponse<String> enabled = this.actuator.post("/connlisteners/echo", "{\"enabled\": true}");
 		assertThat(enabled.statusCode()).isEqualTo(200);
-		assertThat(enabled.body()).contains("\"enabled\":true");
+		assertThat(enabled.body()).contains("\"enabled\":true").contains("\"accepting\":true");
 		waiting.readTimeout(10_000);
 		assertThat(waiting.receive()).isEqualTo("waiting");
 	}

@@ -151,6 +151,8 @@ class ConnListenersActuatorTests {
 	void healthIsDownWhenAListenersChannelIsClosedUnderIt() {
 		this.contextRunner.run((context) -> {
 			ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
+			// Registration with the loop is asynchronous: close the channel once it is watched.
+			await().until(echo::isAccepting);
 			echo.listener().channel().close();
 			Health health = context.getBean(ConnListenersHealthIndicator.class).health(true);
 			assertThat(health.getStatus()).isEqualTo(Status.DOWN);

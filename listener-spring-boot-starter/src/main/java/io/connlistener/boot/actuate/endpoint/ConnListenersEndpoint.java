@@ -1,10 +1,17 @@
 package io.connlistener.boot.actuate.endpoint;
 
 import java.security.Principal;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import io.connlistener.ConnListener;
 import io.connlistener.boot.listener.ConnListenerRegistry;
 import io.connlistener.boot.listener.ManagedConnListener;
 import org.apache.commons.logging.Log;
@@ -32,6 +39,8 @@ public class ConnListenersEndpoint {
 	public static final String ID = "connlisteners";
 
 	private static final Log logger = LogFactory.getLog(ConnListenersEndpoint.class);
+
+	private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(1);
 
 	private final ConnListenerRegistry registry;
 
@@ -93,6 +102,7 @@ public class ConnListenersEndpoint {
 		else {
 			listener.disable();
 		}
+		awaitApplied(listener);
 		Principal principal = (securityContext != null) ? securityContext.getPrincipal() : null;
 		String who = (principal != null) ? principal.getName() : "an anonymous caller";
 		logger.info("Listener '" + name + "' " + (enabled ? "enabled" : "disabled") + " through the " + ID
@@ -100,6 +110,27 @@ public class ConnListenersEndpoint {
 		this.eventPublisher.publishEvent(new ConnListenerEnabledEvent(this, name, enabled, before != enabled,
 				(principal != null) ? principal.getName() : null));
 		return ListenerDescriptor.of(listener);
+	}
+
+	/**
+	 * Wait, briefly, until each acceptor's loop has applied the change, so that the answer
+	 * shows whether the listener accepts now rather than before the call.
+	 */
+	private static void awaitApplied(ManagedConnListener listener) {
+		for (ConnListener acceptor : listener.acceptors()) {
+			CompletableFuture<Void> applied = new CompletableFuture<>();
+			try {
+				acceptor.loop().execute(() -> applied.complete(null));
+				applied.get(APPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (RejectedExecutionException | ExecutionException | TimeoutException ex) {
+				// A closed or busy loop: answer with what is known now.
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
 	}
 
 	/**
