@@ -1,0 +1,105 @@
+package io.connlistener.buffer;
+
+import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+import io.connlistener.AcceptCallback;
+import io.connlistener.ConnListener;
+import io.connlistener.loop.EventLoop;
+import io.connlistener.loop.EventLoopGroup;
+
+/**
+ * An {@link AcceptCallback} that serves every accepted connection as a
+ * {@link BufferedConnection} on one of the loops of an {@link EventLoopGroup}: the seed's
+ * {@code accept_conn_cb}, spread over cores. Each connection gets a handler from a supplier
+ * (or shares one), and the listener is told when it closes
+ * ({@link ConnListener#connectionClosed()}), so that its active count and its accept backoff
+ * stay right.
+ * <p>
+ * Thread-safe: {@link #onAccept} runs on the listener's loop; the handlers run on the
+ * connections' loops.
+ */
+public final class BufferedAcceptor implements AcceptCallback {
+
+	private final EventLoopGroup group;
+
+	private final Supplier<? extends BufferedHandler> handlers;
+
+	private final BufferedConnectionSettings settings;
+
+	private final LoopChoice loopChoice;
+
+	/**
+	 * Create an acceptor with the default settings that hands connections round-robin.
+	 * @param group the loops that serve connections
+	 * @param handlers gives the handler of each new connection
+	 */
+	public BufferedAcceptor(EventLoopGroup group, Supplier<? extends BufferedHandler> handlers) {
+		this(group, handlers, BufferedConnectionSettings.DEFAULTS, LoopChoice.ROUND_ROBIN);
+	}
+
+	/**
+	 * Create an acceptor.
+	 * @param group the loops that serve connections
+	 * @param handlers gives the handler of each new connection
+	 * @param settings buffer sizes, watermarks and timeouts of each connection
+	 * @param loopChoice how to pick the loop of a new connection
+	 */
+	public BufferedAcceptor(EventLoopGroup group, Supplier<? extends BufferedHandler> handlers,
+			BufferedConnectionSettings settings, LoopChoice loopChoice) {
+		this.group = Objects.requireNonNull(group, "'group' must not be null");
+		this.handlers = Objects.requireNonNull(handlers, "'handlers' must not be null");
+		this.settings = Objects.requireNonNull(settings, "'settings' must not be null");
+		this.loopChoice = Objects.requireNonNull(loopChoice, "'loopChoice' must not be null");
+	}
+
+	/**
+	 * Create an acceptor whose connections all share one handler, which must then keep no
+	 * per-connection state.
+	 * @param group the loops that serve connections
+	 * @param handler the shared handler
+	 * @param settings buffer sizes, watermarks and timeouts of each connection
+	 * @return the acceptor
+	 */
+	public static BufferedAcceptor shared(EventLoopGroup group, BufferedHandler handler,
+			BufferedConnectionSettings settings) {
+		Objects.requireNonNull(handler, "'handler' must not be null");
+		return new BufferedAcceptor(group, () -> handler, settings, LoopChoice.ROUND_ROBIN);
+	}
+
+	/**
+	 * Open a buffered connection for the accepted channel. If this throws, the listener
+	 * closes the channel and counts the connection as closed.
+	 */
+	@Override
+	public void onAccept(ConnListener listener, SocketChannel channel, SocketAddress remoteAddress) {
+		BufferedHandler handler = Objects.requireNonNull(this.handlers.get(), "Handler supplier returned null");
+		EventLoop loop = (this.loopChoice == LoopChoice.LEAST_LOADED) ? this.group.leastLoaded() : this.group.next();
+		BufferedConnection connection = BufferedConnection.open(loop, channel, handler, this.settings);
+		connection.onClose(listener::connectionClosed);
+	}
+
+	/**
+	 * Return the settings of the connections this acceptor opens.
+	 * @return the settings
+	 */
+	public BufferedConnectionSettings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * How an acceptor picks the loop of a new connection.
+	 */
+	public enum LoopChoice {
+
+		/** Each loop in turn ({@link EventLoopGroup#next()}). */
+		ROUND_ROBIN,
+
+		/** The loop with the fewest registered channels ({@link EventLoopGroup#leastLoaded()}). */
+		LEAST_LOADED
+
+	}
+
+}

@@ -1,0 +1,38 @@
+package io.connlistener.buffer;
+
+/**
+ * Something other than data that happened to a {@link BufferedConnection}, passed to
+ * {@link BufferedHandler#onEvent}: libevent's {@code BEV_EVENT_*} flags.
+ * <p>
+ * {@link #EOF} and {@link #ERROR} fire at most once per connection, and nothing fires after
+ * {@link #ERROR}. A timeout fires once each time its timer runs out and disables the
+ * direction it concerns, as libevent does; enabling that direction again rearms it.
+ */
+public enum ConnectionEvent {
+
+	/**
+	 * The peer closed its side (libevent's {@code BEV_EVENT_EOF}). Reading has stopped. Fires
+	 * once the bytes read before it were handed to {@link BufferedHandler#onRead} and the
+	 * output buffered so far has been flushed, so a half-closing peer still gets its answer.
+	 */
+	EOF,
+
+	/**
+	 * Reading or writing failed, for instance because the peer reset the connection
+	 * (libevent's {@code BEV_EVENT_ERROR}). Reading and writing have stopped.
+	 */
+	ERROR,
+
+	/**
+	 * Nothing arrived for the read timeout while reading was enabled (libevent's
+	 * {@code BEV_EVENT_READING | BEV_EVENT_TIMEOUT}). Reading is now disabled.
+	 */
+	READ_TIMEOUT,
+
+	/**
+	 * Buffered output made no progress for the write timeout (libevent's
+	 * {@code BEV_EVENT_WRITING | BEV_EVENT_TIMEOUT}). Writing is now disabled.
+	 */
+	WRITE_TIMEOUT
+
+}
