@@ -1,0 +1,71 @@
+package io.connlistener.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The machine and JVM a run happened on, as the report states them.
+ *
+ * @param processors available processors ({@code nproc})
+ * @param cpuModel the first {@code model name} of {@code /proc/cpuinfo}
+ * @param memory {@code MemTotal} of {@code /proc/meminfo}
+ * @param jvm the JVM's name and version
+ * @param os the operating system's name and version
+ */
+public record MachineInfo(int processors, String cpuModel, String memory, String jvm, String os) {
+
+	/**
+	 * Describe this machine.
+	 * @return the description
+	 */
+	public static MachineInfo current() {
+		return new MachineInfo(Runtime.getRuntime().availableProcessors(), procField("/proc/cpuinfo", "model name"),
+				memory(procField("/proc/meminfo", "MemTotal")),
+				System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " ("
+						+ System.getProperty("java.vm.vendor") + ")",
+				System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+						+ System.getProperty("os.arch"));
+	}
+
+	/**
+	 * Return the load averages of {@code /proc/loadavg}: a sign of other work on the machine.
+	 * @return for example {@code 1.52 1.10 0.80}, or {@code unknown}
+	 */
+	public static String loadAverage() {
+		try {
+			String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+			return fields[0] + " " + fields[1] + " " + fields[2];
+		}
+		catch (IOException | RuntimeException ex) {
+			return "unknown";
+		}
+	}
+
+	private static String memory(String memTotal) {
+		try {
+			long kibibytes = Long.parseLong(memTotal.replace("kB", "").trim());
+			return String.format(Locale.ROOT, "%.1f GiB RAM", kibibytes / (1024.0 * 1024.0));
+		}
+		catch (NumberFormatException ex) {
+			return memTotal;
+		}
+	}
+
+	private static String procField(String file, String name) {
+		try {
+			for (String line : Files.readAllLines(Path.of(file))) {
+				int colon = line.indexOf(':');
+				if (colon > 0 && line.substring(0, colon).trim().equals(name)) {
+					return line.substring(colon + 1).trim();
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// Reported as unknown.
+		}
+		return "unknown";
+	}
+
+}
