@@ -89,9 +89,13 @@ public final class BenchmarkReport {
 		md.append("Medians over rounds. `× netty-nio` and `× jdk` are medians of same-round ratios of the rate. ")
 			.append("Latency is per round trip (echo) or per connect-echo-close cycle (churn). ")
 			.append("Spread is (max − min) / median of the rate over rounds. ")
-			.append("CPU is a share of one core over the measured window: the harness process (load generator) and the peer.\n\n");
-		md.append("| scenario | peer | ops/s | × netty-nio | × jdk | p50 µs | p99 µs | p99.9 µs | spread | load gen CPU | peer CPU | errors |\n");
-		md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+			.append("CPU is a share of one core over the measured window, as `/proc` charges it to the harness process ")
+			.append("(the load generator) and to the peer; `machine` is how many of the ")
+			.append(machine.processors())
+			.append(" cores the whole machine kept busy, kernel included: the loopback TCP work done in softirq ")
+			.append("is charged to no process, so a machine near all its cores is saturated even when neither process is at 100 %.\n\n");
+		md.append("| scenario | peer | ops/s | × netty-nio | × jdk | p50 µs | p99 µs | p99.9 µs | spread | load gen CPU | peer CPU | machine | errors |\n");
+		md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
 		for (Scenario scenario : results.loadScenarios()) {
 			for (PeerDefinition peer : results.peers()) {
 				String name = peer.name();
@@ -108,6 +112,7 @@ public final class BenchmarkReport {
 					.append(percent(results.spread(scenario, name))).append(" | ")
 					.append(percent(results.median(scenario, name, LoadResult::clientCpuShare))).append(" | ")
 					.append(percent(results.median(scenario, name, LoadResult::serverCpuShare))).append(" | ")
+					.append(number(results.median(scenario, name, LoadResult::machineBusyCores), 2)).append(" | ")
 					.append(results.results(scenario, name).stream().mapToLong(LoadResult::errors).sum()).append(" |\n");
 			}
 		}

@@ -145,8 +145,8 @@ public final class Harness {
 
 	private void runLoad(BenchmarkResults results, Scenario scenario, Map<PeerDefinition, PeerProcess> running,
 			Map<String, InetSocketAddress> addresses) throws InterruptedException {
-		log("%s: warm-up %d s per peer, then %d rounds of %d s", scenario.describe(),
-				this.options.warmup().toSeconds(), this.options.rounds(), this.options.window().toSeconds());
+		log("%s: warm-up %.1f s per peer, then %d rounds of %.1f s", scenario.describe(),
+				this.options.warmup().toMillis() / 1000.0, this.options.rounds(), this.options.window().toMillis() / 1000.0);
 		List<PeerDefinition> peers = new ArrayList<>(results.peers());
 		if (!this.options.warmup().isZero()) {
 			for (PeerDefinition peer : peers) {
@@ -173,10 +173,10 @@ public final class Harness {
 			if (round >= 0) {
 				results.record(scenario, peer.name(), round, result);
 			}
-			log("%-12s %-13s %-7s %,12.0f/s  p50 %,8.1f µs  p99 %,9.1f µs  client CPU %3.0f%%  server CPU %3.0f%%%s",
+			log("%-12s %-13s %-7s %,12.0f/s  p50 %,8.1f µs  p99 %,9.1f µs  load gen CPU %3.0f%%  peer CPU %3.0f%%  machine %.2f cores%s",
 					scenario.name(), peer.name(), (round < 0) ? "warm-up" : "round " + (round + 1), result.rate(),
 					result.latencyMicros(50), result.latencyMicros(99), 100 * result.clientCpuShare(),
-					100 * result.serverCpuShare(), (result.errors() > 0) ? "  errors " + result.errors() : "");
+					100 * result.serverCpuShare(), result.machineBusyCores(), (result.errors() > 0) ? "  errors " + result.errors() : "");
 		}
 		catch (IOException ex) {
 			results.problem(peer.name() + " in " + scenario.name() + ((round < 0) ? " warm-up" : " round " + (round + 1))

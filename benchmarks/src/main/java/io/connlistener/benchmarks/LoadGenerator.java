@@ -71,10 +71,15 @@ final class LoadGenerator {
 			sleepUntil(measureFrom);
 			long clientFrom = os.getProcessCpuTime();
 			long serverFrom = serverCpuNanos.getAsLong();
+			long[] machineFrom = MachineInfo.cpuTicks();
 			long wallFrom = System.nanoTime();
 			sleepUntil(stopAt);
 			long clientCpu = os.getProcessCpuTime() - clientFrom;
 			long serverCpu = serverCpuNanos.getAsLong() - serverFrom;
+			long[] machineTo = MachineInfo.cpuTicks();
+			double busyCores = (machineFrom[1] < 0 || machineTo[1] <= machineFrom[1]) ? Double.NaN
+					: Runtime.getRuntime().availableProcessors() * (machineTo[0] - machineFrom[0])
+							/ (double) (machineTo[1] - machineFrom[1]);
 			double seconds = (System.nanoTime() - wallFrom) / 1e9;
 			for (Thread thread : started) {
 				thread.join(TimeUnit.SECONDS.toMillis(30));
@@ -82,14 +87,15 @@ final class LoadGenerator {
 					throw new IOException(thread.getName() + " did not stop within 30 s of the end of its window");
 				}
 			}
-			return merge(workers, seconds, clientCpu, serverCpu);
+			return merge(workers, seconds, clientCpu, serverCpu, busyCores);
 		}
 		finally {
 			started.forEach(Thread::interrupt);
 		}
 	}
 
-	private LoadResult merge(List<LoadWorker> workers, double seconds, long clientCpu, long serverCpu)
+	private LoadResult merge(List<LoadWorker> workers, double seconds, long clientCpu, long serverCpu,
+			double busyCores)
 			throws IOException {
 		Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
 		long operations = 0;
@@ -105,7 +111,7 @@ final class LoadGenerator {
 			threadCpu += worker.cpuNanos();
 		}
 		return new LoadResult(operations, seconds, latency, errors, clientCpu / 1e9, threadCpu / 1e9,
-				(serverCpu < 0) ? Double.NaN : serverCpu / 1e9);
+				(serverCpu < 0) ? Double.NaN : serverCpu / 1e9, busyCores);
 	}
 
 	private static void sleepUntil(long deadline) throws InterruptedException {

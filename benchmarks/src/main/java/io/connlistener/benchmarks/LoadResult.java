@@ -15,9 +15,11 @@ import org.HdrHistogram.Histogram;
  * @param clientCpuSeconds CPU time the whole harness process used in the window
  * @param clientThreadCpuSeconds CPU time the load threads used in the window
  * @param serverCpuSeconds CPU time the peer process used in the window
+ * @param machineBusyCores cores the whole machine kept busy in the window, on average,
+ * kernel included, or {@code NaN} if unknown
  */
 public record LoadResult(long operations, double seconds, Histogram latency, long errors, double clientCpuSeconds,
-		double clientThreadCpuSeconds, double serverCpuSeconds) {
+		double clientThreadCpuSeconds, double serverCpuSeconds, double machineBusyCores) {
 
 	/**
 	 * Return operations per second.

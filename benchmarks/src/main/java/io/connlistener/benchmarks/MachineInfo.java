@@ -43,6 +43,28 @@ public record MachineInfo(int processors, String cpuModel, String memory, String
 		}
 	}
 
+	/**
+	 * Return the machine's CPU time so far from the first line of {@code /proc/stat}: busy
+	 * (everything but idle and iowait, so including the softirq time the kernel spends on
+	 * loopback traffic, which no process is charged for) and total.
+	 * @return clock ticks {@code {busy, total}}, or {@code {-1, -1}} if unknown
+	 */
+	public static long[] cpuTicks() {
+		try {
+			String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
+			String[] fields = line.trim().split("\\s+");
+			long total = 0;
+			for (int i = 1; i < fields.length && i <= 8; i++) {
+				total += Long.parseLong(fields[i]);
+			}
+			long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+			return new long[] { total - idle, total };
+		}
+		catch (IOException | RuntimeException ex) {
+			return new long[] { -1, -1 };
+		}
+	}
+
 	private static String memory(String memTotal) {
 		try {
 			long kibibytes = Long.parseLong(memTotal.replace("kB", "").trim());

@@ -50,7 +50,7 @@ class BenchmarkResultsTests {
 	}
 
 	private static LoadResult result(long operations) {
-		return new LoadResult(operations, 1.0, new Histogram(TimeUnit.SECONDS.toNanos(60), 3), 0, 0.5, 0.5, 1.0);
+		return new LoadResult(operations, 1.0, new Histogram(TimeUnit.SECONDS.toNanos(60), 3), 0, 0.5, 0.5, 1.0, 2.0);
 	}
 
 }
