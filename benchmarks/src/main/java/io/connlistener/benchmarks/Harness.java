@@ -187,6 +187,13 @@ public final class Harness {
 
 	private void runIdle(BenchmarkResults results, Scenario scenario, Map<PeerDefinition, PeerProcess> running,
 			Map<String, InetSocketAddress> addresses) throws InterruptedException {
+		long limit = MachineInfo.openFilesLimit();
+		if (limit < scenario.connections() + 512L) {
+			results.problem(scenario.name() + " skipped: `ulimit -n` is " + limit + ", it needs at least "
+					+ (scenario.connections() + 512));
+			log("skipping %s: ulimit -n is %d", scenario.name(), limit);
+			return;
+		}
 		log("%s: memory per connection above a baseline with none", scenario.describe());
 		for (PeerDefinition peer : results.peers()) {
 			PeerProcess process = running.get(peer);

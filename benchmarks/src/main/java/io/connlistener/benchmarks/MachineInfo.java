@@ -65,6 +65,26 @@ public record MachineInfo(int processors, String cpuModel, String memory, String
 		}
 	}
 
+	/**
+	 * Return this process's soft limit on open files ({@code ulimit -n}), which the peers
+	 * inherit.
+	 * @return the limit, or {@code Long.MAX_VALUE} if unlimited or unknown
+	 */
+	public static long openFilesLimit() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+				if (line.startsWith("Max open files")) {
+					String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+					return "unlimited".equals(soft) ? Long.MAX_VALUE : Long.parseLong(soft);
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// Unknown: let the run find out.
+		}
+		return Long.MAX_VALUE;
+	}
+
 	private static String memory(String memTotal) {
 		try {
 			long kibibytes = Long.parseLong(memTotal.replace("kB", "").trim());
