@@ -47,7 +47,8 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 						"io.connlistener.buffer.BufferedAcceptor", null),
 				new PeerDefinition("sample-app", "Boot sample app", null,
 						List.of("--server.port=0", "--management.endpoints.web.exposure.include=health,prometheus",
-								"--conn-listener.listeners.echo.address=127.0.0.1"),
+								"--conn-listener.listeners.echo.address=127.0.0.1",
+								"--conn-listener.listeners.echo.max-connections=20000", "--conn-listener.io-threads=1"),
 						null, sampleAppJar));
 	}
 
