@@ -85,6 +85,41 @@ public final class BenchmarkReport {
 		for (Map.Entry<String, String> skipped : results.skipped().entrySet()) {
 			md.append("Skipped `").append(skipped.getKey()).append("`: ").append(skipped.getValue()).append(".\n");
 		}
+		if (!results.loadScenarios().isEmpty()) {
+			appendLoads(md, results);
+		}
+		for (Map.Entry<Scenario, Map<String, IdleResult>> idle : results.idles().entrySet()) {
+			md.append("\n## Memory: ").append(idle.getKey().describe()).append("\n\n");
+			md.append("Each connection echoed one 64-byte message, then stayed open and silent. ")
+				.append("Per connection above a baseline with no connections; both read after a full GC ")
+				.append("(`jcmd PID GC.run`), RSS from `/proc/PID/status`, heap from `jcmd PID GC.heap_info`.\n\n");
+			md.append("| peer | open | failed | RSS per conn | heap per conn | RSS baseline | heap baseline |\n");
+			md.append("|---|--:|--:|--:|--:|--:|--:|\n");
+			for (Map.Entry<String, IdleResult> entry : idle.getValue().entrySet()) {
+				IdleResult r = entry.getValue();
+				md.append("| ").append(entry.getKey()).append(" | ").append(r.established()).append(" | ")
+					.append(r.failed()).append(" | ").append(bytes(r.residentPerConnection())).append(" | ")
+					.append(bytes(r.heapPerConnection())).append(" | ").append(mebibytes(r.baselineResident()))
+					.append(" | ").append(mebibytes(r.baselineHeap())).append(" |\n");
+			}
+		}
+		md.append("\n## Noise\n\n");
+		md.append("All peers run during the whole benchmark and only one is loaded at a time, so idle peers cost almost nothing; ")
+			.append("the order of peers rotates every round and ratios are taken within a round, so that a slow patch of the ")
+			.append("machine hits every peer alike and cancels out of the ratios better than out of the rates. ")
+			.append("The load generator shares the machine with the peer: on a machine with few cores, a load generator ")
+			.append("near 100 % of a core means the figures measure the pair, not the server alone. ")
+			.append("A spread above 10 % or a load average above the number of processors means other work was running: ")
+			.append("trust the ratios more than the rates, and rerun on a quiet machine before drawing fine conclusions.\n");
+		if (!results.problems().isEmpty()) {
+			md.append("\nProblems during the run:\n\n");
+			results.problems().forEach((problem) -> md.append("- ").append(problem.lines().findFirst().orElse(problem)).append('\n'));
+		}
+		return md.toString();
+	}
+
+	private static void appendLoads(StringBuilder md, BenchmarkResults results) {
+		MachineInfo machine = results.machine();
 		md.append("\n## Throughput and latency\n\n");
 		md.append("Medians over rounds. `× netty-nio` and `× jdk` are medians of same-round ratios of the rate. ")
 			.append("Latency is per round trip (echo) or per connect-echo-close cycle (churn). ")
@@ -117,34 +152,6 @@ public final class BenchmarkReport {
 			}
 		}
 		md.append("\n![Throughput relative to Netty NIO](").append(CHART).append(")\n");
-		for (Map.Entry<Scenario, Map<String, IdleResult>> idle : results.idles().entrySet()) {
-			md.append("\n## Memory: ").append(idle.getKey().describe()).append("\n\n");
-			md.append("Each connection echoed one 64-byte message, then stayed open and silent. ")
-				.append("Per connection above a baseline with no connections; both read after a full GC ")
-				.append("(`jcmd PID GC.run`), RSS from `/proc/PID/status`, heap from `jcmd PID GC.heap_info`.\n\n");
-			md.append("| peer | open | failed | RSS per conn | heap per conn | RSS baseline | heap baseline |\n");
-			md.append("|---|--:|--:|--:|--:|--:|--:|\n");
-			for (Map.Entry<String, IdleResult> entry : idle.getValue().entrySet()) {
-				IdleResult r = entry.getValue();
-				md.append("| ").append(entry.getKey()).append(" | ").append(r.established()).append(" | ")
-					.append(r.failed()).append(" | ").append(bytes(r.residentPerConnection())).append(" | ")
-					.append(bytes(r.heapPerConnection())).append(" | ").append(mebibytes(r.baselineResident()))
-					.append(" | ").append(mebibytes(r.baselineHeap())).append(" |\n");
-			}
-		}
-		md.append("\n## Noise\n\n");
-		md.append("All peers run during the whole benchmark and only one is loaded at a time, so idle peers cost almost nothing; ")
-			.append("the order of peers rotates every round and ratios are taken within a round, so that a slow patch of the ")
-			.append("machine hits every peer alike and cancels out of the ratios better than out of the rates. ")
-			.append("The load generator shares the machine with the peer: on a machine with few cores, a load generator ")
-			.append("near 100 % of a core means the figures measure the pair, not the server alone. ")
-			.append("A spread above 10 % or a load average above the number of processors means other work was running: ")
-			.append("trust the ratios more than the rates, and rerun on a quiet machine before drawing fine conclusions.\n");
-		if (!results.problems().isEmpty()) {
-			md.append("\nProblems during the run:\n\n");
-			results.problems().forEach((problem) -> md.append("- ").append(problem.lines().findFirst().orElse(problem)).append('\n'));
-		}
-		return md.toString();
 	}
 
 	private static String number(double value, int decimals) {
