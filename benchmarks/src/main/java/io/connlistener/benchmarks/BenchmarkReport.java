@@ -103,6 +103,9 @@ public final class BenchmarkReport {
 					.append(" | ").append(mebibytes(r.baselineHeap())).append(" |\n");
 			}
 		}
+		if (!results.loadScenarios().isEmpty()) {
+			appendRounds(md, results);
+		}
 		md.append("\n## Noise\n\n");
 		md.append("All peers run during the whole benchmark and only one is loaded at a time, so idle peers cost almost nothing; ")
 			.append("the order of peers rotates every round and ratios are taken within a round, so that a slow patch of the ")
@@ -152,6 +155,28 @@ public final class BenchmarkReport {
 			}
 		}
 		md.append("\n![Throughput relative to Netty NIO](").append(CHART).append(")\n");
+	}
+
+	private static void appendRounds(StringBuilder md, BenchmarkResults results) {
+		int rounds = results.options().rounds();
+		md.append("\n## Every round\n\nOperations per second in each round, in the order the rounds ran.\n\n| scenario | peer |");
+		for (int round = 1; round <= rounds; round++) {
+			md.append(" ").append(round).append(" |");
+		}
+		md.append("\n|---|---|").append("--:|".repeat(rounds)).append('\n');
+		for (Scenario scenario : results.loadScenarios()) {
+			for (PeerDefinition peer : results.peers()) {
+				LoadResult[] byRound = results.rounds(scenario, peer.name());
+				if (byRound == null) {
+					continue;
+				}
+				md.append("| ").append(scenario.describe()).append(" | ").append(peer.name()).append(" |");
+				for (LoadResult result : byRound) {
+					md.append(" ").append((result != null) ? number(result.rate(), 0) : "–").append(" |");
+				}
+				md.append('\n');
+			}
+		}
 	}
 
 	private static String number(double value, int decimals) {

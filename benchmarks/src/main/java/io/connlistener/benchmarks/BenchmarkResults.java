@@ -83,6 +83,17 @@ public final class BenchmarkResults {
 	}
 
 	/**
+	 * Return the results of one peer in one scenario, with {@code null} for a failed round.
+	 * @param scenario the scenario
+	 * @param peer the peer's name
+	 * @return a copy of the results by round, or {@code null} if the peer has none
+	 */
+	public LoadResult[] rounds(Scenario scenario, String peer) {
+		LoadResult[] rounds = this.loads.getOrDefault(scenario, Map.of()).get(peer);
+		return (rounds != null) ? rounds.clone() : null;
+	}
+
+	/**
 	 * Return the median over rounds of a measurement.
 	 * @param scenario the scenario
 	 * @param peer the peer's name
