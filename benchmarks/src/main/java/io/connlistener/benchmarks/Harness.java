@@ -19,7 +19,8 @@ import java.util.Map;
  * {@code BENCHMARKS.md} and {@code benchmarks.svg}.
  * <p>
  * Run it with {@code java -jar benchmarks/target/benchmarks.jar [options]}; see
- * {@link HarnessOptions}.
+ * {@link HarnessOptions}. A first argument that is not a {@code --} option goes to JMH
+ * instead ({@code java -jar benchmarks/target/benchmarks.jar EchoRoundTripBenchmark}).
  */
 public final class Harness {
 
@@ -43,6 +44,11 @@ public final class Harness {
 	}
 
 	public static void main(String[] args) throws Exception {
+		if (args.length > 0 && !args[0].startsWith("--")) {
+			// Not ours: a JMH benchmark name or option, as in "EchoRoundTripBenchmark -prof gc".
+			org.openjdk.jmh.Main.main(args);
+			return;
+		}
 		HarnessOptions options;
 		try {
 			options = HarnessOptions.parse(args);

@@ -54,7 +54,7 @@ public final class HarnessOptions {
 		options.arguments = List.of(args);
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
-			if (arg.equals("--help") || arg.equals("-h")) {
+			if (arg.equals("--help")) {
 				throw new IllegalArgumentException(usage());
 			}
 			if (i + 1 >= args.length) {

@@ -113,7 +113,7 @@ public final class BufferedConnection implements AutoCloseable {
 
 	private ScheduledTask writeTimer;
 
-	private IOException error;
+	private volatile IOException error;
 
 	private volatile boolean open = true;
 

@@ -23,7 +23,7 @@ import java.util.Objects;
  */
 public final class ConnectionBuffer {
 
-	/** Read into the last segment only while it has at least this much room left. */
+	/** Read into the last segment only while it has this much room left (or a quarter of it). */
 	private static final int MIN_READ_ROOM = 1024;
 
 	/** Gather at most this many segments in one write. */
@@ -332,7 +332,8 @@ public final class ConnectionBuffer {
 	 */
 	int readFrom(ReadableByteChannel channel) throws IOException {
 		ByteBuffer last = (this.tail > this.head) ? this.segments[this.tail - 1] : null;
-		boolean fresh = last == null || last.capacity() - last.limit() < MIN_READ_ROOM || last.isReadOnly();
+		boolean fresh = last == null || last.isReadOnly()
+				|| last.capacity() - last.limit() < Math.min(MIN_READ_ROOM, last.capacity() / 4);
 		if (fresh) {
 			last = this.pool.acquire();
 			last.limit(0);

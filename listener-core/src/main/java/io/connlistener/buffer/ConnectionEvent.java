@@ -19,7 +19,9 @@ public enum ConnectionEvent {
 
 	/**
 	 * Reading or writing failed, for instance because the peer reset the connection
-	 * (libevent's {@code BEV_EVENT_ERROR}). Reading and writing have stopped.
+	 * (libevent's {@code BEV_EVENT_ERROR}). Reading and writing have stopped for good, and
+	 * {@link BufferedConnection#error()} tells why; the handler should close the connection,
+	 * as the default {@link BufferedHandler#onEvent} does.
 	 */
 	ERROR,
 

@@ -14,7 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +26,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIOException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -60,7 +61,7 @@ class BufferedConnectionTests {
 	@Timeout(60)
 	void echoesPayloadToASlowReaderWithinTheWatermarks(int size) throws Exception {
 		RecordingHandler handler = new RecordingHandler(BufferedConnectionTests::smallSendBuffer);
-		long baseline = start(() -> handler, SETTINGS);
+		BufferedServer.FileDescriptors baseline = start(() -> handler, SETTINGS);
 		SocketChannel client = this.server.connect(64 * 1024);
 		byte[] payload = randomBytes(size);
 		Future<?> writer = this.executor.submit(() -> {
@@ -94,7 +95,7 @@ class BufferedConnectionTests {
 	@Timeout(30)
 	void halfClosingPeerGetsTheWholeEchoThenEndOfStream() throws Exception {
 		RecordingHandler handler = new RecordingHandler();
-		long baseline = start(() -> handler, SETTINGS);
+		BufferedServer.FileDescriptors baseline = start(() -> handler, SETTINGS);
 		SocketChannel client = this.server.connect();
 		byte[] payload = randomBytes(100 * 1024);
 		Future<?> writer = this.executor.submit(() -> {
@@ -117,7 +118,7 @@ class BufferedConnectionTests {
 			smallSendBuffer(connection);
 			connection.output().add(payload);
 		});
-		long baseline = start(() -> handler, SETTINGS);
+		BufferedServer.FileDescriptors baseline = start(() -> handler, SETTINGS);
 		SocketChannel client = this.server.connect(16 * 1024);
 		BufferedServer.readFully(client, 1024, 1024);
 		client.close();
@@ -129,7 +130,7 @@ class BufferedConnectionTests {
 	@Timeout(30)
 	void peerResetFiresErrorOnce() throws Exception {
 		RecordingHandler handler = new RecordingHandler();
-		long baseline = start(() -> handler, SETTINGS);
+		BufferedServer.FileDescriptors baseline = start(() -> handler, SETTINGS);
 		SocketChannel client = this.server.connect();
 		assertThat(handler.opened.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 		client.setOption(StandardSocketOptions.SO_LINGER, 0);
@@ -141,7 +142,7 @@ class BufferedConnectionTests {
 	@Timeout(30)
 	void silentPeerGetsAReadTimeout() throws Exception {
 		RecordingHandler handler = new RecordingHandler();
-		long baseline = start(() -> handler, SETTINGS.withTimeouts(Duration.ofMillis(200), null));
+		BufferedServer.FileDescriptors baseline = start(() -> handler, SETTINGS.withTimeouts(Duration.ofMillis(200), null));
 		SocketChannel client = this.server.connect();
 		assertThat(client.read(ByteBuffer.allocate(1))).isEqualTo(-1);
 		assertClosedOnceAfter(handler, baseline, ConnectionEvent.READ_TIMEOUT);
@@ -184,7 +185,7 @@ class BufferedConnectionTests {
 			smallSendBuffer(connection);
 			connection.output().add(payload);
 		});
-		long baseline = start(() -> handler, SETTINGS.withTimeouts(null, Duration.ofMillis(300)));
+		BufferedServer.FileDescriptors baseline = start(() -> handler, SETTINGS.withTimeouts(null, Duration.ofMillis(300)));
 		this.server.connect(16 * 1024);
 		assertClosedOnceAfter(handler, baseline, ConnectionEvent.WRITE_TIMEOUT);
 	}
@@ -198,7 +199,7 @@ class BufferedConnectionTests {
 			connection.write(payload);
 			connection.closeAfterFlush();
 		});
-		long baseline = start(() -> handler, SETTINGS);
+		BufferedServer.FileDescriptors baseline = start(() -> handler, SETTINGS);
 		SocketChannel client = this.server.connect();
 		BufferedServer.assertSameBytes(BufferedServer.readFully(client, payload.length, 8192), payload);
 		assertThat(client.read(ByteBuffer.allocate(1))).isEqualTo(-1);
@@ -261,20 +262,71 @@ class BufferedConnectionTests {
 		assertThat(allocatedSegments(handler.connection)).isEqualTo(allocated);
 	}
 
-	private long start(Supplier<? extends BufferedHandler> handlers, BufferedConnectionSettings settings)
-			throws IOException {
-		this.server = new BufferedServer(1, handlers, settings);
-		return BufferedServer.openFileDescriptors();
+	@Test
+	@Timeout(30)
+	void handlerThatDoesNotConsumeStopsReadingAtTheReadHighWatermark() throws Exception {
+		AtomicInteger maxInput = new AtomicInteger();
+		AtomicLong consumed = new AtomicLong();
+		AtomicBoolean holding = new AtomicBoolean(true);
+		RecordingHandler handler = new RecordingHandler() {
+			@Override
+			public void onRead(BufferedConnection connection) {
+				maxInput.accumulateAndGet(connection.input().readableBytes(), Math::max);
+				if (!holding.get()) {
+					consumed.addAndGet(connection.input().readableBytes());
+					connection.input().drain(Integer.MAX_VALUE);
+				}
+			}
+		};
+		start(() -> handler, SETTINGS);
+		SocketChannel client = this.server.connect();
+		byte[] payload = randomBytes(1024 * 1024);
+		Future<?> writer = this.executor.submit(() -> {
+			BufferedServer.writeFully(client, payload);
+			return null;
+		});
+		assertThat(handler.opened.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		await().atMost(WAIT).until(() -> maxInput.get() >= READ_HIGH_WATERMARK);
+		CompletableFuture.runAsync(() -> {
+			holding.set(false);
+			consumed.addAndGet(handler.connection.input().readableBytes());
+			handler.connection.input().drain(Integer.MAX_VALUE);
+		}, handler.connection.loop()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		writer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(consumed).hasValue(payload.length));
+		assertThat(maxInput.get()).isLessThan(READ_HIGH_WATERMARK + READ_BUFFER_SIZE);
 	}
 
-	private void assertClosedOnceAfter(RecordingHandler handler, long baseline, ConnectionEvent... events)
+	@Test
+	@Timeout(30)
+	void closeHookAddedAfterTheConnectionClosedRunsAtOnce() throws Exception {
+		RecordingHandler handler = new RecordingHandler();
+		start(() -> handler, SETTINGS);
+		this.server.connect();
+		assertThat(handler.opened.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		handler.connection.close();
+		assertThat(handler.closed.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		CountDownLatch late = new CountDownLatch(1);
+		handler.connection.onClose(late::countDown);
+		assertThat(late.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		assertThat(handler.closes).hasValue(1);
+		assertThat(handler.connection.isOpen()).isFalse();
+	}
+
+	private BufferedServer.FileDescriptors start(Supplier<? extends BufferedHandler> handlers, BufferedConnectionSettings settings)
+			throws IOException {
+		this.server = new BufferedServer(1, handlers, settings);
+		return BufferedServer.FileDescriptors.now();
+	}
+
+	private void assertClosedOnceAfter(RecordingHandler handler, BufferedServer.FileDescriptors baseline, ConnectionEvent... events)
 			throws InterruptedException {
 		assertThat(handler.closed.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 		assertThat(handler.events).containsExactly(events);
 		assertThat(handler.closes).hasValue(1);
 		assertThat(handler.connection.isOpen()).isFalse();
 		this.server.closeClients();
-		await().atMost(WAIT).until(() -> BufferedServer.openFileDescriptors() <= baseline);
+		baseline.awaitBackToThis(WAIT);
 		assertThat(handler.events).containsExactly(events);
 		assertThat(handler.closes).hasValue(1);
 	}

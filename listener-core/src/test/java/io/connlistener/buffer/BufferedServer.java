@@ -8,10 +8,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.connlistener.ConnListener;
@@ -26,6 +31,9 @@ import io.connlistener.loop.EventLoopGroup;
  */
 final class BufferedServer implements AutoCloseable {
 
+	/** Room for a thousand connects at once, whatever the kernel's default. */
+	private static final int BACKLOG = 2048;
+
 	final EventLoop acceptLoop = new EventLoop("buffered-test-accept");
 
 	final EventLoopGroup group;
@@ -36,10 +44,15 @@ final class BufferedServer implements AutoCloseable {
 
 	BufferedServer(int loops, Supplier<? extends BufferedHandler> handlers, BufferedConnectionSettings settings)
 			throws IOException {
+		this(loops, handlers, settings, BufferedAcceptor.LoopChoice.ROUND_ROBIN);
+	}
+
+	BufferedServer(int loops, Supplier<? extends BufferedHandler> handlers, BufferedConnectionSettings settings,
+			BufferedAcceptor.LoopChoice loopChoice) throws IOException {
 		this.group = new EventLoopGroup(loops, "buffered-test-io");
 		this.listener = ConnListener.bind(this.acceptLoop, new InetSocketAddress("127.0.0.1", 0),
-				new BufferedAcceptor(this.group, handlers, settings, BufferedAcceptor.LoopChoice.ROUND_ROBIN),
-				EnumSet.of(ListenerOption.CLOSE_ON_FREE), -1);
+				new BufferedAcceptor(this.group, handlers, settings, loopChoice),
+				EnumSet.of(ListenerOption.CLOSE_ON_FREE), BACKLOG);
 	}
 
 	SocketChannel connect() throws IOException {
@@ -75,13 +88,100 @@ final class BufferedServer implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Count the sockets among the JVM's open file descriptors ({@code /proc/self/fd}). Other
+	 * descriptors are left out: the JVM opens jar files lazily as tests load classes.
+	 */
 	static long openFileDescriptors() {
 		try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-			return fds.count();
+			return fds.filter((fd) -> {
+				try {
+					return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+				}
+				catch (IOException ex) {
+					return false;
+				}
+			}).count();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * A snapshot of the open file descriptors, to wait until the process is back to it.
+	 */
+	record FileDescriptors(long count, String description) {
+
+		static FileDescriptors now() {
+			try {
+				// On first use the JDK opens a socket pair for closing channels and keeps one end.
+				SocketChannel.open().close();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			return new FileDescriptors(openFileDescriptors(), describeFileDescriptors());
+		}
+
+		/**
+		 * Wait until no more sockets are open than in this snapshot.
+		 */
+		void awaitBackToThis(Duration timeout) {
+			org.awaitility.Awaitility.await()
+				.atMost(timeout)
+				.untilAsserted(() -> org.assertj.core.api.Assertions.assertThat(openFileDescriptors())
+					.as(() -> this.count + " open sockets before: " + this.description + ", now " + openFileDescriptors()
+							+ ": " + describeFileDescriptors())
+					.isLessThanOrEqualTo(this.count));
+		}
+
+	}
+
+	/**
+	 * Describe the open file descriptors by kind, for assertion messages.
+	 */
+	static String describeFileDescriptors() {
+		Map<String, String> tcp = tcpSocketsByInode();
+		try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+			return fds.map((fd) -> {
+				try {
+					String target = Files.readSymbolicLink(fd).toString();
+					String inode = target.startsWith("socket:") ? target.replaceAll("\\D", "") : null;
+					return (inode != null) ? "socket " + tcp.getOrDefault(inode, "(not TCP)")
+							: target.replaceAll("\\[\\d+\\]", "");
+				}
+				catch (IOException ex) {
+					return "closed";
+				}
+			}).collect(Collectors.groupingBy((kind) -> kind, TreeMap::new, Collectors.counting())).toString();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** TCP sockets as "state local-port remote-port" by inode, from /proc/net/tcp and tcp6. */
+	private static Map<String, String> tcpSocketsByInode() {
+		Map<String, String> sockets = new HashMap<>();
+		for (String file : List.of("/proc/self/net/tcp", "/proc/self/net/tcp6")) {
+			try {
+				for (String line : Files.readAllLines(Path.of(file))) {
+					String[] fields = line.trim().split("\\s+");
+					if (fields.length > 9 && fields[1].indexOf(':') > 0) {
+						sockets.put(fields[9], "state " + fields[3] + " " + port(fields[1]) + "->" + port(fields[2]));
+					}
+				}
+			}
+			catch (IOException ex) {
+				// Not Linux: describe sockets without their state.
+			}
+		}
+		return sockets;
+	}
+
+	private static int port(String address) {
+		return Integer.parseInt(address.substring(address.indexOf(':') + 1), 16);
 	}
 
 	static void assertSameBytes(byte[] actual, byte[] expected) {

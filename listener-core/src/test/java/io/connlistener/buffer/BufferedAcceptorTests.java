@@ -1,0 +1,158 @@
+package io.connlistener.buffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import io.connlistener.loop.EventLoop;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link BufferedAcceptor}: many concurrent connections spread over a group.
+ */
+class BufferedAcceptorTests {
+
+	private static final int CONNECTIONS = 1000;
+
+	private static final int MESSAGES = 100;
+
+	private static final int CLIENT_THREADS = 4;
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private final ExecutorService clients = Executors.newFixedThreadPool(CLIENT_THREADS);
+
+	private BufferedServer server;
+
+	@AfterEach
+	void close() {
+		this.clients.shutdownNow();
+		if (this.server != null) {
+			this.server.close();
+		}
+	}
+
+	@Test
+	@Timeout(120)
+	void thousandConcurrentConnectionsEachEchoAHundredMessagesAndAllClose() throws Exception {
+		AtomicInteger opened = new AtomicInteger();
+		AtomicInteger closed = new AtomicInteger();
+		BufferedHandler echo = new BufferedHandler() {
+
+			@Override
+			public void onOpen(BufferedConnection connection) {
+				opened.incrementAndGet();
+				connection.onClose(closed::incrementAndGet);
+			}
+
+			@Override
+			public void onRead(BufferedConnection connection) {
+				connection.input().moveTo(connection.output());
+			}
+
+		};
+		this.server = new BufferedServer(2, () -> echo, BufferedConnectionSettings.DEFAULTS);
+		BufferedServer.FileDescriptors baseline = BufferedServer.FileDescriptors.now();
+		List<Future<Long>> results = new ArrayList<>();
+		for (int thread = 0; thread < CLIENT_THREADS; thread++) {
+			int first = thread * (CONNECTIONS / CLIENT_THREADS);
+			results.add(this.clients.submit(echoClients(first, CONNECTIONS / CLIENT_THREADS)));
+		}
+		long verified = 0;
+		for (Future<Long> result : results) {
+			verified += result.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		}
+		assertThat(verified).isEqualTo((long) CONNECTIONS * MESSAGES);
+		assertThat(opened).hasValue(CONNECTIONS);
+		assertThat(this.server.listener.stats().accepted()).isEqualTo(CONNECTIONS);
+		assertThat(this.server.group.loops()).allSatisfy((loop) -> assertThat(loop.registeredChannels()).isPositive());
+		this.server.closeClients();
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(closed).hasValue(CONNECTIONS);
+			assertThat(this.server.listener.stats().activeConnections()).isZero();
+		});
+		baseline.awaitBackToThis(WAIT);
+	}
+
+	@Test
+	@Timeout(30)
+	void leastLoadedChoiceSpreadsConnectionsEvenly() throws Exception {
+		List<EventLoop> loops = new CopyOnWriteArrayList<>();
+		Supplier<BufferedHandler> handlers = () -> new BufferedHandler() {
+
+			@Override
+			public void onOpen(BufferedConnection connection) {
+				loops.add(connection.loop());
+			}
+
+			@Override
+			public void onRead(BufferedConnection connection) {
+				connection.input().moveTo(connection.output());
+			}
+
+		};
+		this.server = new BufferedServer(2, handlers, BufferedConnectionSettings.DEFAULTS,
+				BufferedAcceptor.LoopChoice.LEAST_LOADED);
+		for (int i = 1; i <= 4; i++) {
+			this.server.connect();
+			int opened = i;
+			await().atMost(WAIT).untilAsserted(() -> assertThat(loops).hasSize(opened));
+		}
+		assertThat(loops.stream().distinct()).hasSize(2);
+		assertThat(loops.stream().filter((loop) -> loop == loops.get(0))).hasSize(2);
+	}
+
+	/**
+	 * Open {@code count} connections at once, then in each round send one message on every
+	 * connection and read every echo back.
+	 */
+	private Callable<Long> echoClients(int first, int count) {
+		return () -> {
+			List<SocketChannel> channels = new ArrayList<>(count);
+			for (int i = 0; i < count; i++) {
+				channels.add(this.server.connect());
+			}
+			long verified = 0;
+			ByteBuffer received = ByteBuffer.allocate(64);
+			for (int round = 0; round < MESSAGES; round++) {
+				for (int i = 0; i < count; i++) {
+					BufferedServer.writeFully(channels.get(i), message(first + i, round));
+				}
+				for (int i = 0; i < count; i++) {
+					byte[] expected = message(first + i, round);
+					received.clear().limit(expected.length);
+					while (received.hasRemaining()) {
+						if (channels.get(i).read(received) < 0) {
+							throw new IOException("Connection " + (first + i) + " ended in round " + round);
+						}
+					}
+					assertThat(received.array()).startsWith(expected);
+					verified++;
+				}
+			}
+			return verified;
+		};
+	}
+
+	private static byte[] message(int connection, int round) {
+		return String.format("connection %4d round %3d|", connection, round).getBytes(StandardCharsets.US_ASCII);
+	}
+
+}
