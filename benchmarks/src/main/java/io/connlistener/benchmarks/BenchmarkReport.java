@@ -77,7 +77,11 @@ public final class BenchmarkReport {
 			.append(seconds(options.roundWarmup().toMillis()))
 			.append(" unmeasured while each round's connections open) |\n");
 		md.append("| load average (1, 5, 15 min) | ").append(results.loadAtStart()).append(" at start, ")
-			.append(results.loadAtEnd()).append(" at end |\n\n");
+			.append(results.loadAtEnd()).append(" at end |\n");
+		md.append("| background (other work) | ").append(number(results.busyBefore(), 2))
+			.append(" cores busy in the ").append(seconds(options.backgroundSample().toMillis()))
+			.append(" before the run, ").append(number(results.busyAfter(), 2))
+			.append(" in the ").append(seconds(options.backgroundSample().toMillis())).append(" after, of ").append(machine.processors()).append(" |\n\n");
 		md.append("Peers: ");
 		results.peers().forEach((peer) -> md.append("`").append(peer.name()).append("` (").append(peer.label()).append("), "));
 		md.setLength(md.length() - 2);

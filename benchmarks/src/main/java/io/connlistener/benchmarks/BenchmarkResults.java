@@ -28,6 +28,10 @@ public final class BenchmarkResults {
 
 	private String loadAtEnd;
 
+	private double busyBefore = Double.NaN;
+
+	private double busyAfter = Double.NaN;
+
 	private Duration elapsed;
 
 	private final List<PeerDefinition> peers = new ArrayList<>();
@@ -64,6 +68,31 @@ public final class BenchmarkResults {
 
 	void problem(String problem) {
 		this.problems.add(problem);
+	}
+
+	void background(boolean before, double busyCores) {
+		if (before) {
+			this.busyBefore = busyCores;
+		}
+		else {
+			this.busyAfter = busyCores;
+		}
+	}
+
+	/**
+	 * Return how many cores other work kept busy just before the run started.
+	 * @return busy cores, or {@code NaN} if unknown
+	 */
+	public double busyBefore() {
+		return this.busyBefore;
+	}
+
+	/**
+	 * Return how many cores other work kept busy just after the run ended.
+	 * @return busy cores, or {@code NaN} if unknown
+	 */
+	public double busyAfter() {
+		return this.busyAfter;
 	}
 
 	void finish() {

@@ -76,8 +76,11 @@ public final class Harness {
 	 */
 	public BenchmarkResults run() throws InterruptedException {
 		BenchmarkResults results = new BenchmarkResults(this.options, MachineInfo.current());
+		log("machine: %d processors, load average %s; watching the background load for %d s",
+				results.machine().processors(), results.loadAtStart(), this.options.backgroundSample().toSeconds());
 		Map<PeerDefinition, PeerProcess> running = new LinkedHashMap<>();
 		Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
+		results.background(true, backgroundBusyCores());
 		try {
 			startPeers(results, running, addresses);
 			// Idle first, on fresh peers: memory that load touched before would hide in the baseline.
@@ -94,9 +97,15 @@ public final class Harness {
 		}
 		finally {
 			running.values().forEach(PeerProcess::close);
-			results.finish();
 		}
+		results.background(false, backgroundBusyCores());
+		results.finish();
 		return results;
+	}
+
+	private double backgroundBusyCores() throws InterruptedException {
+		Duration sample = this.options.backgroundSample();
+		return sample.isZero() ? Double.NaN : MachineInfo.busyCores(sample);
 	}
 
 	private void startPeers(BenchmarkResults results, Map<PeerDefinition, PeerProcess> running,

@@ -30,6 +30,8 @@ public final class HarnessOptions {
 
 	private Duration roundWarmup = Duration.ofMillis(500);
 
+	private Duration backgroundSample = Duration.ofSeconds(2);
+
 	private int threads = 1;
 
 	private List<String> peers = null;
@@ -134,6 +136,20 @@ public final class HarnessOptions {
 
 	public HarnessOptions roundWarmup(Duration roundWarmup) {
 		this.roundWarmup = bounded(roundWarmup, "round warm-up");
+		return this;
+	}
+
+	/**
+	 * Return how long the machine's background load is watched before and after the run, or
+	 * zero not to watch it.
+	 * @return the duration
+	 */
+	public Duration backgroundSample() {
+		return this.backgroundSample;
+	}
+
+	public HarnessOptions backgroundSample(Duration backgroundSample) {
+		this.backgroundSample = backgroundSample.isZero() ? backgroundSample : bounded(backgroundSample, "background sample");
 		return this;
 	}
 

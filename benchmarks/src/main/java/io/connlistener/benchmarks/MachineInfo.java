@@ -3,6 +3,7 @@ package io.connlistener.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -63,6 +64,23 @@ public record MachineInfo(int processors, String cpuModel, String memory, String
 		catch (IOException | RuntimeException ex) {
 			return new long[] { -1, -1 };
 		}
+	}
+
+	/**
+	 * Measure how many cores the machine keeps busy over an interval: with nothing of the
+	 * benchmark running, that is other people's work, the noise.
+	 * @param interval how long to watch
+	 * @return busy cores on average, or {@code NaN} if unknown
+	 * @throws InterruptedException if interrupted
+	 */
+	public static double busyCores(Duration interval) throws InterruptedException {
+		long[] from = cpuTicks();
+		Thread.sleep(interval.toMillis());
+		long[] to = cpuTicks();
+		if (from[1] < 0 || to[1] <= from[1]) {
+			return Double.NaN;
+		}
+		return Runtime.getRuntime().availableProcessors() * (to[0] - from[0]) / (double) (to[1] - from[1]);
 	}
 
 	/**

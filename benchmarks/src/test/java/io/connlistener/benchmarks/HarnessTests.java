@@ -31,6 +31,7 @@ class HarnessTests {
 			.warmup(Duration.ZERO)
 			.roundWarmup(Duration.ofMillis(200))
 			.window(Duration.ofSeconds(1))
+			.backgroundSample(Duration.ZERO)
 			.output(this.output);
 		BenchmarkResults results = new Harness(options).run();
 		assertThat(results.peers()).extracting(PeerDefinition::name).containsExactly(PeerDefinition.JDK);
