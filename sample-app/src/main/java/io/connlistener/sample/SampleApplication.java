@@ -1,15 +1,17 @@
 package io.connlistener.sample;
 
-/**
- * Placeholder until the Spring Boot echo server lands.
- */
-public final class SampleApplication {
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-	private SampleApplication() {
-	}
+/**
+ * The seed's echo server as a Spring Boot application: the listener is configured in
+ * {@code application.yml} and served by {@link EchoHandler}.
+ */
+@SpringBootApplication
+public class SampleApplication {
 
 	public static void main(String[] args) {
-		System.out.println("The sample echo server is not built yet; run the tests with ./mvnw -B -ntp verify");
+		SpringApplication.run(SampleApplication.class, args);
 	}
 
 }

@@ -1,0 +1,145 @@
+package io.connlistener.boot.diagnostics;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.stream.Collectors;
+
+import io.connlistener.ListenerOption;
+
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.origin.Origin;
+import org.springframework.core.Ordered;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.env.Environment;
+
+/**
+ * Explains a {@link BindException} under {@code conn-listener}: an unknown key, or a value
+ * that is not of the property's type. Runs ahead of Boot's own bind analyzers, so that the
+ * message names the listener and lists what it accepts; other prefixes are left to them.
+ */
+class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindException> implements Ordered {
+
+	private static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of("conn-listener");
+
+	private static final ConfigurationPropertyName LISTENERS = ConfigurationPropertyName.of("conn-listener.listeners");
+
+	private static final String LISTENER_KEYS = "port, path, address, backlog, options, enabled, max-connections, "
+			+ "accept-error-backoff.initial, accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout";
+
+	private static final String ROOT_KEYS = "enabled, io-threads, defaults.*, listeners.<name>.*";
+
+	private final Environment environment;
+
+	ListenerPropertiesFailureAnalyzer(Environment environment) {
+		this.environment = environment;
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+	@Override
+	protected FailureAnalysis analyze(Throwable rootFailure, BindException cause) {
+		if (!ROOT.isAncestorOf(cause.getName()) && !ROOT.equals(cause.getName())) {
+			return null;
+		}
+		if (cause.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
+			return unknownKey(cause, unbound);
+		}
+		return invalidValue(cause);
+	}
+
+	private FailureAnalysis unknownKey(BindException cause, UnboundConfigurationPropertiesException unbound) {
+		Collection<ConfigurationProperty> properties = unbound.getUnboundProperties();
+		ConfigurationProperty first = properties.stream()
+			.min(Comparator.comparing((property) -> property.getName().toString()))
+			.orElseThrow();
+		String property = first.getName().toString();
+		String others = (properties.size() > 1) ? " (and " + (properties.size() - 1) + " more unknown key"
+				+ ((properties.size() > 2) ? "s" : "") + ")" : "";
+		String listener = listenerName(first.getName());
+		if (listener != null) {
+			return new FailureAnalysis("Listener '" + listener + "'" + on(listener) + " cannot start: " + property
+					+ origin(first.getOrigin()) + " is not a listener property" + others + ".",
+					"Remove " + property + " or correct its name. A listener takes: " + LISTENER_KEYS + ".", cause);
+		}
+		boolean underDefaults = ConfigurationPropertyName.of("conn-listener.defaults").isAncestorOf(first.getName());
+		return new FailureAnalysis("Listeners cannot start: " + property + origin(first.getOrigin())
+				+ " is not a conn-listener property" + others + ".",
+				"Remove " + property + " or correct its name. " + (underDefaults
+						? "Defaults take: " + LISTENER_KEYS.substring("port, path, ".length())
+						: "Under conn-listener go: " + ROOT_KEYS) + ".",
+				cause);
+	}
+
+	private FailureAnalysis invalidValue(BindException cause) {
+		String property = cause.getName().toString();
+		Object value = (cause.getProperty() != null) ? cause.getProperty().getValue() : null;
+		Origin origin = (cause.getProperty() != null) ? cause.getProperty().getOrigin() : null;
+		String expected = expected(cause.getTarget().getType());
+		String listener = listenerName(cause.getName());
+		String subject = (listener != null) ? "Listener '" + listener + "'" + on(listener) : "Listeners";
+		return new FailureAnalysis(subject + " cannot start: " + property + " is '" + value + "'" + origin(origin)
+				+ ", which is not " + expected + ".", "Set " + property + " to " + expected + ".", cause);
+	}
+
+	private static String expected(ResolvableType type) {
+		Class<?> resolved = type.resolve(Object.class);
+		if (Collection.class.isAssignableFrom(resolved)) {
+			resolved = type.asCollection().getGeneric().resolve(Object.class);
+		}
+		if (resolved == ListenerOption.class) {
+			return "a list of listener options from " + Arrays.stream(ListenerOption.values())
+				.map(ListenerOption::kebabName)
+				.collect(Collectors.joining(", ", "[", "]"));
+		}
+		if (resolved == Integer.class || resolved == int.class) {
+			return "a whole number";
+		}
+		if (resolved == Boolean.class || resolved == boolean.class) {
+			return "true or false";
+		}
+		if (resolved == Duration.class) {
+			return "a duration such as 50ms, 1s or PT1S";
+		}
+		return "a valid " + resolved.getSimpleName();
+	}
+
+	private static String listenerName(ConfigurationPropertyName name) {
+		if (LISTENERS.isAncestorOf(name)) {
+			return name.getElement(LISTENERS.getNumberOfElements(), ConfigurationPropertyName.Form.ORIGINAL);
+		}
+		return null;
+	}
+
+	private String on(String listener) {
+		if (this.environment == null) {
+			return "";
+		}
+		String prefix = "conn-listener.listeners." + listener + ".";
+		String path = this.environment.getProperty(prefix + "path");
+		if (path != null) {
+			return " on unix:" + path;
+		}
+		String port = this.environment.getProperty(prefix + "port");
+		if (port == null) {
+			return "";
+		}
+		String address = this.environment.getProperty(prefix + "address",
+				this.environment.getProperty("conn-listener.defaults.address", "0.0.0.0"));
+		return " on " + address + ":" + port;
+	}
+
+	private static String origin(Origin origin) {
+		return (origin != null) ? " (from " + origin + ")" : "";
+	}
+
+}

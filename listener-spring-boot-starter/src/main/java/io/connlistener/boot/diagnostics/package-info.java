@@ -1,0 +1,4 @@
+/**
+ * Failure analysis of listeners that cannot be configured or bound.
+ */
+package io.connlistener.boot.diagnostics;

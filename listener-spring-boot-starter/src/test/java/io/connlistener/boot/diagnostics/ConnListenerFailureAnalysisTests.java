@@ -1,0 +1,360 @@
+package io.connlistener.boot.diagnostics;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.List;
+
+import io.connlistener.AcceptCallback;
+import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
+import io.connlistener.boot.handler.ConnectionHandler;
+import io.connlistener.boot.testsupport.TestHandlers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.mock.env.MockEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/**
+ * Tests for the failure analysis of listeners that cannot start: each bad configuration
+ * gives an exact description and action.
+ */
+@Timeout(60)
+@ExtendWith(OutputCaptureExtension.class)
+class ConnListenerFailureAnalysisTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ConnListenerAutoConfiguration.class))
+		.withUserConfiguration(EchoHandler.class)
+		.withPropertyValues("conn-listener.io-threads=1");
+
+	@Test
+	void portOutOfRange() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=70000"),
+				"Listener 'echo' on 0.0.0.0:70000 cannot start: conn-listener.listeners.echo.port is 70000, "
+						+ "but a port must be between 0 and 65535.",
+				"Set conn-listener.listeners.echo.port to a port between 0 and 65535 (0 picks a free port).");
+	}
+
+	@Test
+	void neitherPortNorPath() {
+		assertFailure(List.of("conn-listener.listeners.echo.backlog=10"),
+				"Listener 'echo' has no address: neither conn-listener.listeners.echo.port nor "
+						+ "conn-listener.listeners.echo.path is set.",
+				"Set conn-listener.listeners.echo.port to listen on a TCP port, or conn-listener.listeners.echo.path "
+						+ "to listen on a Unix domain socket.");
+	}
+
+	@Test
+	void bothPortAndPath() {
+		assertFailure(
+				List.of("conn-listener.listeners.echo.port=9876", "conn-listener.listeners.echo.path=/tmp/echo.sock"),
+				"Listener 'echo' has two addresses: conn-listener.listeners.echo.port is 9876 and "
+						+ "conn-listener.listeners.echo.path is /tmp/echo.sock.",
+				"Remove conn-listener.listeners.echo.port or conn-listener.listeners.echo.path: a listener listens on "
+						+ "either a TCP port or a Unix domain socket.");
+	}
+
+	@Test
+	void addressThatDoesNotResolve() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=9876",
+				"conn-listener.listeners.echo.address=no-such-host.invalid"),
+				"Listener 'echo' on no-such-host.invalid:9876 cannot start: conn-listener.listeners.echo.address is "
+						+ "'no-such-host.invalid', which is neither an IP address nor a host name that resolves.",
+				"Set conn-listener.listeners.echo.address to an IP address or a resolvable host name of this machine, "
+						+ "such as 127.0.0.1, or to 0.0.0.0 to listen on every interface.");
+	}
+
+	@Test
+	void negativeDurationInTheDefaults() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=9876",
+				"conn-listener.defaults.accept-error-backoff.initial=-5ms"),
+				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.defaults.accept-error-backoff.initial "
+						+ "is -5ms, but it must be a positive duration.",
+				"Set conn-listener.defaults.accept-error-backoff.initial to a positive duration such as 50ms.");
+	}
+
+	@Test
+	void backoffMaxShorterThanInitial() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=9876",
+				"conn-listener.listeners.echo.accept-error-backoff.max=10ms"),
+				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.listeners.echo.accept-error-backoff.max "
+						+ "is 10ms, but it must not be shorter than accept-error-backoff.initial (50ms).",
+				"Set conn-listener.listeners.echo.accept-error-backoff.max to a duration of at least 50ms.");
+	}
+
+	@Test
+	void backlogZero() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=9876", "conn-listener.listeners.echo.backlog=0"),
+				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.listeners.echo.backlog is 0, "
+						+ "but 0 would mean that the socket is already listening.",
+				"Set conn-listener.listeners.echo.backlog to a positive listen queue length, or -1 for the "
+						+ "kernel's somaxconn.");
+	}
+
+	@Test
+	void valueOfTheWrongType() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=98x76"),
+				"Listener 'echo' on 0.0.0.0:98x76 cannot start: conn-listener.listeners.echo.port is '98x76' "
+						+ "(from \"conn-listener.listeners.echo.port\" from property source \"test\"), "
+						+ "which is not a whole number.",
+				"Set conn-listener.listeners.echo.port to a whole number.");
+	}
+
+	@Test
+	void unknownOption() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=9876",
+				"conn-listener.listeners.echo.options=reuseable,close-on-fre"),
+				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.listeners.echo.options is "
+						+ "'reuseable,close-on-fre' (from \"conn-listener.listeners.echo.options\" from property "
+						+ "source \"test\"), which is not a list of listener options from [leave-sockets-blocking, "
+						+ "close-on-free, close-on-exec, reuseable, reuseable-port, threadsafe, disabled, "
+						+ "deferred-accept, bind-ipv6only].",
+				"Set conn-listener.listeners.echo.options to a list of listener options from [leave-sockets-blocking, "
+						+ "close-on-free, close-on-exec, reuseable, reuseable-port, threadsafe, disabled, "
+						+ "deferred-accept, bind-ipv6only].");
+	}
+
+	@Test
+	void unknownListenerKey() {
+		assertFailure(
+				List.of("conn-listener.listeners.echo.port=9876", "conn-listener.listeners.echo.max-conections=5"),
+				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.listeners.echo.max-conections "
+						+ "(from \"conn-listener.listeners.echo.max-conections\" from property source \"test\") "
+						+ "is not a listener property.",
+				"Remove conn-listener.listeners.echo.max-conections or correct its name. A listener takes: port, "
+						+ "path, address, backlog, options, enabled, max-connections, accept-error-backoff.initial, "
+						+ "accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout.");
+	}
+
+	@Test
+	void unknownTopLevelKey() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=9876", "conn-listener.io-thread=2"),
+				"Listeners cannot start: conn-listener.io-thread (from \"conn-listener.io-thread\" from property "
+						+ "source \"test\") is not a conn-listener property.",
+				"Remove conn-listener.io-thread or correct its name. Under conn-listener go: enabled, io-threads, "
+						+ "defaults.*, listeners.<name>.*.");
+	}
+
+	@Test
+	void listenerWithoutHandler() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=9876", "conn-listener.listeners.other.port=9877"),
+				"Listener 'other' on 0.0.0.0:9877 (conn-listener.listeners.other) has no handler: no bean is "
+						+ "annotated with @ConnectionHandler(\"other\").",
+				"Annotate the bean that serves listener 'other' with @ConnectionHandler(\"other\"), or remove "
+						+ "conn-listener.listeners.other from the configuration.");
+	}
+
+	@Test
+	void handlerNamingNoListener() {
+		this.contextRunner.withUserConfiguration(MisnamedHandler.class)
+			.withPropertyValues("conn-listener.listeners.echo.port=0", "conn-listener.defaults.address=127.0.0.1")
+			.run((context) -> assertAnalysis(context.getStartupFailure(), new MockEnvironment(),
+					"Bean 'ekoHandler' is annotated with @ConnectionHandler(\"eko\"), but no listener 'eko' is "
+							+ "configured under conn-listener.listeners.eko. Configured listeners: [echo].",
+					"Configure listener 'eko' with conn-listener.listeners.eko.port (or .path), or change "
+							+ "@ConnectionHandler on bean 'ekoHandler' to name a configured listener."));
+	}
+
+	@Test
+	void twoHandlersForOneListener() {
+		this.contextRunner.withUserConfiguration(SecondEchoHandler.class)
+			.withPropertyValues("conn-listener.listeners.echo.port=0", "conn-listener.defaults.address=127.0.0.1")
+			.run((context) -> assertAnalysis(context.getStartupFailure(), new MockEnvironment(),
+					"Listener 'echo' on 127.0.0.1:0 (conn-listener.listeners.echo) has 2 handlers: beans "
+							+ "'secondEchoHandler', 'echoHandler' are annotated with @ConnectionHandler(\"echo\").",
+					"Keep @ConnectionHandler(\"echo\") on one bean only, or configure another listener under "
+							+ "conn-listener.listeners.<name> for each other handler."));
+	}
+
+	@Test
+	void handlerOfNoHandlerType() {
+		this.contextRunner.withUserConfiguration(NotAHandler.class)
+			.withPropertyValues("conn-listener.listeners.echo.port=0", "conn-listener.listeners.other.port=0",
+					"conn-listener.defaults.address=127.0.0.1")
+			.run((context) -> assertAnalysis(context.getStartupFailure(), new MockEnvironment(),
+					"Bean 'otherHandler' of type java.lang.String is annotated with @ConnectionHandler(\"other\") "
+							+ "for listener 'other' on 127.0.0.1:0, but implements no handler interface.",
+					"Make bean 'otherHandler' implement AcceptCallback (raw), BufferedHandler (buffered) or "
+							+ "BlockingConnectionHandler (blocking)."));
+	}
+
+	@Test
+	void noIoThreads() {
+		assertFailure(List.of("conn-listener.io-threads=0"),
+				"Listeners cannot start: conn-listener.io-threads is 0, but at least one I/O thread is needed.",
+				"Set conn-listener.io-threads to 1 or more, or leave it unset for one per processor.");
+	}
+
+	@Test
+	void portInUse() throws IOException {
+		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			int port = taken.getLocalPort();
+			assertFailure(List.of("conn-listener.listeners.echo.port=" + port,
+					"conn-listener.listeners.echo.address=127.0.0.1"),
+					"Listener 'echo' failed to start: port " + port
+							+ " on 127.0.0.1 (conn-listener.listeners.echo.port) was already in use.",
+					"Identify and stop the process that is listening on port " + port
+							+ ", or set conn-listener.listeners.echo.port to another port (0 picks a free one).");
+		}
+	}
+
+	@Test
+	void addressNotOfThisMachine() {
+		// 192.0.2.1 is TEST-NET-1 (RFC 5737): an IP literal no interface holds.
+		assertFailure(List.of("conn-listener.listeners.echo.port=0", "conn-listener.listeners.echo.address=192.0.2.1"),
+				"Listener 'echo' failed to start: 192.0.2.1 (conn-listener.listeners.echo.address) is not an address "
+						+ "of this machine, so port 0 cannot be bound on it.",
+				"Set conn-listener.listeners.echo.address to an address of one of this machine's interfaces, such as "
+						+ "127.0.0.1, or to 0.0.0.0 to listen on every interface.");
+	}
+
+	@Test
+	void secondListenerFailingClosesTheFirst() throws IOException {
+		int firstPort;
+		try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			firstPort = probe.getLocalPort();
+		}
+		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			this.contextRunner.withUserConfiguration(SecondListenerHandler.class)
+				.withPropertyValues("conn-listener.defaults.address=127.0.0.1",
+						"conn-listener.listeners.echo.port=" + firstPort,
+						"conn-listener.listeners.second.port=" + taken.getLocalPort())
+				.run((context) -> assertThat(context.getStartupFailure())
+					.hasRootCauseInstanceOf(java.net.BindException.class));
+		}
+		try (ServerSocket again = new ServerSocket()) {
+			again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), firstPort));
+			assertThat(again.getLocalPort()).isEqualTo(firstPort);
+		}
+	}
+
+	@Test
+	void applicationFailsToStartWithTheAnalysis(CapturedOutput output) {
+		SpringApplicationBuilder application = new SpringApplicationBuilder(EchoApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties("conn-listener.io-threads=1", "conn-listener.listeners.echo.port=0",
+					"conn-listener.listeners.echo.adress=127.0.0.1");
+		assertThatException().isThrownBy(application::run);
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Listener 'echo' on 0.0.0.0:0 cannot start: conn-listener.listeners.echo.adress")
+			.contains("Remove conn-listener.listeners.echo.adress or correct its name.");
+	}
+
+	private void assertFailure(List<String> properties, String description, String action) {
+		this.contextRunner.withPropertyValues(properties.toArray(String[]::new))
+			.run((context) -> assertAnalysis(context.getStartupFailure(), environment(properties), description,
+					action));
+	}
+
+	private static Environment environment(List<String> properties) {
+		MockEnvironment environment = new MockEnvironment();
+		for (String property : properties) {
+			int equals = property.indexOf('=');
+			environment.setProperty(property.substring(0, equals), property.substring(equals + 1));
+		}
+		return environment;
+	}
+
+	static void assertAnalysis(Throwable failure, Environment environment, String description, String action) {
+		assertThat(failure).isNotNull();
+		FailureAnalysis analysis = analyze(failure, environment);
+		assertThat(analysis).as("analysis of %s", failure).isNotNull();
+		assertThat(analysis.getDescription()).isEqualTo(description);
+		assertThat(analysis.getAction()).isEqualTo(action);
+	}
+
+	static FailureAnalysis analyze(Throwable failure, Environment environment) {
+		List<FailureAnalyzer> analyzers = List.of(new ListenerPropertiesFailureAnalyzer(environment),
+				new ListenerBindFailureAnalyzer(), new ListenerConfigurationFailureAnalyzer());
+		for (FailureAnalyzer analyzer : analyzers) {
+			FailureAnalysis analysis = analyzer.analyze(failure);
+			if (analysis != null) {
+				return analysis;
+			}
+		}
+		return null;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration(ConnListenerAutoConfiguration.class)
+	@Import(EchoHandler.class)
+	static class EchoApplication {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class EchoHandler {
+
+		@Bean
+		@ConnectionHandler("echo")
+		AcceptCallback echoHandler() {
+			return TestHandlers.greeter("echo");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class MisnamedHandler {
+
+		@Bean
+		@ConnectionHandler("eko")
+		AcceptCallback ekoHandler() {
+			return TestHandlers.greeter("eko");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SecondEchoHandler {
+
+		@Bean
+		@ConnectionHandler("echo")
+		@Order(1)
+		AcceptCallback secondEchoHandler() {
+			return TestHandlers.greeter("echo2");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class NotAHandler {
+
+		@Bean
+		@ConnectionHandler("other")
+		String otherHandler() {
+			return "not a handler";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SecondListenerHandler {
+
+		@Bean
+		@ConnectionHandler("second")
+		AcceptCallback secondHandler() {
+			return TestHandlers.greeter("second");
+		}
+
+	}
+
+}
