@@ -96,15 +96,20 @@ public final class BenchmarkReport {
 			md.append("\n## Memory: ").append(idle.getKey().describe()).append("\n\n");
 			md.append("Each connection echoed one 64-byte message, then stayed open and silent. ")
 				.append("Per connection above a baseline with no connections; both read after a full GC ")
-				.append("(`jcmd PID GC.run`), RSS from `/proc/PID/status`, heap from `jcmd PID GC.heap_info`.\n\n");
-			md.append("| peer | open | failed | RSS per conn | heap per conn | RSS baseline | heap baseline |\n");
+				.append("(`jcmd PID GC.run`), RSS from `/proc/PID/status`, heap from `jcmd PID GC.heap_info`. ")
+				.append(options.jvmFlags().contains("-XX:+AlwaysPreTouch")
+						? "The heap is touched in full at startup (`-XX:+AlwaysPreTouch`), so the RSS column is memory outside "
+								+ "the heap: direct buffers, native structures, malloc; it can be off by a few hundred bytes either "
+								+ "way, as malloc reuses what startup freed. Heap plus RSS is the cost of a connection.\n\n"
+						: "The heap is not pre-touched, so the RSS column holds heap pages newly touched as well.\n\n");
+			md.append("| peer | open | failed | heap per conn | RSS per conn | heap baseline | RSS baseline |\n");
 			md.append("|---|--:|--:|--:|--:|--:|--:|\n");
 			for (Map.Entry<String, IdleResult> entry : idle.getValue().entrySet()) {
 				IdleResult r = entry.getValue();
 				md.append("| ").append(entry.getKey()).append(" | ").append(r.established()).append(" | ")
-					.append(r.failed()).append(" | ").append(bytes(r.residentPerConnection())).append(" | ")
-					.append(bytes(r.heapPerConnection())).append(" | ").append(mebibytes(r.baselineResident()))
-					.append(" | ").append(mebibytes(r.baselineHeap())).append(" |\n");
+					.append(r.failed()).append(" | ").append(bytes(r.heapPerConnection())).append(" | ")
+					.append(bytes(r.residentPerConnection())).append(" | ").append(mebibytes(r.baselineHeap()))
+					.append(" | ").append(mebibytes(r.baselineResident())).append(" |\n");
 			}
 		}
 		if (!results.loadScenarios().isEmpty()) {

@@ -20,7 +20,8 @@ public final class HarnessOptions {
 			"echo-100x4k", "churn-50x64", "idle-10000");
 
 	/** Flags every peer JVM gets unless told otherwise. */
-	public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC");
+	public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
+			"-XX:+UseG1GC");
 
 	private int rounds = 5;
 
