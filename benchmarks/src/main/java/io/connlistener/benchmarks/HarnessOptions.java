@@ -97,10 +97,19 @@ public final class HarnessOptions {
 		return items;
 	}
 
+	/**
+	 * Return the number of measured rounds per scenario and peer.
+	 * @return the rounds
+	 */
 	public int rounds() {
 		return this.rounds;
 	}
 
+	/**
+	 * Set the number of measured rounds, 1 to 100.
+	 * @param rounds the rounds
+	 * @return these options
+	 */
 	public HarnessOptions rounds(int rounds) {
 		if (rounds < 1 || rounds > 100) {
 			throw new IllegalArgumentException("Rounds must be in [1, 100], not " + rounds);
@@ -109,19 +118,37 @@ public final class HarnessOptions {
 		return this;
 	}
 
+	/**
+	 * Return the length of one measured round.
+	 * @return the duration
+	 */
 	public Duration window() {
 		return this.window;
 	}
 
+	/**
+	 * Set the length of one measured round, up to 10 minutes.
+	 * @param window the duration
+	 * @return these options
+	 */
 	public HarnessOptions window(Duration window) {
 		this.window = bounded(window, "seconds");
 		return this;
 	}
 
+	/**
+	 * Return the unmeasured load each peer gets before the rounds of a scenario.
+	 * @return the duration, zero for none
+	 */
 	public Duration warmup() {
 		return this.warmup;
 	}
 
+	/**
+	 * Set the warm-up per peer and scenario, zero for none.
+	 * @param warmup the duration
+	 * @return these options
+	 */
 	public HarnessOptions warmup(Duration warmup) {
 		this.warmup = warmup.isZero() ? warmup : bounded(warmup, "warmup");
 		return this;
@@ -135,6 +162,11 @@ public final class HarnessOptions {
 		return this.roundWarmup;
 	}
 
+	/**
+	 * Set the unmeasured time at the start of every round.
+	 * @param roundWarmup the duration
+	 * @return these options
+	 */
 	public HarnessOptions roundWarmup(Duration roundWarmup) {
 		this.roundWarmup = bounded(roundWarmup, "round warm-up");
 		return this;
@@ -149,15 +181,29 @@ public final class HarnessOptions {
 		return this.backgroundSample;
 	}
 
+	/**
+	 * Set how long the background load is watched, zero not to watch it.
+	 * @param backgroundSample the duration
+	 * @return these options
+	 */
 	public HarnessOptions backgroundSample(Duration backgroundSample) {
 		this.backgroundSample = backgroundSample.isZero() ? backgroundSample : bounded(backgroundSample, "background sample");
 		return this;
 	}
 
+	/**
+	 * Return the number of load generator threads.
+	 * @return the threads
+	 */
 	public int threads() {
 		return this.threads;
 	}
 
+	/**
+	 * Set the number of load generator threads, 1 to 8.
+	 * @param threads the threads
+	 * @return these options
+	 */
 	public HarnessOptions threads(int threads) {
 		if (threads < 1 || threads > 8) {
 			throw new IllegalArgumentException("Threads must be in [1, 8], not " + threads);
@@ -174,24 +220,47 @@ public final class HarnessOptions {
 		return this.peers;
 	}
 
+	/**
+	 * Set the names of the peers to run.
+	 * @param peers the names
+	 * @return these options
+	 */
 	public HarnessOptions peers(List<String> peers) {
 		this.peers = List.copyOf(peers);
 		return this;
 	}
 
+	/**
+	 * Return the scenarios to run.
+	 * @return the scenarios
+	 */
 	public List<Scenario> scenarios() {
 		return this.scenarios;
 	}
 
+	/**
+	 * Set the scenarios to run.
+	 * @param scenarios the scenarios
+	 * @return these options
+	 */
 	public HarnessOptions scenarios(List<Scenario> scenarios) {
 		this.scenarios = List.copyOf(scenarios);
 		return this;
 	}
 
+	/**
+	 * Return the flags every peer JVM gets.
+	 * @return the flags
+	 */
 	public List<String> jvmFlags() {
 		return this.jvmFlags;
 	}
 
+	/**
+	 * Set the flags every peer JVM gets.
+	 * @param jvmFlags the flags
+	 * @return these options
+	 */
 	public HarnessOptions jvmFlags(List<String> jvmFlags) {
 		this.jvmFlags = jvmFlags.stream().filter((flag) -> !flag.isBlank()).toList();
 		return this;
@@ -205,6 +274,11 @@ public final class HarnessOptions {
 		return this.output;
 	}
 
+	/**
+	 * Set the folder the report goes to, {@code null} for none.
+	 * @param output the folder
+	 * @return these options
+	 */
 	public HarnessOptions output(Path output) {
 		this.output = output;
 		return this;
@@ -224,6 +298,11 @@ public final class HarnessOptions {
 		return (!relative.toFile().isFile() && parent.toFile().isFile()) ? parent : relative;
 	}
 
+	/**
+	 * Set the sample application's jar.
+	 * @param sampleAppJar the jar
+	 * @return these options
+	 */
 	public HarnessOptions sampleAppJar(Path sampleAppJar) {
 		this.sampleAppJar = sampleAppJar;
 		return this;

@@ -54,9 +54,12 @@ final class PeerProcess implements AutoCloseable {
 
 	private final ArrayDeque<String> output = new ArrayDeque<>();
 
+	private final boolean readsStop;
+
 	private PeerProcess(String name, Process process, Integer knownPort) {
 		this.name = name;
 		this.process = process;
+		this.readsStop = (knownPort == null);
 		Thread reader = new Thread(() -> readOutput(knownPort), "peer-output-" + name);
 		reader.setDaemon(true);
 		reader.start();
@@ -232,19 +235,23 @@ final class PeerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Ask the peer to stop (a {@code STOP} line, then end of its input), and destroy it if it
-	 * has not exited within a few seconds.
+	 * Ask a peer of this module to stop (a {@code STOP} line, then end of its input), or
+	 * terminate an application jar ({@code SIGTERM}, its graceful shutdown); destroy it by
+	 * force if it has not exited within a few seconds.
 	 */
 	@Override
 	public void close() {
 		try {
 			try (OutputStream in = this.process.getOutputStream()) {
-				in.write("STOP\n".getBytes(StandardCharsets.US_ASCII));
+				if (this.readsStop) {
+					in.write("STOP\n".getBytes(StandardCharsets.US_ASCII));
+				}
 			}
 			catch (IOException ex) {
 				// Already gone.
 			}
-			if (!this.process.waitFor(5, TimeUnit.SECONDS)) {
+			// A peer of ours exits on STOP; an application jar gets SIGTERM at once.
+			if (!this.readsStop || !this.process.waitFor(5, TimeUnit.SECONDS)) {
 				this.process.descendants().forEach(ProcessHandle::destroy);
 				this.process.destroy();
 				if (!this.process.waitFor(5, TimeUnit.SECONDS)) {
