@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -67,9 +68,10 @@ public final class BenchmarkReport {
 		md.append("| OS | ").append(machine.os()).append(" |\n");
 		md.append("| JVM | ").append(machine.jvm()).append(" |\n");
 		md.append("| peer JVM flags | `").append(String.join(" ", options.jvmFlags())).append("` |\n");
-		md.append("| harness JVM flags | `")
-			.append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()))
-			.append("` (none: the JVM's defaults, if empty) |\n");
+		List<String> harnessFlags = ManagementFactory.getRuntimeMXBean().getInputArguments();
+		md.append("| harness JVM flags | ")
+			.append(harnessFlags.isEmpty() ? "none (the JVM's defaults)" : "`" + String.join(" ", harnessFlags) + "`")
+			.append(" |\n");
 		md.append("| load | ").append(options.threads()).append(" NIO thread(s); warm-up ")
 			.append(seconds(options.warmup().toMillis())).append(" per peer and scenario, then ")
 			.append(options.rounds()).append(" rounds × ").append(seconds(options.window().toMillis()))
@@ -82,12 +84,10 @@ public final class BenchmarkReport {
 			.append(" cores busy in the ").append(seconds(options.backgroundSample().toMillis()))
 			.append(" before the run, ").append(number(results.busyAfter(), 2))
 			.append(" in the ").append(seconds(options.backgroundSample().toMillis())).append(" after, of ").append(machine.processors()).append(" |\n\n");
-		md.append("Peers: ");
-		results.peers().forEach((peer) -> md.append("`").append(peer.name()).append("` (").append(peer.label()).append("), "));
-		md.setLength(md.length() - 2);
-		md.append(".\n");
+		md.append("Peers:\n\n");
+		results.peers().forEach((peer) -> md.append("- `").append(peer.name()).append("`: ").append(peer.label()).append('\n'));
 		for (Map.Entry<String, String> skipped : results.skipped().entrySet()) {
-			md.append("Skipped `").append(skipped.getKey()).append("`: ").append(skipped.getValue()).append(".\n");
+			md.append("- skipped `").append(skipped.getKey()).append("`: ").append(skipped.getValue()).append('\n');
 		}
 		if (!results.loadScenarios().isEmpty()) {
 			appendLoads(md, results);

@@ -8,9 +8,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.netty.util.Version;
+
 import io.connlistener.benchmarks.peers.ConnListenerEchoPeer;
 import io.connlistener.benchmarks.peers.JdkEchoPeer;
 import io.connlistener.benchmarks.peers.NettyEchoPeer;
+import io.netty.util.Version;
 
 /**
  * An echo server the harness can start as a child JVM: a {@code main} of this module, or a
@@ -39,17 +42,27 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 	 * @return the peers
 	 */
 	public static List<PeerDefinition> all(Path sampleAppJar) {
-		return List.of(new PeerDefinition(JDK, "JDK NIO echo", JdkEchoPeer.class.getName(), List.of(), null, null),
-				new PeerDefinition(NETTY_NIO, "Netty NIO", NettyEchoPeer.class.getName(), List.of("nio"), null, null),
-				new PeerDefinition("netty-epoll", "Netty epoll", NettyEchoPeer.class.getName(), List.of("epoll"), null,
-						null),
-				new PeerDefinition("connlistener", "connlistener core", ConnListenerEchoPeer.class.getName(), List.of(),
-						"io.connlistener.buffer.BufferedAcceptor", null),
-				new PeerDefinition("sample-app", "Boot sample app", null,
+		String netty = "Netty " + nettyVersion();
+		return List.of(
+				new PeerDefinition(JDK, "JDK NIO, one selector thread, a 16 KiB direct buffer per connection",
+						JdkEchoPeer.class.getName(), List.of(), null, null),
+				new PeerDefinition(NETTY_NIO, netty + ", NIO transport, one event loop", NettyEchoPeer.class.getName(),
+						List.of("nio"), null, null),
+				new PeerDefinition("netty-epoll", netty + ", native epoll transport, one event loop",
+						NettyEchoPeer.class.getName(), List.of("epoll"), null, null),
+				new PeerDefinition("connlistener", "listener-core: ConnListener and BufferedAcceptor on one loop",
+						ConnListenerEchoPeer.class.getName(), List.of(), "io.connlistener.buffer.BufferedAcceptor", null),
+				new PeerDefinition("sample-app", "the Spring Boot sample app jar, with conn-listener.io-threads=1",
+						null,
 						List.of("--server.port=0", "--management.endpoints.web.exposure.include=health,prometheus",
 								"--conn-listener.listeners.echo.address=127.0.0.1",
 								"--conn-listener.listeners.echo.max-connections=20000", "--conn-listener.io-threads=1"),
 						null, sampleAppJar));
+	}
+
+	private static String nettyVersion() {
+		Version version = Version.identify().get("netty-transport");
+		return (version != null) ? version.artifactVersion() : "4.2";
 	}
 
 	/**
