@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.netty.util.Version;
-
 import io.connlistener.benchmarks.peers.ConnListenerEchoPeer;
 import io.connlistener.benchmarks.peers.JdkEchoPeer;
 import io.connlistener.benchmarks.peers.NettyEchoPeer;

@@ -1,5 +1,7 @@
 package io.connlistener.benchmarks.peers;
 
+import java.util.concurrent.TimeUnit;
+
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -51,7 +53,7 @@ public final class NettyEchoPeer {
 			server.close().sync();
 		}
 		finally {
-			group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+			group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
 		}
 		System.exit(0);
 	}
