@@ -47,7 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class EchoRoundTripBenchmark {
 
 	/** Message size in bytes. */
-	@Param({ "64", "4096" })
+	@Param({ "64", "4096", "65536" })
 	public int size;
 
 	private EventLoopGroup group;

@@ -3,6 +3,8 @@ package io.connlistener.buffer;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.connlistener.AcceptCallback;
@@ -30,6 +32,8 @@ public final class BufferedAcceptor implements AcceptCallback {
 	private final BufferedConnectionSettings settings;
 
 	private final LoopChoice loopChoice;
+
+	private final Set<BufferedConnection> connections = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Create an acceptor with the default settings that hands connections round-robin.
@@ -78,7 +82,35 @@ public final class BufferedAcceptor implements AcceptCallback {
 		BufferedHandler handler = Objects.requireNonNull(this.handlers.get(), "Handler supplier returned null");
 		EventLoop loop = (this.loopChoice == LoopChoice.LEAST_LOADED) ? this.group.leastLoaded() : this.group.next();
 		BufferedConnection connection = BufferedConnection.open(loop, channel, handler, this.settings);
-		connection.onClose(listener::connectionClosed);
+		this.connections.add(connection);
+		connection.onClose(() -> {
+			this.connections.remove(connection);
+			listener.connectionClosed();
+		});
+	}
+
+	/**
+	 * Return how many connections this acceptor opened that are not freed yet.
+	 * @return the number of open connections
+	 */
+	public int openConnections() {
+		return this.connections.size();
+	}
+
+	/**
+	 * Close every connection this acceptor opened that is still open, for instance once a
+	 * graceful shutdown has waited long enough. Connections close on their loops.
+	 * @return how many connections were asked to close
+	 */
+	public int closeAll() {
+		int closed = 0;
+		for (BufferedConnection connection : this.connections) {
+			if (connection.isOpen()) {
+				connection.close();
+				closed++;
+			}
+		}
+		return closed;
 	}
 
 	/**

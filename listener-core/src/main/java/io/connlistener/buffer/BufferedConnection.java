@@ -8,15 +8,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 
 import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.IoHandler;
-import io.connlistener.loop.ScheduledTask;
 
 /**
  * A non-blocking connection with an input and an output {@link ConnectionBuffer} on an
@@ -65,13 +61,11 @@ public final class BufferedConnection implements AutoCloseable {
 
 	private final IoHandler io = new Io();
 
-	private final long readTimeoutNanos;
+	private final IdleTimeout readTimeout;
 
-	private final long writeTimeoutNanos;
+	private final IdleTimeout writeTimeout;
 
-	private final Runnable readTimerTask = this::readTimerFired;
-
-	private final Runnable writeTimerTask = this::writeTimerFired;
+	private final CloseHooks closeHooks = new CloseHooks();
 
 	private final Runnable writeCallbackTask = this::invokeWrite;
 
@@ -105,23 +99,11 @@ public final class BufferedConnection implements AutoCloseable {
 
 	private int writeCallbackDepth;
 
-	private long lastReadNanos;
-
-	private long lastWriteNanos;
-
-	private ScheduledTask readTimer;
-
-	private ScheduledTask writeTimer;
-
 	private volatile IOException error;
 
 	private volatile boolean open = true;
 
 	private volatile int outputBytes;
-
-	private List<Runnable> closeHooks;
-
-	private boolean closeHooksRun;
 
 	private BufferedConnection(EventLoop loop, SocketChannel channel, BufferedHandler handler,
 			BufferedConnectionSettings settings) {
@@ -134,8 +116,10 @@ public final class BufferedConnection implements AutoCloseable {
 		this.input = new ConnectionBuffer(pool, this);
 		this.output = new ConnectionBuffer(pool, this);
 		this.remoteAddress = remoteAddressOf(channel);
-		this.readTimeoutNanos = (settings.readTimeout() != null) ? settings.readTimeout().toNanos() : 0;
-		this.writeTimeoutNanos = (settings.writeTimeout() != null) ? settings.writeTimeout().toNanos() : 0;
+		this.readTimeout = new IdleTimeout(loop, settings.readTimeout(), () -> isWatching(SelectionKey.OP_READ),
+				this::readTimedOut);
+		this.writeTimeout = new IdleTimeout(loop, settings.writeTimeout(), () -> isWatching(SelectionKey.OP_WRITE),
+				this::writeTimedOut);
 	}
 
 	/**
@@ -316,14 +300,8 @@ public final class BufferedConnection implements AutoCloseable {
 	 */
 	public void onClose(Runnable hook) {
 		Objects.requireNonNull(hook, "'hook' must not be null");
-		synchronized (this) {
-			if (!this.closeHooksRun) {
-				if (this.closeHooks == null) {
-					this.closeHooks = new ArrayList<>(2);
-				}
-				this.closeHooks.add(hook);
-				return;
-			}
+		if (this.closeHooks.add(hook)) {
+			return;
 		}
 		if (this.loop.inEventLoop()) {
 			runHook(hook);
@@ -441,6 +419,15 @@ public final class BufferedConnection implements AutoCloseable {
 	void bufferConsumed(ConnectionBuffer buffer) {
 		if (buffer == this.output) {
 			this.outputBytes = this.output.readableBytes();
+			if (this.output.isEmpty() && (this.writeWaiting || this.eofPending || this.closing)) {
+				// The handler dropped queued output: settle what waited for it to drain.
+				if (this.callbackDepth > 0) {
+					this.flushPending = true;
+				}
+				else {
+					flush();
+				}
+			}
 		}
 		else if (this.callbackDepth == 0 && (this.interestOps & SelectionKey.OP_READ) == 0) {
 			updateInterest();
@@ -451,7 +438,7 @@ public final class BufferedConnection implements AutoCloseable {
 		if (this.freed) {
 			return;
 		}
-		if (this.loop.isClosed()) {
+		if (!this.open || this.loop.isClosed()) {
 			free();
 			return;
 		}
@@ -498,9 +485,7 @@ public final class BufferedConnection implements AutoCloseable {
 			failure = ex;
 		}
 		if (total > 0) {
-			if (this.readTimeoutNanos > 0) {
-				this.lastReadNanos = System.nanoTime();
-			}
+			this.readTimeout.progressed();
 			invokeRead();
 			if (this.freed) {
 				return;
@@ -537,9 +522,8 @@ public final class BufferedConnection implements AutoCloseable {
 		}
 		if (this.writeEnabled && !this.output.isEmpty()) {
 			try {
-				long written = this.output.writeTo(this.channel);
-				if (written > 0 && this.writeTimeoutNanos > 0) {
-					this.lastWriteNanos = System.nanoTime();
+				if (this.output.writeTo(this.channel) > 0) {
+					this.writeTimeout.progressed();
 				}
 			}
 			catch (IOException ex) {
@@ -571,6 +555,7 @@ public final class BufferedConnection implements AutoCloseable {
 			}
 		}
 		if (this.output.isEmpty()) {
+			this.writeWaiting = false;
 			if (this.closing) {
 				free();
 				return;
@@ -611,45 +596,25 @@ public final class BufferedConnection implements AutoCloseable {
 		}
 		this.interestOps = ops;
 		key.interestOps(ops);
-		if ((ops & ~old & SelectionKey.OP_READ) != 0 && this.readTimeoutNanos > 0) {
-			this.lastReadNanos = System.nanoTime();
-			if (this.readTimer == null) {
-				this.readTimer = this.loop.schedule(Duration.ofNanos(this.readTimeoutNanos), this.readTimerTask);
-			}
+		if ((ops & ~old & SelectionKey.OP_READ) != 0) {
+			this.readTimeout.start();
 		}
-		if ((ops & ~old & SelectionKey.OP_WRITE) != 0 && this.writeTimeoutNanos > 0) {
-			this.lastWriteNanos = System.nanoTime();
-			if (this.writeTimer == null) {
-				this.writeTimer = this.loop.schedule(Duration.ofNanos(this.writeTimeoutNanos), this.writeTimerTask);
-			}
+		if ((ops & ~old & SelectionKey.OP_WRITE) != 0) {
+			this.writeTimeout.start();
 		}
 	}
 
-	private void readTimerFired() {
-		this.readTimer = null;
-		if (this.freed || (this.interestOps & SelectionKey.OP_READ) == 0) {
-			return;
-		}
-		long idle = System.nanoTime() - this.lastReadNanos;
-		if (idle < this.readTimeoutNanos) {
-			this.readTimer = this.loop.schedule(Duration.ofNanos(this.readTimeoutNanos - idle), this.readTimerTask);
-			return;
-		}
+	private boolean isWatching(int op) {
+		return !this.freed && (this.interestOps & op) != 0;
+	}
+
+	private void readTimedOut() {
 		this.readEnabled = false;
 		updateInterest();
 		invokeEvent(ConnectionEvent.READ_TIMEOUT);
 	}
 
-	private void writeTimerFired() {
-		this.writeTimer = null;
-		if (this.freed || (this.interestOps & SelectionKey.OP_WRITE) == 0) {
-			return;
-		}
-		long idle = System.nanoTime() - this.lastWriteNanos;
-		if (idle < this.writeTimeoutNanos) {
-			this.writeTimer = this.loop.schedule(Duration.ofNanos(this.writeTimeoutNanos - idle), this.writeTimerTask);
-			return;
-		}
+	private void writeTimedOut() {
 		if (this.closing) {
 			free();
 			return;
@@ -823,14 +788,8 @@ public final class BufferedConnection implements AutoCloseable {
 			return;
 		}
 		this.open = false;
-		if (this.readTimer != null) {
-			this.readTimer.cancel();
-			this.readTimer = null;
-		}
-		if (this.writeTimer != null) {
-			this.writeTimer.cancel();
-			this.writeTimer = null;
-		}
+		this.readTimeout.cancel();
+		this.writeTimeout.cancel();
 		if (this.key != null) {
 			this.key.cancel();
 		}
@@ -852,16 +811,8 @@ public final class BufferedConnection implements AutoCloseable {
 	}
 
 	private void runCloseHooks() {
-		List<Runnable> hooks;
-		synchronized (this) {
-			this.closeHooksRun = true;
-			hooks = this.closeHooks;
-			this.closeHooks = null;
-		}
-		if (hooks != null) {
-			for (Runnable hook : hooks) {
-				runHook(hook);
-			}
+		for (Runnable hook : this.closeHooks.takeAll()) {
+			runHook(hook);
 		}
 	}
 

@@ -1,22 +1,28 @@
 package io.connlistener.buffer;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import io.connlistener.loop.EventLoop;
+import io.connlistener.loop.EventLoopGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -117,6 +123,126 @@ class BufferedAcceptorTests {
 		}
 		assertThat(loops.stream().distinct()).hasSize(2);
 		assertThat(loops.stream().filter((loop) -> loop == loops.get(0))).hasSize(2);
+	}
+
+	@Test
+	@Timeout(60)
+	void connectionsEndingInEveryWayAreAllFreedAfterExactlyOneEvent() throws Exception {
+		Map<Integer, List<ConnectionEvent>> eventsByPort = new ConcurrentHashMap<>();
+		AtomicInteger freed = new AtomicInteger();
+		Supplier<BufferedHandler> handlers = () -> new RecordingHandler() {
+
+			@Override
+			public void onOpen(BufferedConnection connection) {
+				eventsByPort.put(((InetSocketAddress) connection.remoteAddress()).getPort(), this.events);
+				connection.onClose(freed::incrementAndGet);
+			}
+
+		};
+		this.server = new BufferedServer(2, handlers, new BufferedConnectionSettings(4096, 16 * 1024, 8 * 1024,
+				32 * 1024, null, null));
+		BufferedServer.FileDescriptors baseline = BufferedServer.FileDescriptors.now();
+		int connections = 200;
+		Map<Integer, ConnectionEvent> expected = new ConcurrentHashMap<>();
+		List<Future<?>> clients = new ArrayList<>();
+		for (int thread = 0; thread < CLIENT_THREADS; thread++) {
+			int first = thread;
+			clients.add(this.clients.submit(() -> {
+				for (int i = first; i < connections; i += CLIENT_THREADS) {
+					SocketChannel channel = this.server.connect();
+					int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+					expected.put(port, endConnection(channel, i % 4));
+				}
+				return null;
+			}));
+		}
+		for (Future<?> client : clients) {
+			client.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		}
+		await().atMost(WAIT).untilAsserted(() -> assertThat(freed).hasValue(connections));
+		assertThat(eventsByPort).hasSize(connections);
+		expected.forEach((port, event) -> assertThat(eventsByPort.get(port)).as("port " + port).containsExactly(event));
+		baseline.awaitBackToThis(WAIT);
+	}
+
+	@Test
+	@Timeout(30)
+	void closeAllClosesTheConnectionsStillOpen() throws Exception {
+		AtomicInteger opened = new AtomicInteger();
+		BufferedHandler idle = new BufferedHandler() {
+
+			@Override
+			public void onOpen(BufferedConnection connection) {
+				opened.incrementAndGet();
+			}
+
+			@Override
+			public void onRead(BufferedConnection connection) {
+			}
+
+		};
+		AtomicReference<BufferedAcceptor> created = new AtomicReference<>();
+		this.server = new BufferedServer(new EventLoopGroup(1, "close-all-test"), (group) -> {
+			created.set(BufferedAcceptor.shared(group, idle, BufferedConnectionSettings.DEFAULTS));
+			return created.get();
+		});
+		BufferedAcceptor acceptor = created.get();
+		List<SocketChannel> channels = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			channels.add(this.server.connect());
+		}
+		await().atMost(WAIT).untilAsserted(() -> assertThat(opened).hasValue(10));
+		assertThat(acceptor.openConnections()).isEqualTo(10);
+		assertThat(acceptor.closeAll()).isEqualTo(10);
+		for (SocketChannel channel : channels) {
+			assertThat(channel.read(ByteBuffer.allocate(1))).isEqualTo(-1);
+		}
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(acceptor.openConnections()).isZero();
+			assertThat(this.server.listener.stats().activeConnections()).isZero();
+		});
+	}
+
+	/**
+	 * End a connection in one of four ways and return the event the server should see.
+	 */
+	private static ConnectionEvent endConnection(SocketChannel channel, int way) throws IOException {
+		byte[] chunk = new byte[8 * 1024];
+		switch (way) {
+			case 0 -> {
+				// Echo a few chunks, then close cleanly.
+				for (int i = 0; i < 4; i++) {
+					BufferedServer.writeFully(channel, chunk);
+					BufferedServer.readFully(channel, chunk.length, chunk.length);
+				}
+				channel.close();
+				return ConnectionEvent.EOF;
+			}
+			case 1 -> {
+				// Send what the socket takes at once, then reset.
+				channel.configureBlocking(false);
+				channel.write(ByteBuffer.wrap(new byte[256 * 1024]));
+				channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+				channel.close();
+				return ConnectionEvent.ERROR;
+			}
+			case 2 -> {
+				// Half-close, read the whole echo and the server's close.
+				BufferedServer.writeFully(channel, chunk);
+				channel.shutdownOutput();
+				BufferedServer.readFully(channel, chunk.length, chunk.length);
+				assertThat(channel.read(ByteBuffer.allocate(1))).isEqualTo(-1);
+				channel.close();
+				return ConnectionEvent.EOF;
+			}
+			default -> {
+				// Close with the echo unread, which the kernel turns into a reset.
+				BufferedServer.writeFully(channel, chunk);
+				BufferedServer.readFully(channel, 1, 1);
+				channel.close();
+				return ConnectionEvent.ERROR;
+			}
+		}
 	}
 
 	/**

@@ -152,13 +152,13 @@ class BufferedConnectionTests {
 	@Timeout(30)
 	void busyPeerIsNotTimedOut() throws Exception {
 		RecordingHandler handler = new RecordingHandler();
-		start(() -> handler, SETTINGS.withTimeouts(Duration.ofMillis(300), Duration.ofMillis(300)));
+		start(() -> handler, SETTINGS.withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1)));
 		SocketChannel client = this.server.connect();
 		byte[] message = "ping".getBytes(StandardCharsets.US_ASCII);
-		CountDownLatch answered = new CountDownLatch(9);
+		CountDownLatch answered = new CountDownLatch(15);
 		ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor();
 		try {
-			// A ping every 100 ms for 900 ms: three times the timeouts, never idle for one.
+			// A ping every 100 ms for 1.5 s: longer than the timeouts, never idle for one.
 			pinger.scheduleAtFixedRate(() -> {
 				try {
 					roundTrip(client, message);

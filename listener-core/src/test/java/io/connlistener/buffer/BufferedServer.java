@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -49,10 +50,17 @@ final class BufferedServer implements AutoCloseable {
 
 	BufferedServer(int loops, Supplier<? extends BufferedHandler> handlers, BufferedConnectionSettings settings,
 			BufferedAcceptor.LoopChoice loopChoice) throws IOException {
-		this.group = new EventLoopGroup(loops, "buffered-test-io");
+		this(new EventLoopGroup(loops, "buffered-test-io"), (group) -> new BufferedAcceptor(group, handlers, settings,
+				loopChoice));
+	}
+
+	/**
+	 * Serve connections with an acceptor made for the group, which this server closes.
+	 */
+	BufferedServer(EventLoopGroup group, Function<EventLoopGroup, BufferedAcceptor> acceptor) throws IOException {
+		this.group = group;
 		this.listener = ConnListener.bind(this.acceptLoop, new InetSocketAddress("127.0.0.1", 0),
-				new BufferedAcceptor(this.group, handlers, settings, loopChoice),
-				EnumSet.of(ListenerOption.CLOSE_ON_FREE), BACKLOG);
+				acceptor.apply(group), EnumSet.of(ListenerOption.CLOSE_ON_FREE), BACKLOG);
 	}
 
 	SocketChannel connect() throws IOException {

@@ -55,11 +55,8 @@ public final class EchoServer {
 	}
 
 	public static void main(String[] args) {
-		int port = 9876;
-		if (args.length > 0) {
-			port = parsePort(args[0]);
-		}
-		if (port <= 0 || port > 65535) {
+		int port = port(args);
+		if (port < 0) {
 			System.out.println("Invalid port");
 			System.exit(1);
 		}
@@ -83,7 +80,7 @@ public final class EchoServer {
 		listener.close();
 	}
 
-	private static void acceptConnection(ConnListener listener, SocketChannel channel, SocketAddress address) {
+	static void acceptConnection(ConnListener listener, SocketChannel channel, SocketAddress address) {
 		// We got a new connection! Set up a buffered connection for it on the same loop.
 		BufferedConnection connection = BufferedConnection.open(listener.loop(), channel, ECHO,
 				BufferedConnectionSettings.DEFAULTS);
@@ -95,9 +92,18 @@ public final class EchoServer {
 		listener.loop().close();
 	}
 
-	private static int parsePort(String value) {
+	/**
+	 * Return the port to listen on: the first argument, 9876 without one.
+	 * @param args the program's arguments
+	 * @return the port, or -1 if the argument is not a port
+	 */
+	static int port(String[] args) {
+		if (args.length == 0) {
+			return 9876;
+		}
 		try {
-			return Integer.parseInt(value.trim());
+			int port = Integer.parseInt(args[0].trim());
+			return (port > 0 && port <= 65535) ? port : -1;
 		}
 		catch (NumberFormatException ex) {
 			return -1;
