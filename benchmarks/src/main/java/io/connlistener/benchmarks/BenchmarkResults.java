@@ -1,0 +1,247 @@
+package io.connlistener.benchmarks;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Everything a run measured: per scenario, per peer, one {@link LoadResult} per round (or
+ * none where the run failed), one {@link IdleResult} per idle scenario, and why peers were
+ * skipped. Medians and same-round ratios are computed here.
+ * <p>
+ * Not thread-safe: filled by the harness's thread, then read.
+ */
+public final class BenchmarkResults {
+
+	private final HarnessOptions options;
+
+	private final MachineInfo machine;
+
+	private final Instant startedAt = Instant.now();
+
+	private final String loadAtStart = MachineInfo.loadAverage();
+
+	private String loadAtEnd;
+
+	private double busyBefore = Double.NaN;
+
+	private double busyAfter = Double.NaN;
+
+	private Duration elapsed;
+
+	private final List<PeerDefinition> peers = new ArrayList<>();
+
+	private final Map<String, String> skipped = new LinkedHashMap<>();
+
+	private final Map<Scenario, Map<String, LoadResult[]>> loads = new LinkedHashMap<>();
+
+	private final Map<Scenario, Map<String, IdleResult>> idles = new LinkedHashMap<>();
+
+	private final List<String> problems = new ArrayList<>();
+
+	BenchmarkResults(HarnessOptions options, MachineInfo machine) {
+		this.options = options;
+		this.machine = machine;
+	}
+
+	void peerStarted(PeerDefinition peer) {
+		this.peers.add(peer);
+	}
+
+	void peerSkipped(String name, String reason) {
+		this.skipped.put(name, reason);
+	}
+
+	void record(Scenario scenario, String peer, int round, LoadResult result) {
+		this.loads.computeIfAbsent(scenario, (key) -> new LinkedHashMap<>())
+			.computeIfAbsent(peer, (key) -> new LoadResult[this.options.rounds()])[round] = result;
+	}
+
+	void record(Scenario scenario, String peer, IdleResult result) {
+		this.idles.computeIfAbsent(scenario, (key) -> new LinkedHashMap<>()).put(peer, result);
+	}
+
+	void problem(String problem) {
+		this.problems.add(problem);
+	}
+
+	void background(boolean before, double busyCores) {
+		if (before) {
+			this.busyBefore = busyCores;
+		}
+		else {
+			this.busyAfter = busyCores;
+		}
+	}
+
+	/**
+	 * Return how many cores other work kept busy just before the run started.
+	 * @return busy cores, or {@code NaN} if unknown
+	 */
+	public double busyBefore() {
+		return this.busyBefore;
+	}
+
+	/**
+	 * Return how many cores other work kept busy just after the run ended.
+	 * @return busy cores, or {@code NaN} if unknown
+	 */
+	public double busyAfter() {
+		return this.busyAfter;
+	}
+
+	void finish() {
+		this.elapsed = Duration.between(this.startedAt, Instant.now());
+		this.loadAtEnd = MachineInfo.loadAverage();
+	}
+
+	/**
+	 * Return the results of one peer in one scenario, by round.
+	 * @param scenario the scenario
+	 * @param peer the peer's name
+	 * @return the results that exist, in round order
+	 */
+	public List<LoadResult> results(Scenario scenario, String peer) {
+		LoadResult[] rounds = this.loads.getOrDefault(scenario, Map.of()).get(peer);
+		return (rounds != null) ? Arrays.stream(rounds).filter((r) -> r != null).toList() : List.of();
+	}
+
+	/**
+	 * Return the results of one peer in one scenario, with {@code null} for a failed round.
+	 * @param scenario the scenario
+	 * @param peer the peer's name
+	 * @return a copy of the results by round, or {@code null} if the peer has none
+	 */
+	public LoadResult[] rounds(Scenario scenario, String peer) {
+		LoadResult[] rounds = this.loads.getOrDefault(scenario, Map.of()).get(peer);
+		return (rounds != null) ? rounds.clone() : null;
+	}
+
+	/**
+	 * Return the median over rounds of a measurement.
+	 * @param scenario the scenario
+	 * @param peer the peer's name
+	 * @param measure what to take of each round
+	 * @return the median, or {@code NaN} if the peer has no result
+	 */
+	public double median(Scenario scenario, String peer, ToDoubleFunction<LoadResult> measure) {
+		return median(results(scenario, peer).stream().mapToDouble(measure).toArray());
+	}
+
+	/**
+	 * Return the median over rounds of the ratio of a peer's rate to another peer's rate in
+	 * the same round, so that noise that hits a whole round cancels out.
+	 * @param scenario the scenario
+	 * @param peer the peer's name
+	 * @param base the other peer's name
+	 * @return the median ratio, or {@code NaN} if no round has both
+	 */
+	public double sameRoundRatio(Scenario scenario, String peer, String base) {
+		Map<String, LoadResult[]> byPeer = this.loads.getOrDefault(scenario, Map.of());
+		LoadResult[] mine = byPeer.get(peer);
+		LoadResult[] theirs = byPeer.get(base);
+		if (mine == null || theirs == null) {
+			return Double.NaN;
+		}
+		List<Double> ratios = new ArrayList<>();
+		for (int i = 0; i < mine.length; i++) {
+			if (mine[i] != null && theirs[i] != null && theirs[i].rate() > 0) {
+				ratios.add(mine[i].rate() / theirs[i].rate());
+			}
+		}
+		return median(ratios.stream().mapToDouble(Double::doubleValue).toArray());
+	}
+
+	/**
+	 * Return the spread of a peer's rate over rounds: (max - min) / median.
+	 * @param scenario the scenario
+	 * @param peer the peer's name
+	 * @return the spread, or {@code NaN}
+	 */
+	public double spread(Scenario scenario, String peer) {
+		double[] rates = results(scenario, peer).stream().mapToDouble(LoadResult::rate).toArray();
+		double median = median(rates);
+		if (rates.length == 0 || median <= 0) {
+			return Double.NaN;
+		}
+		return (Arrays.stream(rates).max().getAsDouble() - Arrays.stream(rates).min().getAsDouble()) / median;
+	}
+
+	static double median(double[] values) {
+		if (values.length == 0) {
+			return Double.NaN;
+		}
+		double[] sorted = values.clone();
+		Arrays.sort(sorted);
+		int middle = sorted.length / 2;
+		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+	}
+
+	public HarnessOptions options() {
+		return this.options;
+	}
+
+	public MachineInfo machine() {
+		return this.machine;
+	}
+
+	public Instant startedAt() {
+		return this.startedAt;
+	}
+
+	public Duration elapsed() {
+		return this.elapsed;
+	}
+
+	public String loadAtStart() {
+		return this.loadAtStart;
+	}
+
+	public String loadAtEnd() {
+		return this.loadAtEnd;
+	}
+
+	public List<PeerDefinition> peers() {
+		return this.peers;
+	}
+
+	public Map<String, String> skipped() {
+		return this.skipped;
+	}
+
+	/**
+	 * Return the echo and churn scenarios that have results, in run order.
+	 * @return the scenarios
+	 */
+	public List<Scenario> loadScenarios() {
+		return List.copyOf(this.loads.keySet());
+	}
+
+	public Map<Scenario, Map<String, IdleResult>> idles() {
+		return this.idles;
+	}
+
+	public List<String> problems() {
+		return this.problems;
+	}
+
+	/**
+	 * Return the total round trips or cycles measured in every scenario for every peer.
+	 * @return the count
+	 */
+	public long totalOperations() {
+		return this.loads.values()
+			.stream()
+			.flatMap((byPeer) -> byPeer.values().stream())
+			.flatMap(Arrays::stream)
+			.filter((r) -> r != null)
+			.mapToLong(LoadResult::operations)
+			.sum();
+	}
+
+}

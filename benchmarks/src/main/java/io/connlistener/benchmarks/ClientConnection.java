@@ -1,0 +1,157 @@
+package io.connlistener.benchmarks;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One load-generator connection: a non-blocking socket with {@code TCP_NODELAY} and
+ * {@code SO_LINGER 0} (its close is a reset, so that churn leaves no {@code TIME_WAIT} and
+ * ports do not run out), the message it sends and the buffer its echo comes back in.
+ * <p>
+ * Not thread-safe: owned by the thread of the selector it is registered with.
+ */
+final class ClientConnection {
+
+	private final SocketChannel channel;
+
+	private final SelectionKey key;
+
+	private final ByteBuffer out;
+
+	private final ByteBuffer in;
+
+	private final long openedAt;
+
+	private long sentAt;
+
+	private ClientConnection(SocketChannel channel, SelectionKey key, ByteBuffer payload) {
+		this.channel = channel;
+		this.key = key;
+		this.out = payload.duplicate();
+		this.in = ByteBuffer.allocateDirect(payload.capacity());
+		this.openedAt = System.nanoTime();
+		key.attach(this);
+	}
+
+	/**
+	 * Start connecting to the target; once connected, {@link #finishConnect()} sends the first
+	 * message.
+	 * @param selector the selector of the calling thread
+	 * @param target where to connect
+	 * @param payload the message, shared read-only by every connection of the thread
+	 * @return the connection
+	 * @throws IOException if the socket cannot be opened
+	 */
+	static ClientConnection connect(Selector selector, InetSocketAddress target, ByteBuffer payload)
+			throws IOException {
+		SocketChannel channel = SocketChannel.open();
+		try {
+			channel.configureBlocking(false);
+			channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+			channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+			boolean connected = channel.connect(target);
+			ClientConnection connection = new ClientConnection(channel,
+					channel.register(selector, connected ? 0 : SelectionKey.OP_CONNECT), payload);
+			if (connected) {
+				connection.send();
+			}
+			return connection;
+		}
+		catch (IOException | RuntimeException ex) {
+			channel.close();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Complete a pending connect and send the first message.
+	 * @return whether the connection is established
+	 * @throws IOException if the connect failed
+	 */
+	boolean finishConnect() throws IOException {
+		if (!this.channel.finishConnect()) {
+			return false;
+		}
+		send();
+		return true;
+	}
+
+	/**
+	 * Send the message once more and wait for its echo.
+	 * @throws IOException if the write failed
+	 */
+	void send() throws IOException {
+		this.in.clear();
+		this.out.clear();
+		this.sentAt = System.nanoTime();
+		flush();
+	}
+
+	/**
+	 * Write what is left of the message, reading meanwhile.
+	 * @throws IOException if the write failed
+	 */
+	void flush() throws IOException {
+		this.channel.write(this.out);
+		this.key.interestOps(SelectionKey.OP_READ | (this.out.hasRemaining() ? SelectionKey.OP_WRITE : 0));
+	}
+
+	/**
+	 * Read what has arrived of the echo.
+	 * @return whether the whole echo has arrived
+	 * @throws IOException if the read failed or the server closed the connection
+	 */
+	boolean read() throws IOException {
+		if (this.channel.read(this.in) < 0) {
+			throw new IOException("Server closed the connection");
+		}
+		return !this.in.hasRemaining();
+	}
+
+	/**
+	 * Stop watching this connection: it stays open, idle.
+	 */
+	void idle() {
+		this.key.interestOps(0);
+	}
+
+	long openedAt() {
+		return this.openedAt;
+	}
+
+	long sentAt() {
+		return this.sentAt;
+	}
+
+	/**
+	 * Close with a reset.
+	 */
+	void close() {
+		this.key.cancel();
+		try {
+			this.channel.close();
+		}
+		catch (IOException ex) {
+			// Closing a socket with SO_LINGER 0 only fails if it is already gone.
+		}
+	}
+
+	/**
+	 * Create the message every connection of a thread sends.
+	 * @param size bytes
+	 * @return a direct buffer of that many bytes
+	 */
+	static ByteBuffer payload(int size) {
+		ByteBuffer payload = ByteBuffer.allocateDirect(size);
+		for (int i = 0; i < size; i++) {
+			payload.put((byte) ('a' + (i % 26)));
+		}
+		return payload.flip();
+	}
+
+}

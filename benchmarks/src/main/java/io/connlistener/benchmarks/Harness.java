@@ -1,0 +1,250 @@
+package io.connlistener.benchmarks;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the benchmark: starts every peer as a child JVM with the same flags, all at once;
+ * measures idle connections while the peers are fresh; then, per echo or churn scenario,
+ * warms each peer up and loads them one at a time, in an order rotated every round;
+ * destroys the peers; and writes
+ * {@code BENCHMARKS.md} and {@code benchmarks.svg}.
+ * <p>
+ * Run it with {@code java -jar benchmarks/target/benchmarks.jar [options]}; see
+ * {@link HarnessOptions}. A first argument that is not a {@code --} option goes to JMH
+ * instead ({@code java -jar benchmarks/target/benchmarks.jar EchoRoundTripBenchmark}).
+ */
+public final class Harness {
+
+	/** How long a peer may take to start. */
+	static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
+
+	/** How long opening the connections of an idle scenario may take. */
+	static final Duration IDLE_OPEN_TIMEOUT = Duration.ofSeconds(120);
+
+	private final HarnessOptions options;
+
+	private final LoadGenerator generator;
+
+	/**
+	 * Create a harness.
+	 * @param options what to run
+	 */
+	public Harness(HarnessOptions options) {
+		this.options = options;
+		this.generator = new LoadGenerator(options.threads());
+	}
+
+	public static void main(String[] args) throws Exception {
+		if (args.length > 0 && !args[0].startsWith("--")) {
+			// Not ours: a JMH benchmark name or option, as in "EchoRoundTripBenchmark -prof gc".
+			org.openjdk.jmh.Main.main(args);
+			return;
+		}
+		HarnessOptions options;
+		try {
+			options = HarnessOptions.parse(args);
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println(ex.getMessage());
+			System.exit(2);
+			return;
+		}
+		BenchmarkResults results = new Harness(options).run();
+		String markdown = BenchmarkReport.markdown(results);
+		System.out.println();
+		System.out.println(markdown);
+		if (options.output() != null) {
+			Path written = BenchmarkReport.write(results, options.output());
+			System.out.println("Wrote " + written + " and " + written.resolveSibling(BenchmarkReport.CHART));
+		}
+		System.exit((results.totalOperations() > 0) ? 0 : 1);
+	}
+
+	/**
+	 * Run every scenario against every available peer.
+	 * @return the measurements
+	 * @throws InterruptedException if interrupted
+	 */
+	public BenchmarkResults run() throws InterruptedException {
+		BenchmarkResults results = new BenchmarkResults(this.options, MachineInfo.current());
+		log("machine: %d processors, load average %s; watching the background load for %d s",
+				results.machine().processors(), results.loadAtStart(), this.options.backgroundSample().toSeconds());
+		Map<PeerDefinition, PeerProcess> running = new LinkedHashMap<>();
+		Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
+		results.background(true, backgroundBusyCores());
+		try {
+			startPeers(results, running, addresses);
+			// Idle first, on fresh peers: memory that load touched before would hide in the baseline.
+			for (Scenario scenario : this.options.scenarios()) {
+				if (scenario.kind() == Scenario.Kind.IDLE && !addresses.isEmpty()) {
+					runIdle(results, scenario, running, addresses);
+				}
+			}
+			for (Scenario scenario : this.options.scenarios()) {
+				if (scenario.kind() != Scenario.Kind.IDLE && !addresses.isEmpty()) {
+					runLoad(results, scenario, running, addresses);
+				}
+			}
+		}
+		finally {
+			running.values().forEach(PeerProcess::close);
+		}
+		results.background(false, backgroundBusyCores());
+		results.finish();
+		return results;
+	}
+
+	private double backgroundBusyCores() throws InterruptedException {
+		Duration sample = this.options.backgroundSample();
+		return sample.isZero() ? Double.NaN : MachineInfo.busyCores(sample);
+	}
+
+	private void startPeers(BenchmarkResults results, Map<PeerDefinition, PeerProcess> running,
+			Map<String, InetSocketAddress> addresses) throws InterruptedException {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		String classPath = System.getProperty("java.class.path");
+		Map<PeerDefinition, Integer> knownPorts = new LinkedHashMap<>();
+		for (PeerDefinition peer : selectedPeers()) {
+			String reason = peer.unavailableReason();
+			if (reason != null) {
+				skip(results, peer.name(), reason);
+				continue;
+			}
+			try {
+				int port = peer.needsPort() ? PeerDefinition.freeLoopbackPort() : 0;
+				List<String> command = peer.command(java, this.options.jvmFlags(), classPath, port);
+				running.put(peer, PeerProcess.start(peer.name(), command, peer.needsPort() ? port : null));
+				knownPorts.put(peer, port);
+			}
+			catch (IOException ex) {
+				skip(results, peer.name(), "could not start: " + ex.getMessage());
+			}
+		}
+		for (PeerDefinition peer : new ArrayList<>(running.keySet())) {
+			PeerProcess process = running.get(peer);
+			try {
+				int port = process.awaitReady(STARTUP_TIMEOUT);
+				addresses.put(peer.name(), new InetSocketAddress("127.0.0.1", port));
+				results.peerStarted(peer);
+				log("started %s (pid %d) on 127.0.0.1:%d", peer.name(), process.pid(), port);
+			}
+			catch (IOException ex) {
+				skip(results, peer.name(), ex.getMessage());
+				running.remove(peer).close();
+			}
+		}
+	}
+
+	private List<PeerDefinition> selectedPeers() {
+		List<PeerDefinition> all = PeerDefinition.all(this.options.sampleAppJar());
+		if (this.options.peers() == null) {
+			return all;
+		}
+		for (String name : this.options.peers()) {
+			if (all.stream().noneMatch((peer) -> peer.name().equals(name))) {
+				throw new IllegalArgumentException("Unknown peer '" + name + "'; known peers are "
+						+ all.stream().map(PeerDefinition::name).toList());
+			}
+		}
+		return all.stream().filter((peer) -> this.options.peers().contains(peer.name())).toList();
+	}
+
+	private void runLoad(BenchmarkResults results, Scenario scenario, Map<PeerDefinition, PeerProcess> running,
+			Map<String, InetSocketAddress> addresses) throws InterruptedException {
+		log("%s: warm-up %.1f s per peer, then %d rounds of %.1f s", scenario.describe(),
+				this.options.warmup().toMillis() / 1000.0, this.options.rounds(), this.options.window().toMillis() / 1000.0);
+		List<PeerDefinition> peers = new ArrayList<>(results.peers());
+		if (!this.options.warmup().isZero()) {
+			for (PeerDefinition peer : peers) {
+				measure(results, scenario, peer, running.get(peer), addresses, this.options.warmup(), -1);
+			}
+		}
+		for (int round = 0; round < this.options.rounds(); round++) {
+			for (int i = 0; i < peers.size(); i++) {
+				PeerDefinition peer = peers.get((i + round) % peers.size());
+				measure(results, scenario, peer, running.get(peer), addresses, this.options.window(), round);
+			}
+		}
+	}
+
+	private void measure(BenchmarkResults results, Scenario scenario, PeerDefinition peer, PeerProcess process,
+			Map<String, InetSocketAddress> addresses, Duration window, int round) throws InterruptedException {
+		if (!process.isAlive()) {
+			results.problem(peer.name() + " had exited before " + scenario.name() + " round " + (round + 1));
+			return;
+		}
+		try {
+			LoadResult result = this.generator.run(scenario, addresses.get(peer.name()), this.options.roundWarmup(),
+					window, process::cpuNanos);
+			if (round >= 0) {
+				results.record(scenario, peer.name(), round, result);
+			}
+			log("%-12s %-13s %-7s %,12.0f/s  p50 %,8.1f µs  p99 %,9.1f µs  load gen CPU %3.0f%%  peer CPU %3.0f%%  machine %.2f cores%s",
+					scenario.name(), peer.name(), (round < 0) ? "warm-up" : "round " + (round + 1), result.rate(),
+					result.latencyMicros(50), result.latencyMicros(99), 100 * result.clientCpuShare(),
+					100 * result.serverCpuShare(), result.machineBusyCores(), (result.errors() > 0) ? "  errors " + result.errors() : "");
+		}
+		catch (IOException ex) {
+			results.problem(peer.name() + " in " + scenario.name() + ((round < 0) ? " warm-up" : " round " + (round + 1))
+					+ ": " + ex.getMessage());
+			log("%s %s failed: %s", scenario.name(), peer.name(), ex.getMessage());
+		}
+	}
+
+	private void runIdle(BenchmarkResults results, Scenario scenario, Map<PeerDefinition, PeerProcess> running,
+			Map<String, InetSocketAddress> addresses) throws InterruptedException {
+		long limit = MachineInfo.openFilesLimit();
+		if (limit < scenario.connections() + 512L) {
+			results.problem(scenario.name() + " skipped: `ulimit -n` is " + limit + ", it needs at least "
+					+ (scenario.connections() + 512));
+			log("skipping %s: ulimit -n is %d", scenario.name(), limit);
+			return;
+		}
+		log("%s: memory per connection above a baseline with none", scenario.describe());
+		for (PeerDefinition peer : results.peers()) {
+			PeerProcess process = running.get(peer);
+			if (!process.isAlive()) {
+				results.problem(peer.name() + " had exited before " + scenario.name());
+				continue;
+			}
+			// Twice: the first collection only queues the cleaners of buffers freed since startup.
+			process.heapUsedAfterGc();
+			long baselineHeap = process.heapUsedAfterGc();
+			long baselineResident = process.residentBytes();
+			try (IdleConnections connections = IdleConnections.open(addresses.get(peer.name()),
+					scenario.connections(), scenario.size(), IDLE_OPEN_TIMEOUT)) {
+				long heap = process.heapUsedAfterGc();
+				long resident = process.residentBytes();
+				IdleResult result = new IdleResult(connections.established(), connections.failed(), baselineResident,
+						resident, baselineHeap, heap);
+				results.record(scenario, peer.name(), result);
+				log("%-12s %-13s %,d open, %d failed: RSS %,.0f B/conn, heap %,.0f B/conn", scenario.name(),
+						peer.name(), result.established(), result.failed(), result.residentPerConnection(),
+						result.heapPerConnection());
+			}
+			catch (IOException ex) {
+				results.problem(peer.name() + " in " + scenario.name() + ": " + ex.getMessage());
+			}
+		}
+	}
+
+	private static void skip(BenchmarkResults results, String name, String reason) {
+		String firstLine = reason.lines().findFirst().orElse(reason);
+		results.peerSkipped(name, firstLine);
+		log("skipping %s: %s", name, reason);
+	}
+
+	private static void log(String format, Object... args) {
+		System.out.println("[" + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "] " + String.format(format, args));
+	}
+
+}

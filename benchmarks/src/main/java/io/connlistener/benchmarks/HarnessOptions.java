@@ -1,0 +1,326 @@
+package io.connlistener.benchmarks;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What a benchmark run does, from the command line: {@code --rounds 5 --seconds 5
+ * --warmup 5 --threads 1 --peers jdk,netty-nio --scenarios echo-1x64,idle-10000
+ * --jvm-flags "-Xms256m -Xmx1g" --output docs --sample-app-jar PATH}.
+ * <p>
+ * Mutable, for one thread: parse, adjust, then hand to {@link Harness}.
+ */
+public final class HarnessOptions {
+
+	/** Scenarios of a full run, in report order. */
+	public static final List<String> DEFAULT_SCENARIOS = List.of("echo-1x64", "echo-100x64", "echo-1000x64",
+			"echo-100x4k", "churn-50x64", "idle-10000");
+
+	/** Flags every peer JVM gets unless told otherwise. */
+	public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
+			"-XX:+UseG1GC");
+
+	private int rounds = 5;
+
+	private Duration window = Duration.ofSeconds(5);
+
+	private Duration warmup = Duration.ofSeconds(3);
+
+	private Duration roundWarmup = Duration.ofMillis(500);
+
+	private Duration backgroundSample = Duration.ofSeconds(2);
+
+	private int threads = 1;
+
+	private List<String> peers = null;
+
+	private List<Scenario> scenarios = DEFAULT_SCENARIOS.stream().map(Scenario::parse).toList();
+
+	private List<String> jvmFlags = DEFAULT_JVM_FLAGS;
+
+	private Path output = Path.of("docs");
+
+	private Path sampleAppJar = null;
+
+	private List<String> arguments = List.of();
+
+	/**
+	 * Parse command-line arguments.
+	 * @param args the arguments
+	 * @return the options
+	 */
+	public static HarnessOptions parse(String... args) {
+		HarnessOptions options = new HarnessOptions();
+		options.arguments = List.of(args);
+		for (int i = 0; i < args.length; i++) {
+			String arg = args[i];
+			if (arg.equals("--help")) {
+				throw new IllegalArgumentException(usage());
+			}
+			if (i + 1 >= args.length) {
+				throw new IllegalArgumentException("Missing value after " + arg + "\n" + usage());
+			}
+			String value = args[++i];
+			switch (arg) {
+				case "--rounds" -> options.rounds(Integer.parseInt(value));
+				case "--seconds" -> options.window(Duration.ofMillis((long) (Double.parseDouble(value) * 1000)));
+				case "--warmup" -> options.warmup(Duration.ofMillis((long) (Double.parseDouble(value) * 1000)));
+				case "--threads" -> options.threads(Integer.parseInt(value));
+				case "--peers" -> options.peers(split(value));
+				case "--scenarios" -> options.scenarios(split(value).stream().map(Scenario::parse).toList());
+				case "--jvm-flags" -> options.jvmFlags(Arrays.asList(value.trim().split("\\s+")));
+				case "--output" -> options.output(Path.of(value));
+				case "--sample-app-jar" -> options.sampleAppJar(Path.of(value));
+				default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + usage());
+			}
+		}
+		return options;
+	}
+
+	static String usage() {
+		return "Usage: java -jar benchmarks/target/benchmarks.jar [--rounds 5] [--seconds 5] [--warmup 3] "
+				+ "[--threads 1] [--peers jdk,netty-nio,netty-epoll,connlistener,sample-app] "
+				+ "[--scenarios " + String.join(",", DEFAULT_SCENARIOS) + "] [--jvm-flags \""
+				+ String.join(" ", DEFAULT_JVM_FLAGS) + "\"] [--output docs] [--sample-app-jar PATH]";
+	}
+
+	private static List<String> split(String value) {
+		List<String> items = new ArrayList<>();
+		for (String item : value.split(",")) {
+			if (!item.isBlank()) {
+				items.add(item.trim());
+			}
+		}
+		return items;
+	}
+
+	/**
+	 * Return the number of measured rounds per scenario and peer.
+	 * @return the rounds
+	 */
+	public int rounds() {
+		return this.rounds;
+	}
+
+	/**
+	 * Set the number of measured rounds, 1 to 100.
+	 * @param rounds the rounds
+	 * @return these options
+	 */
+	public HarnessOptions rounds(int rounds) {
+		if (rounds < 1 || rounds > 100) {
+			throw new IllegalArgumentException("Rounds must be in [1, 100], not " + rounds);
+		}
+		this.rounds = rounds;
+		return this;
+	}
+
+	/**
+	 * Return the length of one measured round.
+	 * @return the duration
+	 */
+	public Duration window() {
+		return this.window;
+	}
+
+	/**
+	 * Set the length of one measured round, up to 10 minutes.
+	 * @param window the duration
+	 * @return these options
+	 */
+	public HarnessOptions window(Duration window) {
+		this.window = bounded(window, "seconds");
+		return this;
+	}
+
+	/**
+	 * Return the unmeasured load each peer gets before the rounds of a scenario.
+	 * @return the duration, zero for none
+	 */
+	public Duration warmup() {
+		return this.warmup;
+	}
+
+	/**
+	 * Set the warm-up per peer and scenario, zero for none.
+	 * @param warmup the duration
+	 * @return these options
+	 */
+	public HarnessOptions warmup(Duration warmup) {
+		this.warmup = warmup.isZero() ? warmup : bounded(warmup, "warmup");
+		return this;
+	}
+
+	/**
+	 * Return the unmeasured time at the start of every round, while its connections open.
+	 * @return the duration
+	 */
+	public Duration roundWarmup() {
+		return this.roundWarmup;
+	}
+
+	/**
+	 * Set the unmeasured time at the start of every round.
+	 * @param roundWarmup the duration
+	 * @return these options
+	 */
+	public HarnessOptions roundWarmup(Duration roundWarmup) {
+		this.roundWarmup = bounded(roundWarmup, "round warm-up");
+		return this;
+	}
+
+	/**
+	 * Return how long the machine's background load is watched before and after the run, or
+	 * zero not to watch it.
+	 * @return the duration
+	 */
+	public Duration backgroundSample() {
+		return this.backgroundSample;
+	}
+
+	/**
+	 * Set how long the background load is watched, zero not to watch it.
+	 * @param backgroundSample the duration
+	 * @return these options
+	 */
+	public HarnessOptions backgroundSample(Duration backgroundSample) {
+		this.backgroundSample = backgroundSample.isZero() ? backgroundSample : bounded(backgroundSample, "background sample");
+		return this;
+	}
+
+	/**
+	 * Return the number of load generator threads.
+	 * @return the threads
+	 */
+	public int threads() {
+		return this.threads;
+	}
+
+	/**
+	 * Set the number of load generator threads, 1 to 8.
+	 * @param threads the threads
+	 * @return these options
+	 */
+	public HarnessOptions threads(int threads) {
+		if (threads < 1 || threads > 8) {
+			throw new IllegalArgumentException("Threads must be in [1, 8], not " + threads);
+		}
+		this.threads = threads;
+		return this;
+	}
+
+	/**
+	 * Return the names of the peers to run, or {@code null} for all.
+	 * @return the names
+	 */
+	public List<String> peers() {
+		return this.peers;
+	}
+
+	/**
+	 * Set the names of the peers to run.
+	 * @param peers the names
+	 * @return these options
+	 */
+	public HarnessOptions peers(List<String> peers) {
+		this.peers = List.copyOf(peers);
+		return this;
+	}
+
+	/**
+	 * Return the scenarios to run.
+	 * @return the scenarios
+	 */
+	public List<Scenario> scenarios() {
+		return this.scenarios;
+	}
+
+	/**
+	 * Set the scenarios to run.
+	 * @param scenarios the scenarios
+	 * @return these options
+	 */
+	public HarnessOptions scenarios(List<Scenario> scenarios) {
+		this.scenarios = List.copyOf(scenarios);
+		return this;
+	}
+
+	/**
+	 * Return the flags every peer JVM gets.
+	 * @return the flags
+	 */
+	public List<String> jvmFlags() {
+		return this.jvmFlags;
+	}
+
+	/**
+	 * Set the flags every peer JVM gets.
+	 * @param jvmFlags the flags
+	 * @return these options
+	 */
+	public HarnessOptions jvmFlags(List<String> jvmFlags) {
+		this.jvmFlags = jvmFlags.stream().filter((flag) -> !flag.isBlank()).toList();
+		return this;
+	}
+
+	/**
+	 * Return the folder the report goes to, or {@code null} for none.
+	 * @return the folder
+	 */
+	public Path output() {
+		return this.output;
+	}
+
+	/**
+	 * Set the folder the report goes to, {@code null} for none.
+	 * @param output the folder
+	 * @return these options
+	 */
+	public HarnessOptions output(Path output) {
+		this.output = output;
+		return this;
+	}
+
+	/**
+	 * Return the sample application's jar: the one given, or the first built one found from
+	 * the working directory or its parent.
+	 * @return the jar's path, which may not exist
+	 */
+	public Path sampleAppJar() {
+		if (this.sampleAppJar != null) {
+			return this.sampleAppJar;
+		}
+		Path relative = Path.of("sample-app", "target", "sample-app-0.1.0-SNAPSHOT.jar");
+		Path parent = Path.of("..").resolve(relative);
+		return (!relative.toFile().isFile() && parent.toFile().isFile()) ? parent : relative;
+	}
+
+	/**
+	 * Set the sample application's jar.
+	 * @param sampleAppJar the jar
+	 * @return these options
+	 */
+	public HarnessOptions sampleAppJar(Path sampleAppJar) {
+		this.sampleAppJar = sampleAppJar;
+		return this;
+	}
+
+	/**
+	 * Return the arguments these options were parsed from.
+	 * @return the arguments, empty for the defaults
+	 */
+	public List<String> arguments() {
+		return this.arguments;
+	}
+
+	private static Duration bounded(Duration duration, String name) {
+		if (duration.isNegative() || duration.isZero() || duration.compareTo(Duration.ofMinutes(10)) > 0) {
+			throw new IllegalArgumentException("'" + name + "' must be in (0, 600] seconds, not " + duration);
+		}
+		return duration;
+	}
+
+}

@@ -1,0 +1,272 @@
+package io.connlistener.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.connlistener.benchmarks.peers.PeerSupport;
+
+/**
+ * A peer running as a child JVM: started with its command, ready once it prints
+ * {@code READY <port>} (or, for a Spring Boot application given its port, Boot's
+ * {@code Started ...} line), and always destroyed: by {@link #close()}, and by a shutdown
+ * hook for every peer still alive when the harness exits.
+ * <p>
+ * Reads the peer's CPU time and resident memory from {@code /proc}, and its heap through
+ * {@code jcmd}.
+ * <p>
+ * Thread-safe.
+ */
+final class PeerProcess implements AutoCloseable {
+
+	private static final Set<PeerProcess> alive = ConcurrentHashMap.newKeySet();
+
+	private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total\\s+\\d+K,\\s+used\\s+(\\d+)K");
+
+	private static final int OUTPUT_LINES_KEPT = 40;
+
+	private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+	static {
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> alive.forEach(PeerProcess::close), "peer-reaper"));
+	}
+
+	private final String name;
+
+	private final Process process;
+
+	private final CompletableFuture<Integer> ready = new CompletableFuture<>();
+
+	private final ArrayDeque<String> output = new ArrayDeque<>();
+
+	private final boolean readsStop;
+
+	private PeerProcess(String name, Process process, Integer knownPort) {
+		this.name = name;
+		this.process = process;
+		this.readsStop = (knownPort == null);
+		Thread reader = new Thread(() -> readOutput(knownPort), "peer-output-" + name);
+		reader.setDaemon(true);
+		reader.start();
+		process.onExit()
+			.thenRun(() -> this.ready.completeExceptionally(new IOException(
+					"Peer '" + name + "' exited with status " + process.exitValue() + " before it was ready")));
+	}
+
+	/**
+	 * Start a peer.
+	 * @param name the peer's name, for messages
+	 * @param command the command line
+	 * @param knownPort the port a peer that prints no {@code READY} line was told to use, or
+	 * {@code null}
+	 * @return the running peer
+	 * @throws IOException if the process cannot be started
+	 */
+	static PeerProcess start(String name, List<String> command, Integer knownPort) throws IOException {
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		PeerProcess peer = new PeerProcess(name, process, knownPort);
+		alive.add(peer);
+		return peer;
+	}
+
+	private void readOutput(Integer knownPort) {
+		try (BufferedReader reader = new BufferedReader(
+				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
+			String line;
+			while ((line = reader.readLine()) != null) {
+				keep(line);
+				if (line.startsWith(PeerSupport.READY + " ")) {
+					this.ready.complete(Integer.parseInt(line.substring(PeerSupport.READY.length() + 1).trim()));
+				}
+				else if (knownPort != null && line.contains(" Started ")) {
+					this.ready.complete(knownPort);
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			this.ready.completeExceptionally(ex);
+		}
+	}
+
+	private synchronized void keep(String line) {
+		if (this.output.size() == OUTPUT_LINES_KEPT) {
+			this.output.removeFirst();
+		}
+		this.output.addLast(line);
+	}
+
+	/**
+	 * Return the last lines the peer printed.
+	 * @return the lines, joined
+	 */
+	synchronized String outputTail() {
+		return String.join(System.lineSeparator(), this.output);
+	}
+
+	/**
+	 * Wait until the peer listens.
+	 * @param timeout how long to wait
+	 * @return the peer's port on 127.0.0.1
+	 * @throws IOException if the peer exited, failed or was not ready in time
+	 * @throws InterruptedException if interrupted
+	 */
+	int awaitReady(Duration timeout) throws IOException, InterruptedException {
+		try {
+			return this.ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			throw new IOException(ex.getCause().getMessage() + "; its last output:\n" + outputTail(), ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			throw new IOException("Peer '" + this.name + "' was not ready within " + timeout.toSeconds()
+					+ " s; its last output:\n" + outputTail());
+		}
+	}
+
+	String name() {
+		return this.name;
+	}
+
+	long pid() {
+		return this.process.pid();
+	}
+
+	boolean isAlive() {
+		return this.process.isAlive();
+	}
+
+	/**
+	 * Return the CPU time (user and system) the peer has used so far.
+	 * @return nanoseconds, or -1 if {@code /proc} cannot tell
+	 */
+	long cpuNanos() {
+		try {
+			String stat = Files.readString(Path.of("/proc", String.valueOf(pid()), "stat"));
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			// Fields 14 and 15 of proc(5), utime and stime, are 11 and 12 after the name.
+			long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+			return ticks * (TimeUnit.SECONDS.toNanos(1) / CLOCK_TICKS_PER_SECOND);
+		}
+		catch (IOException | RuntimeException ex) {
+			return -1;
+		}
+	}
+
+	/**
+	 * Return the peer's resident set size.
+	 * @return bytes, or -1 if {@code /proc} cannot tell
+	 */
+	long residentBytes() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
+				if (line.startsWith("VmRSS:")) {
+					return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// Reported as unknown.
+		}
+		return -1;
+	}
+
+	/**
+	 * Collect the peer's garbage ({@code jcmd PID GC.run}) and return its used heap
+	 * ({@code jcmd PID GC.heap_info}).
+	 * @return bytes, or -1 if {@code jcmd} cannot tell
+	 * @throws InterruptedException if interrupted
+	 */
+	long heapUsedAfterGc() throws InterruptedException {
+		if (jcmd("GC.run") == null) {
+			return -1;
+		}
+		String info = jcmd("GC.heap_info");
+		Matcher matcher = (info != null) ? HEAP_USED.matcher(info) : null;
+		return (matcher != null && matcher.find()) ? Long.parseLong(matcher.group(1)) * 1024 : -1;
+	}
+
+	private String jcmd(String command) throws InterruptedException {
+		Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+		Path out = null;
+		try {
+			out = Files.createTempFile("jcmd-", ".txt");
+			Process process = new ProcessBuilder(jcmd.toString(), String.valueOf(pid()), command)
+				.redirectErrorStream(true)
+				.redirectOutput(out.toFile())
+				.start();
+			try {
+				if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+					return null;
+				}
+				return Files.readString(out);
+			}
+			finally {
+				process.destroyForcibly();
+			}
+		}
+		catch (IOException ex) {
+			return null;
+		}
+		finally {
+			if (out != null) {
+				try {
+					Files.deleteIfExists(out);
+				}
+				catch (IOException ex) {
+					// A temporary file left behind is harmless.
+				}
+			}
+		}
+	}
+
+	/**
+	 * Ask a peer of this module to stop (a {@code STOP} line, then end of its input), or
+	 * terminate an application jar ({@code SIGTERM}, its graceful shutdown); destroy it by
+	 * force if it has not exited within a few seconds.
+	 */
+	@Override
+	public void close() {
+		try {
+			try (OutputStream in = this.process.getOutputStream()) {
+				if (this.readsStop) {
+					in.write("STOP\n".getBytes(StandardCharsets.US_ASCII));
+				}
+			}
+			catch (IOException ex) {
+				// Already gone.
+			}
+			// A peer of ours exits on STOP; an application jar gets SIGTERM at once.
+			if (!this.readsStop || !this.process.waitFor(5, TimeUnit.SECONDS)) {
+				this.process.descendants().forEach(ProcessHandle::destroy);
+				this.process.destroy();
+				if (!this.process.waitFor(5, TimeUnit.SECONDS)) {
+					this.process.descendants().forEach(ProcessHandle::destroyForcibly);
+					this.process.destroyForcibly();
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			this.process.destroyForcibly();
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			alive.remove(this);
+		}
+	}
+
+}

@@ -1,0 +1,66 @@
+package io.connlistener.benchmarks.peers;
+
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.util.EnumSet;
+
+import io.connlistener.ConnListener;
+import io.connlistener.ListenerOption;
+import io.connlistener.buffer.BufferedAcceptor;
+import io.connlistener.buffer.BufferedConnection;
+import io.connlistener.buffer.BufferedConnectionSettings;
+import io.connlistener.buffer.BufferedHandler;
+import io.connlistener.loop.EventLoop;
+import io.connlistener.loop.EventLoopGroup;
+
+/**
+ * The seed's echo server on listener-core: a {@link ConnListener} and a
+ * {@link BufferedAcceptor} that share ONE {@link EventLoop}, as the Netty peer does, and a
+ * handler that moves the input to the output. Accepted sockets get {@code TCP_NODELAY},
+ * which Netty sets by default, so that the two differ only in their loops and buffers.
+ */
+public final class ConnListenerEchoPeer {
+
+	private ConnListenerEchoPeer() {
+	}
+
+	public static void main(String[] args) throws IOException {
+		EventLoopGroup group = new EventLoopGroup(1, "connlistener-echo");
+		EventLoop loop = group.loops().get(0);
+		BufferedAcceptor acceptor = BufferedAcceptor.shared(group, new EchoHandler(),
+				BufferedConnectionSettings.DEFAULTS);
+		ConnListener listener = ConnListener.bind(loop, PeerSupport.LOOPBACK, (l, channel, remote) -> {
+			try {
+				channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+			}
+			catch (IOException ex) {
+				// The peer reset already: the acceptor sees the same failure and closes.
+			}
+			acceptor.onAccept(l, channel, remote);
+		}, EnumSet.of(ListenerOption.CLOSE_ON_FREE, ListenerOption.REUSEABLE), PeerSupport.BACKLOG);
+		PeerSupport.ready(listener.localAddress());
+		PeerSupport.awaitStop();
+		listener.close();
+		group.close();
+		System.exit(0);
+	}
+
+	/** The seed's {@code echo_read_cb} with backpressure, shared by every connection. */
+	static final class EchoHandler implements BufferedHandler {
+
+		@Override
+		public void onRead(BufferedConnection connection) {
+			connection.input().moveTo(connection.output());
+			if (!connection.isWritable()) {
+				connection.disableRead();
+			}
+		}
+
+		@Override
+		public void onWrite(BufferedConnection connection) {
+			connection.enableRead();
+		}
+
+	}
+
+}

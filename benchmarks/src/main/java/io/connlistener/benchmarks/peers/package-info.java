@@ -1,0 +1,4 @@
+/**
+ * Echo servers the benchmark harness starts as child JVMs, one {@code main} each.
+ */
+package io.connlistener.benchmarks.peers;

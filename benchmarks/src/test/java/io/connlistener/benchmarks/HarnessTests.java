@@ -1,0 +1,51 @@
+package io.connlistener.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Smoke test of the whole harness, bounded to a few seconds: the JDK echo peer as a child
+ * JVM on loopback, one short round, and the report.
+ */
+class HarnessTests {
+
+	@TempDir
+	Path output;
+
+	@Test
+	@Timeout(value = 60, unit = TimeUnit.SECONDS)
+	void measuresRoundTripsAgainstTheJdkEchoPeerAndWritesTheReport() throws Exception {
+		Scenario echo = Scenario.parse("echo-4x64");
+		HarnessOptions options = new HarnessOptions().peers(List.of(PeerDefinition.JDK))
+			.scenarios(List.of(echo, Scenario.parse("churn-2x64"), Scenario.parse("idle-50")))
+			.rounds(1)
+			.warmup(Duration.ZERO)
+			.roundWarmup(Duration.ofMillis(200))
+			.window(Duration.ofSeconds(1))
+			.backgroundSample(Duration.ZERO)
+			.output(this.output);
+		BenchmarkResults results = new Harness(options).run();
+		assertThat(results.peers()).extracting(PeerDefinition::name).containsExactly(PeerDefinition.JDK);
+		assertThat(results.problems()).isEmpty();
+		List<LoadResult> rounds = results.results(echo, PeerDefinition.JDK);
+		assertThat(rounds).hasSize(1);
+		assertThat(rounds.get(0).operations()).isPositive();
+		assertThat(rounds.get(0).errors()).isZero();
+		assertThat(rounds.get(0).latencyMicros(99)).isPositive();
+		assertThat(results.results(Scenario.parse("churn-2x64"), PeerDefinition.JDK).get(0).operations()).isPositive();
+		assertThat(results.idles().get(Scenario.parse("idle-50")).get(PeerDefinition.JDK).established()).isEqualTo(50);
+		Path report = BenchmarkReport.write(results, this.output);
+		assertThat(Files.readString(report)).contains("| echo 4 × 64 B | jdk |");
+		assertThat(Files.readString(this.output.resolve(BenchmarkReport.CHART))).startsWith("<svg").endsWith("</svg>\n");
+	}
+
+}
