@@ -50,7 +50,7 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 						NettyEchoPeer.class.getName(), List.of("epoll"), null, null),
 				new PeerDefinition("connlistener", "listener-core: ConnListener and BufferedAcceptor on one loop",
 						ConnListenerEchoPeer.class.getName(), List.of(), "io.connlistener.buffer.BufferedAcceptor", null),
-				new PeerDefinition("sample-app", "the Spring Boot sample app jar, with conn-listener.io-threads=1",
+				new PeerDefinition("sample-app", "the Spring Boot sample app jar (Actuator and a Prometheus registry on), with conn-listener.io-threads=1",
 						null,
 						List.of("--server.port=0", "--management.endpoints.web.exposure.include=health,prometheus",
 								"--conn-listener.listeners.echo.address=127.0.0.1",
