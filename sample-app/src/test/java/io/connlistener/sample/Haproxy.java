@@ -1,12 +1,8 @@
 package io.connlistener.sample;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -16,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +28,7 @@ final class Haproxy implements AutoCloseable {
 
 	private final Path statsSocket;
 
-	private final List<String> output = new CopyOnWriteArrayList<>();
+	private final List<String> output;
 
 	final int port;
 
@@ -41,6 +36,7 @@ final class Haproxy implements AutoCloseable {
 		this.process = process;
 		this.statsSocket = statsSocket;
 		this.port = port;
+		this.output = ChildProcesses.captureOutput(process, "haproxy-output");
 	}
 
 	/**
@@ -74,7 +70,7 @@ final class Haproxy implements AutoCloseable {
 	 * ports, sending each connection's client address in a PROXY protocol v2 header.
 	 */
 	static Haproxy start(Path executable, Path directory, int... serverPorts) throws IOException {
-		int port = freePort();
+		int port = ChildProcesses.freePort();
 		Path statsSocket = directory.resolve("stats.sock");
 		StringBuilder config = new StringBuilder();
 		config.append("global\n")
@@ -106,9 +102,6 @@ final class Haproxy implements AutoCloseable {
 			.redirectErrorStream(true)
 			.start();
 		Haproxy haproxy = new Haproxy(process, statsSocket, port);
-		Thread reader = new Thread(haproxy::readOutput, "haproxy-output");
-		reader.setDaemon(true);
-		reader.start();
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> Files.exists(statsSocket) || !process.isAlive());
 		assertThat(process.isAlive()).as("haproxy running; output:%n%s", haproxy.output()).isTrue();
@@ -164,34 +157,12 @@ final class Haproxy implements AutoCloseable {
 		return String.join("\n", this.output);
 	}
 
-	private void readOutput() {
-		try (BufferedReader lines = new BufferedReader(
-				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
-			String line;
-			while ((line = lines.readLine()) != null) {
-				this.output.add(line);
-			}
-		}
-		catch (IOException ex) {
-			// HAProxy ended.
-		}
-	}
-
 	@Override
 	public void close() throws InterruptedException {
 		this.process.destroy();
 		if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
 			this.process.destroyForcibly();
 			this.process.waitFor(10, TimeUnit.SECONDS);
-		}
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
 		}
 	}
 

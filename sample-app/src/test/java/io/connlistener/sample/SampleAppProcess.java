@@ -1,17 +1,10 @@
 package io.connlistener.sample;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -30,7 +23,7 @@ final class SampleAppProcess implements AutoCloseable {
 
 	// Not copy-on-write: a chatty app logs thousands of lines, and a reader that falls behind
 	// fills the pipe and stalls the app.
-	private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+	private final List<String> output;
 
 	final int echoPort;
 
@@ -57,8 +50,8 @@ final class SampleAppProcess implements AutoCloseable {
 		String jar = System.getProperty("sample.jar");
 		assertThat(jar).as("system property sample.jar (set by failsafe)").isNotNull();
 		assertThat(Path.of(jar)).exists();
-		this.echoPort = freePort();
-		this.httpPort = freePort();
+		this.echoPort = ChildProcesses.freePort();
+		this.httpPort = ChildProcesses.freePort();
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		String launch = (inheritedSocketLauncher != null)
 				? "perl '" + inheritedSocketLauncher + "' " + this.echoPort + " '" + java + "'" : "'" + java + "'";
@@ -73,9 +66,7 @@ final class SampleAppProcess implements AutoCloseable {
 			command.append(' ').append(arg);
 		}
 		this.process = new ProcessBuilder("bash", "-c", command.toString()).redirectErrorStream(true).start();
-		Thread reader = new Thread(this::readOutput, "sample-app-output");
-		reader.setDaemon(true);
-		reader.start();
+		this.output = ChildProcesses.captureOutput(this.process, "sample-app-output");
 		await().atMost(Duration.ofSeconds(60)).until(() -> logged("Started SampleApplication") || !this.process.isAlive());
 		assertThat(this.process.isAlive()).as("sample app running; output:%n%s", String.join("\n", lines())).isTrue();
 	}
@@ -117,9 +108,7 @@ final class SampleAppProcess implements AutoCloseable {
 	}
 
 	private List<String> lines() {
-		synchronized (this.output) {
-			return new ArrayList<>(this.output);
-		}
+		return new ArrayList<>(this.output);
 	}
 
 	/**
@@ -135,33 +124,11 @@ final class SampleAppProcess implements AutoCloseable {
 		return 100.0 * ticks / CLOCK_TICKS_PER_SECOND / seconds;
 	}
 
-	private void readOutput() {
-		try (BufferedReader lines = new BufferedReader(
-				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
-			String line;
-			while ((line = lines.readLine()) != null) {
-				this.output.add(line);
-			}
-		}
-		catch (IOException ex) {
-			// The process ended.
-		}
-	}
-
 	@Override
 	public void close() throws InterruptedException {
 		this.process.destroy();
 		if (!this.process.waitFor(20, TimeUnit.SECONDS)) {
 			this.process.destroyForcibly();
-		}
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
 		}
 	}
 
