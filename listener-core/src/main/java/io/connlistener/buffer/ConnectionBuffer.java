@@ -92,23 +92,7 @@ public final class ConnectionBuffer {
 	public void add(byte[] source, int offset, int length) {
 		Objects.requireNonNull(source, "'source' must not be null");
 		Objects.checkFromIndexSize(offset, length, source.length);
-		if (length == 0) {
-			return;
-		}
-		if (this.freed) {
-			return;
-		}
-		while (length > 0) {
-			ByteBuffer last = writableTail();
-			int end = last.limit();
-			int count = Math.min(length, last.capacity() - end);
-			last.limit(end + count);
-			last.put(end, source, offset, count);
-			offset += count;
-			length -= count;
-			this.readable += count;
-		}
-		added();
+		add(ByteBuffer.wrap(source, offset, length));
 	}
 
 	/**
