@@ -44,7 +44,8 @@ import org.springframework.core.env.Environment;
 public final class ConnListenerAutoConfiguration {
 
 	/**
-	 * Name of the loop that accepts connections and runs raw handlers.
+	 * Name of the loop that accepts connections and runs raw handlers, when
+	 * {@code conn-listener.dedicated-acceptor-loop} is true.
 	 */
 	public static final String ACCEPTOR_LOOP_BEAN_NAME = "connListenerAcceptorLoop";
 
@@ -59,6 +60,7 @@ public final class ConnListenerAutoConfiguration {
 
 	@Bean(name = ACCEPTOR_LOOP_BEAN_NAME, destroyMethod = "close")
 	@ConditionalOnMissingBean(name = ACCEPTOR_LOOP_BEAN_NAME)
+	@ConditionalOnBooleanProperty(ConnListenerProperties.PREFIX + ".dedicated-acceptor-loop")
 	EventLoop connListenerAcceptorLoop() {
 		return new EventLoop("connlistener-acceptor");
 	}
@@ -79,14 +81,15 @@ public final class ConnListenerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ConnListenerLifecycle connListenerLifecycle(ConnListenerRegistry registry, ListableBeanFactory beanFactory,
-			@Qualifier(ACCEPTOR_LOOP_BEAN_NAME) EventLoop acceptorLoop,
+			@Qualifier(ACCEPTOR_LOOP_BEAN_NAME) ObjectProvider<EventLoop> acceptorLoop,
 			@Qualifier(IO_LOOP_GROUP_BEAN_NAME) EventLoopGroup ioLoopGroup,
 			ObjectProvider<ConnListenerCustomizer> customizers, ApplicationEventPublisher eventPublisher,
 			Environment environment) {
 		Duration shutdownTimeout = Binder.get(environment)
 			.bind(SHUTDOWN_TIMEOUT_PROPERTY, Duration.class)
 			.orElse(DEFAULT_SHUTDOWN_TIMEOUT);
-		return new ConnListenerLifecycle(registry, new ConnectionHandlerDiscoverer(beanFactory), acceptorLoop,
+		return new ConnListenerLifecycle(registry, new ConnectionHandlerDiscoverer(beanFactory),
+				acceptorLoop.getIfAvailable(),
 				ioLoopGroup, customizers, eventPublisher, Threading.VIRTUAL.isActive(environment), shutdownTimeout,
 				new BeanChannels(beanFactory));
 	}

@@ -43,10 +43,16 @@ public class ConnListenerProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Number of event loops that serve buffered connections. Defaults to the number of
-	 * available processors.
+	 * Number of event loops that serve connections. Defaults to half the available
+	 * processors, at least 1.
 	 */
-	private int ioThreads = Runtime.getRuntime().availableProcessors();
+	private int ioThreads = defaultIoThreads();
+
+	/**
+	 * Whether listeners accept connections on a loop thread of their own rather than on
+	 * one of the I/O loops, which serves the connections it takes without a hand-off.
+	 */
+	private boolean dedicatedAcceptorLoop;
 
 	/**
 	 * Values of every listener that does not set them itself.
@@ -58,6 +64,16 @@ public class ConnListenerProperties {
 	 * is what {@code @ConnectionHandler} refers to.
 	 */
 	private final Map<String, Listener> listeners = new LinkedHashMap<>();
+
+	/**
+	 * Return the default number of I/O loops: half the available processors, at least 1.
+	 * The other half is left to the kernel's TCP work, which the loops' system calls set off,
+	 * and to the application's own threads; docs/BENCHMARKS.md has the figures.
+	 * @return the number of loops
+	 */
+	public static int defaultIoThreads() {
+		return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+	}
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -73,6 +89,14 @@ public class ConnListenerProperties {
 
 	public void setIoThreads(int ioThreads) {
 		this.ioThreads = ioThreads;
+	}
+
+	public boolean isDedicatedAcceptorLoop() {
+		return this.dedicatedAcceptorLoop;
+	}
+
+	public void setDedicatedAcceptorLoop(boolean dedicatedAcceptorLoop) {
+		this.dedicatedAcceptorLoop = dedicatedAcceptorLoop;
 	}
 
 	public Defaults getDefaults() {
@@ -151,6 +175,12 @@ public class ConnListenerProperties {
 		private boolean spareFileDescriptor = AdmissionSettings.DEFAULT_SPARE_FILE_DESCRIPTOR;
 
 		/**
+		 * Whether accepted TCP connections send small writes at once (TCP_NODELAY) rather
+		 * than hold them back to coalesce them (Nagle's algorithm).
+		 */
+		private boolean tcpNoDelay = true;
+
+		/**
 		 * Which connections are admitted, checked before any handler sees them.
 		 */
 		private final Admission admission = new Admission(new ArrayList<>(),
@@ -161,6 +191,7 @@ public class ConnListenerProperties {
 		 * Buffering of connections served by a buffered handler.
 		 */
 		private final Buffered buffered = new Buffered(
+				DataSize.ofBytes(BufferedConnectionSettings.DEFAULT_READ_BUFFER_SIZE),
 				DataSize.ofBytes(BufferedConnectionSettings.DEFAULT_READ_HIGH_WATERMARK),
 				DataSize.ofBytes(BufferedConnectionSettings.DEFAULT_WRITE_HIGH_WATERMARK),
 				DataSize.ofBytes(BufferedConnectionSettings.DEFAULT_WRITE_LOW_WATERMARK));
@@ -304,6 +335,14 @@ public class ConnListenerProperties {
 
 		public void setSpareFileDescriptor(boolean spareFileDescriptor) {
 			this.spareFileDescriptor = spareFileDescriptor;
+		}
+
+		public boolean isTcpNoDelay() {
+			return this.tcpNoDelay;
+		}
+
+		public void setTcpNoDelay(boolean tcpNoDelay) {
+			this.tcpNoDelay = tcpNoDelay;
 		}
 
 		public Admission getAdmission() {
@@ -462,6 +501,11 @@ public class ConnListenerProperties {
 		private Boolean spareFileDescriptor;
 
 		/**
+		 * Whether accepted TCP connections get TCP_NODELAY.
+		 */
+		private Boolean tcpNoDelay;
+
+		/**
 		 * Which connections are admitted, checked before any handler sees them.
 		 */
 		private final Admission admission = new Admission(null, null, null, null);
@@ -469,7 +513,7 @@ public class ConnListenerProperties {
 		/**
 		 * Buffering of connections served by a buffered handler.
 		 */
-		private final Buffered buffered = new Buffered(null, null, null);
+		private final Buffered buffered = new Buffered(null, null, null, null);
 
 		/**
 		 * Pause after an accept fails for want of a resource, such as file descriptors.
@@ -633,6 +677,14 @@ public class ConnListenerProperties {
 
 		public void setSpareFileDescriptor(Boolean spareFileDescriptor) {
 			this.spareFileDescriptor = spareFileDescriptor;
+		}
+
+		public Boolean getTcpNoDelay() {
+			return this.tcpNoDelay;
+		}
+
+		public void setTcpNoDelay(Boolean tcpNoDelay) {
+			this.tcpNoDelay = tcpNoDelay;
 		}
 
 		public Admission getAdmission() {
@@ -815,6 +867,11 @@ public class ConnListenerProperties {
 	public static class Buffered {
 
 		/**
+		 * Size of each pooled buffer segment, so the most one read from the socket takes.
+		 */
+		private DataSize readBufferSize;
+
+		/**
 		 * Input held at which reading from the socket stops until the handler consumes it;
 		 * 0 for no limit.
 		 */
@@ -830,10 +887,20 @@ public class ConnListenerProperties {
 		 */
 		private DataSize writeLowWatermark;
 
-		Buffered(DataSize readHighWatermark, DataSize writeHighWatermark, DataSize writeLowWatermark) {
+		Buffered(DataSize readBufferSize, DataSize readHighWatermark, DataSize writeHighWatermark,
+				DataSize writeLowWatermark) {
+			this.readBufferSize = readBufferSize;
 			this.readHighWatermark = readHighWatermark;
 			this.writeHighWatermark = writeHighWatermark;
 			this.writeLowWatermark = writeLowWatermark;
+		}
+
+		public DataSize getReadBufferSize() {
+			return this.readBufferSize;
+		}
+
+		public void setReadBufferSize(DataSize readBufferSize) {
+			this.readBufferSize = readBufferSize;
 		}
 
 		public DataSize getReadHighWatermark() {

@@ -122,7 +122,8 @@ final class ListenerDefinitions {
 		}
 		return new ListenerDefinition(name, address, (source == Source.BIND) ? backlog : 0, options, maxConnections,
 				settings, checked.admission(), idleTimeout, writeTimeout, checked.buffered(idleTimeout, writeTimeout),
-				proxyProtocol(listener, defaults, values, checked, address), deployment);
+				proxyProtocol(listener, defaults, values, checked, address), deployment,
+				(listener.getTcpNoDelay() != null) ? listener.getTcpNoDelay() : defaults.isTcpNoDelay());
 	}
 
 	private static Deployment deployment(Listener listener, Defaults defaults, Source source, SocketAddress address,

@@ -33,6 +33,12 @@ final class ListenerValues {
 
 	private static final String DEFAULTS = ConnListenerProperties.PREFIX + ".defaults.";
 
+	private static final int MIN_READ_BUFFER_SIZE = 64;
+
+	// A segment is direct memory held while a read is buffered: beyond this a single slow
+	// connection could pin more than a whole pool retains.
+	private static final int MAX_READ_BUFFER_SIZE = 4 * 1024 * 1024;
+
 	private final String name;
 
 	private final Listener listener;
@@ -192,6 +198,13 @@ final class ListenerValues {
 		BufferedConnectionSettings buffered(Duration idleTimeout, Duration writeTimeout) {
 			Buffered own = ListenerValues.this.listener.getBuffered();
 			Buffered fallback = ListenerValues.this.defaults.getBuffered();
+			int readBufferSize = bytes("buffered.read-buffer-size", own.getReadBufferSize(),
+					fallback.getReadBufferSize(), BufferedConnectionSettings.DEFAULT_READ_BUFFER_SIZE);
+			if (readBufferSize < MIN_READ_BUFFER_SIZE || readBufferSize > MAX_READ_BUFFER_SIZE) {
+				throw invalid("buffered.read-buffer-size", own.getReadBufferSize(), readBufferSize + "B",
+						"it must be from " + MIN_READ_BUFFER_SIZE + "B to " + (MAX_READ_BUFFER_SIZE / 1024 / 1024) + "MB",
+						"a size such as 16KB");
+			}
 			int readHigh = bytes("buffered.read-high-watermark", own.getReadHighWatermark(),
 					fallback.getReadHighWatermark(), BufferedConnectionSettings.DEFAULT_READ_HIGH_WATERMARK);
 			int writeHigh = bytes("buffered.write-high-watermark", own.getWriteHighWatermark(),
@@ -203,7 +216,7 @@ final class ListenerValues {
 						"it must not be above buffered.write-high-watermark (" + writeHigh + "B)",
 						"a size of at most " + writeHigh + "B");
 			}
-			return new BufferedConnectionSettings(BufferedConnectionSettings.DEFAULT_READ_BUFFER_SIZE, readHigh,
+			return new BufferedConnectionSettings(readBufferSize, readHigh,
 					writeLow, writeHigh, idleTimeout, writeTimeout);
 		}
 

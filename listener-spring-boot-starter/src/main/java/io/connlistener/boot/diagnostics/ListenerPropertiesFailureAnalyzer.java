@@ -34,15 +34,16 @@ class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 
 	private static final String DEFAULT_KEYS = "address, backlog, options, enabled, max-connections, "
 			+ "max-connections-action, max-connections-resume, idle-timeout, write-timeout, spare-file-descriptor, "
-			+ "admission.rules, admission.max-connections-per-ip, admission.accept-rate, admission.accept-burst, "
-			+ "buffered.read-high-watermark, buffered.write-high-watermark, buffered.write-low-watermark, "
-			+ "accept-error-backoff.initial, accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout, "
-			+ "proxy-protocol, trusted-proxies, proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, "
+			+ "tcp-no-delay, admission.rules, admission.max-connections-per-ip, admission.accept-rate, "
+			+ "admission.accept-burst, buffered.read-buffer-size, buffered.read-high-watermark, "
+			+ "buffered.write-high-watermark, buffered.write-low-watermark, accept-error-backoff.initial, "
+			+ "accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout, proxy-protocol, "
+			+ "trusted-proxies, proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, "
 			+ "path-permissions";
 
 	private static final String LISTENER_KEYS = "port, path, " + DEFAULT_KEYS + ", inherited, channel-bean";
 
-	private static final String ROOT_KEYS = "enabled, io-threads, defaults.*, listeners.<name>.*";
+	private static final String ROOT_KEYS = "enabled, io-threads, dedicated-acceptor-loop, defaults.*, listeners.<name>.*";
 
 	private final Environment environment;
 

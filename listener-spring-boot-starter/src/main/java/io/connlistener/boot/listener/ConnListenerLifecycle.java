@@ -47,6 +47,8 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 
 	private final EventLoop acceptorLoop;
 
+	private final EventLoopGroup ioLoopGroup;
+
 	private final ObjectProvider<ConnListenerCustomizer> customizers;
 
 	private final ApplicationEventPublisher eventPublisher;
@@ -67,7 +69,8 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 	 * Create a lifecycle.
 	 * @param registry the listeners
 	 * @param handlerDiscoverer finds the handler of each listener
-	 * @param acceptorLoop the loop that accepts connections and runs raw handlers
+	 * @param acceptorLoop the loop that accepts connections and runs raw handlers, or
+	 * {@code null} for each listener to accept on one of the I/O loops, in turn
 	 * @param ioLoopGroup the loops that serve buffered connections
 	 * @param customizers applied to each listener before it binds, in order
 	 * @param eventPublisher publishes started and stopped events
@@ -85,7 +88,8 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 	 * Create a lifecycle whose listeners may adopt channels.
 	 * @param registry the listeners
 	 * @param handlerDiscoverer finds the handler of each listener
-	 * @param acceptorLoop the loop that accepts connections and runs raw handlers
+	 * @param acceptorLoop the loop that accepts connections and runs raw handlers, or
+	 * {@code null} for each listener to accept on one of the I/O loops, in turn
 	 * @param ioLoopGroup the loops that serve buffered connections
 	 * @param customizers applied to each listener before it binds, in order
 	 * @param eventPublisher publishes started and stopped events
@@ -99,7 +103,6 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 			ListenerChannels channels) {
 		Assert.notNull(registry, "'registry' must not be null");
 		Assert.notNull(handlerDiscoverer, "'handlerDiscoverer' must not be null");
-		Assert.notNull(acceptorLoop, "'acceptorLoop' must not be null");
 		Assert.notNull(ioLoopGroup, "'ioLoopGroup' must not be null");
 		Assert.notNull(customizers, "'customizers' must not be null");
 		Assert.notNull(eventPublisher, "'eventPublisher' must not be null");
@@ -110,6 +113,7 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 		this.registry = registry;
 		this.handlerDiscoverer = handlerDiscoverer;
 		this.acceptorLoop = acceptorLoop;
+		this.ioLoopGroup = ioLoopGroup;
 		this.customizers = customizers;
 		this.eventPublisher = eventPublisher;
 		this.adapters = new HandlerAdapters(ioLoopGroup, virtualThreads);
@@ -141,9 +145,12 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 			List<ConnListenerCustomizer> customizers = this.customizers.orderedStream().toList();
 			List<ManagedConnListener> bound = new ArrayList<>();
 			try {
+				List<EventLoop> ioLoops = this.ioLoopGroup.loops();
 				for (ManagedConnListener listener : this.registry.all()) {
 					HandlerAdapter adapter = this.adapters.adapt(listener, handlers.get(listener.name()));
-					listener.bind(this.acceptorLoop, adapter, customizers, this.channels);
+					EventLoop loop = (this.acceptorLoop != null) ? this.acceptorLoop
+							: ioLoops.get(bound.size() % ioLoops.size());
+					listener.bind(loop, adapter, customizers, this.channels);
 					bound.add(listener);
 				}
 			}

@@ -40,11 +40,12 @@ import org.springframework.util.Assert;
  * from which proxies
  * @param deployment where the listening sockets come from and how they follow the
  * application's readiness
+ * @param tcpNoDelay whether accepted TCP connections get {@code TCP_NODELAY}
  */
 public record ListenerDefinition(String name, SocketAddress address, int backlog, Set<ListenerOption> options,
 		int maxConnections, ListenerSettings settings, AdmissionSettings admission, Duration idleTimeout,
 		Duration writeTimeout, BufferedConnectionSettings buffered, ProxyProtocolSettings proxyProtocol,
-		Deployment deployment) {
+		Deployment deployment, boolean tcpNoDelay) {
 
 	/**
 	 * Default idle timeout: long enough for pooled clients and protocols that send a
@@ -76,8 +77,8 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 
 	/**
 	 * Create a definition that admits every connection, holds a spare file descriptor,
-	 * times out after {@link #DEFAULT_IDLE_TIMEOUT}, buffers with the core defaults, reads
-	 * no PROXY protocol header, binds one socket to its address and follows the
+	 * times out after {@link #DEFAULT_IDLE_TIMEOUT}, buffers with the core defaults, sets
+	 * {@code TCP_NODELAY}, reads no PROXY protocol header, binds one socket to its address and follows the
 	 * application's readiness.
 	 * @param name the listener's name
 	 * @param address where to listen
@@ -107,7 +108,7 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 		this(name, address, backlog, options, maxConnections, settings, AdmissionSettings.DEFAULTS,
 				DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
 				BufferedConnectionSettings.DEFAULTS.withTimeouts(DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT),
-				proxyProtocol, Deployment.DEFAULT);
+				proxyProtocol, Deployment.DEFAULT, true);
 	}
 
 	/**
@@ -125,7 +126,7 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 		this(name, address, backlog, options, maxConnections, settings, AdmissionSettings.DEFAULTS,
 				DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
 				BufferedConnectionSettings.DEFAULTS.withTimeouts(DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT),
-				ProxyProtocolSettings.OFF, deployment);
+				ProxyProtocolSettings.OFF, deployment, true);
 	}
 
 	/**

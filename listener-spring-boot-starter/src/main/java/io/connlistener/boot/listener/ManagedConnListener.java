@@ -3,6 +3,7 @@ package io.connlistener.boot.listener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
@@ -433,11 +434,26 @@ public final class ManagedConnListener {
 			connection.forceClose();
 			return;
 		}
+		if (this.definition.tcpNoDelay()) {
+			noDelay(accepted.channel());
+		}
 		try {
 			this.handler.serve(connection);
 		}
 		catch (RuntimeException ex) {
 			handlerFailed(connection, ex);
+		}
+	}
+
+	private static void noDelay(SocketChannel channel) {
+		// A Unix domain socket has no Nagle's algorithm to turn off.
+		if (channel.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) {
+			try {
+				channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+			}
+			catch (IOException ex) {
+				// The peer is gone already: the handler's first read or write says so.
+			}
 		}
 	}
 

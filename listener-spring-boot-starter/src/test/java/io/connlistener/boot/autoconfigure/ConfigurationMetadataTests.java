@@ -34,9 +34,10 @@ class ConfigurationMetadataTests {
 				"conn-listener.defaults.deferred-accept-timeout", "conn-listener.defaults.max-connections-action",
 				"conn-listener.defaults.max-connections-resume", "conn-listener.defaults.idle-timeout",
 				"conn-listener.defaults.write-timeout", "conn-listener.defaults.spare-file-descriptor",
+				"conn-listener.defaults.tcp-no-delay",
 				"conn-listener.defaults.admission.rules", "conn-listener.defaults.admission.max-connections-per-ip",
 				"conn-listener.defaults.admission.accept-rate", "conn-listener.defaults.admission.accept-burst",
-				"conn-listener.defaults.buffered.read-high-watermark",
+				"conn-listener.defaults.buffered.read-buffer-size", "conn-listener.defaults.buffered.read-high-watermark",
 				"conn-listener.defaults.buffered.write-high-watermark",
 				"conn-listener.defaults.buffered.write-low-watermark", "conn-listener.defaults.proxy-protocol",
 				"conn-listener.defaults.trusted-proxies", "conn-listener.defaults.proxy-protocol-timeout",
@@ -53,7 +54,9 @@ class ConfigurationMetadataTests {
 		assertThat(defaultOf(metadata, "idle-timeout")).containsExactly("5m");
 		assertThat(defaultOf(metadata, "max-connections-action")).containsExactly("pause");
 		assertThat(defaultOf(metadata, "spare-file-descriptor")).containsExactly(true);
+		assertThat(defaultOf(metadata, "tcp-no-delay")).containsExactly(true);
 		assertThat(defaultOf(metadata, "buffered.read-high-watermark")).containsExactly("256KB");
+		assertThat(defaultOf(metadata, "buffered.read-buffer-size")).containsExactly("16KB");
 		assertThat(defaultOf(metadata, "admission.accept-rate")).containsExactly(0);
 		List<String> actionHints = metadata
 			.read("$.hints[?(@.name == 'conn-listener.defaults.max-connections-action')].values[*].value");

@@ -49,7 +49,7 @@ class ConnListenerAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			assertThat(context).hasSingleBean(ConnListenerRegistry.class);
 			assertThat(context).hasSingleBean(ConnListenerLifecycle.class);
-			assertThat(context).hasBean("connListenerAcceptorLoop").hasBean("connListenerIoLoopGroup");
+			assertThat(context).hasBean("connListenerIoLoopGroup").doesNotHaveBean("connListenerAcceptorLoop");
 			assertThat(context.getBean(ConnListenerRegistry.class).names()).isEmpty();
 			assertThat(context).doesNotHaveBean(ManagedConnListener.class);
 		});
@@ -134,6 +134,7 @@ class ConnListenerAutoConfigurationTests {
 					"conn-listener.listeners.beta.spare-file-descriptor=false",
 					"conn-listener.listeners.beta.idle-timeout=0", "conn-listener.listeners.beta.write-timeout=10s",
 					"conn-listener.listeners.beta.buffered.read-high-watermark=1MB",
+					"conn-listener.listeners.beta.buffered.read-buffer-size=4KB",
 					"conn-listener.listeners.beta.buffered.write-low-watermark=0")
 			.run((context) -> {
 				ConnListenerRegistry registry = context.getBean(ConnListenerRegistry.class);
@@ -158,6 +159,7 @@ class ConnListenerAutoConfigurationTests {
 				assertThat(beta.definition().idleTimeout()).isNull();
 				assertThat(beta.definition().writeTimeout()).isEqualTo(Duration.ofSeconds(10));
 				assertThat(beta.definition().buffered()).isEqualTo(BufferedConnectionSettings.DEFAULTS
+					.withReadBufferSize(4 * 1024)
 					.withReadHighWatermark(1024 * 1024)
 					.withWriteWatermarks(0, 128 * 1024)
 					.withTimeouts(null, Duration.ofSeconds(10)));

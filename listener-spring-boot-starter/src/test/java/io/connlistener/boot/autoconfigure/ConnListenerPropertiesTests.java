@@ -28,6 +28,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConnListenerPropertiesTests {
 
 	@Test
+	void loopsDefaultToHalfTheProcessorsAcceptingOnThemselves() {
+		ConnListenerProperties properties = new ConnListenerProperties();
+		assertThat(properties.getIoThreads())
+			.isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2))
+			.isEqualTo(ConnListenerProperties.defaultIoThreads());
+		assertThat(properties.isDedicatedAcceptorLoop()).isFalse();
+	}
+
+	@Test
 	void defaultsMatchTheCoreDefaults() {
 		ConnListenerProperties.Defaults defaults = new ConnListenerProperties().getDefaults();
 		assertThat(defaults.getMaxAcceptsPerWakeup()).isEqualTo(ListenerSettings.DEFAULT_MAX_ACCEPTS_PER_WAKEUP);
@@ -46,11 +55,14 @@ class ConnListenerPropertiesTests {
 		assertThat(defaults.getMaxConnectionsAction()).isEqualTo(ListenerSettings.DEFAULT_LIMIT_ACTION);
 		assertThat(defaults.getMaxConnectionsResume()).isNull();
 		assertThat(defaults.isSpareFileDescriptor()).isEqualTo(AdmissionSettings.DEFAULT_SPARE_FILE_DESCRIPTOR);
+		assertThat(defaults.isTcpNoDelay()).isTrue();
 		assertThat(defaults.getAdmission().getRules()).isEmpty();
 		assertThat(defaults.getAdmission().getMaxConnectionsPerIp())
 			.isEqualTo(AdmissionSettings.DEFAULT_MAX_CONNECTIONS_PER_IP);
 		assertThat(defaults.getAdmission().getAcceptRate()).isEqualTo(AdmissionSettings.DEFAULT_ACCEPTS_PER_SECOND);
 		assertThat(defaults.getAdmission().getAcceptBurst()).isEqualTo(AdmissionSettings.DEFAULT_ACCEPT_BURST);
+		assertThat(defaults.getBuffered().getReadBufferSize().toBytes())
+			.isEqualTo(BufferedConnectionSettings.DEFAULT_READ_BUFFER_SIZE);
 		assertThat(defaults.getBuffered().getReadHighWatermark().toBytes())
 			.isEqualTo(BufferedConnectionSettings.DEFAULT_READ_HIGH_WATERMARK);
 		assertThat(defaults.getBuffered().getWriteHighWatermark().toBytes())

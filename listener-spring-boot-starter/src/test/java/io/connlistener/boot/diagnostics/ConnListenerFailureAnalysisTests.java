@@ -176,13 +176,13 @@ class ConnListenerFailureAnalysisTests {
 						+ "is not a listener property.",
 				"Remove conn-listener.listeners.echo.max-conections or correct its name. A listener takes: port, "
 						+ "path, address, backlog, options, enabled, max-connections, max-connections-action, "
-						+ "max-connections-resume, idle-timeout, write-timeout, spare-file-descriptor, "
+						+ "max-connections-resume, idle-timeout, write-timeout, spare-file-descriptor, tcp-no-delay, "
 						+ "admission.rules, admission.max-connections-per-ip, admission.accept-rate, "
-						+ "admission.accept-burst, buffered.read-high-watermark, buffered.write-high-watermark, "
-						+ "buffered.write-low-watermark, accept-error-backoff.initial, accept-error-backoff.max, "
-						+ "max-accepts-per-wakeup, deferred-accept-timeout, proxy-protocol, trusted-proxies, "
-						+ "proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, path-permissions, "
-						+ "inherited, channel-bean.");
+						+ "admission.accept-burst, buffered.read-buffer-size, buffered.read-high-watermark, "
+						+ "buffered.write-high-watermark, buffered.write-low-watermark, accept-error-backoff.initial, "
+						+ "accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout, proxy-protocol, "
+						+ "trusted-proxies, proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, "
+						+ "path-permissions, inherited, channel-bean.");
 	}
 
 	@Test
@@ -245,6 +245,15 @@ class ConnListenerFailureAnalysisTests {
 	}
 
 	@Test
+	void readBufferSizeTooSmall() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=9876",
+				"conn-listener.listeners.echo.buffered.read-buffer-size=16B"),
+				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.listeners.echo.buffered.read-buffer-size "
+						+ "is 16B, but it must be from 64B to 4MB.",
+				"Set conn-listener.listeners.echo.buffered.read-buffer-size to a size such as 16KB.");
+	}
+
+	@Test
 	void writeLowWatermarkAboveTheHighOne() {
 		assertFailure(List.of("conn-listener.listeners.echo.port=9876",
 				"conn-listener.listeners.echo.buffered.write-low-watermark=128KB"),
@@ -296,7 +305,7 @@ class ConnListenerFailureAnalysisTests {
 				"Listeners cannot start: conn-listener.io-thread (from \"conn-listener.io-thread\" from property "
 						+ "source \"test\") is not a conn-listener property.",
 				"Remove conn-listener.io-thread or correct its name. Under conn-listener go: enabled, io-threads, "
-						+ "defaults.*, listeners.<name>.*.");
+						+ "dedicated-acceptor-loop, defaults.*, listeners.<name>.*.");
 	}
 
 	@Test

@@ -3,6 +3,9 @@ package io.connlistener.boot.listener;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -10,14 +13,19 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.connlistener.AcceptCallback;
+import io.connlistener.ConnListener;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
 import io.connlistener.boot.handler.ConnectionHandler;
 import io.connlistener.boot.testsupport.LoopbackClient;
 import io.connlistener.boot.testsupport.TestHandlers;
 import io.connlistener.buffer.BufferedHandler;
+import io.connlistener.loop.EventLoop;
+import io.connlistener.loop.EventLoopGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
@@ -56,7 +64,7 @@ class ConnectionHandlerTests {
 			ManagedConnListener raw = context.getBean(ConnListenerRegistry.class).get("raw");
 			for (int i = 0; i < 3; i++) {
 				try (LoopbackClient client = LoopbackClient.connect(raw.localAddress())) {
-					assertThat(client.readLine()).isEqualTo("raw on connlistener-acceptor");
+					assertThat(client.readLine()).isEqualTo("raw on connlistener-io-1");
 					assertThat(client.isClosedByPeer()).isTrue();
 				}
 			}
@@ -64,6 +72,68 @@ class ConnectionHandlerTests {
 			assertThat(raw.listener().stats().activeConnections()).isZero();
 			assertThat(raw.listener().stats().accepted()).isEqualTo(3);
 		});
+	}
+
+	@Test
+	void withADedicatedAcceptorLoopListenersAcceptOnIt() {
+		this.contextRunner.withPropertyValues("conn-listener.dedicated-acceptor-loop=true", "conn-listener.io-threads=2")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasBean("connListenerAcceptorLoop");
+				ConnListenerRegistry registry = context.getBean(ConnListenerRegistry.class);
+				try (LoopbackClient client = LoopbackClient.connect(registry.get("raw").localAddress())) {
+					assertThat(client.readLine()).isEqualTo("raw on connlistener-acceptor");
+				}
+				ManagedConnListener buffered = registry.get("buffered");
+				List<LoopbackClient> clients = new ArrayList<>();
+				try {
+					for (int i = 0; i < 4; i++) {
+						clients.add(LoopbackClient.connect(buffered.localAddress()));
+					}
+					for (int i = 0; i < clients.size(); i++) {
+						assertThat(clients.get(i).exchange("client " + i)).isEqualTo("client " + i);
+					}
+					assertThat(buffered.activeConnections()).isEqualTo(4);
+				}
+				finally {
+					for (LoopbackClient client : clients) {
+						client.close();
+					}
+				}
+				await().atMost(WAIT).until(() -> buffered.activeConnections() == 0);
+			});
+	}
+
+	@Test
+	void listenersAcceptOnTheIoLoopsInTurn() {
+		this.contextRunner.withPropertyValues("conn-listener.io-threads=2").run((context) -> {
+			assertThat(context).hasNotFailed().doesNotHaveBean("connListenerAcceptorLoop");
+			ConnListenerRegistry registry = context.getBean(ConnListenerRegistry.class);
+			List<EventLoop> ioLoops = context.getBean(EventLoopGroup.class).loops();
+			List<EventLoop> loops = new ArrayList<>();
+			for (ManagedConnListener listener : registry.all()) {
+				loops.add(listener.listener().loop());
+			}
+			// Five listeners over two loops: the first, third and fifth accept on the first loop.
+			assertThat(loops).containsExactly(ioLoops.get(0), ioLoops.get(1), ioLoops.get(0), ioLoops.get(1),
+					ioLoops.get(0));
+		});
+	}
+
+	@Test
+	void acceptedTcpConnectionsGetTcpNoDelayUnlessTurnedOff() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ConnListenerAutoConfiguration.class))
+			.withUserConfiguration(NoDelayReporters.class)
+			.withPropertyValues("conn-listener.io-threads=1", "conn-listener.defaults.address=127.0.0.1",
+					"conn-listener.listeners.on.port=0", "conn-listener.listeners.off.port=0",
+					"conn-listener.listeners.off.tcp-no-delay=false")
+			.run((context) -> {
+				ConnListenerRegistry registry = context.getBean(ConnListenerRegistry.class);
+				try (LoopbackClient on = LoopbackClient.connect(registry.get("on").localAddress());
+						LoopbackClient off = LoopbackClient.connect(registry.get("off").localAddress())) {
+					assertThat(on.readLine()).isEqualTo("TCP_NODELAY true");
+					assertThat(off.readLine()).isEqualTo("TCP_NODELAY false");
+				}
+			});
 	}
 
 	@Test
@@ -256,6 +326,33 @@ class ConnectionHandlerTests {
 			return (listener, channel, remoteAddress) -> {
 				throw new IllegalStateException("failing on purpose");
 			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class NoDelayReporters {
+
+		@Bean
+		@ConnectionHandler("on")
+		AcceptCallback onHandler() {
+			return NoDelayReporters::report;
+		}
+
+		@Bean
+		@ConnectionHandler("off")
+		AcceptCallback offHandler() {
+			return NoDelayReporters::report;
+		}
+
+		private static void report(ConnListener listener, SocketChannel channel, SocketAddress remoteAddress) {
+			try (channel) {
+				String line = "TCP_NODELAY " + channel.getOption(StandardSocketOptions.TCP_NODELAY) + "\n";
+				channel.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
 		}
 
 	}
