@@ -89,6 +89,7 @@ public final class BenchmarkReport {
 		for (Map.Entry<String, String> skipped : results.skipped().entrySet()) {
 			md.append("- skipped `").append(skipped.getKey()).append("`: ").append(skipped.getValue()).append('\n');
 		}
+		BarReport.append(md, results);
 		if (!results.loadScenarios().isEmpty()) {
 			appendLoads(md, results);
 		}
@@ -112,6 +113,7 @@ public final class BenchmarkReport {
 					.append(" | ").append(mebibytes(r.baselineResident())).append(" |\n");
 			}
 		}
+		SweepReport.append(md, results);
 		if (!results.loadScenarios().isEmpty()) {
 			appendRounds(md, results);
 		}
@@ -167,7 +169,7 @@ public final class BenchmarkReport {
 	}
 
 	private static void appendRounds(StringBuilder md, BenchmarkResults results) {
-		int rounds = results.options().rounds();
+		int rounds = results.rounds();
 		md.append("\n## Every round\n\nOperations per second in each round, in the order the rounds ran.\n\n| scenario | peer |");
 		for (int round = 1; round <= rounds; round++) {
 			md.append(" ").append(round).append(" |");
@@ -188,19 +190,19 @@ public final class BenchmarkReport {
 		}
 	}
 
-	private static String number(double value, int decimals) {
+	static String number(double value, int decimals) {
 		return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%,." + decimals + "f", value);
 	}
 
-	private static String ratio(double value) {
+	static String ratio(double value) {
 		return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%.2f", value);
 	}
 
-	private static String percent(double value) {
+	static String percent(double value) {
 		return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%.0f %%", 100 * value);
 	}
 
-	private static String bytes(double value) {
+	static String bytes(double value) {
 		return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%,.0f B", value);
 	}
 
@@ -208,7 +210,7 @@ public final class BenchmarkReport {
 		return (value < 0) ? "–" : String.format(Locale.ROOT, "%.1f MiB", value / (1024.0 * 1024.0));
 	}
 
-	private static String seconds(long millis) {
+	static String seconds(long millis) {
 		return (millis % 1000 == 0) ? (millis / 1000) + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
 	}
 

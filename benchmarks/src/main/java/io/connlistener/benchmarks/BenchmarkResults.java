@@ -44,9 +44,70 @@ public final class BenchmarkResults {
 
 	private final List<String> problems = new ArrayList<>();
 
+	private final int rounds;
+
+	private final Map<Sweep, BenchmarkResults> sweeps = new LinkedHashMap<>();
+
 	BenchmarkResults(HarnessOptions options, MachineInfo machine) {
+		this(options, machine, options.rounds());
+	}
+
+	private BenchmarkResults(HarnessOptions options, MachineInfo machine, int rounds) {
 		this.options = options;
 		this.machine = machine;
+		this.rounds = rounds;
+	}
+
+	/**
+	 * Start the results of a sweep, with rounds and peers of its own.
+	 * @param sweep the sweep
+	 * @return its results
+	 */
+	BenchmarkResults sweep(Sweep sweep) {
+		BenchmarkResults swept = new BenchmarkResults(this.options, this.machine, this.options.sweepRounds());
+		this.sweeps.put(sweep, swept);
+		return swept;
+	}
+
+	/**
+	 * Return the results of every sweep that ran, in the order they ran.
+	 * @return the results by sweep
+	 */
+	public Map<Sweep, BenchmarkResults> sweeps() {
+		return this.sweeps;
+	}
+
+	/**
+	 * Return the number of measured rounds per scenario and peer.
+	 * @return the rounds
+	 */
+	public int rounds() {
+		return this.rounds;
+	}
+
+	/**
+	 * Return each value's throughput relative to the sweep's default: per scenario, the
+	 * median of same-round ratios; over the scenarios, their geometric mean.
+	 * @param sweep the sweep these are the results of
+	 * @return one figure per value, in the sweep's order; {@code NaN} where not measured
+	 */
+	public double[] relativeToDefault(Sweep sweep) {
+		String base = sweep.defaultVariant().peer().name();
+		double[] relative = new double[sweep.variants().size()];
+		for (int i = 0; i < relative.length; i++) {
+			String name = sweep.variants().get(i).peer().name();
+			double logSum = 0;
+			int count = 0;
+			for (Scenario scenario : sweep.scenarios()) {
+				double ratio = sameRoundRatio(scenario, name, base);
+				if (!Double.isNaN(ratio) && ratio > 0) {
+					logSum += Math.log(ratio);
+					count++;
+				}
+			}
+			relative[i] = (count == sweep.scenarios().size()) ? Math.exp(logSum / count) : Double.NaN;
+		}
+		return relative;
 	}
 
 	void peerStarted(PeerDefinition peer) {
@@ -59,7 +120,7 @@ public final class BenchmarkResults {
 
 	void record(Scenario scenario, String peer, int round, LoadResult result) {
 		this.loads.computeIfAbsent(scenario, (key) -> new LinkedHashMap<>())
-			.computeIfAbsent(peer, (key) -> new LoadResult[this.options.rounds()])[round] = result;
+			.computeIfAbsent(peer, (key) -> new LoadResult[this.rounds])[round] = result;
 	}
 
 	void record(Scenario scenario, String peer, IdleResult result) {
@@ -235,7 +296,7 @@ public final class BenchmarkResults {
 	 * @return the count
 	 */
 	public long totalOperations() {
-		return this.loads.values()
+		return this.sweeps.values().stream().mapToLong(BenchmarkResults::totalOperations).sum() + this.loads.values()
 			.stream()
 			.flatMap((byPeer) -> byPeer.values().stream())
 			.flatMap(Arrays::stream)

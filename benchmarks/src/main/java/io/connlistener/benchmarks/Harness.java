@@ -34,13 +34,34 @@ public final class Harness {
 
 	private final LoadGenerator generator;
 
+	private final List<Sweep> sweeps;
+
 	/**
 	 * Create a harness.
 	 * @param options what to run
 	 */
 	public Harness(HarnessOptions options) {
+		this(options, selectedSweeps(options));
+	}
+
+	Harness(HarnessOptions options, List<Sweep> sweeps) {
 		this.options = options;
 		this.generator = new LoadGenerator(options.threads());
+		this.sweeps = List.copyOf(sweeps);
+	}
+
+	private static List<Sweep> selectedSweeps(HarnessOptions options) {
+		List<Sweep> all = Sweep.all(options.sampleAppJar(), Runtime.getRuntime().availableProcessors());
+		if (options.sweeps() == null) {
+			return all;
+		}
+		for (String name : options.sweeps()) {
+			if (all.stream().noneMatch((sweep) -> sweep.name().equals(name))) {
+				throw new IllegalArgumentException("Unknown sweep '" + name + "'; known sweeps are "
+						+ all.stream().map(Sweep::name).toList() + ", or none");
+			}
+		}
+		return all.stream().filter((sweep) -> options.sweeps().contains(sweep.name())).toList();
 	}
 
 	public static void main(String[] args) throws Exception {
@@ -49,16 +70,17 @@ public final class Harness {
 			org.openjdk.jmh.Main.main(args);
 			return;
 		}
-		HarnessOptions options;
+		Harness harness;
 		try {
-			options = HarnessOptions.parse(args);
+			harness = new Harness(HarnessOptions.parse(args));
 		}
 		catch (IllegalArgumentException ex) {
 			System.err.println(ex.getMessage());
 			System.exit(2);
 			return;
 		}
-		BenchmarkResults results = new Harness(options).run();
+		HarnessOptions options = harness.options;
+		BenchmarkResults results = harness.run();
 		String markdown = BenchmarkReport.markdown(results);
 		System.out.println();
 		System.out.println(markdown);
@@ -82,7 +104,7 @@ public final class Harness {
 		Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
 		results.background(true, backgroundBusyCores());
 		try {
-			startPeers(results, running, addresses);
+			startPeers(results, selectedPeers(), running, addresses);
 			// Idle first, on fresh peers: memory that load touched before would hide in the baseline.
 			for (Scenario scenario : this.options.scenarios()) {
 				if (scenario.kind() == Scenario.Kind.IDLE && !addresses.isEmpty()) {
@@ -91,8 +113,11 @@ public final class Harness {
 			}
 			for (Scenario scenario : this.options.scenarios()) {
 				if (scenario.kind() != Scenario.Kind.IDLE && !addresses.isEmpty()) {
-					runLoad(results, scenario, running, addresses);
+					runLoad(results, scenario, running, addresses, this.options.warmup(), this.options.window());
 				}
+			}
+			for (Sweep sweep : this.sweeps) {
+				runSweep(results.sweep(sweep), sweep, running, addresses);
 			}
 		}
 		finally {
@@ -108,12 +133,13 @@ public final class Harness {
 		return sample.isZero() ? Double.NaN : MachineInfo.busyCores(sample);
 	}
 
-	private void startPeers(BenchmarkResults results, Map<PeerDefinition, PeerProcess> running,
-			Map<String, InetSocketAddress> addresses) throws InterruptedException {
+	private void startPeers(BenchmarkResults results, List<PeerDefinition> peers,
+			Map<PeerDefinition, PeerProcess> running, Map<String, InetSocketAddress> addresses)
+			throws InterruptedException {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		String classPath = System.getProperty("java.class.path");
 		Map<PeerDefinition, Integer> knownPorts = new LinkedHashMap<>();
-		for (PeerDefinition peer : selectedPeers()) {
+		for (PeerDefinition peer : peers) {
 			String reason = peer.unavailableReason();
 			if (reason != null) {
 				skip(results, peer.name(), reason);
@@ -158,20 +184,51 @@ public final class Harness {
 		return all.stream().filter((peer) -> this.options.peers().contains(peer.name())).toList();
 	}
 
-	private void runLoad(BenchmarkResults results, Scenario scenario, Map<PeerDefinition, PeerProcess> running,
+	/**
+	 * Measure a sweep: start the sample application once per value, load each value and
+	 * the Netty NIO peer (when it runs) in rotated rounds, and stop the values again.
+	 */
+	private void runSweep(BenchmarkResults swept, Sweep sweep, Map<PeerDefinition, PeerProcess> running,
 			Map<String, InetSocketAddress> addresses) throws InterruptedException {
-		log("%s: warm-up %.1f s per peer, then %d rounds of %.1f s", scenario.describe(),
-				this.options.warmup().toMillis() / 1000.0, this.options.rounds(), this.options.window().toMillis() / 1000.0);
-		List<PeerDefinition> peers = new ArrayList<>(results.peers());
-		if (!this.options.warmup().isZero()) {
-			for (PeerDefinition peer : peers) {
-				measure(results, scenario, peer, running.get(peer), addresses, this.options.warmup(), -1);
+		log("sweep %s: %s", sweep.name(), sweep.property());
+		Map<PeerDefinition, PeerProcess> variants = new LinkedHashMap<>();
+		Map<String, InetSocketAddress> variantAddresses = new LinkedHashMap<>();
+		try {
+			startPeers(swept, sweep.variants().stream().map(Sweep.Variant::peer).toList(), variants, variantAddresses);
+			Map<PeerDefinition, PeerProcess> all = new LinkedHashMap<>(variants);
+			Map<String, InetSocketAddress> allAddresses = new LinkedHashMap<>(variantAddresses);
+			running.keySet().stream().filter((peer) -> peer.name().equals(PeerDefinition.NETTY_NIO)).findFirst()
+				.ifPresent((reference) -> {
+					swept.peerStarted(reference);
+					all.put(reference, running.get(reference));
+					allAddresses.put(reference.name(), addresses.get(reference.name()));
+				});
+			if (variantAddresses.isEmpty()) {
+				return;
+			}
+			for (Scenario scenario : sweep.scenarios()) {
+				runLoad(swept, scenario, all, allAddresses, this.options.sweepWarmup(), this.options.sweepWindow());
 			}
 		}
-		for (int round = 0; round < this.options.rounds(); round++) {
+		finally {
+			variants.values().forEach(PeerProcess::close);
+		}
+	}
+
+	private void runLoad(BenchmarkResults results, Scenario scenario, Map<PeerDefinition, PeerProcess> running,
+			Map<String, InetSocketAddress> addresses, Duration warmup, Duration window) throws InterruptedException {
+		log("%s: warm-up %.1f s per peer, then %d rounds of %.1f s", scenario.describe(), warmup.toMillis() / 1000.0,
+				results.rounds(), window.toMillis() / 1000.0);
+		List<PeerDefinition> peers = new ArrayList<>(results.peers());
+		if (!warmup.isZero()) {
+			for (PeerDefinition peer : peers) {
+				measure(results, scenario, peer, running.get(peer), addresses, warmup, -1);
+			}
+		}
+		for (int round = 0; round < results.rounds(); round++) {
 			for (int i = 0; i < peers.size(); i++) {
 				PeerDefinition peer = peers.get((i + round) % peers.size());
-				measure(results, scenario, peer, running.get(peer), addresses, this.options.window(), round);
+				measure(results, scenario, peer, running.get(peer), addresses, window, round);
 			}
 		}
 	}

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * What a benchmark run does, from the command line: {@code --rounds 5 --seconds 5
  * --warmup 5 --threads 1 --peers jdk,netty-nio --scenarios echo-1x64,idle-10000
- * --jvm-flags "-Xms256m -Xmx1g" --output docs --sample-app-jar PATH}.
+ * --jvm-flags "-Xms256m -Xmx1g" --output docs --sample-app-jar PATH --sweeps io-loops
+ * --sweep-rounds 3 --sweep-seconds 3}.
  * <p>
  * Mutable, for one thread: parse, adjust, then hand to {@link Harness}.
  */
@@ -47,6 +48,14 @@ public final class HarnessOptions {
 
 	private List<String> arguments = List.of();
 
+	private List<String> sweeps = null;
+
+	private int sweepRounds = 3;
+
+	private Duration sweepWindow = Duration.ofSeconds(3);
+
+	private Duration sweepWarmup = Duration.ofSeconds(2);
+
 	/**
 	 * Parse command-line arguments.
 	 * @param args the arguments
@@ -74,6 +83,9 @@ public final class HarnessOptions {
 				case "--jvm-flags" -> options.jvmFlags(Arrays.asList(value.trim().split("\\s+")));
 				case "--output" -> options.output(Path.of(value));
 				case "--sample-app-jar" -> options.sampleAppJar(Path.of(value));
+				case "--sweeps" -> options.sweeps(value.equals("none") ? List.of() : split(value));
+				case "--sweep-rounds" -> options.sweepRounds(Integer.parseInt(value));
+				case "--sweep-seconds" -> options.sweepWindow(Duration.ofMillis((long) (Double.parseDouble(value) * 1000)));
 				default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + usage());
 			}
 		}
@@ -84,7 +96,9 @@ public final class HarnessOptions {
 		return "Usage: java -jar benchmarks/target/benchmarks.jar [--rounds 5] [--seconds 5] [--warmup 3] "
 				+ "[--threads 1] [--peers jdk,netty-nio,netty-epoll,connlistener,sample-app] "
 				+ "[--scenarios " + String.join(",", DEFAULT_SCENARIOS) + "] [--jvm-flags \""
-				+ String.join(" ", DEFAULT_JVM_FLAGS) + "\"] [--output docs] [--sample-app-jar PATH]";
+				+ String.join(" ", DEFAULT_JVM_FLAGS) + "\"] [--output docs] [--sample-app-jar PATH] "
+				+ "[--sweeps io-loops,accepts-per-wakeup,read-buffer-size,write-watermarks|none] [--sweep-rounds 3] "
+				+ "[--sweep-seconds 3]";
 	}
 
 	private static List<String> split(String value) {
@@ -314,6 +328,81 @@ public final class HarnessOptions {
 	 */
 	public List<String> arguments() {
 		return this.arguments;
+	}
+
+	/**
+	 * Return the names of the sweeps of defaults to run, or {@code null} for all.
+	 * @return the names, empty for none
+	 */
+	public List<String> sweeps() {
+		return this.sweeps;
+	}
+
+	/**
+	 * Set the names of the sweeps of defaults to run, empty for none.
+	 * @param sweeps the names
+	 * @return these options
+	 */
+	public HarnessOptions sweeps(List<String> sweeps) {
+		this.sweeps = List.copyOf(sweeps);
+		return this;
+	}
+
+	/**
+	 * Return the number of measured rounds per scenario and value of a sweep.
+	 * @return the rounds
+	 */
+	public int sweepRounds() {
+		return this.sweepRounds;
+	}
+
+	/**
+	 * Set the number of measured rounds of a sweep, 1 to 100.
+	 * @param sweepRounds the rounds
+	 * @return these options
+	 */
+	public HarnessOptions sweepRounds(int sweepRounds) {
+		if (sweepRounds < 1 || sweepRounds > 100) {
+			throw new IllegalArgumentException("Sweep rounds must be in [1, 100], not " + sweepRounds);
+		}
+		this.sweepRounds = sweepRounds;
+		return this;
+	}
+
+	/**
+	 * Return the length of one measured round of a sweep.
+	 * @return the duration
+	 */
+	public Duration sweepWindow() {
+		return this.sweepWindow;
+	}
+
+	/**
+	 * Set the length of one measured round of a sweep.
+	 * @param sweepWindow the duration
+	 * @return these options
+	 */
+	public HarnessOptions sweepWindow(Duration sweepWindow) {
+		this.sweepWindow = bounded(sweepWindow, "sweep-seconds");
+		return this;
+	}
+
+	/**
+	 * Return the unmeasured load each value of a sweep gets before its rounds.
+	 * @return the duration, zero for none
+	 */
+	public Duration sweepWarmup() {
+		return this.sweepWarmup;
+	}
+
+	/**
+	 * Set the warm-up per value of a sweep and scenario, zero for none.
+	 * @param sweepWarmup the duration
+	 * @return these options
+	 */
+	public HarnessOptions sweepWarmup(Duration sweepWarmup) {
+		this.sweepWarmup = sweepWarmup.isZero() ? sweepWarmup : bounded(sweepWarmup, "sweep warm-up");
+		return this;
 	}
 
 	private static Duration bounded(Duration duration, String name) {

@@ -34,6 +34,9 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 	/** Name of the peer every ratio is taken against second. */
 	public static final String JDK = "jdk";
 
+	/** Name of the Spring Boot sample application's peer. */
+	public static final String SAMPLE_APP = "sample-app";
+
 	/**
 	 * Return every known peer, in report order.
 	 * @param sampleAppJar the sample application's jar, which may not exist
@@ -50,12 +53,25 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 						NettyEchoPeer.class.getName(), List.of("epoll"), null, null),
 				new PeerDefinition("connlistener", "listener-core: ConnListener and BufferedAcceptor on one loop",
 						ConnListenerEchoPeer.class.getName(), List.of(), "io.connlistener.buffer.BufferedAcceptor", null),
-				new PeerDefinition("sample-app", "the Spring Boot sample app jar (Actuator and a Prometheus registry on), with conn-listener.io-threads=1",
-						null,
-						List.of("--server.port=0", "--management.endpoints.web.exposure.include=health,prometheus",
-								"--conn-listener.listeners.echo.address=127.0.0.1",
-								"--conn-listener.listeners.echo.max-connections=20000", "--conn-listener.io-threads=1"),
-						null, sampleAppJar));
+				sampleApp(SAMPLE_APP, "the Spring Boot sample app jar (Actuator and a Prometheus registry on), with "
+						+ "conn-listener.io-threads=1", sampleAppJar, List.of("--conn-listener.io-threads=1")));
+	}
+
+	/**
+	 * Return the sample application with Actuator and Prometheus on, listening on loopback,
+	 * and the given properties.
+	 * @param name short name
+	 * @param label name in the report
+	 * @param sampleAppJar the jar, which may not exist
+	 * @param properties more command-line properties, such as {@code --conn-listener.io-threads=2}
+	 * @return the peer
+	 */
+	public static PeerDefinition sampleApp(String name, String label, Path sampleAppJar, List<String> properties) {
+		List<String> args = new ArrayList<>(List.of("--server.port=0",
+				"--management.endpoints.web.exposure.include=health,prometheus",
+				"--conn-listener.listeners.echo.address=127.0.0.1", "--conn-listener.listeners.echo.max-connections=20000"));
+		args.addAll(properties);
+		return new PeerDefinition(name, label, null, List.copyOf(args), null, sampleAppJar);
 	}
 
 	private static String nettyVersion() {

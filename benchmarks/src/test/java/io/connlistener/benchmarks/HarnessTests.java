@@ -32,6 +32,7 @@ class HarnessTests {
 			.roundWarmup(Duration.ofMillis(200))
 			.window(Duration.ofSeconds(1))
 			.backgroundSample(Duration.ZERO)
+			.sweeps(List.of())
 			.output(this.output);
 		BenchmarkResults results = new Harness(options).run();
 		assertThat(results.peers()).extracting(PeerDefinition::name).containsExactly(PeerDefinition.JDK);
@@ -46,6 +47,34 @@ class HarnessTests {
 		Path report = BenchmarkReport.write(results, this.output);
 		assertThat(Files.readString(report)).contains("| echo 4 × 64 B | jdk |");
 		assertThat(Files.readString(this.output.resolve(BenchmarkReport.CHART))).startsWith("<svg").endsWith("</svg>\n");
+	}
+
+	@Test
+	@Timeout(value = 60, unit = TimeUnit.SECONDS)
+	void sweepsLoadEveryValueInRotatedRoundsAndReportThePick() throws Exception {
+		PeerDefinition jdk = PeerDefinition.all(Path.of("none.jar")).get(0);
+		Scenario echo = Scenario.parse("echo-2x64");
+		List<Sweep.Variant> variants = List.of(
+				new Sweep.Variant("size=1", new PeerDefinition("size-1", "one", jdk.mainClass(), List.of(), null, null)),
+				new Sweep.Variant("size=2", new PeerDefinition("size-2", "two", jdk.mainClass(), List.of(), null, null)));
+		Sweep sweep = new Sweep("size", "test.size", variants, "size=2", List.of(echo), Sweep.Rule.SMALLEST_FAST_ENOUGH);
+		HarnessOptions options = new HarnessOptions().peers(List.of(PeerDefinition.JDK))
+			.scenarios(List.of())
+			.sweepRounds(2)
+			.sweepWarmup(Duration.ZERO)
+			.roundWarmup(Duration.ofMillis(200))
+			.sweepWindow(Duration.ofMillis(500))
+			.backgroundSample(Duration.ZERO)
+			.output(this.output);
+		BenchmarkResults results = new Harness(options, List.of(sweep)).run();
+		BenchmarkResults swept = results.sweeps().get(sweep);
+		assertThat(swept.peers()).extracting(PeerDefinition::name).containsExactly("size-1", "size-2");
+		assertThat(swept.results(echo, "size-1")).hasSize(2);
+		assertThat(swept.results(echo, "size-2")).hasSize(2).allSatisfy((r) -> assertThat(r.operations()).isPositive());
+		assertThat(swept.relativeToDefault(sweep)[1]).isEqualTo(1.0);
+		String report = BenchmarkReport.markdown(results);
+		assertThat(report).contains("### size: `test.size`", "| `size=2` (default) | echo 2 × 64 B |",
+				"Rule: the smallest value within 5 % of the fastest");
 	}
 
 }
