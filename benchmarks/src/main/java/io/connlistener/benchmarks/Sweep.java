@@ -17,9 +17,10 @@ import java.util.stream.IntStream;
  * @param defaultSetting the {@link Variant#setting() setting} of the current default
  * @param scenarios the load shapes that decide
  * @param rule how the figures pick a value
+ * @param note what the figures cannot show, for the report; {@code null} for nothing
  */
 public record Sweep(String name, String property, List<Variant> variants, String defaultSetting,
-		List<Scenario> scenarios, Rule rule) {
+		List<Scenario> scenarios, Rule rule, String note) {
 
 	/** How close to the fastest a value counts as fast enough: the noise of a short round. */
 	public static final double TOLERANCE = 0.05;
@@ -55,17 +56,30 @@ public record Sweep(String name, String property, List<Variant> variants, String
 		}
 		sweeps.add(new Sweep("io-loops", "conn-listener.io-threads, conn-listener.dedicated-acceptor-loop", loops,
 				"io-threads=" + defaultThreads + ", dedicated-acceptor-loop=false",
-				scenarios("echo-100x64", "echo-1000x64", "churn-50x64"), Rule.FASTEST));
+				scenarios("echo-100x64", "echo-1000x64", "churn-50x64"), Rule.FASTEST,
+				"The load generator runs on the same machine and takes a core of its own, so loops beyond half "
+						+ "the processors compete with it here; on a server whose clients are elsewhere they would "
+						+ "compete with the kernel's TCP work instead, which the loops' system calls set off and "
+						+ "which no process is charged for. That is why io-threads defaults to half the processors "
+						+ "(at least 1) rather than to all of them: this machine can only tell 1 from 2."));
 		sweeps.add(new Sweep("accepts-per-wakeup", "conn-listener.defaults.max-accepts-per-wakeup",
 				sizes(sampleAppJar, "accepts", "max-accepts-per-wakeup", "", 1, 4, 16, 64), "max-accepts-per-wakeup=16",
-				scenarios("churn-50x64", "churn-200x64"), Rule.SMALLEST_FAST_ENOUGH));
+				scenarios("churn-50x64", "churn-200x64"), Rule.SMALLEST_FAST_ENOUGH,
+				"Accepts per wakeup bound how long a flood of connections keeps a loop from the reads and writes "
+						+ "of the connections it already serves."));
 		sweeps.add(new Sweep("read-buffer-size", "conn-listener.defaults.buffered.read-buffer-size",
 				sizes(sampleAppJar, "read", "buffered.read-buffer-size", "KB", 4, 16, 64), "buffered.read-buffer-size=16KB",
-				scenarios("echo-100x4k", "echo-10x64k"), Rule.SMALLEST_FAST_ENOUGH));
+				scenarios("echo-100x4k", "echo-10x64k"), Rule.SMALLEST_FAST_ENOUGH,
+				"Segments are pooled per loop and taken only while data is buffered, so an idle connection holds "
+						+ "none; a larger segment costs direct memory for every connection with data in flight."));
 		sweeps.add(new Sweep("write-watermarks",
 				"conn-listener.defaults.buffered.write-high-watermark (write-low-watermark at half of it)",
-				watermarks(sampleAppJar, 16, 64, 256), "buffered.write-high-watermark=64KB",
-				scenarios("echo-10x64k", "echo-100x4k"), Rule.SMALLEST_FAST_ENOUGH));
+				watermarks(sampleAppJar, 16, 64, 256), "buffered.write-high-watermark=16KB",
+				scenarios("echo-10x64k", "echo-100x4k"), Rule.SMALLEST_FAST_ENOUGH,
+				"The write high watermark is the most output a connection to a slow reader holds before its "
+						+ "handler is told to stop producing, so it bounds memory per slow client. 16 KiB is the smallest "
+						+ "value tried: below it, a handler that writes records of a few KiB would be told to stop "
+						+ "after every few."));
 		return sweeps;
 	}
 

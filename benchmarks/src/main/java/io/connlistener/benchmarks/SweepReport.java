@@ -56,6 +56,9 @@ final class SweepReport {
 				.append(ratio(relative[picked])).append("× the default); the default is `")
 				.append(sweep.defaultSetting()).append("`.\n");
 		}
+		if (sweep.note() != null) {
+			md.append('\n').append(sweep.note()).append('\n');
+		}
 		md.append("\n| value | scenario | ops/s | × default | × netty-nio | p99 µs | peer CPU | spread | errors |\n");
 		md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|\n");
 		String base = sweep.defaultVariant().peer().name();

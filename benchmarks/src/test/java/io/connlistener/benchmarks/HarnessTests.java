@@ -57,7 +57,8 @@ class HarnessTests {
 		List<Sweep.Variant> variants = List.of(
 				new Sweep.Variant("size=1", new PeerDefinition("size-1", "one", jdk.mainClass(), List.of(), null, null)),
 				new Sweep.Variant("size=2", new PeerDefinition("size-2", "two", jdk.mainClass(), List.of(), null, null)));
-		Sweep sweep = new Sweep("size", "test.size", variants, "size=2", List.of(echo), Sweep.Rule.SMALLEST_FAST_ENOUGH);
+		Sweep sweep = new Sweep("size", "test.size", variants, "size=2", List.of(echo), Sweep.Rule.SMALLEST_FAST_ENOUGH,
+				"A note.");
 		HarnessOptions options = new HarnessOptions().peers(List.of(PeerDefinition.JDK))
 			.scenarios(List.of())
 			.sweepRounds(2)
@@ -74,7 +75,7 @@ class HarnessTests {
 		assertThat(swept.relativeToDefault(sweep)[1]).isEqualTo(1.0);
 		String report = BenchmarkReport.markdown(results);
 		assertThat(report).contains("### size: `test.size`", "| `size=2` (default) | echo 2 × 64 B |",
-				"Rule: the smallest value within 5 % of the fastest");
+				"Rule: the smallest value within 5 % of the fastest", "A note.");
 	}
 
 }

@@ -56,7 +56,7 @@ class SweepTests {
 	void aDefaultThatIsNoValueIsRefused() {
 		Sweep.Variant only = Sweep.all(Path.of("app.jar"), 2).get(1).variants().get(0);
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new Sweep("x", "p", List.of(only), "elsewhere", List.of(), Sweep.Rule.FASTEST))
+			.isThrownBy(() -> new Sweep("x", "p", List.of(only), "elsewhere", List.of(), Sweep.Rule.FASTEST, null))
 			.withMessage("Sweep 'x' has no variant for its default elsewhere");
 	}
 

@@ -28,11 +28,15 @@ public record BufferedConnectionSettings(int readBufferSize, int readHighWaterma
 	/** Default {@link #readHighWatermark()}: 256 KiB. */
 	public static final int DEFAULT_READ_HIGH_WATERMARK = 256 * 1024;
 
-	/** Default {@link #writeLowWatermark()}: 32 KiB. */
-	public static final int DEFAULT_WRITE_LOW_WATERMARK = 32 * 1024;
+	/** Default {@link #writeLowWatermark()}: 8 KiB, half the high watermark. */
+	public static final int DEFAULT_WRITE_LOW_WATERMARK = 8 * 1024;
 
-	/** Default {@link #writeHighWatermark()}: 64 KiB. */
-	public static final int DEFAULT_WRITE_HIGH_WATERMARK = 64 * 1024;
+	/**
+	 * Default {@link #writeHighWatermark()}: 16 KiB, the smallest value the benchmark's
+	 * sweep tried, as fast as 64 and 256 KiB within its noise and a quarter of the memory a
+	 * connection to a slow reader holds (docs/BENCHMARKS.md).
+	 */
+	public static final int DEFAULT_WRITE_HIGH_WATERMARK = 16 * 1024;
 
 	/** Default {@link #readTimeout()}: none. */
 	public static final Duration DEFAULT_READ_TIMEOUT = null;

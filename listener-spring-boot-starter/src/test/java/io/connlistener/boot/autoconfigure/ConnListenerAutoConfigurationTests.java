@@ -148,7 +148,7 @@ class ConnListenerAutoConfigurationTests {
 				assertThat(alpha.definition().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
 				assertThat(alpha.definition().writeTimeout()).isEqualTo(Duration.ofSeconds(30));
 				assertThat(alpha.definition().buffered()).isEqualTo(BufferedConnectionSettings.DEFAULTS
-					.withWriteWatermarks(32 * 1024, 128 * 1024)
+					.withWriteWatermarks(8 * 1024, 128 * 1024)
 					.withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(30)));
 				ManagedConnListener beta = registry.get("beta");
 				assertThat(beta.listener().settings().limitAction()).isEqualTo(ListenerSettings.LimitAction.PAUSE);

@@ -258,8 +258,8 @@ class ConnListenerFailureAnalysisTests {
 		assertFailure(List.of("conn-listener.listeners.echo.port=9876",
 				"conn-listener.listeners.echo.buffered.write-low-watermark=128KB"),
 				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.listeners.echo.buffered.write-low-watermark "
-						+ "is 131072B, but it must not be above buffered.write-high-watermark (65536B).",
-				"Set conn-listener.listeners.echo.buffered.write-low-watermark to a size of at most 65536B.");
+						+ "is 131072B, but it must not be above buffered.write-high-watermark (16384B).",
+				"Set conn-listener.listeners.echo.buffered.write-low-watermark to a size of at most 16384B.");
 	}
 
 	@Test
