@@ -125,10 +125,7 @@ public final class HarnessOptions {
 	 * @return these options
 	 */
 	public HarnessOptions rounds(int rounds) {
-		if (rounds < 1 || rounds > 100) {
-			throw new IllegalArgumentException("Rounds must be in [1, 100], not " + rounds);
-		}
-		this.rounds = rounds;
+		this.rounds = inRange(rounds, 100, "Rounds");
 		return this;
 	}
 
@@ -219,10 +216,7 @@ public final class HarnessOptions {
 	 * @return these options
 	 */
 	public HarnessOptions threads(int threads) {
-		if (threads < 1 || threads > 8) {
-			throw new IllegalArgumentException("Threads must be in [1, 8], not " + threads);
-		}
-		this.threads = threads;
+		this.threads = inRange(threads, 8, "Threads");
 		return this;
 	}
 
@@ -362,10 +356,7 @@ public final class HarnessOptions {
 	 * @return these options
 	 */
 	public HarnessOptions sweepRounds(int sweepRounds) {
-		if (sweepRounds < 1 || sweepRounds > 100) {
-			throw new IllegalArgumentException("Sweep rounds must be in [1, 100], not " + sweepRounds);
-		}
-		this.sweepRounds = sweepRounds;
+		this.sweepRounds = inRange(sweepRounds, 100, "Sweep rounds");
 		return this;
 	}
 
@@ -403,6 +394,13 @@ public final class HarnessOptions {
 	public HarnessOptions sweepWarmup(Duration sweepWarmup) {
 		this.sweepWarmup = sweepWarmup.isZero() ? sweepWarmup : bounded(sweepWarmup, "sweep warm-up");
 		return this;
+	}
+
+	private static int inRange(int value, int max, String name) {
+		if (value < 1 || value > max) {
+			throw new IllegalArgumentException(name + " must be in [1, " + max + "], not " + value);
+		}
+		return value;
 	}
 
 	private static Duration bounded(Duration duration, String name) {
