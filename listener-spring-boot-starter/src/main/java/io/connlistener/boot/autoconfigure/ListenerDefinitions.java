@@ -123,7 +123,7 @@ final class ListenerDefinitions {
 		return new ListenerDefinition(name, address, (source == Source.BIND) ? backlog : 0, options, maxConnections,
 				settings, checked.admission(), idleTimeout, writeTimeout, checked.buffered(idleTimeout, writeTimeout),
 				proxyProtocol(listener, defaults, values, checked, address), deployment,
-				(listener.getTcpNoDelay() != null) ? listener.getTcpNoDelay() : defaults.isTcpNoDelay());
+				(listener.getTcpNoDelay() != null) ? listener.getTcpNoDelay() : defaults.getTcpNoDelay());
 	}
 
 	private static Deployment deployment(Listener listener, Defaults defaults, Source source, SocketAddress address,
@@ -144,13 +144,13 @@ final class ListenerDefinitions {
 					"1");
 		}
 		boolean unbind = (listener.getUnbindOnDisable() != null) ? listener.getUnbindOnDisable()
-				: defaults.isUnbindOnDisable();
+				: defaults.getUnbindOnDisable();
 		if (unbind && source != Source.BIND) {
 			throw checked.invalid("unbind-on-disable", listener.getUnbindOnDisable(), true,
 					"a channel the listener did not bind cannot be bound again once closed", "false");
 		}
 		boolean followReadiness = (listener.getFollowReadiness() != null) ? listener.getFollowReadiness()
-				: defaults.isFollowReadiness();
+				: defaults.getFollowReadiness();
 		String permissions = (listener.getPathPermissions() != null) ? listener.getPathPermissions()
 				: defaults.getPathPermissions();
 		Set<PosixFilePermission> pathPermissions = null;
@@ -217,7 +217,7 @@ final class ListenerDefinitions {
 		if (configured != null) {
 			options.addAll(configured);
 		}
-		boolean enabled = (listener.getEnabled() != null) ? listener.getEnabled() : defaults.isEnabled();
+		boolean enabled = (listener.getEnabled() != null) ? listener.getEnabled() : defaults.getEnabled();
 		if (!enabled) {
 			options.add(ListenerOption.DISABLED);
 		}

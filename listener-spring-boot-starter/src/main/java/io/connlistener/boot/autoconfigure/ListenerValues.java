@@ -166,7 +166,7 @@ final class ListenerValues {
 						"0 for one second's worth of accept-rate, or the most connections admitted at once");
 			}
 			boolean spare = (ListenerValues.this.listener.getSpareFileDescriptor() != null)
-					? ListenerValues.this.listener.getSpareFileDescriptor() : ListenerValues.this.defaults.isSpareFileDescriptor();
+					? ListenerValues.this.listener.getSpareFileDescriptor() : ListenerValues.this.defaults.getSpareFileDescriptor();
 			return new AdmissionSettings(rules, perIp, rate, burst, spare);
 		}
 

@@ -2,29 +2,34 @@ package io.connlistener.boot.autoconfigure;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.core.io.ClassPathResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for the configuration metadata the starter ships: every default is described, and
- * options have value hints, though the processor cannot look inside the listeners map.
+ * Tests for the configuration metadata the starter ships: every default is described and
+ * stated, as the values {@link ConnListenerProperties.Defaults} sets, and options have value
+ * hints, though the processor cannot look inside the listeners map.
  */
 class ConfigurationMetadataTests {
 
+	private static final String DEFAULTS = "conn-listener.defaults.";
+
 	@Test
 	void metadataDescribesDefaultsAndHintsOptions() throws IOException {
-		DocumentContext metadata;
-		ClassPathResource resource = new ClassPathResource("META-INF/spring-configuration-metadata.json");
-		try (InputStream input = resource.getInputStream()) {
-			metadata = JsonPath.parse(input);
-		}
+		DocumentContext metadata = metadata();
 		List<String> names = metadata.read("$.properties[*].name");
 		assertThat(names).contains("conn-listener.enabled", "conn-listener.io-threads", "conn-listener.listeners",
 				"conn-listener.defaults.address", "conn-listener.defaults.options",
@@ -83,6 +88,98 @@ class ConfigurationMetadataTests {
 		assertThat(listeners).singleElement()
 			.asString()
 			.contains("inherited", "channel-bean", "acceptors", "unbind-on-disable");
+	}
+
+	@Test
+	void everyDefaultIsDescribedAndStatesItsDefault() throws IOException {
+		Map<String, Map<String, Object>> defaults = defaults(metadata());
+		assertThat(defaults).allSatisfy((name, property) -> assertThat(property.get("description")).as(name)
+			.asString()
+			.isNotBlank());
+		Map<String, Object> values = new LinkedHashMap<>();
+		defaults.forEach((name, property) -> values.put(name, property.get("defaultValue")));
+		assertThat(values).containsOnlyKeys(DEFAULTS + "address", DEFAULTS + "backlog", DEFAULTS + "options",
+				DEFAULTS + "enabled", DEFAULTS + "max-connections", DEFAULTS + "max-connections-action",
+				DEFAULTS + "max-connections-resume", DEFAULTS + "idle-timeout", DEFAULTS + "write-timeout",
+				DEFAULTS + "spare-file-descriptor", DEFAULTS + "tcp-no-delay", DEFAULTS + "admission.rules",
+				DEFAULTS + "admission.max-connections-per-ip", DEFAULTS + "admission.accept-rate",
+				DEFAULTS + "admission.accept-burst", DEFAULTS + "buffered.read-buffer-size",
+				DEFAULTS + "buffered.read-high-watermark", DEFAULTS + "buffered.write-high-watermark",
+				DEFAULTS + "buffered.write-low-watermark", DEFAULTS + "accept-error-backoff.initial",
+				DEFAULTS + "accept-error-backoff.max", DEFAULTS + "max-accepts-per-wakeup",
+				DEFAULTS + "deferred-accept-timeout", DEFAULTS + "acceptors", DEFAULTS + "follow-readiness",
+				DEFAULTS + "unbind-on-disable", DEFAULTS + "path-permissions", DEFAULTS + "proxy-protocol",
+				DEFAULTS + "trusted-proxies", DEFAULTS + "proxy-protocol-timeout");
+		assertThat(values).containsEntry(DEFAULTS + "address", "0.0.0.0")
+			.containsEntry(DEFAULTS + "backlog", -1)
+			.containsEntry(DEFAULTS + "options", List.of("reuseable", "close-on-free"))
+			.containsEntry(DEFAULTS + "enabled", true)
+			.containsEntry(DEFAULTS + "max-connections", 10000)
+			.containsEntry(DEFAULTS + "max-connections-action", "pause")
+			.containsEntry(DEFAULTS + "max-connections-resume", null)
+			.containsEntry(DEFAULTS + "idle-timeout", "5m")
+			.containsEntry(DEFAULTS + "write-timeout", null)
+			.containsEntry(DEFAULTS + "spare-file-descriptor", true)
+			.containsEntry(DEFAULTS + "tcp-no-delay", true)
+			.containsEntry(DEFAULTS + "admission.rules", List.of())
+			.containsEntry(DEFAULTS + "admission.max-connections-per-ip", 0)
+			.containsEntry(DEFAULTS + "admission.accept-rate", 0)
+			.containsEntry(DEFAULTS + "admission.accept-burst", 0)
+			.containsEntry(DEFAULTS + "buffered.read-buffer-size", "16KB")
+			.containsEntry(DEFAULTS + "buffered.read-high-watermark", "256KB")
+			.containsEntry(DEFAULTS + "buffered.write-high-watermark", "16KB")
+			.containsEntry(DEFAULTS + "buffered.write-low-watermark", "8KB")
+			.containsEntry(DEFAULTS + "accept-error-backoff.initial", "50ms")
+			.containsEntry(DEFAULTS + "accept-error-backoff.max", "1s")
+			.containsEntry(DEFAULTS + "max-accepts-per-wakeup", 16)
+			.containsEntry(DEFAULTS + "deferred-accept-timeout", "30s")
+			.containsEntry(DEFAULTS + "acceptors", 1)
+			.containsEntry(DEFAULTS + "follow-readiness", true)
+			.containsEntry(DEFAULTS + "unbind-on-disable", false)
+			.containsEntry(DEFAULTS + "path-permissions", null)
+			.containsEntry(DEFAULTS + "proxy-protocol", "off")
+			.containsEntry(DEFAULTS + "trusted-proxies", List.of())
+			.containsEntry(DEFAULTS + "proxy-protocol-timeout", "3s");
+	}
+
+	@Test
+	void defaultsInTheMetadataAreTheDefaultsThatApply() throws IOException {
+		Map<String, String> source = new LinkedHashMap<>();
+		defaults(metadata()).forEach((name, property) -> {
+			Object value = property.get("defaultValue");
+			if (value instanceof List<?> list) {
+				source.put(name, list.stream().map(String::valueOf).collect(Collectors.joining(",")));
+			}
+			else if (value != null) {
+				source.put(name, String.valueOf(value));
+			}
+		});
+		// A listener starts with every value unset, so what it binds is what the metadata says.
+		ConnListenerProperties.Listener stated = new Binder(new MapConfigurationPropertySource(source))
+			.bind("conn-listener.defaults", Bindable.ofInstance(new ConnListenerProperties.Listener()))
+			.get();
+		assertThat(stated).usingRecursiveComparison()
+			.ignoringFields("port", "path", "inherited", "channelBean")
+			.isEqualTo(new ConnListenerProperties.Defaults());
+	}
+
+	private static DocumentContext metadata() throws IOException {
+		ClassPathResource resource = new ClassPathResource("META-INF/spring-configuration-metadata.json");
+		try (InputStream input = resource.getInputStream()) {
+			return JsonPath.parse(input);
+		}
+	}
+
+	private static Map<String, Map<String, Object>> defaults(DocumentContext metadata) {
+		List<Map<String, Object>> properties = metadata.read("$.properties[*]");
+		Map<String, Map<String, Object>> defaults = new LinkedHashMap<>();
+		for (Map<String, Object> property : properties) {
+			String name = (String) property.get("name");
+			if (name.startsWith(DEFAULTS)) {
+				defaults.put(name, property);
+			}
+		}
+		return defaults;
 	}
 
 	private static List<Object> defaultOf(DocumentContext metadata, String key) {

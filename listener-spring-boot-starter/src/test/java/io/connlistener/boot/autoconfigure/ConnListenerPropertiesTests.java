@@ -44,18 +44,18 @@ class ConnListenerPropertiesTests {
 		assertThat(defaults.getAcceptErrorBackoff().getMax()).isEqualTo(ListenerSettings.DEFAULT_BACKOFF_MAX);
 		assertThat(defaults.getDeferredAcceptTimeout()).isEqualTo(ListenerSettings.DEFAULT_DEFERRED_ACCEPT_TIMEOUT);
 		assertThat(defaults.getBacklog()).isEqualTo(-1);
-		assertThat(defaults.isEnabled()).isTrue();
+		assertThat(defaults.getEnabled()).isTrue();
 		assertThat(defaults.getAcceptors()).isEqualTo(ListenerDefinition.Deployment.DEFAULT.acceptors());
-		assertThat(defaults.isFollowReadiness()).isEqualTo(ListenerDefinition.Deployment.DEFAULT.followReadiness());
-		assertThat(defaults.isUnbindOnDisable()).isEqualTo(ListenerDefinition.Deployment.DEFAULT.unbindOnDisable());
+		assertThat(defaults.getFollowReadiness()).isEqualTo(ListenerDefinition.Deployment.DEFAULT.followReadiness());
+		assertThat(defaults.getUnbindOnDisable()).isEqualTo(ListenerDefinition.Deployment.DEFAULT.unbindOnDisable());
 		assertThat(defaults.getPathPermissions()).isNull();
 		assertThat(defaults.getProxyProtocol()).isEqualTo(ProxyProtocolSettings.OFF.mode());
 		assertThat(defaults.getTrustedProxies()).isEmpty();
 		assertThat(defaults.getProxyProtocolTimeout()).isEqualTo(ProxyProtocolSettings.DEFAULT_TIMEOUT);
 		assertThat(defaults.getMaxConnectionsAction()).isEqualTo(ListenerSettings.DEFAULT_LIMIT_ACTION);
 		assertThat(defaults.getMaxConnectionsResume()).isNull();
-		assertThat(defaults.isSpareFileDescriptor()).isEqualTo(AdmissionSettings.DEFAULT_SPARE_FILE_DESCRIPTOR);
-		assertThat(defaults.isTcpNoDelay()).isTrue();
+		assertThat(defaults.getSpareFileDescriptor()).isEqualTo(AdmissionSettings.DEFAULT_SPARE_FILE_DESCRIPTOR);
+		assertThat(defaults.getTcpNoDelay()).isTrue();
 		assertThat(defaults.getAdmission().getRules()).isEmpty();
 		assertThat(defaults.getAdmission().getMaxConnectionsPerIp())
 			.isEqualTo(AdmissionSettings.DEFAULT_MAX_CONNECTIONS_PER_IP);

@@ -308,6 +308,23 @@ class ConnListenerFailureAnalysisTests {
 						+ "dedicated-acceptor-loop, defaults.*, listeners.<name>.*.");
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "port", "path", "inherited", "channel-bean" })
+	void listenerOnlyKeyInTheDefaults(String key) {
+		String property = "conn-listener.defaults." + key;
+		assertFailure(List.of("conn-listener.listeners.echo.port=9876", property + "=1"),
+				"Listeners cannot start: " + property + " (from \"" + property + "\" from property source "
+						+ "\"test\") is not a conn-listener property.",
+				"Remove " + property + " or correct its name. Defaults take: address, backlog, options, enabled, "
+						+ "max-connections, max-connections-action, max-connections-resume, idle-timeout, "
+						+ "write-timeout, spare-file-descriptor, tcp-no-delay, admission.rules, "
+						+ "admission.max-connections-per-ip, admission.accept-rate, admission.accept-burst, "
+						+ "buffered.read-buffer-size, buffered.read-high-watermark, buffered.write-high-watermark, "
+						+ "buffered.write-low-watermark, accept-error-backoff.initial, accept-error-backoff.max, "
+						+ "max-accepts-per-wakeup, deferred-accept-timeout, proxy-protocol, trusted-proxies, "
+						+ "proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, path-permissions.");
+	}
+
 	@Test
 	void listenerWithoutHandler() {
 		assertFailure(List.of("conn-listener.listeners.echo.port=9876", "conn-listener.listeners.other.port=9877"),
