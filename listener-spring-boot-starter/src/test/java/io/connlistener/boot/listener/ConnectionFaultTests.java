@@ -28,6 +28,7 @@ import io.connlistener.boot.handler.BlockingConnection;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
 import io.connlistener.boot.handler.ConnectionHandler;
 import io.connlistener.boot.testsupport.LoopbackClient;
+import io.connlistener.boot.testsupport.ListenQueueOverflows;
 import io.connlistener.boot.testsupport.OpenSockets;
 import io.connlistener.boot.testsupport.TestHandlers;
 import io.connlistener.buffer.BufferedHandler;
@@ -232,6 +233,7 @@ class ConnectionFaultTests {
 			InetSocketAddress address = new InetSocketAddress("127.0.0.1",
 					((InetSocketAddress) listener.localAddress()).getPort());
 			long baseline = OpenSockets.count();
+			long overflowsBefore = ListenQueueOverflows.count();
 			AtomicInteger successes = new AtomicInteger();
 			AtomicInteger failures = new AtomicInteger();
 			ExecutorService clients = Executors.newFixedThreadPool(FLOOD_THREADS);
@@ -250,18 +252,26 @@ class ConnectionFaultTests {
 				clients.shutdownNow();
 			}
 			long floodMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+			// A client connect the kernel dropped from a full listen queue still counts as a success on the
+			// client's side, but no server can accept it: only those may be missing.
+			long overflows = ListenQueueOverflows.count() - overflowsBefore;
 			long settling = System.nanoTime();
-			await().atMost(SETTLE).until(() -> listener.stats().accepted() == successes.get()
-					&& listener.activeConnections() == 0 && OpenSockets.count() == baseline);
+			// Asserted rather than polled as one condition, so that a timeout names what did not settle.
+			await().atMost(SETTLE).untilAsserted(() -> {
+				assertThat(listener.stats().accepted()).as("accepted, with %d listen queue overflows", overflows)
+					.isBetween(successes.get() - overflows, (long) successes.get());
+				assertThat(listener.activeConnections()).as("active connections").isZero();
+				assertThat(OpenSockets.count()).as("open sockets").isEqualTo(baseline);
+			});
 			long settledMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - settling);
 			long rejected = listener.stats().rejectionsByReason().values().stream().mapToLong(Long::longValue).sum();
 			System.out.printf("flood: %d connect+close (SO_LINGER 0) from %d threads in %d ms (%d/s); client "
-					+ "successes %d, failures %d; accepted %d; rejected %d, handler failures %d, accept errors %d; "
+					+ "successes %d, failures %d; listen queue overflows %d; accepted %d; rejected %d, handler failures %d, "
+					+ "accept errors %d; "
 					+ "sockets back to baseline (%d) %d ms after the flood%n", FLOOD_CONNECTIONS, FLOOD_THREADS,
 					floodMillis, FLOOD_CONNECTIONS * 1000L / Math.max(1, floodMillis), successes.get(),
-					failures.get(), listener.stats().accepted(), rejected, listener.handlerFailures(),
+					failures.get(), overflows, listener.stats().accepted(), rejected, listener.handlerFailures(),
 					listener.stats().acceptErrors(), baseline, settledMillis);
-			assertThat(listener.stats().accepted()).isEqualTo(successes.get());
 			assertThat(successes.get() + failures.get()).isEqualTo(FLOOD_CONNECTIONS);
 			assertThat(listener.stats().rejections(RejectionReason.MAX_CONNECTIONS)).isZero();
 			assertThat(listener.handlerFailures()).isZero();
