@@ -88,10 +88,10 @@ public final class ConnListenerAutoConfiguration {
 		Duration shutdownTimeout = Binder.get(environment)
 			.bind(SHUTDOWN_TIMEOUT_PROPERTY, Duration.class)
 			.orElse(DEFAULT_SHUTDOWN_TIMEOUT);
+		// No acceptor loop (the default): each listener accepts on one of the I/O loops.
 		return new ConnListenerLifecycle(registry, new ConnectionHandlerDiscoverer(beanFactory),
-				acceptorLoop.getIfAvailable(),
-				ioLoopGroup, customizers, eventPublisher, Threading.VIRTUAL.isActive(environment), shutdownTimeout,
-				new BeanChannels(beanFactory));
+				acceptorLoop.getIfAvailable(), ioLoopGroup, customizers, eventPublisher,
+				Threading.VIRTUAL.isActive(environment), shutdownTimeout, new BeanChannels(beanFactory));
 	}
 
 	@Bean

@@ -78,8 +78,8 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 	/**
 	 * Create a definition that admits every connection, holds a spare file descriptor,
 	 * times out after {@link #DEFAULT_IDLE_TIMEOUT}, buffers with the core defaults, sets
-	 * {@code TCP_NODELAY}, reads no PROXY protocol header, binds one socket to its address and follows the
-	 * application's readiness.
+	 * {@code TCP_NODELAY}, reads no PROXY protocol header, binds one socket to its address
+	 * and follows the application's readiness.
 	 * @param name the listener's name
 	 * @param address where to listen
 	 * @param backlog listen queue length
