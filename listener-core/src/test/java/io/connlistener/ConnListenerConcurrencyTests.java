@@ -42,16 +42,7 @@ class ConnListenerConcurrencyTests {
 
 	@AfterEach
 	void close() throws Exception {
-		for (Socket client : this.clients) {
-			client.close();
-		}
-		for (SocketChannel channel : this.accepted) {
-			channel.close();
-		}
-		if (this.listener != null) {
-			this.listener.close();
-		}
-		this.loop.close();
+		Loopback.closeAll(this.clients, this.accepted, this.listener, this.loop);
 	}
 
 	@Test

@@ -37,13 +37,7 @@ class ConnListenerGracefulCloseTests {
 
 	@AfterEach
 	void close() throws IOException {
-		for (Socket client : this.clients) {
-			client.close();
-		}
-		for (SocketChannel channel : this.accepted) {
-			channel.close();
-		}
-		this.loop.close();
+		Loopback.closeAll(this.clients, this.accepted, null, this.loop);
 	}
 
 	@Test

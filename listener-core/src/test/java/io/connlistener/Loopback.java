@@ -1,5 +1,6 @@
 package io.connlistener;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -10,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.stream.Stream;
+
+import io.connlistener.loop.EventLoop;
 
 /**
  * Client-side helpers for tests: loopback addresses, blocking client sockets and the
@@ -32,6 +35,29 @@ final class Loopback {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * Close every client and accepted channel of a test, each group in turn, and the
+	 * listener and loop after them, as an {@code @AfterEach} does.
+	 * @param clients client sockets
+	 * @param accepted channels the listener accepted
+	 * @param listener the listener, or {@code null} if the test bound none
+	 * @param loop the loop
+	 * @throws IOException if a socket cannot be closed
+	 */
+	static void closeAll(Iterable<? extends Closeable> clients, Iterable<? extends Closeable> accepted,
+			ConnListener listener, EventLoop loop) throws IOException {
+		for (Closeable client : clients) {
+			client.close();
+		}
+		for (Closeable channel : accepted) {
+			channel.close();
+		}
+		if (listener != null) {
+			listener.close();
+		}
+		loop.close();
 	}
 
 	static int port(ConnListener listener) {
