@@ -85,6 +85,8 @@ public final class ConnListener implements AutoCloseable {
 
 	private final AdmissionControl admissionControl;
 
+	private final ConnectionCounts counts;
+
 	private final ProxyProtocolSettings proxyProtocol;
 
 	private final SocketAddress localAddress;
@@ -104,6 +106,9 @@ public final class ConnListener implements AutoCloseable {
 	private ByteBuffer proxyReadBuffer;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
+
+	/** Completed once the socket is released, after {@link #close()} or its variants. */
+	private final CompletableFuture<Void> released = new CompletableFuture<>();
 
 	private volatile AcceptCallback callback;
 
@@ -127,14 +132,16 @@ public final class ConnListener implements AutoCloseable {
 
 	private ConnListener(EventLoop loop, ServerSocketChannel channel, AcceptCallback callback,
 			Set<ListenerOption> options, ListenerSettings settings, AdmissionSettings admission,
-			ProxyProtocolSettings proxyProtocol, boolean ownsSocketFile) throws IOException {
+			ProxyProtocolSettings proxyProtocol, ConnectionCounts counts, boolean ownsSocketFile) throws IOException {
 		this.loop = loop;
 		this.channel = channel;
 		this.options = Collections.unmodifiableSet(options.isEmpty() ? EnumSet.noneOf(ListenerOption.class)
 				: EnumSet.copyOf(options));
 		this.settings = settings;
 		this.admission = admission;
-		this.admissionControl = admission.checksConnections() ? new AdmissionControl(admission, System::nanoTime) : null;
+		this.counts = counts;
+		this.admissionControl = admission.checksConnections() ? new AdmissionControl(admission, counts, System::nanoTime)
+				: null;
 		this.proxyProtocol = proxyProtocol;
 		this.callback = callback;
 		this.enabled = !options.contains(ListenerOption.DISABLED);
@@ -157,6 +164,7 @@ public final class ConnListener implements AutoCloseable {
 			logger.log(Level.DEBUG, () -> "Listener on " + ListenerSockets.describe(this.localAddress)
 					+ " could not open a spare file descriptor; it will try again after accepts fail");
 		}
+		counts.join(this);
 		runOnLoop(this::register);
 	}
 
@@ -209,12 +217,13 @@ public final class ConnListener implements AutoCloseable {
 
 	static ConnListener create(EventLoop loop, SocketAddress address, AcceptCallback callback,
 			AcceptErrorCallback errorCallback, Set<ListenerOption> options, int backlog, ListenerSettings settings,
-			AdmissionSettings admission, ProxyProtocolSettings proxyProtocol) throws IOException {
+			AdmissionSettings admission, ProxyProtocolSettings proxyProtocol, ConnectionCounts counts)
+			throws IOException {
 		requireOpen(loop);
 		ServerSocketChannel channel = ListenerSockets.bind(address, options, backlog);
 		try {
 			ConnListener listener = new ConnListener(loop, channel, callback, options, settings, admission,
-					proxyProtocol, address instanceof UnixDomainSocketAddress);
+					proxyProtocol, counts, address instanceof UnixDomainSocketAddress);
 			listener.errorCallback = errorCallback;
 			return listener;
 		}
@@ -226,7 +235,8 @@ public final class ConnListener implements AutoCloseable {
 
 	static ConnListener adopt(EventLoop loop, ServerSocketChannel channel, AcceptCallback callback,
 			AcceptErrorCallback errorCallback, Set<ListenerOption> options, int backlog, ListenerSettings settings,
-			AdmissionSettings admission, ProxyProtocolSettings proxyProtocol) throws IOException {
+			AdmissionSettings admission, ProxyProtocolSettings proxyProtocol, ConnectionCounts counts)
+			throws IOException {
 		Objects.requireNonNull(channel, "'channel' must not be null");
 		requireOpen(loop);
 		if (channel.getLocalAddress() == null) {
@@ -238,7 +248,7 @@ public final class ConnListener implements AutoCloseable {
 		}
 		ListenerSockets.applyOptions(channel, options);
 		ConnListener listener = new ConnListener(loop, channel, callback, options, settings, admission, proxyProtocol,
-				false);
+				counts, false);
 		listener.errorCallback = errorCallback;
 		return listener;
 	}
@@ -422,10 +432,11 @@ public final class ConnListener implements AutoCloseable {
 
 	/**
 	 * Report that a connection this listener handed to the callback has closed, without
-	 * saying where it came from. Counts down {@link ListenerStats#activeConnections()} and,
-	 * while accepting is paused after a resource failure, resumes at once, since a
-	 * descriptor is now free. Buffered connections and the Spring Boot starter call this for
-	 * you.
+	 * saying where it came from. Counts down {@link ListenerStats#activeConnections()} and
+	 * the {@link ConnectionCounts} this listener shares, which resumes every listener sharing
+	 * them that paused at its connection limit, or after a resource failure, since a
+	 * descriptor is now free. May be called from any thread, after the listener was closed
+	 * too. Buffered connections and the Spring Boot starter call this for you.
 	 * <p>
 	 * With a {@linkplain AdmissionSettings#maxConnectionsPerIp() per-IP cap}, call
 	 * {@link #connectionClosed(SocketAddress)} instead: this method cannot tell which
@@ -433,10 +444,17 @@ public final class ConnListener implements AutoCloseable {
 	 */
 	public void connectionClosed() {
 		this.stats.recordClosed();
+		this.counts.release();
+	}
+
+	/**
+	 * Called on any thread when a connection counted in the shared counts was released.
+	 */
+	void countsReleased() {
 		if (this.governor.isPaused()) {
 			runOnLoop(this.governor::resume);
 		}
-		if (this.limited && this.stats.activeConnections() <= this.settings.effectiveResumeConnections()) {
+		if (this.limited && this.counts.open() <= this.settings.effectiveResumeConnections()) {
 			runOnLoop(this::resumeBelowLimit);
 		}
 	}
@@ -460,7 +478,15 @@ public final class ConnListener implements AutoCloseable {
 	 * Return how many connections from an address are open as far as the per-IP cap knows.
 	 */
 	int connectionsFrom(InetAddress address) {
-		return (this.admissionControl != null) ? this.admissionControl.connectionsFrom(address) : 0;
+		return (this.admissionControl != null) ? this.counts.openFrom(address) : 0;
+	}
+
+	/**
+	 * Return the counts this listener enforces its connection limit and per-IP cap on.
+	 * @return the counts, shared or the listener's own
+	 */
+	public ConnectionCounts connectionCounts() {
+		return this.counts;
 	}
 
 	private void release(SocketAddress remoteAddress) {
@@ -471,33 +497,57 @@ public final class ConnListener implements AutoCloseable {
 	}
 
 	/**
+	 * Close a connection that was counted but will not be served, after its fate was
+	 * counted: give back its place in the counts and, once admitted, its per-IP slot.
+	 */
+	private void drop(SocketChannel connection, SocketAddress remoteAddress, boolean admitted) {
+		if (admitted) {
+			release(remoteAddress);
+		}
+		this.counts.release();
+		closeQuietly(connection);
+	}
+
+	/**
+	 * Count a rejection of a counted connection, then {@link #drop} it: count first, so
+	 * that a client that sees the close also sees the count.
+	 */
+	private void reject(SocketChannel connection, SocketAddress remoteAddress, boolean admitted,
+			RejectionReason reason) {
+		this.stats.recordRejection(reason);
+		drop(connection, remoteAddress, admitted);
+	}
+
+	/**
+	 * Count a connection that failed before it could be served as an aborted accept, then
+	 * {@link #drop} it.
+	 */
+	private void abort(SocketChannel connection, SocketAddress remoteAddress, boolean admitted, IOException ex) {
+		this.stats.recordAcceptError(AcceptErrorReason.CONNECTION_ABORTED, ex.getMessage());
+		drop(connection, remoteAddress, admitted);
+	}
+
+	/**
 	 * Stop accepting and free the listener: libevent's {@code evconnlistener_free}. With
 	 * {@link ListenerOption#CLOSE_ON_FREE} the channel is closed too (and a Unix socket file
-	 * the listener created is deleted). Called off the loop thread, returns once the port is
-	 * released; called on it, the port is released after the current loop iteration.
-	 * Connections already accepted stay open. Idempotent.
+	 * the listener created is deleted). Called off the loop threads, returns once the port is
+	 * released; called on any loop thread, from a callback say, returns at once, and the
+	 * port is released after that loop's current iteration ({@link #closeAsync()} tells
+	 * when): a loop that waited for another could deadlock. Connections already accepted
+	 * stay open. Idempotent.
 	 */
 	@Override
 	public void close() {
-		if (!this.closed.compareAndSet(false, true)) {
-			return;
-		}
-		this.accepting = false;
-		if (this.loop.inEventLoop()) {
-			closeOnLoop(null);
-			return;
-		}
-		CompletableFuture<Void> done = new CompletableFuture<>();
-		try {
-			this.loop.execute(() -> closeOnLoop(done));
-		}
-		catch (RejectedExecutionException ex) {
-			this.loop.awaitTermination(Duration.ofSeconds(10));
-			closeChannel();
-			this.governor.close();
-			return;
-		}
-		done.join();
+		awaitOffLoop(closeAsync());
+	}
+
+	/**
+	 * Close as {@link #close()} does, without waiting on any thread.
+	 * @return completed once the port is released; the same for every call
+	 */
+	public CompletableFuture<Void> closeAsync() {
+		startClose(false);
+		return this.released.copy();
 	}
 
 	/**
@@ -510,9 +560,50 @@ public final class ConnListener implements AutoCloseable {
 	 * Idempotent; has no effect on a closed listener.
 	 */
 	public void closeGracefully() {
-		if (!this.closed.get()) {
-			this.graceful = true;
-			close();
+		awaitOffLoop(closeGracefullyAsync());
+	}
+
+	/**
+	 * Close as {@link #closeGracefully()} does, without waiting on any thread.
+	 * @return completed once the port is released
+	 */
+	public CompletableFuture<Void> closeGracefullyAsync() {
+		startClose(true);
+		return this.released.copy();
+	}
+
+	private static void awaitOffLoop(CompletableFuture<Void> released) {
+		if (EventLoop.current() == null) {
+			released.join();
+		}
+	}
+
+	private void startClose(boolean graceful) {
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
+		}
+		this.graceful = graceful;
+		this.accepting = false;
+		if (this.loop.inEventLoop()) {
+			closeOnLoop();
+			return;
+		}
+		try {
+			this.loop.execute(this::closeOnLoop);
+		}
+		catch (RejectedExecutionException ex) {
+			// The loop is ending, and closes what is registered with it as it does.
+			closeChannel();
+			this.governor.close();
+			this.counts.leave(this);
+			EventLoop loop = this.loop;
+			if (loop.awaitTermination(Duration.ZERO)) {
+				this.released.complete(null);
+			}
+			else {
+				CompletableFuture.runAsync(() -> loop.awaitTermination(Duration.ofSeconds(10)))
+					.whenComplete((ignored, failure) -> this.released.complete(null));
+			}
 		}
 	}
 
@@ -569,10 +660,11 @@ public final class ConnListener implements AutoCloseable {
 	}
 
 	private void acceptReady() {
-		int maxConnections = this.settings.maxConnections();
 		for (int i = this.settings.maxAcceptsPerWakeup(); i > 0 && this.accepting; i--) {
-			boolean full = maxConnections > 0 && this.stats.activeConnections() >= maxConnections;
-			if (full && this.settings.limitAction() == ListenerSettings.LimitAction.PAUSE) {
+			// Counted before accepting, so that listeners sharing the counts cannot both take
+			// the last place.
+			boolean counted = this.counts.tryReserve(this.settings.maxConnections());
+			if (!counted && this.settings.limitAction() == ListenerSettings.LimitAction.PAUSE) {
 				pauseAtLimit();
 				return;
 			}
@@ -581,28 +673,37 @@ public final class ConnListener implements AutoCloseable {
 				accepted = this.channel.accept();
 			}
 			catch (ClosedChannelException ex) {
+				uncount(counted);
 				this.failure = "listening channel was closed";
 				this.key.cancel();
 				this.accepting = false;
 				return;
 			}
 			catch (IOException ex) {
+				uncount(counted);
 				if (this.governor.failed(ex, this.errorCallback)) {
 					continue;
 				}
 				return;
 			}
 			if (accepted == null) {
+				uncount(counted);
 				return;
 			}
 			this.stats.recordAccept();
 			this.governor.succeeded();
-			if (full) {
+			if (!counted) {
 				this.stats.recordRejection(RejectionReason.MAX_CONNECTIONS);
 				closeQuietly(accepted);
 				continue;
 			}
 			accepted(accepted);
+		}
+	}
+
+	private void uncount(boolean counted) {
+		if (counted) {
+			this.counts.release();
 		}
 	}
 
@@ -618,7 +719,7 @@ public final class ConnListener implements AutoCloseable {
 	}
 
 	private void resumeBelowLimit() {
-		if (this.limited && this.stats.activeConnections() <= this.settings.effectiveResumeConnections()) {
+		if (this.limited && this.counts.open() <= this.settings.effectiveResumeConnections()) {
 			this.limited = false;
 			updateInterest();
 		}
@@ -630,13 +731,11 @@ public final class ConnListener implements AutoCloseable {
 			remoteAddress = connection.getRemoteAddress();
 		}
 		catch (IOException ex) {
-			this.stats.recordAcceptError(AcceptErrorReason.CONNECTION_ABORTED, ex.getMessage());
-			closeQuietly(connection);
+			abort(connection, null, false, ex);
 			return;
 		}
 		if (this.ipv6Only && remoteAddress instanceof InetSocketAddress inet && inet.getAddress() instanceof Inet4Address) {
-			this.stats.recordRejection(RejectionReason.IPV4_ON_IPV6_ONLY);
-			closeQuietly(connection);
+			reject(connection, remoteAddress, false, RejectionReason.IPV4_ON_IPV6_ONLY);
 			return;
 		}
 		if (this.proxyProtocol.isRequired()) {
@@ -650,17 +749,14 @@ public final class ConnListener implements AutoCloseable {
 		// A Unix domain peer has no address: the socket file's permissions decide who connects.
 		if (peerAddress instanceof InetSocketAddress inet
 				&& !this.proxyProtocol.trusts(CidrRange.normalize(inet.getAddress()).getAddress())) {
-			// Count before closing, so a client that sees the close also sees the count.
-			this.stats.recordRejection(RejectionReason.PROXY_UNTRUSTED);
-			closeQuietly(connection);
+			reject(connection, peerAddress, false, RejectionReason.PROXY_UNTRUSTED);
 			return;
 		}
 		try {
 			connection.configureBlocking(false);
 		}
 		catch (IOException ex) {
-			this.stats.recordAcceptError(AcceptErrorReason.CONNECTION_ABORTED, ex.getMessage());
-			closeQuietly(connection);
+			abort(connection, peerAddress, false, ex);
 			return;
 		}
 		ProxyHeaderRead read = new ProxyHeaderRead(this, connection, peerAddress);
@@ -674,7 +770,8 @@ public final class ConnListener implements AutoCloseable {
 		this.proxyReads.remove(read);
 		pendingChanged();
 		if (!read.connection().isOpen()) {
-			// Abandoned by close() between reading the header and this hand-over.
+			// Abandoned by close() between reading the header and this hand-over, which
+			// gave back its place in the counts.
 			return;
 		}
 		admit(AcceptedConnection.proxied(read.connection(), read.peerAddress(), header));
@@ -684,9 +781,21 @@ public final class ConnListener implements AutoCloseable {
 		this.proxyReads.remove(read);
 		pendingChanged();
 		this.stats.recordRejection(reason);
+		// The read closes the channel once told.
+		this.counts.release();
 		if (failure != null) {
 			logger.log(Level.DEBUG, () -> "Listener on " + ListenerSockets.describe(this.localAddress)
 					+ " closed the connection from " + read.peerAddress() + ": " + failure.getMessage());
+		}
+	}
+
+	/**
+	 * Forget a PROXY header read that its loop ended, unless it is settled already.
+	 */
+	void proxyHeaderAbandoned(ProxyHeaderRead read) {
+		if (this.proxyReads.remove(read)) {
+			pendingChanged();
+			this.counts.release();
 		}
 	}
 
@@ -712,9 +821,7 @@ public final class ConnListener implements AutoCloseable {
 		if (admissionControl != null) {
 			RejectionReason refused = admissionControl.admit(remoteAddress);
 			if (refused != null) {
-				// Count before closing, so a client that sees the close also sees the count.
-				this.stats.recordRejection(refused);
-				closeQuietly(connection);
+				reject(connection, remoteAddress, false, refused);
 				return;
 			}
 		}
@@ -724,9 +831,7 @@ public final class ConnListener implements AutoCloseable {
 					&& !this.options.contains(ListenerOption.DEFERRED_ACCEPT));
 		}
 		catch (IOException ex) {
-			this.stats.recordAcceptError(AcceptErrorReason.CONNECTION_ABORTED, ex.getMessage());
-			release(remoteAddress);
-			closeQuietly(connection);
+			abort(connection, remoteAddress, true, ex);
 			return;
 		}
 		if (this.options.contains(ListenerOption.DEFERRED_ACCEPT)) {
@@ -736,7 +841,7 @@ public final class ConnListener implements AutoCloseable {
 				pendingChanged();
 			}
 			else {
-				release(remoteAddress);
+				drop(connection, remoteAddress, true);
 			}
 			return;
 		}
@@ -744,16 +849,17 @@ public final class ConnListener implements AutoCloseable {
 	}
 
 	void deferredReady(DeferredAccept waiting) {
-		this.deferred.remove(waiting);
+		if (!this.deferred.remove(waiting)) {
+			// Abandoned by close() meanwhile, which gave back its place in the counts.
+			return;
+		}
 		pendingChanged();
 		if (this.options.contains(ListenerOption.LEAVE_SOCKETS_BLOCKING)) {
 			try {
 				waiting.connection().configureBlocking(true);
 			}
 			catch (IOException ex) {
-				this.stats.recordAcceptError(AcceptErrorReason.CONNECTION_ABORTED, ex.getMessage());
-				release(waiting.remoteAddress());
-				closeQuietly(waiting.connection());
+				abort(waiting.connection(), waiting.remoteAddress(), true, ex);
 				return;
 			}
 		}
@@ -763,8 +869,21 @@ public final class ConnListener implements AutoCloseable {
 	void deferredTimedOut(DeferredAccept waiting) {
 		this.deferred.remove(waiting);
 		pendingChanged();
-		release(waiting.remoteAddress());
+		// The wait closes the channel once told.
 		this.stats.recordRejection(RejectionReason.DEFERRED_ACCEPT_TIMEOUT);
+		release(waiting.remoteAddress());
+		this.counts.release();
+	}
+
+	/**
+	 * Forget a deferred accept that failed or whose loop ended, unless it is settled already.
+	 */
+	void deferredAbandoned(DeferredAccept waiting) {
+		if (this.deferred.remove(waiting)) {
+			pendingChanged();
+			release(waiting.remoteAddress());
+			this.counts.release();
+		}
 	}
 
 	EventLoop eventLoop() {
@@ -776,9 +895,7 @@ public final class ConnListener implements AutoCloseable {
 		SocketAddress remoteAddress = accepted.remoteAddress();
 		AcceptCallback callback = this.callback;
 		if (callback == null || (this.closed.get() && !this.graceful)) {
-			this.stats.recordRejection(RejectionReason.NO_CALLBACK);
-			release(remoteAddress);
-			closeQuietly(connection);
+			reject(connection, remoteAddress, true, RejectionReason.NO_CALLBACK);
 			return;
 		}
 		this.stats.recordOpened();
@@ -786,16 +903,14 @@ public final class ConnListener implements AutoCloseable {
 			callback.onAccept(this, accepted);
 		}
 		catch (RuntimeException ex) {
-			this.stats.recordRejection(RejectionReason.CALLBACK_FAILED);
 			this.stats.recordClosed();
-			release(remoteAddress);
-			closeQuietly(connection);
+			reject(connection, remoteAddress, true, RejectionReason.CALLBACK_FAILED);
 			logger.log(Level.WARNING, "Accept callback of the listener on " + ListenerSockets.describe(this.localAddress)
 					+ " failed; the connection from " + remoteAddress + " was closed", ex);
 		}
 	}
 
-	private void closeOnLoop(CompletableFuture<Void> done) {
+	private void closeOnLoop() {
 		this.accepting = false;
 		if (this.key != null) {
 			this.key.cancel();
@@ -806,10 +921,12 @@ public final class ConnListener implements AutoCloseable {
 		else {
 			for (DeferredAccept waiting : this.deferred) {
 				release(waiting.remoteAddress());
+				this.counts.release();
 				waiting.abandon();
 			}
 			this.deferred.clear();
 			for (ProxyHeaderRead read : this.proxyReads) {
+				this.counts.release();
 				read.abandon();
 			}
 			this.proxyReads.clear();
@@ -817,10 +934,9 @@ public final class ConnListener implements AutoCloseable {
 		}
 		closeChannel();
 		this.governor.close();
-		if (done != null) {
-			// A closed channel releases its port once the selector has deregistered it.
-			this.loop.executeAfterSelect(() -> done.complete(null));
-		}
+		this.counts.leave(this);
+		// A closed channel releases its port once the selector has deregistered it.
+		this.loop.executeAfterSelect(() -> this.released.complete(null));
 	}
 
 	/**
@@ -840,6 +956,12 @@ public final class ConnListener implements AutoCloseable {
 				return;
 			}
 			this.stats.recordAccept();
+			if (!this.counts.tryReserve(this.settings.maxConnections())) {
+				// At the limit: closing the socket would reset it all the same.
+				this.stats.recordRejection(RejectionReason.MAX_CONNECTIONS);
+				closeQuietly(queued);
+				continue;
+			}
 			accepted(queued);
 		}
 	}
@@ -892,6 +1014,8 @@ public final class ConnListener implements AutoCloseable {
 			ConnListener.this.accepting = false;
 			closeChannel();
 			ConnListener.this.governor.close();
+			ConnListener.this.counts.leave(ConnListener.this);
+			ConnListener.this.released.complete(null);
 		}
 
 	}

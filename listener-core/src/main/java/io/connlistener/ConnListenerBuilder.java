@@ -58,6 +58,8 @@ public final class ConnListenerBuilder {
 
 	private final List<CidrRange> trustedProxies = new ArrayList<>();
 
+	private ConnectionCounts connectionCounts;
+
 	private Duration proxyProtocolTimeout = ProxyProtocolSettings.DEFAULT_TIMEOUT;
 
 	ConnListenerBuilder(EventLoop loop) {
@@ -316,6 +318,18 @@ public final class ConnListenerBuilder {
 	}
 
 	/**
+	 * Count connections together with other listeners, so that the connection limit and the
+	 * per-IP cap hold for all of them together: for several sockets of one service, or for
+	 * the sockets it binds again after closing them. Without it the listener counts alone.
+	 * @param counts the counts to share
+	 * @return this builder
+	 */
+	public ConnListenerBuilder connectionCounts(ConnectionCounts counts) {
+		this.connectionCounts = Objects.requireNonNull(counts, "'counts' must not be null");
+		return this;
+	}
+
+	/**
 	 * Use the given settings.
 	 * @param settings the settings
 	 * @return this builder
@@ -340,7 +354,7 @@ public final class ConnListenerBuilder {
 	public ConnListener bind(SocketAddress address) throws IOException {
 		Objects.requireNonNull(address, "'address' must not be null");
 		return ConnListener.create(this.loop, address, this.callback, this.errorCallback, this.options, this.backlog,
-				settings(), admission(), proxyProtocolSettings());
+				settings(), admission(), proxyProtocolSettings(), counts());
 	}
 
 	/**
@@ -351,7 +365,11 @@ public final class ConnListenerBuilder {
 	 */
 	public ConnListener wrap(ServerSocketChannel channel) throws IOException {
 		return ConnListener.adopt(this.loop, channel, this.callback, this.errorCallback, this.options, this.backlog,
-				settings(), admission(), proxyProtocolSettings());
+				settings(), admission(), proxyProtocolSettings(), counts());
+	}
+
+	private ConnectionCounts counts() {
+		return (this.connectionCounts != null) ? this.connectionCounts : new ConnectionCounts();
 	}
 
 	private ProxyProtocolSettings proxyProtocolSettings() {

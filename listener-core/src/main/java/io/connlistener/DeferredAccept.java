@@ -78,11 +78,13 @@ final class DeferredAccept implements IoHandler {
 
 	@Override
 	public void failed(SelectionKey key, Throwable failure) {
+		this.listener.deferredAbandoned(this);
 		abandon();
 	}
 
 	@Override
 	public void loopClosed(SelectionKey key) {
+		this.listener.deferredAbandoned(this);
 		abandon();
 	}
 

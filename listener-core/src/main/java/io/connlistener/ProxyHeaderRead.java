@@ -155,6 +155,7 @@ final class ProxyHeaderRead implements IoHandler {
 
 	@Override
 	public void loopClosed(SelectionKey key) {
+		this.listener.proxyHeaderAbandoned(this);
 		abandon();
 	}
 

@@ -99,7 +99,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not open a selector for " + threadName, ex);
 		}
-		this.thread = new Thread(this::run, threadName);
+		this.thread = new LoopThread(this, threadName);
 		this.thread.setDaemon(true);
 		this.thread.start();
 	}
@@ -110,6 +110,15 @@ public final class EventLoop implements Executor, AutoCloseable {
 	 */
 	public boolean inEventLoop() {
 		return Thread.currentThread() == this.thread;
+	}
+
+	/**
+	 * Return the loop whose thread is the calling thread: code that must never wait for a
+	 * loop (because a loop that waits for another can deadlock) asks this first.
+	 * @return the calling thread's loop, or {@code null} off every loop thread
+	 */
+	public static EventLoop current() {
+		return (Thread.currentThread() instanceof LoopThread thread) ? thread.loop : null;
 	}
 
 	/**
@@ -222,17 +231,31 @@ public final class EventLoop implements Executor, AutoCloseable {
 	/**
 	 * Close the loop: refuse new tasks, run the tasks already submitted, drop pending timers
 	 * (their number is logged), tell every registered handler, close the selector and end the
-	 * thread. Called off the loop thread, waits until the thread has ended; called on it,
-	 * returns at once and the loop ends after the current iteration. Idempotent.
+	 * thread. Called off the loop threads, waits until the thread has ended; called on any
+	 * loop thread, returns at once and the loop ends after its current iteration. Idempotent.
 	 */
 	@Override
 	public void close() {
+		close(Duration.ofDays(1));
+	}
+
+	/**
+	 * Close the loop as {@link #close()} does, waiting at most the given time for its thread
+	 * to end: a task or handler that never returns keeps the thread, but not its caller.
+	 * Called on any loop thread, returns at once, since one loop waiting for another could
+	 * wait forever.
+	 * @param timeout how long to wait off the loop threads
+	 * @return {@code true} if the thread has ended
+	 */
+	public boolean close(Duration timeout) {
+		Objects.requireNonNull(timeout, "'timeout' must not be null");
 		if (this.state.compareAndSet(RUNNING, CLOSING)) {
 			this.selector.wakeup();
 		}
-		if (!inEventLoop()) {
-			awaitTermination(Duration.ofDays(1));
+		if (current() != null) {
+			return this.terminated.getCount() == 0;
 		}
+		return awaitTermination(timeout);
 	}
 
 	/**
@@ -492,6 +515,25 @@ public final class EventLoop implements Executor, AutoCloseable {
 	@Override
 	public String toString() {
 		return "EventLoop[" + this.thread.getName() + "]";
+	}
+
+	/**
+	 * The thread of a loop, so that {@link #current()} needs no thread-local lookup.
+	 */
+	private static final class LoopThread extends Thread {
+
+		private final EventLoop loop;
+
+		LoopThread(EventLoop loop, String name) {
+			super(name);
+			this.loop = loop;
+		}
+
+		@Override
+		public void run() {
+			this.loop.run();
+		}
+
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.connlistener.loop;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -76,11 +77,28 @@ public final class EventLoopGroup implements AutoCloseable {
 	}
 
 	/**
-	 * Close every loop of the group.
+	 * Close every loop of the group, waiting until their threads have ended.
 	 */
 	@Override
 	public void close() {
 		this.loops.forEach(EventLoop::close);
+	}
+
+	/**
+	 * Close every loop of the group, waiting at most the given time in all for their threads
+	 * to end; see {@link EventLoop#close(Duration)}.
+	 * @param timeout how long to wait
+	 * @return {@code true} if every thread has ended
+	 */
+	public boolean close(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		// Ask every loop first, so that they wind down together.
+		this.loops.forEach((loop) -> loop.close(Duration.ZERO));
+		boolean ended = true;
+		for (EventLoop loop : this.loops) {
+			ended &= loop.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+		}
+		return ended;
 	}
 
 }

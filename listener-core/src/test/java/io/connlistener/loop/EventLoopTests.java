@@ -6,6 +6,7 @@ import java.nio.channels.Pipe;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
@@ -49,6 +50,52 @@ class EventLoopTests {
 		assertThat(order).hasSize(1000).isSorted();
 		assertThat(thread.get()).isEqualTo("test-loop");
 		assertThat(this.loop.inEventLoop()).isFalse();
+	}
+
+	@Test
+	void currentIsTheLoopOfTheCallingThreadAndNullElsewhere() throws Exception {
+		CompletableFuture<EventLoop> seen = new CompletableFuture<>();
+		this.loop.execute(() -> seen.complete(EventLoop.current()));
+		assertThat(seen.get(10, TimeUnit.SECONDS)).isSameAs(this.loop);
+		assertThat(EventLoop.current()).isNull();
+	}
+
+	@Test
+	void closeWithATimeoutReturnsWhileATaskIsStuckAndTheLoopEndsOnceItReturns() throws Exception {
+		CountDownLatch stuck = new CountDownLatch(1);
+		CountDownLatch running = new CountDownLatch(1);
+		this.loop.execute(() -> {
+			running.countDown();
+			awaitQuietly(stuck);
+		});
+		assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.loop.close(Duration.ofMillis(50))).isFalse();
+		assertThat(this.loop.isClosed()).isTrue();
+		stuck.countDown();
+		assertThat(this.loop.awaitTermination(Duration.ofSeconds(10))).isTrue();
+		assertThat(this.loop.close(Duration.ZERO)).isTrue();
+	}
+
+	@Test
+	void closeOnALoopThreadNeverWaitsForTheLoopItCloses() throws Exception {
+		EventLoop other = new EventLoop("other-loop");
+		CountDownLatch stuck = new CountDownLatch(1);
+		other.execute(() -> awaitQuietly(stuck));
+		CompletableFuture<Boolean> ended = new CompletableFuture<>();
+		// A loop that waited for another one could wait forever: close returns at once.
+		this.loop.execute(() -> ended.complete(other.close(Duration.ofDays(1))));
+		assertThat(ended.get(10, TimeUnit.SECONDS)).isFalse();
+		stuck.countDown();
+		assertThat(other.awaitTermination(Duration.ofSeconds(10))).isTrue();
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Test
