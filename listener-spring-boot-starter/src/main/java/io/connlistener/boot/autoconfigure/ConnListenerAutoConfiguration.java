@@ -14,8 +14,11 @@ import io.connlistener.boot.listener.ListenerConfigurationException;
 import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.EventLoopGroup;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -58,18 +61,28 @@ public final class ConnListenerAutoConfiguration {
 
 	private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
-	@Bean(name = ACCEPTOR_LOOP_BEAN_NAME, destroyMethod = "close")
+	/** Longest wait for a loop thread at shutdown: a handler that never returns holds it. */
+	private static final Duration LOOP_CLOSE_TIMEOUT = Duration.ofSeconds(1);
+
+	// Closed by the LoopCloser bean, within a bound, rather than by close(), which waits.
+	@Bean(name = ACCEPTOR_LOOP_BEAN_NAME, destroyMethod = "")
 	@ConditionalOnMissingBean(name = ACCEPTOR_LOOP_BEAN_NAME)
 	@ConditionalOnBooleanProperty(ConnListenerProperties.PREFIX + ".dedicated-acceptor-loop")
 	EventLoop connListenerAcceptorLoop() {
 		return new EventLoop("connlistener-acceptor");
 	}
 
-	@Bean(name = IO_LOOP_GROUP_BEAN_NAME, destroyMethod = "close")
+	@Bean(name = IO_LOOP_GROUP_BEAN_NAME, destroyMethod = "")
 	@ConditionalOnMissingBean(name = IO_LOOP_GROUP_BEAN_NAME)
 	EventLoopGroup connListenerIoLoopGroup(ConnListenerProperties properties) {
 		ListenerDefinitions.checkIoThreads(properties);
 		return new EventLoopGroup(properties.getIoThreads(), "connlistener-io");
+	}
+
+	@Bean
+	LoopCloser connListenerLoopCloser(@Qualifier(ACCEPTOR_LOOP_BEAN_NAME) ObjectProvider<EventLoop> acceptorLoop,
+			@Qualifier(IO_LOOP_GROUP_BEAN_NAME) EventLoopGroup ioLoopGroup) {
+		return new LoopCloser(acceptorLoop.getIfAvailable(), ioLoopGroup);
 	}
 
 	@Bean
@@ -98,6 +111,38 @@ public final class ConnListenerAutoConfiguration {
 	@ConditionalOnMissingBean
 	ConnListenerReadinessListener connListenerReadinessListener(ConnListenerRegistry registry) {
 		return new ConnListenerReadinessListener(registry);
+	}
+
+	/**
+	 * Closes the loops when the context is destroyed, after every listener has stopped,
+	 * waiting a bounded time for their threads, so that a handler that never returns holds
+	 * its thread but not the shutdown.
+	 */
+	static final class LoopCloser implements DisposableBean {
+
+		private static final Log logger = LogFactory.getLog(LoopCloser.class);
+
+		private final EventLoop acceptorLoop;
+
+		private final EventLoopGroup ioLoopGroup;
+
+		LoopCloser(EventLoop acceptorLoop, EventLoopGroup ioLoopGroup) {
+			this.acceptorLoop = acceptorLoop;
+			this.ioLoopGroup = ioLoopGroup;
+		}
+
+		@Override
+		public void destroy() {
+			boolean ended = this.ioLoopGroup.close(LOOP_CLOSE_TIMEOUT);
+			if (this.acceptorLoop != null) {
+				ended &= this.acceptorLoop.close(LOOP_CLOSE_TIMEOUT);
+			}
+			if (!ended) {
+				logger.warn("Conn listener loops still running " + LOOP_CLOSE_TIMEOUT.toMillis()
+						+ " ms after shutdown, left to end with the JVM: a handler on them does not return");
+			}
+		}
+
 	}
 
 	/**

@@ -139,6 +139,7 @@ public class ConnListenerProperties {
 			setAcceptors(1);
 			setFollowReadiness(true);
 			setUnbindOnDisable(false);
+			setDisableDelay(ListenerDefinition.Deployment.DEFAULT.disableDelay());
 			setProxyProtocol(ProxyProtocolMode.OFF);
 			setTrustedProxies(new ArrayList<>());
 			setProxyProtocolTimeout(ProxyProtocolSettings.DEFAULT_TIMEOUT);

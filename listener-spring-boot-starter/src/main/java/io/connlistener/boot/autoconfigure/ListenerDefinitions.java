@@ -151,6 +151,8 @@ final class ListenerDefinitions {
 		}
 		boolean followReadiness = (listener.getFollowReadiness() != null) ? listener.getFollowReadiness()
 				: defaults.getFollowReadiness();
+		Duration disableDelay = checked.notNegative("disable-delay", listener.getDisableDelay(),
+				defaults.getDisableDelay(), Duration.ofSeconds(2));
 		String permissions = (listener.getPathPermissions() != null) ? listener.getPathPermissions()
 				: defaults.getPathPermissions();
 		Set<PosixFilePermission> pathPermissions = null;
@@ -174,7 +176,8 @@ final class ListenerDefinitions {
 					"the listener has no Unix domain socket file (path is not set)",
 					"no value (remove it), or set path to listen on a Unix domain socket");
 		}
-		return new Deployment(acceptors, followReadiness, unbind, source, listener.getChannelBean(), pathPermissions);
+		return new Deployment(acceptors, followReadiness, unbind, (disableDelay != null) ? disableDelay : Duration.ZERO,
+				source, listener.getChannelBean(), pathPermissions);
 	}
 
 	private static ProxyProtocolSettings proxyProtocol(Listener listener, Defaults defaults, ListenerValues values,

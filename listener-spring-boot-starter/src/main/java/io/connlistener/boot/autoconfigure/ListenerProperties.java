@@ -129,6 +129,14 @@ public abstract class ListenerProperties {
 	private Boolean unbindOnDisable;
 
 	/**
+	 * How long a listener keeps accepting after it is told to stop (disabled, the
+	 * application refusing traffic, or shutting down) while its health already reports it
+	 * OUT_OF_SERVICE, so that a load balancer's health check takes it out of rotation
+	 * before its socket stops accepting; 0 stops at once.
+	 */
+	private Duration disableDelay;
+
+	/**
 	 * POSIX permissions of Unix domain socket files, such as rw-rw----. Unset leaves
 	 * them as the process's umask makes them.
 	 */
@@ -295,6 +303,14 @@ public abstract class ListenerProperties {
 
 	public void setUnbindOnDisable(Boolean unbindOnDisable) {
 		this.unbindOnDisable = unbindOnDisable;
+	}
+
+	public Duration getDisableDelay() {
+		return this.disableDelay;
+	}
+
+	public void setDisableDelay(Duration disableDelay) {
+		this.disableDelay = disableDelay;
 	}
 
 	public String getPathPermissions() {

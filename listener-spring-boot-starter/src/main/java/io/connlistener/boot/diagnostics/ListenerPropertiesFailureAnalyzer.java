@@ -39,7 +39,7 @@ class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 			+ "buffered.write-high-watermark, buffered.write-low-watermark, accept-error-backoff.initial, "
 			+ "accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout, proxy-protocol, "
 			+ "trusted-proxies, proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, "
-			+ "path-permissions";
+			+ "disable-delay, path-permissions";
 
 	private static final String LISTENER_KEYS = "port, path, " + DEFAULT_KEYS + ", inherited, channel-bean";
 

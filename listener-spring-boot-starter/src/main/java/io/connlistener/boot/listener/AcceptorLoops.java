@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 
-import io.connlistener.ListenerSettings;
-
 /**
  * What it takes for one listener to accept on several sockets of one port: the platform's
- * {@code SO_REUSEPORT}, and the share of {@code max-connections} each acceptor enforces.
+ * {@code SO_REUSEPORT}.
  */
 final class AcceptorLoops {
 
@@ -41,24 +39,6 @@ final class AcceptorLoops {
 						+ ", but this platform (" + System.getProperty("os.name")
 						+ ") has no SO_REUSEPORT to bind several sockets to one port.",
 				"Set " + property + " to 1, or run on a platform with SO_REUSEPORT, such as Linux 3.9 or later.");
-	}
-
-	/**
-	 * Return the settings of one acceptor: each enforces its share of
-	 * {@code max-connections}, so that together they stay within it.
-	 */
-	static ListenerSettings settings(ListenerDefinition definition) {
-		ListenerSettings settings = definition.settings();
-		int acceptors = definition.deployment().acceptors();
-		if (acceptors == 1 || settings.maxConnections() <= 0) {
-			return settings;
-		}
-		int share = Math.max(1, settings.maxConnections() / acceptors);
-		return new ListenerSettings(settings.maxAcceptsPerWakeup(), settings.backoffInitial(), settings.backoffMax(),
-				settings.deferredAcceptTimeout(), share,
-				(settings.resumeConnections() >= 0) ? Math.min(share - 1, settings.resumeConnections() / acceptors)
-						: settings.resumeConnections(),
-				settings.limitAction());
 	}
 
 }

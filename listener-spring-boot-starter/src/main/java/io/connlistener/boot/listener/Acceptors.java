@@ -7,16 +7,19 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.connlistener.AcceptCallback;
 import io.connlistener.ConnListener;
 import io.connlistener.ConnListenerBuilder;
+import io.connlistener.ConnectionCounts;
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerStats;
 import io.connlistener.boot.listener.ListenerDefinition.Deployment;
@@ -28,12 +31,15 @@ import org.apache.commons.logging.LogFactory;
  * The sockets one {@link ManagedConnListener} accepts on: {@code acceptors} core listeners
  * bound to one port with {@code SO_REUSEPORT}, each on its own loop (the first on the
  * shared acceptor loop), or the one channel it adopts. Opens them all or none, closes them
- * gracefully, binds the same address again (the port picked for port 0 included), and
- * keeps the counters of closed ones, so that counters never go down.
+ * gracefully without waiting, binds the same address again (the port picked for port 0
+ * included), and keeps the counters of closed ones, so that counters never go down. Every
+ * socket, of every bind, counts its connections in the managed listener's one
+ * {@link ConnectionCounts}, so that {@code max-connections} and the per-IP cap hold for
+ * the listener as a whole.
  * <p>
- * Changes ({@link #prepare}, {@link #open}, {@link #close}, {@link #closeLoops}) are made
- * by one thread at a time, under the managed listener's monitor; reads are safe from any
- * thread.
+ * Changes ({@link #prepare}, {@link #open}, {@link #closeGracefully}, {@link #abandon})
+ * are made by one thread at a time, under the {@link AcceptSwitch}'s monitor or before the
+ * listener runs; reads are safe from any thread.
  */
 final class Acceptors {
 
@@ -42,6 +48,8 @@ final class Acceptors {
 	private final ListenerDefinition definition;
 
 	private final AcceptCallback callback;
+
+	private final ConnectionCounts counts;
 
 	private final Object countersMonitor = new Object();
 
@@ -68,9 +76,10 @@ final class Acceptors {
 
 	private long[] retiredAccepted = new long[0];
 
-	Acceptors(ListenerDefinition definition, AcceptCallback callback) {
+	Acceptors(ListenerDefinition definition, AcceptCallback callback, ConnectionCounts counts) {
 		this.definition = definition;
 		this.callback = callback;
+		this.counts = counts;
 	}
 
 	/**
@@ -118,7 +127,7 @@ final class Acceptors {
 		}
 		catch (IOException | RuntimeException ex) {
 			for (ConnListener acceptor : opened) {
-				acceptor.close();
+				acceptor.closeAsync();
 				closeChannel(acceptor);
 			}
 			throw ex;
@@ -143,7 +152,8 @@ final class Acceptors {
 		ConnListenerBuilder builder = ConnListener.builder(this.loops.get(index))
 			.options(options)
 			.backlog(this.definition.backlog())
-			.settings(AcceptorLoops.settings(this.definition))
+			.settings(this.definition.settings())
+			.connectionCounts(this.counts)
 			.admission(this.definition.admission())
 			.proxyProtocol(this.definition.proxyProtocol());
 		for (ConnListenerCustomizer customizer : this.customizers) {
@@ -168,7 +178,7 @@ final class Acceptors {
 				closePending(acceptor);
 			}
 			catch (IOException | RuntimeException ex) {
-				acceptor.close();
+				acceptor.closeAsync();
 				closeChannel(acceptor);
 				throw ex;
 			}
@@ -187,31 +197,49 @@ final class Acceptors {
 	}
 
 	/**
-	 * Close every socket, serving what is queued and the PROXY headers under way rather
-	 * than resetting them, and keep the counters.
+	 * Start closing every socket, serving what is queued and the PROXY headers under way
+	 * rather than resetting them, and keep the counters.
+	 * @return completes once every port is released
 	 */
-	void close() {
+	CompletableFuture<Void> closeGracefully() {
+		List<CompletableFuture<Void>> released = new ArrayList<>();
 		for (ConnListener acceptor : this.current) {
-			acceptor.closeGracefully();
-			closeChannel(acceptor);
+			// The channel is closed after the queue was accepted from it.
+			released.add(acceptor.closeGracefullyAsync().whenComplete((done, failure) -> closeChannel(acceptor)));
 		}
 		retire();
+		return CompletableFuture.allOf(released.toArray(CompletableFuture[]::new));
 	}
 
 	/**
-	 * Close every socket at once, for a bind that failed part way.
+	 * Close every socket of this run at once, those being closed gracefully too: for a bind
+	 * that failed part way, and when the shutdown grace period has run out.
+	 * @return completes once every port is released
 	 */
-	void abandon() {
-		for (ConnListener acceptor : this.current) {
-			acceptor.close();
+	CompletableFuture<Void> abandon() {
+		List<CompletableFuture<Void>> released = new ArrayList<>();
+		for (ConnListener acceptor : this.opened) {
+			released.add(acceptor.closeAsync());
 			closeChannel(acceptor);
 		}
+		retire();
+		return CompletableFuture.allOf(released.toArray(CompletableFuture[]::new));
 	}
 
-	void closeLoops() {
+	/**
+	 * Close the loops of the acceptors beyond the first, waiting at most the given time for
+	 * their threads, which a handler that never returns may hold.
+	 * @return whether every loop ended
+	 */
+	boolean closeLoops(Duration timeout) {
 		List<EventLoop> own = this.ownLoops;
 		this.ownLoops = List.of();
-		own.forEach(EventLoop::close);
+		boolean ended = true;
+		long deadline = System.nanoTime() + timeout.toNanos();
+		for (EventLoop loop : own) {
+			ended &= loop.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+		}
+		return ended;
 	}
 
 	private void closeChannel(ConnListener listener) {

@@ -3,7 +3,10 @@ package io.connlistener.boot.listener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 
@@ -187,7 +190,7 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 
 	@Override
 	public void stop(Runnable callback) {
-		List<ManagedConnListener> stopping = new ArrayList<>();
+		Map<ManagedConnListener, CompletableFuture<Void>> stopping = new LinkedHashMap<>();
 		synchronized (this.monitor) {
 			if (!this.running) {
 				callback.run();
@@ -199,8 +202,9 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 				this.keepAlive = null;
 			}
 			for (ManagedConnListener listener : this.registry.all()) {
-				if (listener.stopAccepting()) {
-					stopping.add(listener);
+				CompletableFuture<Void> released = listener.stopAccepting();
+				if (released != null) {
+					stopping.put(listener, released);
 				}
 			}
 		}
@@ -235,11 +239,10 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 		this.keepAlive = keepAlive;
 	}
 
-	private void drain(List<ManagedConnListener> listeners) {
+	private void drain(Map<ManagedConnListener, CompletableFuture<Void>> stopping) {
 		long deadline = System.nanoTime() + this.gracePeriod.toNanos();
-		for (ManagedConnListener listener : listeners) {
-			listener.awaitDrained(deadline);
-		}
+		stopping.forEach((listener, released) -> listener.awaitDrained(released, deadline));
+		Collection<ManagedConnListener> listeners = stopping.keySet();
 		for (ManagedConnListener listener : listeners) {
 			int closed = listener.closeRemaining();
 			if (closed > 0) {

@@ -209,24 +209,28 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 	 * refuses traffic
 	 * @param unbindOnDisable whether disabling closes the listening sockets, and enabling
 	 * binds them again
+	 * @param disableDelay how long the listener keeps accepting, reported out of service,
+	 * after it is told to stop; zero for none
 	 * @param source where the listening socket comes from
 	 * @param channelBean the name of the channel bean, with {@link Source#CHANNEL_BEAN}
 	 * @param pathPermissions permissions of a Unix domain socket file, or {@code null} to
 	 * leave them as the process's umask makes them
 	 */
-	public record Deployment(int acceptors, boolean followReadiness, boolean unbindOnDisable, Source source,
-			String channelBean, Set<PosixFilePermission> pathPermissions) {
+	public record Deployment(int acceptors, boolean followReadiness, boolean unbindOnDisable, Duration disableDelay,
+			Source source, String channelBean, Set<PosixFilePermission> pathPermissions) {
 
 		/**
 		 * One bound socket that follows readiness and stays bound while disabled.
 		 */
-		public static final Deployment DEFAULT = new Deployment(1, true, false, Source.BIND, null, null);
+		public static final Deployment DEFAULT = new Deployment(1, true, false, Duration.ZERO, Source.BIND, null,
+				null);
 
 		/**
 		 * Check the deployment.
 		 */
 		public Deployment {
 			Assert.isTrue(acceptors > 0, "'acceptors' must be positive");
+			Assert.isTrue(disableDelay != null && !disableDelay.isNegative(), "'disableDelay' must not be negative");
 			Assert.notNull(source, "'source' must not be null");
 			Assert.isTrue((source == Source.CHANNEL_BEAN) == (channelBean != null),
 					"'channelBean' must be set exactly when the source is CHANNEL_BEAN");

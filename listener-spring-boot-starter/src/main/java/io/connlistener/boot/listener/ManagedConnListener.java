@@ -7,8 +7,12 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
@@ -16,6 +20,7 @@ import java.util.function.LongConsumer;
 import io.connlistener.AcceptCallback;
 import io.connlistener.AcceptedConnection;
 import io.connlistener.ConnListener;
+import io.connlistener.ConnectionCounts;
 import io.connlistener.ListenerStats;
 import io.connlistener.loop.EventLoop;
 import org.apache.commons.logging.Log;
@@ -36,11 +41,13 @@ import org.springframework.util.Assert;
  * the application accepts traffic ({@link #setRefusingTraffic(boolean)}); with
  * {@code unbind-on-disable} it closes its sockets while not accepting.
  * <p>
- * Every public method may be called from any thread; handlers of several acceptors run on
- * several loop threads at once. With {@code unbind-on-disable}, closing and binding the
- * sockets happen in {@link #enable()} and {@link #disable()}, and closing waits for each
- * acceptor's loop: a raw handler of a listener with several acceptors should not call them
- * on its loop thread while another thread may too.
+ * Every public method may be called from any thread, handlers on any loop thread included;
+ * handlers of several acceptors run on several loop threads at once. No method waits for a
+ * loop while holding a lock: switching the sockets ({@link AcceptSwitch}) steps ahead on
+ * the loops, and only a caller off the loop threads waits for the result. Connections are
+ * counted for the listener as a whole, in one {@link ConnectionCounts} that every socket of
+ * every bind shares, so {@code max-connections} and the per-IP cap hold whatever the
+ * acceptors and however often the sockets are closed and bound again.
  */
 public final class ManagedConnListener {
 
@@ -52,11 +59,16 @@ public final class ManagedConnListener {
 	/** How often a drain looks whether connections still read their PROXY header. */
 	private static final long PENDING_POLL_NANOS = Duration.ofMillis(10).toNanos();
 
+	/** Longest wait for a loop that ends at shutdown: a handler that never returns holds it. */
+	private static final Duration LOOP_CLOSE_TIMEOUT = Duration.ofSeconds(1);
+
 	private final ListenerDefinition definition;
 
 	private final Object monitor = new Object();
 
 	private final OpenConnections connections = new OpenConnections();
+
+	private final ConnectionCounts counts = new ConnectionCounts();
 
 	private final AtomicLong handlerFailures = new AtomicLong();
 
@@ -76,9 +88,9 @@ public final class ManagedConnListener {
 
 	private final Acceptors acceptors;
 
-	private volatile boolean refusingTraffic;
+	private final AcceptSwitch sockets;
 
-	private volatile String bindFailure;
+	private volatile boolean refusingTraffic;
 
 	private volatile HandlerAdapter handler;
 
@@ -92,7 +104,8 @@ public final class ManagedConnListener {
 		Assert.notNull(definition, "'definition' must not be null");
 		this.definition = definition;
 		this.enabled = definition.enabled();
-		this.acceptors = new Acceptors(definition, new Acceptor());
+		this.acceptors = new Acceptors(definition, new Acceptor(), this.counts);
+		this.sockets = new AcceptSwitch(definition.name(), this.acceptors, definition.deployment().disableDelay());
 	}
 
 	/**
@@ -153,10 +166,12 @@ public final class ManagedConnListener {
 
 	/**
 	 * Return the listener's state.
-	 * @return the state
+	 * @return the state; {@link State#FAILED} while running but unable to accept although
+	 * it should
 	 */
 	public State state() {
-		return this.state;
+		State state = this.state;
+		return (state == State.RUNNING && failure() != null) ? State.FAILED : state;
 	}
 
 	/**
@@ -164,24 +179,50 @@ public final class ManagedConnListener {
 	 * unless the listener is at {@code max-connections}, stopped, not bound yet, or the
 	 * application refuses traffic; with {@code unbind-on-disable} the sockets are bound
 	 * again first. The wish is kept across restarts. Has no effect when already enabled.
+	 * Off the loop threads, returns once the sockets accept; on a loop thread, at once.
 	 */
 	public void enable() {
+		awaitOffLoop(enableAsync());
+	}
+
+	/**
+	 * Start accepting as {@link #enable()} does, without waiting on any thread.
+	 * @return completes once the sockets have settled
+	 */
+	public CompletableFuture<Void> enableAsync() {
 		synchronized (this.monitor) {
 			this.enabled = true;
-			applyAccepting();
+			return steer();
 		}
 	}
 
 	/**
 	 * Stop accepting: libevent's {@code evconnlistener_disable}. Connections that arrive
 	 * meanwhile wait in the kernel's listen queue, or with {@code unbind-on-disable} are
-	 * refused as the sockets are closed; connections being served go on. Has no effect
-	 * when already disabled.
+	 * refused as the sockets are closed; connections being served go on. With
+	 * {@code disable-delay}, the listener first reports itself out of service and keeps
+	 * accepting for that long. Has no effect when already disabled. Off the loop threads,
+	 * returns once the sockets have stopped accepting (or are released); on a loop thread,
+	 * at once.
 	 */
 	public void disable() {
+		awaitOffLoop(disableAsync());
+	}
+
+	/**
+	 * Stop accepting as {@link #disable()} does, without waiting on any thread.
+	 * @return completes once the sockets have settled
+	 */
+	public CompletableFuture<Void> disableAsync() {
 		synchronized (this.monitor) {
 			this.enabled = false;
-			applyAccepting();
+			return steer();
+		}
+	}
+
+	private static void awaitOffLoop(CompletableFuture<Void> settled) {
+		if (EventLoop.current() == null) {
+			settled.join();
 		}
 	}
 
@@ -189,9 +230,12 @@ public final class ManagedConnListener {
 	 * Follow the application's readiness: stop accepting while it refuses traffic, accept
 	 * again once it accepts traffic, unless an operator disabled the listener. Has no
 	 * effect on a listener configured with {@code follow-readiness: false}. Idempotent.
+	 * Off the loop threads, waits at most a second for the sockets to switch, and not
+	 * through {@code disable-delay}.
 	 * @param refusingTraffic whether the application refuses traffic
 	 */
 	public void setRefusingTraffic(boolean refusingTraffic) {
+		CompletableFuture<Void> settled = null;
 		synchronized (this.monitor) {
 			if (this.refusingTraffic == refusingTraffic) {
 				return;
@@ -201,8 +245,13 @@ public final class ManagedConnListener {
 				logger.info("Listener '" + name() + "' " + (refusingTraffic ? "stops" : "resumes")
 						+ " accepting as the application " + (refusingTraffic ? "refuses" : "accepts") + " traffic"
 						+ ((!refusingTraffic && !this.enabled) ? " (it stays disabled, as an operator asked)" : ""));
-				applyAccepting();
+				settled = steer();
 			}
+		}
+		// Briefly, and not through disable-delay: on close this runs on the thread that then
+		// stops the listeners, which must not wait on a loop that never answers.
+		if (settled != null && !this.sockets.isTakingOut()) {
+			awaitReleased(settled);
 		}
 	}
 
@@ -225,6 +274,17 @@ public final class ManagedConnListener {
 	}
 
 	/**
+	 * Return whether the listener is in service: running and meant to accept, and not on
+	 * its way out during {@code disable-delay}. A listener at {@code max-connections} or
+	 * pausing after an accept error is in service; one disabled, refusing traffic with the
+	 * application, or stopping is not, and its health says {@code OUT_OF_SERVICE}.
+	 * @return {@code true} while in service
+	 */
+	public boolean isInService() {
+		return this.state == State.RUNNING && wantsToAccept() && !this.sockets.isTakingOut();
+	}
+
+	/**
 	 * Return whether the listener is enabled, as configured and as set by {@link #enable()}
 	 * and {@link #disable()}.
 	 * @return {@code true} if enabled
@@ -238,7 +298,9 @@ public final class ManagedConnListener {
 	 * @return {@code true} while accepting
 	 */
 	public boolean isAccepting() {
-		return this.state == State.RUNNING && this.acceptors.current().stream().anyMatch(ConnListener::isAccepting);
+		State state = this.state;
+		return (state == State.RUNNING || state == State.STOPPING)
+				&& this.acceptors.current().stream().anyMatch(ConnListener::isAccepting);
 	}
 
 	/**
@@ -335,7 +397,7 @@ public final class ManagedConnListener {
 		if (this.state != State.RUNNING) {
 			return null;
 		}
-		String bindFailure = this.bindFailure;
+		String bindFailure = this.sockets.bindFailure();
 		return (bindFailure != null) ? bindFailure : this.acceptors.failure();
 	}
 
@@ -345,38 +407,59 @@ public final class ManagedConnListener {
 
 	void bind(EventLoop loop, HandlerAdapter handler, List<ConnListenerCustomizer> customizers,
 			ListenerChannels channels) {
+		RuntimeException failure = null;
+		CompletableFuture<Void> abandoned = null;
+		int generation;
 		synchronized (this.monitor) {
 			Assert.state(this.state == State.STOPPED, () -> "Listener '" + name() + "' is " + this.state);
 			this.handler = handler;
 			try {
 				this.acceptors.prepare(loop, customizers, channels);
-				this.acceptors.open(wantsToAccept());
 				this.state = State.RUNNING;
-				this.bindFailure = null;
-				if (!wantsToAccept() && this.definition.deployment().unbindOnDisable()) {
-					// Bound once to check the address (and learn the port for port 0), then
-					// released until enabled.
-					this.acceptors.close();
-				}
+				this.sockets.start(loop, goal());
 			}
 			catch (IOException ex) {
-				abandonBind(handler);
-				throw new ListenerBindException(name(), this.definition.address(), ex);
+				failure = new ListenerBindException(name(), this.definition.address(), ex);
+				abandoned = abandonBind(handler);
 			}
 			catch (RuntimeException ex) {
-				abandonBind(handler);
-				throw ex;
+				failure = ex;
+				abandoned = abandonBind(handler);
 			}
-			this.generation++;
+			generation = ++this.generation;
 		}
-		scheduleSweep(loop, this.generation);
+		if (failure != null) {
+			// Outside the monitor: a failed start leaves nothing bound.
+			awaitReleased(abandoned);
+			throw failure;
+		}
+		scheduleSweep(loop, generation);
 	}
 
-	private void abandonBind(HandlerAdapter handler) {
-		this.acceptors.abandon();
-		this.acceptors.closeLoops();
+	private CompletableFuture<Void> abandonBind(HandlerAdapter handler) {
+		CompletableFuture<Void> released = this.sockets.abandon();
+		this.acceptors.closeLoops(LOOP_CLOSE_TIMEOUT);
 		this.state = State.STOPPED;
 		handler.close();
+		return released;
+	}
+
+	/**
+	 * Wait off the loop threads, at most {@link #LOOP_CLOSE_TIMEOUT}, for the sockets to
+	 * settle.
+	 */
+	private static void awaitReleased(CompletableFuture<Void> released) {
+		if (EventLoop.current() == null) {
+			try {
+				released.get(LOOP_CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				// A loop that does not answer keeps its socket until it ends.
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
 	}
 
 	private boolean wantsToAccept() {
@@ -384,44 +467,25 @@ public final class ManagedConnListener {
 	}
 
 	/**
-	 * Make the sockets accept, or not, as the operator and the application's readiness
-	 * want. Called holding the monitor.
+	 * Return what the sockets should do, as the operator, the application's readiness and
+	 * the life cycle want.
 	 */
-	private void applyAccepting() {
-		if (this.state != State.RUNNING) {
-			return;
+	private AcceptSwitch.Goal goal() {
+		if (this.state == State.RUNNING && wantsToAccept()) {
+			return AcceptSwitch.Goal.ACCEPT;
 		}
-		boolean accepting = wantsToAccept();
-		if (!accepting && this.definition.deployment().unbindOnDisable()) {
-			if (this.acceptors.isOpen()) {
-				// Queued connections and PROXY header reads under way are served, not reset.
-				this.acceptors.close();
-				logger.info("Listener '" + name() + "' released " + describeAddress()
-						+ ": new connections are refused until it is enabled");
-			}
-			return;
+		boolean release = this.state != State.RUNNING || this.definition.deployment().unbindOnDisable();
+		return release ? AcceptSwitch.Goal.RELEASE : AcceptSwitch.Goal.PAUSE;
+	}
+
+	/**
+	 * Steer the sockets toward the goal. Called holding the monitor.
+	 */
+	private CompletableFuture<Void> steer() {
+		if (this.state == State.STOPPED) {
+			return CompletableFuture.completedFuture(null);
 		}
-		if (accepting && !this.acceptors.isOpen()) {
-			try {
-				this.acceptors.open(true);
-				this.bindFailure = null;
-				logger.info("Listener '" + name() + "' bound " + describeAddress() + " again");
-			}
-			catch (IOException | RuntimeException ex) {
-				this.bindFailure = "could not bind " + ListenerDefinition.describe(this.acceptors.bindAddress())
-						+ " again: " + ex.getMessage();
-				logger.warn("Listener '" + name() + "' " + this.bindFailure, ex);
-			}
-			return;
-		}
-		for (ConnListener acceptor : this.acceptors.current()) {
-			if (accepting) {
-				acceptor.enable();
-			}
-			else {
-				acceptor.disable();
-			}
-		}
+		return this.sockets.steer(goal());
 	}
 
 	private void accepted(ConnListener listener, AcceptedConnection accepted) {
@@ -537,29 +601,47 @@ public final class ManagedConnListener {
 	}
 
 	/**
-	 * Stop accepting and release the address at once; connections being served go on.
-	 * @return whether the listener was running
+	 * Stop accepting and release the address, after {@code disable-delay} if the listener
+	 * was accepting; connections being served go on. Returns at once.
+	 * @return completes once the address is released (the state is then
+	 * {@link State#DRAINING}), or {@code null} if the listener was not running
 	 */
-	boolean stopAccepting() {
+	CompletableFuture<Void> stopAccepting() {
 		synchronized (this.monitor) {
 			if (this.state != State.RUNNING) {
-				return false;
+				return null;
 			}
 			this.state = State.STOPPING;
+			return steer().thenRun(this::releasedForStop);
 		}
-		// Outside the monitor: closing waits for the acceptor loops, whose handlers may call
-		// enable() or disable(). No change of the sockets happens once STOPPING.
-		this.acceptors.close();
-		this.state = State.DRAINING;
-		return true;
+	}
+
+	private void releasedForStop() {
+		synchronized (this.monitor) {
+			if (this.state == State.STOPPING) {
+				this.state = State.DRAINING;
+			}
+		}
 	}
 
 	/**
-	 * Wait until every connection is closed, or the deadline passes.
+	 * Wait until the address is released and every connection is closed, or the deadline
+	 * passes.
+	 * @param released what {@link #stopAccepting()} returned
 	 * @param deadlineNanos the deadline on {@link System#nanoTime()}'s scale
 	 * @return whether every connection is closed
 	 */
-	boolean awaitDrained(long deadlineNanos) {
+	boolean awaitDrained(CompletableFuture<Void> released, long deadlineNanos) {
+		try {
+			released.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// The rest is closed at the deadline all the same.
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
 		// Connections accepted before the close may still be reading their PROXY header.
 		while (this.acceptors.hasPendingConnections() && System.nanoTime() < deadlineNanos) {
 			LockSupport.parkNanos(PENDING_POLL_NANOS);
@@ -568,18 +650,30 @@ public final class ManagedConnListener {
 	}
 
 	/**
-	 * Close the connections still open and release the handler's threads.
+	 * Close the sockets if a loop has not yet, the connections still open, and release
+	 * the handler's threads and the acceptors' loops, waiting a bounded time for each:
+	 * a handler that never returns holds its thread, not the shutdown.
 	 * @return how many connections were closed
 	 */
 	int closeRemaining() {
+		CompletableFuture<Void> released;
+		synchronized (this.monitor) {
+			released = this.sockets.abandon();
+		}
+		awaitReleased(released);
 		int closed = this.connections.forceCloseAll();
 		this.closedOnShutdown.addAndGet(closed);
 		HandlerAdapter handler = this.handler;
 		if (handler != null) {
 			handler.close();
 		}
-		this.acceptors.closeLoops();
-		this.state = State.STOPPED;
+		if (!this.acceptors.closeLoops(LOOP_CLOSE_TIMEOUT)) {
+			logger.warn("Listener '" + name() + "' left an acceptor loop running after " + LOOP_CLOSE_TIMEOUT.toMillis()
+					+ " ms: a handler on it does not return");
+		}
+		synchronized (this.monitor) {
+			this.state = State.STOPPED;
+		}
 		return closed;
 	}
 
@@ -630,14 +724,22 @@ public final class ManagedConnListener {
 		RUNNING,
 
 		/**
-		 * Stop has begun; the address is being released.
+		 * Stop has begun; the address is being released, after {@code disable-delay} if the
+		 * listener was accepting.
 		 */
 		STOPPING,
 
 		/**
 		 * The address is released; connections being served may finish.
 		 */
-		DRAINING
+		DRAINING,
+
+		/**
+		 * Bound and running, but unable to accept although it should: its sockets could not
+		 * be bound again, or a loop or channel failed; {@link #failure()} says why. Only
+		 * reported by {@link #state()}.
+		 */
+		FAILED
 
 	}
 

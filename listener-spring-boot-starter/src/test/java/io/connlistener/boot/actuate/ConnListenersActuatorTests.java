@@ -129,7 +129,7 @@ class ConnListenersActuatorTests {
 	}
 
 	@Test
-	void healthIsUpWithDetailsAndADisabledListenerIsNotDown() {
+	void healthIsUpWithDetailsAndADisabledListenerIsOutOfServiceNotDown() {
 		this.contextRunner.run((context) -> {
 			HealthIndicator indicator = context.getBean("connListenersHealthIndicator", HealthIndicator.class);
 			Health health = indicator.health(true);
@@ -141,9 +141,11 @@ class ConnListenersActuatorTests {
 			assertThat((String) echo.get("address")).startsWith("127.0.0.1:");
 			context.getBean(ConnListenerRegistry.class).get("echo").disable();
 			Health disabled = indicator.health(true);
-			assertThat(disabled.getStatus()).isEqualTo(Status.UP);
+			assertThat(disabled.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
 			assertThat(disabled.getDetails().get("echo")).asInstanceOf(
-					org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("enabled", false);
+					org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("enabled", false)
+				.containsEntry("inService", false)
+				.doesNotContainKey("failure");
 		});
 	}
 

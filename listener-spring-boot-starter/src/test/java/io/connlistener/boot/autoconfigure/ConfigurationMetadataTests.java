@@ -47,7 +47,8 @@ class ConfigurationMetadataTests {
 				"conn-listener.defaults.buffered.write-low-watermark", "conn-listener.defaults.proxy-protocol",
 				"conn-listener.defaults.trusted-proxies", "conn-listener.defaults.proxy-protocol-timeout",
 				"conn-listener.defaults.acceptors", "conn-listener.defaults.follow-readiness",
-				"conn-listener.defaults.unbind-on-disable", "conn-listener.defaults.path-permissions");
+				"conn-listener.defaults.unbind-on-disable", "conn-listener.defaults.disable-delay",
+				"conn-listener.defaults.path-permissions");
 		List<Object> undescribed = metadata.read("$.properties[?(!@.description)].name");
 		assertThat(undescribed).isEmpty();
 		List<Object> optionsDefault = metadata
@@ -108,7 +109,8 @@ class ConfigurationMetadataTests {
 				DEFAULTS + "buffered.write-low-watermark", DEFAULTS + "accept-error-backoff.initial",
 				DEFAULTS + "accept-error-backoff.max", DEFAULTS + "max-accepts-per-wakeup",
 				DEFAULTS + "deferred-accept-timeout", DEFAULTS + "acceptors", DEFAULTS + "follow-readiness",
-				DEFAULTS + "unbind-on-disable", DEFAULTS + "path-permissions", DEFAULTS + "proxy-protocol",
+				DEFAULTS + "unbind-on-disable", DEFAULTS + "disable-delay", DEFAULTS + "path-permissions",
+				DEFAULTS + "proxy-protocol",
 				DEFAULTS + "trusted-proxies", DEFAULTS + "proxy-protocol-timeout");
 		assertThat(values).containsEntry(DEFAULTS + "address", "0.0.0.0")
 			.containsEntry(DEFAULTS + "backlog", -1)
@@ -136,6 +138,7 @@ class ConfigurationMetadataTests {
 			.containsEntry(DEFAULTS + "acceptors", 1)
 			.containsEntry(DEFAULTS + "follow-readiness", true)
 			.containsEntry(DEFAULTS + "unbind-on-disable", false)
+			.containsEntry(DEFAULTS + "disable-delay", "0s")
 			.containsEntry(DEFAULTS + "path-permissions", null)
 			.containsEntry(DEFAULTS + "proxy-protocol", "off")
 			.containsEntry(DEFAULTS + "trusted-proxies", List.of())

@@ -48,6 +48,7 @@ class ConnListenerPropertiesTests {
 		assertThat(defaults.getAcceptors()).isEqualTo(ListenerDefinition.Deployment.DEFAULT.acceptors());
 		assertThat(defaults.getFollowReadiness()).isEqualTo(ListenerDefinition.Deployment.DEFAULT.followReadiness());
 		assertThat(defaults.getUnbindOnDisable()).isEqualTo(ListenerDefinition.Deployment.DEFAULT.unbindOnDisable());
+		assertThat(defaults.getDisableDelay()).isEqualTo(ListenerDefinition.Deployment.DEFAULT.disableDelay());
 		assertThat(defaults.getPathPermissions()).isNull();
 		assertThat(defaults.getProxyProtocol()).isEqualTo(ProxyProtocolSettings.OFF.mode());
 		assertThat(defaults.getTrustedProxies()).isEmpty();

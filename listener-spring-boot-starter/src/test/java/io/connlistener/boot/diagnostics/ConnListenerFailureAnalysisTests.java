@@ -182,7 +182,7 @@ class ConnListenerFailureAnalysisTests {
 						+ "buffered.write-high-watermark, buffered.write-low-watermark, accept-error-backoff.initial, "
 						+ "accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout, proxy-protocol, "
 						+ "trusted-proxies, proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, "
-						+ "path-permissions, inherited, channel-bean.");
+						+ "disable-delay, path-permissions, inherited, channel-bean.");
 	}
 
 	@Test
@@ -322,7 +322,7 @@ class ConnListenerFailureAnalysisTests {
 						+ "buffered.read-buffer-size, buffered.read-high-watermark, buffered.write-high-watermark, "
 						+ "buffered.write-low-watermark, accept-error-backoff.initial, accept-error-backoff.max, "
 						+ "max-accepts-per-wakeup, deferred-accept-timeout, proxy-protocol, trusted-proxies, "
-						+ "proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, path-permissions.");
+						+ "proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, disable-delay, path-permissions.");
 	}
 
 	@Test

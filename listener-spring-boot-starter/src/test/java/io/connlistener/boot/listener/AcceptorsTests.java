@@ -2,6 +2,7 @@ package io.connlistener.boot.listener;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -118,19 +119,11 @@ class AcceptorsTests {
 	}
 
 	@Test
-	void eachAcceptorEnforcesItsShareOfMaxConnections() {
-		ListenerDefinition definition = new ListenerDefinition("echo", new InetSocketAddress(0), -1, Set.of(), 10,
-				new ListenerSettings(16, ListenerSettings.DEFAULT_BACKOFF_INITIAL, ListenerSettings.DEFAULT_BACKOFF_MAX,
-						ListenerSettings.DEFAULT_DEFERRED_ACCEPT_TIMEOUT, 10, -1, ListenerSettings.LimitAction.PAUSE),
-				new ListenerDefinition.Deployment(4, true, false, ListenerDefinition.Source.BIND, null, null));
-		assertThat(AcceptorLoops.settings(definition).maxConnections()).isEqualTo(2);
-	}
-
-	@Test
 	void platformWithoutReusePortFailsNamingTheProperty() {
 		ListenerDefinition definition = new ListenerDefinition("echo", new InetSocketAddress("127.0.0.1", 9876), -1,
 				Set.of(), 10, ListenerSettings.DEFAULTS,
-				new ListenerDefinition.Deployment(4, true, false, ListenerDefinition.Source.BIND, null, null));
+				new ListenerDefinition.Deployment(4, true, false, Duration.ZERO, ListenerDefinition.Source.BIND, null,
+						null));
 		assertThatExceptionOfType(ListenerConfigurationException.class)
 			.isThrownBy(() -> AcceptorLoops.checkReusePort(definition, false))
 			.withMessage("Listener 'echo' on 127.0.0.1:9876 cannot start: conn-listener.listeners.echo.acceptors is 4, "

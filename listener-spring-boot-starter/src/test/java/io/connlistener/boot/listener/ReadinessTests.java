@@ -180,7 +180,7 @@ class ReadinessTests {
 	}
 
 	@Test
-	void healthShowsAListenerThatRefusesTrafficAsUpAndOneThatCouldNotBindAgainAsDown() {
+	void healthShowsAListenerThatRefusesTrafficAsOutOfServiceAndOneThatCouldNotBindAgainAsDown() {
 		this.contextRunner.withPropertyValues("conn-listener.listeners.echo.unbind-on-disable=true",
 				"conn-listener.listeners.echo.options=close-on-free").run((context) -> {
 					ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
@@ -188,11 +188,12 @@ class ReadinessTests {
 							context.getBean(ConnListenerRegistry.class));
 					AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
 					Health refusing = indicator.health(true);
-					assertThat(refusing.getStatus()).isEqualTo(Status.UP);
+					assertThat(refusing.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
 					assertThat(refusing.getDetails()).extractingByKey("echo")
 						.asInstanceOf(InstanceOfAssertFactories.MAP)
 						.containsEntry("refusingTraffic", true)
-						.containsEntry("accepting", false);
+						.containsEntry("accepting", false)
+						.containsEntry("inService", false);
 					int port = ((InetSocketAddress) echo.localAddress()).getPort();
 					try (ServerSocket squatter = new ServerSocket()) {
 						squatter.bind(new InetSocketAddress("127.0.0.1", port));

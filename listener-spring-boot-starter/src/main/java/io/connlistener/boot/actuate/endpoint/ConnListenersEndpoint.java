@@ -96,13 +96,7 @@ public class ConnListenersEndpoint {
 		}
 		ManagedConnListener listener = found.get();
 		boolean before = listener.isEnabled();
-		if (enabled) {
-			listener.enable();
-		}
-		else {
-			listener.disable();
-		}
-		awaitApplied(listener);
+		awaitApplied(listener, enabled ? listener.enableAsync() : listener.disableAsync());
 		Principal principal = (securityContext != null) ? securityContext.getPrincipal() : null;
 		String who = (principal != null) ? principal.getName() : "an anonymous caller";
 		logger.info("Listener '" + name + "' " + (enabled ? "enabled" : "disabled") + " through the " + ID
@@ -113,10 +107,24 @@ public class ConnListenersEndpoint {
 	}
 
 	/**
-	 * Wait, briefly, until each acceptor's loop has applied the change, so that the answer
-	 * shows whether the listener accepts now rather than before the call.
+	 * Wait, briefly, until the sockets have settled (bound again, or released) and each
+	 * acceptor's loop has applied the change, so that the answer shows whether the listener
+	 * accepts now rather than before the call. During {@code disable-delay} it answers at
+	 * once: the listener is out of service and still accepting.
 	 */
-	private static void awaitApplied(ManagedConnListener listener) {
+	private static void awaitApplied(ManagedConnListener listener, CompletableFuture<Void> settled) {
+		if (listener.definition().deployment().disableDelay().isZero()) {
+			try {
+				settled.get(APPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				// Still switching: answer with what is known now.
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
 		for (ConnListener acceptor : listener.acceptors()) {
 			CompletableFuture<Void> applied = new CompletableFuture<>();
 			try {

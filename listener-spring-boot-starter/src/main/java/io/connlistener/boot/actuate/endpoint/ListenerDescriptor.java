@@ -20,7 +20,8 @@ import io.connlistener.boot.listener.ManagedConnListener;
  *
  * @param name the listener's name
  * @param address the bound address, or the configured one before binding
- * @param state the listener's life-cycle state
+ * @param state the listener's life-cycle state, {@code FAILED} while it cannot accept
+ * although it should
  * @param enabled whether the listener is enabled
  * @param accepting whether it accepts connections right now
  * @param atConnectionLimit whether accepting is paused at {@code max-connections}
@@ -40,12 +41,14 @@ import io.connlistener.boot.listener.ManagedConnListener;
  * refuses traffic
  * @param acceptors how many sockets accept for the listener
  * @param acceptedPerAcceptor connections accepted by each acceptor, in order
+ * @param inService whether the listener is in service: running, meant to accept, and not
+ * on its way out during {@code disable-delay}; its health is OUT_OF_SERVICE otherwise
  */
 public record ListenerDescriptor(String name, String address, String state, boolean enabled, boolean accepting,
 		boolean atConnectionLimit, boolean paused, List<String> options, int backlog, long accepted,
 		Map<String, Long> acceptErrors, Map<String, Long> rejections, long activeConnections,
 		long currentBackoffMillis, AcceptErrorDescriptor lastAcceptError, ProxyProtocolDescriptor proxyProtocol,
-		boolean bound, boolean refusingTraffic, int acceptors, List<Long> acceptedPerAcceptor) {
+		boolean bound, boolean refusingTraffic, int acceptors, List<Long> acceptedPerAcceptor, boolean inService) {
 
 	/** Rejection reason of connections whose handler threw. */
 	public static final String HANDLER_FAILED = "handler-failed";
@@ -98,7 +101,7 @@ public record ListenerDescriptor(String name, String address, String state, bool
 				(lastError != null) ? new AcceptErrorDescriptor(lastError.reason().tag(), lastError.message(),
 						lastError.time()) : null,
 				ProxyProtocolDescriptor.of(definition.proxyProtocol()), listener.isBound(), listener.isRefusingTraffic(),
-				acceptors, acceptedPerAcceptor);
+				acceptors, acceptedPerAcceptor, listener.isInService());
 	}
 
 	/**

@@ -13,12 +13,13 @@ import org.springframework.util.Assert;
 
 /**
  * {@link org.springframework.boot.health.contributor.HealthIndicator} for connection
- * listeners: DOWN only when a listener that should be accepting cannot (its loop ended, its
- * channel was closed under it). A listener an operator disabled is reported as such and is
- * not DOWN, so that a liveness probe does not restart an application for it; so is one that
- * stopped accepting because the application refuses traffic, or that released its address
- * while disabled ({@code unbind-on-disable}). One that could not bind its address again is
- * DOWN.
+ * listeners: DOWN when a listener that should be accepting cannot (its loop ended, its
+ * channel was closed under it, it could not bind its address again); OUT_OF_SERVICE when
+ * one does not take new connections on purpose: disabled by an operator, refusing traffic
+ * with the application, stopping, or on its way out during {@code disable-delay} (while it
+ * still accepts, so that a load balancer that checks this health takes it out first).
+ * Otherwise UP, at {@code max-connections} or pausing after an accept error too. Neither
+ * OUT_OF_SERVICE nor DOWN belongs in a liveness probe: a restart fixes neither.
  */
 public class ConnListenersHealthIndicator extends AbstractHealthIndicator {
 
@@ -37,6 +38,7 @@ public class ConnListenersHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		boolean down = false;
+		boolean outOfService = false;
 		for (ManagedConnListener listener : this.registry.all()) {
 			Map<String, Object> details = new LinkedHashMap<>();
 			details.put("address", listener.describeAddress());
@@ -44,12 +46,14 @@ public class ConnListenersHealthIndicator extends AbstractHealthIndicator {
 			details.put("enabled", listener.isEnabled());
 			details.put("accepting", listener.isAccepting());
 			details.put("refusingTraffic", listener.isRefusingTraffic());
+			details.put("inService", listener.isInService());
 			details.put("activeConnections", listener.activeConnections());
 			String failure = failure(listener);
 			if (failure != null) {
 				details.put("failure", failure);
 				down = true;
 			}
+			outOfService |= !listener.isInService();
 			ListenerStats stats = listener.stats();
 			ListenerStats.AcceptError lastError = (stats != null) ? stats.lastAcceptError() : null;
 			if (lastError != null) {
@@ -61,6 +65,9 @@ public class ConnListenersHealthIndicator extends AbstractHealthIndicator {
 		}
 		if (down) {
 			builder.down();
+		}
+		else if (outOfService) {
+			builder.outOfService();
 		}
 		else {
 			builder.up();
