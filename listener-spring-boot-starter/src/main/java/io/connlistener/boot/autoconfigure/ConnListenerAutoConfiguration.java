@@ -61,8 +61,11 @@ public final class ConnListenerAutoConfiguration {
 
 	private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
-	/** Longest wait for a loop thread at shutdown: a handler that never returns holds it. */
-	private static final Duration LOOP_CLOSE_TIMEOUT = Duration.ofSeconds(1);
+	/**
+	 * Longest wait for the loop threads at shutdown: a healthy loop ends at once, one whose
+	 * handler never returns holds its thread but not the shutdown.
+	 */
+	private static final Duration LOOP_CLOSE_TIMEOUT = Duration.ofMillis(250);
 
 	// Closed by the LoopCloser bean, within a bound, rather than by close(), which waits.
 	@Bean(name = ACCEPTOR_LOOP_BEAN_NAME, destroyMethod = "")

@@ -59,8 +59,12 @@ public final class ManagedConnListener {
 	/** How often a drain looks whether connections still read their PROXY header. */
 	private static final long PENDING_POLL_NANOS = Duration.ofMillis(10).toNanos();
 
-	/** Longest wait for a loop that ends at shutdown: a handler that never returns holds it. */
-	private static final Duration LOOP_CLOSE_TIMEOUT = Duration.ofSeconds(1);
+	/**
+	 * Longest wait for a loop to release a socket or end: a healthy loop takes a few
+	 * microseconds, one whose handler never returns forever. Kept within the margin that
+	 * the shutdown grace period leaves.
+	 */
+	private static final Duration LOOP_CLOSE_TIMEOUT = Duration.ofMillis(250);
 
 	private final ListenerDefinition definition;
 

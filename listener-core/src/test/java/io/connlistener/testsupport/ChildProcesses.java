@@ -1,4 +1,4 @@
-package io.connlistener.sample;
+package io.connlistener.testsupport;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Helpers for the child processes the integration tests start: their output, and free
- * loopback ports to give them.
+ * Helpers for the child processes tests start: their output, and free loopback ports to
+ * give them.
  */
-final class ChildProcesses {
+public final class ChildProcesses {
 
 	private ChildProcesses() {
 	}
@@ -25,7 +25,7 @@ final class ChildProcesses {
 	 * @param threadName name of the reading thread
 	 * @return the lines so far, growing as the process writes
 	 */
-	static List<String> captureOutput(Process process, String threadName) {
+	public static List<String> captureOutput(Process process, String threadName) {
 		List<String> output = new CopyOnWriteArrayList<>();
 		Thread reader = new Thread(() -> {
 			try (BufferedReader lines = new BufferedReader(
@@ -48,7 +48,7 @@ final class ChildProcesses {
 	 * Return a loopback port that was free a moment ago.
 	 * @return the port
 	 */
-	static int freePort() {
+	public static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
 		}
