@@ -69,9 +69,26 @@ final class Haproxy implements AutoCloseable {
 
 	/**
 	 * Start HAProxy in front of servers {@code a}, {@code b}, ... on the given loopback
-	 * ports, sending each connection's client address in a PROXY protocol v2 header.
+	 * ports, sending each connection's client address in a PROXY protocol v2 header, and
+	 * checking each server with a TCP connect to that port.
 	 */
 	static Haproxy start(Path executable, Path directory, int... serverPorts) throws IOException {
+		return start(executable, directory, serverPorts, null);
+	}
+
+	/**
+	 * Start HAProxy as {@link #start(Path, Path, int...)} does, but checking each server's
+	 * readiness over HTTP ({@code GET /actuator/health/readiness} on its Actuator port must
+	 * answer 200) instead of its listening socket, so that an instance whose listener is
+	 * out of service leaves before its socket closes.
+	 */
+	static Haproxy startCheckingReadiness(Path executable, Path directory, int[] serverPorts, int[] httpPorts)
+			throws IOException {
+		return start(executable, directory, serverPorts, httpPorts);
+	}
+
+	private static Haproxy start(Path executable, Path directory, int[] serverPorts, int[] httpPorts)
+			throws IOException {
 		int port = ChildProcesses.freePort();
 		Path statsSocket = directory.resolve("stats.sock");
 		StringBuilder config = new StringBuilder();
@@ -90,13 +107,24 @@ final class Haproxy implements AutoCloseable {
 			.append("  bind 127.0.0.1:").append(port).append('\n')
 			.append("  default_backend apps\n")
 			.append("backend apps\n")
-			.append("  balance roundrobin\n")
-			.append("  option tcp-check\n")
-			.append("  tcp-check connect\n")
-			// Checks send a PROXY v2 header too (LOCAL command), as the servers require one.
-			.append("  default-server check inter 200ms fall 1 rise 2 send-proxy-v2\n");
+			.append("  balance roundrobin\n");
+		if (httpPorts == null) {
+			config.append("  option tcp-check\n").append("  tcp-check connect\n");
+		}
+		else {
+			config.append("  option httpchk\n")
+				.append("  http-check send meth GET uri /actuator/health/readiness\n")
+				.append("  http-check expect status 200\n");
+		}
+		// TCP checks send a PROXY v2 header too (LOCAL command), as the servers require one;
+		// checks on a port of their own (HTTP) send none.
+		config.append("  default-server check inter 200ms fall 1 rise 2 send-proxy-v2\n");
 		for (int i = 0; i < serverPorts.length; i++) {
-			config.append("  server ").append((char) ('a' + i)).append(" 127.0.0.1:").append(serverPorts[i]).append('\n');
+			config.append("  server ").append((char) ('a' + i)).append(" 127.0.0.1:").append(serverPorts[i]);
+			if (httpPorts != null) {
+				config.append(" port ").append(httpPorts[i]);
+			}
+			config.append('\n');
 		}
 		Path file = directory.resolve("haproxy.cfg");
 		Files.writeString(file, config.toString());

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.connlistener.testsupport.Figures;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,10 +22,13 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A real load balancer in front of two instances of the sample app jar: HAProxy on
- * loopback, TCP health checks every 200 ms, a PROXY protocol v2 header on every
- * connection. The instances require the header from 127.0.0.1 and release their port when
- * disabled ({@code unbind-on-disable}), so that HAProxy's connects are refused and go to
- * the other instance rather than waiting in a queue nobody accepts from.
+ * loopback, a PROXY protocol v2 header on every connection, health checks every 200 ms.
+ * The instances require the header from 127.0.0.1, and release their port when disabled
+ * ({@code unbind-on-disable}) so that nothing waits in a queue nobody accepts from. HAProxy
+ * checks each instance's readiness over HTTP, which includes the listener's health: on a
+ * disable or a stop the listener reports itself out of service first and keeps accepting
+ * for {@code disable-delay}, HAProxy takes it out of rotation meanwhile, and only then is
+ * the socket closed, so that no connection HAProxy sent is reset with it.
  * <p>
  * Skipped, saying why, where {@code haproxy} is not installed; {@code .ci/run} installs it.
  */
@@ -35,6 +39,10 @@ class SampleAppHaproxyIT {
 	private static final String[] APP_ARGS = { "--conn-listener.listeners.echo.proxy-protocol=required",
 			"--conn-listener.listeners.echo.trusted-proxies=127.0.0.1/32",
 			"--conn-listener.listeners.echo.unbind-on-disable=true",
+			// Five of HAProxy's 200 ms check intervals: it takes an instance out after one failed check.
+			"--conn-listener.listeners.echo.disable-delay=1s",
+			"--management.endpoint.health.probes.enabled=true",
+			"--management.endpoint.health.group.readiness.include=readinessState,connListeners",
 			"--management.endpoints.web.exposure.include=health,connlisteners,prometheus,loggers" };
 
 	private static final int LOAD_CLIENTS = 8;
@@ -54,7 +62,8 @@ class SampleAppHaproxyIT {
 		CompletableFuture<SampleAppProcess> startingB = CompletableFuture.supplyAsync(SampleAppHaproxyIT::startApp);
 		try (SampleAppProcess a = startingA.get(90, TimeUnit.SECONDS);
 				SampleAppProcess b = startingB.get(90, TimeUnit.SECONDS);
-				Haproxy haproxy = Haproxy.start(executable, directory, a.echoPort, b.echoPort)) {
+				Haproxy haproxy = Haproxy.startCheckingReadiness(executable, directory,
+						new int[] { a.echoPort, b.echoPort }, new int[] { a.httpPort, b.httpPort })) {
 			Actuator actuatorA = new Actuator(a.httpPort);
 			Actuator actuatorB = new Actuator(b.httpPort);
 			await().atMost(Duration.ofSeconds(20))
@@ -69,17 +78,19 @@ class SampleAppHaproxyIT {
 				assertThat(client.echo("who am I")).isEqualTo("who am I");
 				String clientAddress = "Echo connection from /127.0.0.1:" + client.localPort();
 				await().atMost(Duration.ofSeconds(10)).until(() -> a.logged(clientAddress) || b.logged(clientAddress));
-				System.out.println("HAProxy IT: the echo handler logged '" + clientAddress + "'");
+				Figures.record("haproxy-client-address", "the echo handler logged '%s'", clientAddress);
 			}
 			String info = "{\"configuredLevel\": \"INFO\"}";
 			actuatorA.post("/loggers/io.connlistener.sample", info);
 			actuatorB.post("/loggers/io.connlistener.sample", info);
 			assertThat(actuatorA.get("/connlisteners/echo").body()).contains("\"mode\":\"required\"");
 
-			// 2. Disabling instance a through Actuator shifts new connections to b, no client failing.
+			// 2. Disabling instance a through Actuator shifts new connections to b, no client failing:
+			// a is out of service at once, HAProxy's next check takes it out, a releases its port later.
 			long disabledAt;
 			long shiftMillis;
-			long acceptedByAAtDisable;
+			long releasedMillis;
+			long acceptedByAAtRelease;
 			long succeededBefore;
 			long succeededAfter;
 			List<String> failures;
@@ -89,20 +100,25 @@ class SampleAppHaproxyIT {
 				disabledAt = System.nanoTime();
 				assertThat(actuatorA.post("/connlisteners/echo", "{\"enabled\": false}").body())
 					.contains("\"enabled\":false")
-					.contains("\"bound\":false");
-				acceptedByAAtDisable = accepted(actuatorA);
+					.contains("\"inService\":false");
 				await().atMost(Duration.ofSeconds(10)).until(() -> haproxy.status("a").startsWith("DOWN"));
 				shiftMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - disabledAt);
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> actuatorA.get("/connlisteners/echo").body().contains("\"bound\":false"));
+				releasedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - disabledAt);
+				acceptedByAAtRelease = accepted(actuatorA);
 				long acceptedByB = accepted(actuatorB);
 				await().atMost(Duration.ofSeconds(20)).until(() -> accepted(actuatorB) > acceptedByB + 200);
 				succeededAfter = load.succeeded() - succeededBefore;
 				load.close();
 				failures = load.failures();
 			}
-			assertThat(accepted(actuatorA)).as("instance a accepted nothing once disabled").isEqualTo(acceptedByAAtDisable);
-			System.out.printf("HAProxy IT: %d clients, %d echoes before and %d after disabling a, %d failed; "
-					+ "HAProxy marked a DOWN %d ms after the POST%n", LOAD_CLIENTS, succeededBefore, succeededAfter,
-					failures.size(), shiftMillis);
+			assertThat(shiftMillis).as("HAProxy took a out before its port was released").isLessThan(releasedMillis);
+			assertThat(accepted(actuatorA)).as("instance a accepted nothing once released")
+				.isEqualTo(acceptedByAAtRelease);
+			Figures.record("haproxy-disable", "%d clients, %d echoes before and %d after disabling a, %d failed; "
+					+ "HAProxy marked a DOWN %d ms after the POST, a released its port %d ms after it (disable-delay "
+					+ "1 s)", LOAD_CLIENTS, succeededBefore, succeededAfter, failures.size(), shiftMillis, releasedMillis);
 			assertThat(failures).as("failed clients").isEmpty();
 
 			// 3. Stopping instance a gracefully (SIGTERM) loses no conversation under way.
@@ -128,8 +144,8 @@ class SampleAppHaproxyIT {
 				}
 				int exitCode = stopping.get(60, TimeUnit.SECONDS);
 				load.close();
-				System.out.printf("HAProxy IT: graceful stop of a with %d of %d conversations on it: %d finished, "
-						+ "exit code %d; %d echoes through the stop, %d failed%n", onA, IN_FLIGHT, finished, exitCode,
+				Figures.record("haproxy-stop", "graceful stop of a with %d of %d conversations on it: %d finished, "
+						+ "exit code %d; %d echoes through the stop, %d failed", onA, IN_FLIGHT, finished, exitCode,
 						load.succeeded(), load.failures().size());
 				assertThat(onA).as("conversations on instance a").isPositive();
 				assertThat(exitCode).isEqualTo(143);
@@ -177,8 +193,9 @@ class SampleAppHaproxyIT {
 				succeeded = load.succeeded();
 			}
 			String status = haproxy.status("a");
-			System.out.printf("HAProxy IT: instance a disabled but bound: HAProxy still sees it %s; %d echoes, "
-					+ "%d clients got no answer within %d ms%n", status, succeeded, failures.size(), STALL_MILLIS);
+			Figures.record("haproxy-disabled-bound", "instance a disabled but bound: HAProxy's TCP check still sees it "
+					+ "%s; %d echoes, %d clients got no answer within %d ms", status, succeeded, failures.size(),
+					STALL_MILLIS);
 			assertThat(status).isEqualTo("UP");
 			assertThat(failures).isNotEmpty();
 			assertThat(accepted(actuatorA)).as("nothing accepted while disabled").isEqualTo(acceptedAtDisable);
