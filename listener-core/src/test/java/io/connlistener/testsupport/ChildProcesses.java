@@ -3,11 +3,14 @@ package io.connlistener.testsupport;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -15,6 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * give them.
  */
 public final class ChildProcesses {
+
+	private static final Random random = new Random();
 
 	private ChildProcesses() {
 	}
@@ -45,15 +50,36 @@ public final class ChildProcesses {
 	}
 
 	/**
-	 * Return a loopback port that was free a moment ago.
+	 * Return a loopback port for a child process to bind, free a moment ago and below the
+	 * kernel's ephemeral range: a port from that range may be taken in between as the local
+	 * port of any connection or {@code bind(0)} on the machine, this build's or another's,
+	 * while one below it is only ever taken by a bind that names it.
 	 * @return the port
 	 */
 	public static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
+		int below = ephemeralRangeStart();
+		for (int attempt = 0; attempt < 100; attempt++) {
+			int port = 10_000 + random.nextInt(Math.max(1, below - 10_000));
+			try (ServerSocket socket = new ServerSocket()) {
+				socket.setReuseAddress(false);
+				socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+				return port;
+			}
+			catch (IOException ex) {
+				// Taken: try another.
+			}
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+		throw new IllegalStateException("No free loopback port below " + below + " in 100 attempts");
+	}
+
+	private static int ephemeralRangeStart() {
+		try {
+			String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+			return Integer.parseInt(range.split("\\s+")[0]);
+		}
+		catch (IOException | RuntimeException ex) {
+			// Linux's default range starts at 32768; elsewhere, assume the same.
+			return 32_768;
 		}
 	}
 
