@@ -22,6 +22,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.thread.Threading;
@@ -57,6 +58,11 @@ public final class ConnListenerAutoConfiguration {
 	private static final String SHUTDOWN_TIMEOUT_PROPERTY = "spring.lifecycle.timeout-per-shutdown-phase";
 
 	private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
+	@Bean
+	static ConfigurationPropertiesBindHandlerAdvisor connListenerEmptyValueBindHandlerAdvisor(Environment environment) {
+		return (handler) -> new EmptyValueBindHandler(handler, environment);
+	}
 
 	@Bean(name = ACCEPTOR_LOOP_BEAN_NAME, destroyMethod = "close")
 	@ConditionalOnMissingBean(name = ACCEPTOR_LOOP_BEAN_NAME)
