@@ -7,11 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.connlistener.AcceptCallback;
-import io.connlistener.boot.handler.ConnectionHandler;
 import io.connlistener.boot.listener.ConnListenerRegistry;
 import io.connlistener.boot.listener.ListenerDefinition;
-import io.connlistener.boot.testsupport.TestHandlers;
+import io.connlistener.boot.testsupport.EchoGreeterConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,7 +19,6 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +33,7 @@ class EmptyValueBindHandlerTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ConnListenerAutoConfiguration.class))
-		.withUserConfiguration(EchoHandler.class)
+		.withUserConfiguration(EchoGreeterConfiguration.class)
 		.withPropertyValues("conn-listener.io-threads=1", "conn-listener.listeners.echo.port=0");
 
 	@Test
@@ -138,17 +135,6 @@ class EmptyValueBindHandlerTests {
 			}
 		}
 		return keys;
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class EchoHandler {
-
-		@Bean
-		@ConnectionHandler("echo")
-		AcceptCallback echoHandler() {
-			return TestHandlers.greeter("echo");
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -11,6 +11,7 @@ import java.util.List;
 import io.connlistener.AcceptCallback;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
 import io.connlistener.boot.handler.ConnectionHandler;
+import io.connlistener.boot.testsupport.EchoGreeterConfiguration;
 import io.connlistener.boot.testsupport.TestHandlers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -66,7 +67,7 @@ class ConnListenerFailureAnalysisTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ConnListenerAutoConfiguration.class))
-		.withUserConfiguration(EchoHandler.class)
+		.withUserConfiguration(EchoGreeterConfiguration.class)
 		.withPropertyValues("conn-listener.io-threads=1");
 
 	@ParameterizedTest
@@ -596,19 +597,8 @@ class ConnListenerFailureAnalysisTests {
 
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration(ConnListenerAutoConfiguration.class)
-	@Import(EchoHandler.class)
+	@Import(EchoGreeterConfiguration.class)
 	static class EchoApplication {
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class EchoHandler {
-
-		@Bean
-		@ConnectionHandler("echo")
-		AcceptCallback echoHandler() {
-			return TestHandlers.greeter("echo");
-		}
 
 	}
 

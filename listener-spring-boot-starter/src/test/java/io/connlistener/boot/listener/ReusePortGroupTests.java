@@ -10,19 +10,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.connlistener.AcceptCallback;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
-import io.connlistener.boot.handler.ConnectionHandler;
+import io.connlistener.boot.testsupport.EchoGreeterConfiguration;
 import io.connlistener.boot.testsupport.LoopbackClient;
-import io.connlistener.boot.testsupport.TestHandlers;
 import io.connlistener.testsupport.Figures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -47,9 +43,9 @@ class ReusePortGroupTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ConnListenerAutoConfiguration.class))
-		.withUserConfiguration(GreeterConfiguration.class)
-		.withPropertyValues("conn-listener.io-threads=1", "conn-listener.listeners.greeter.address=127.0.0.1",
-				"conn-listener.listeners.greeter.port=0", "conn-listener.listeners.greeter.acceptors=2");
+		.withUserConfiguration(EchoGreeterConfiguration.class)
+		.withPropertyValues("conn-listener.io-threads=1", "conn-listener.listeners.echo.address=127.0.0.1",
+				"conn-listener.listeners.echo.port=0", "conn-listener.listeners.echo.acceptors=2");
 
 	/**
 	 * Loopback stands in for 0.0.0.0, which a test must not open: Linux looks a connection's
@@ -61,15 +57,15 @@ class ReusePortGroupTests {
 	@Test
 	void foreignIpv4SocketInTheGroupTakesOnlyItsShare() {
 		this.contextRunner.run((context) -> {
-			ManagedConnListener greeter = context.getBean(ConnListenerRegistry.class).get("greeter");
-			int port = ((InetSocketAddress) greeter.localAddress()).getPort();
+			ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
+			int port = ((InetSocketAddress) echo.localAddress()).getPort();
 			List<LoopbackClient> clients = new ArrayList<>();
 			try (ServerSocketChannel foreign = ServerSocketChannel.open(StandardProtocolFamily.INET)) {
 				foreign.setOption(StandardSocketOptions.SO_REUSEPORT, true);
 				foreign.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), CONNECTIONS);
 				foreign.configureBlocking(false);
 				for (int i = 0; i < CONNECTIONS; i++) {
-					clients.add(LoopbackClient.connect(greeter.localAddress()));
+					clients.add(LoopbackClient.connect(echo.localAddress()));
 				}
 				// Every connect has completed its handshake: each connection waits in one of
 				// the three queues, and clients stay open so that none leaves a queue unaccepted.
@@ -79,9 +75,9 @@ class ReusePortGroupTests {
 						accepted.close();
 						foreignShare.incrementAndGet();
 					}
-					return greeter.accepted(0) + greeter.accepted(1) + foreignShare.get() == CONNECTIONS;
+					return echo.accepted(0) + echo.accepted(1) + foreignShare.get() == CONNECTIONS;
 				});
-				List<Long> shares = List.of(greeter.accepted(0), greeter.accepted(1), foreignShare.get());
+				List<Long> shares = List.of(echo.accepted(0), echo.accepted(1), foreignShare.get());
 				Figures.record("reuseport-spread",
 						"%d connections to 127.0.0.1:%d, acceptors 2 and a foreign IPv4 SO_REUSEPORT socket: %d, %d, %d",
 						CONNECTIONS, port, shares.get(0), shares.get(1), shares.get(2));
@@ -91,17 +87,6 @@ class ReusePortGroupTests {
 				clients.forEach(LoopbackClient::close);
 			}
 		});
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class GreeterConfiguration {
-
-		@Bean
-		@ConnectionHandler("greeter")
-		AcceptCallback greeterHandler() {
-			return TestHandlers.greeter("hello");
-		}
-
 	}
 
 }
