@@ -106,7 +106,7 @@ final class ListenerValues {
 					"Listener '" + this.name + "' on " + host + ":" + port + " cannot start: " + addressProperty
 							+ " is '" + host + "', which is neither an IP address nor a host name that resolves.",
 					"Set " + addressProperty + " to an IP address or a resolvable host name of this machine, "
-							+ "such as 127.0.0.1, or to 0.0.0.0 to listen on every interface.");
+							+ "such as 127.0.0.1, or to 0.0.0.0 to listen on every IPv4 interface (:: for IPv6 too).");
 		}
 	}
 

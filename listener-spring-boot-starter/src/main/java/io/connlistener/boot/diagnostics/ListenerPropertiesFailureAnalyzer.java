@@ -183,10 +183,12 @@ class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 	}
 
 	private String address(String listener) {
-		String address = (this.environment != null)
-				? this.environment.getProperty("conn-listener.listeners." + listener + ".address") : null;
-		if (!StringUtils.hasLength(address) && this.environment != null) {
-			address = this.environment.getProperty("conn-listener.defaults.address");
+		String address = null;
+		if (this.environment != null) {
+			address = this.environment.getProperty("conn-listener.listeners." + listener + ".address");
+			if (!StringUtils.hasLength(address)) {
+				address = this.environment.getProperty("conn-listener.defaults.address");
+			}
 		}
 		return StringUtils.hasLength(address) ? address : "0.0.0.0";
 	}

@@ -202,7 +202,7 @@ class ConnListenerFailureAnalysisTests {
 				"Listener 'echo' on no-such-host.invalid:9876 cannot start: conn-listener.listeners.echo.address is "
 						+ "'no-such-host.invalid', which is neither an IP address nor a host name that resolves.",
 				"Set conn-listener.listeners.echo.address to an IP address or a resolvable host name of this machine, "
-						+ "such as 127.0.0.1, or to 0.0.0.0 to listen on every interface.");
+						+ "such as 127.0.0.1, or to 0.0.0.0 to listen on every IPv4 interface (:: for IPv6 too).");
 	}
 
 	@Test
@@ -508,7 +508,7 @@ class ConnListenerFailureAnalysisTests {
 				"Listener 'echo' failed to start: 192.0.2.1 (conn-listener.listeners.echo.address) is not an address "
 						+ "of this machine, so port 0 cannot be bound on it.",
 				"Set conn-listener.listeners.echo.address to an address of one of this machine's interfaces, such as "
-						+ "127.0.0.1, or to 0.0.0.0 to listen on every interface.");
+						+ "127.0.0.1, or to 0.0.0.0 to listen on every IPv4 interface (:: for IPv6 too).");
 	}
 
 	@Test
