@@ -100,6 +100,12 @@ class ConnListenerFailureAnalysisTests {
 	}
 
 	@Test
+	void portFromAVariableThatIsNotSetIsNotSet() {
+		assertNoAddress(this.contextRunner
+			.withPropertyValues("conn-listener.listeners.echo.port=${CONN_LISTENER_TEST_NO_SUCH_VARIABLE:}"));
+	}
+
+	@Test
 	void listenerWhoseOnlyKeyIsLeftEmptyInYamlHasNoAddress() {
 		assertNoAddress(this.contextRunner.withInitializer((context) -> addYaml(context, """
 				conn-listener:
