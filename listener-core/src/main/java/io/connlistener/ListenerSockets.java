@@ -3,7 +3,9 @@ package io.connlistener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.BindException;
+import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -16,8 +18,9 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * Opens, configures and binds listening channels the way libevent does: options before
- * {@code bind}, and a backlog that is never the JDK's silent default of 50.
+ * Opens, configures and binds listening channels the way libevent does: a socket of the
+ * address's own family, options before {@code bind}, and a backlog that is never the JDK's
+ * silent default of 50.
  */
 final class ListenerSockets {
 
@@ -68,9 +71,7 @@ final class ListenerSockets {
 		if (backlog == 0) {
 			throw new IllegalArgumentException("Backlog 0 means the channel is already listening: use ConnListener.wrap");
 		}
-		boolean unix = address instanceof UnixDomainSocketAddress;
-		ServerSocketChannel channel = unix ? ServerSocketChannel.open(StandardProtocolFamily.UNIX)
-				: ServerSocketChannel.open();
+		ServerSocketChannel channel = open(address);
 		try {
 			applyOptions(channel, options);
 			channel.bind(address, resolveBacklog(backlog));
@@ -86,6 +87,28 @@ final class ListenerSockets {
 			channel.close();
 			throw ex;
 		}
+	}
+
+	/**
+	 * Open a channel of the address's protocol family. An IPv4 address gets an IPv4 socket,
+	 * not the JDK's default dual-stack IPv6 one: Linux prefers IPv4 sockets for IPv4 traffic
+	 * and groups {@code SO_REUSEPORT} sockets by family, so one IPv4 socket bound to the port
+	 * would take every connection from a group of dual-stack ones. It also keeps
+	 * {@code 0.0.0.0} to IPv4, as in C, where a dual-stack socket binds it as {@code ::}.
+	 */
+	static ServerSocketChannel open(SocketAddress address) throws IOException {
+		if (address instanceof UnixDomainSocketAddress) {
+			return ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+		}
+		InetAddress ip = (address instanceof InetSocketAddress inet) ? inet.getAddress() : null;
+		if (ip instanceof Inet4Address) {
+			return ServerSocketChannel.open(StandardProtocolFamily.INET);
+		}
+		if (ip instanceof Inet6Address) {
+			return ServerSocketChannel.open(StandardProtocolFamily.INET6);
+		}
+		// An unresolved address: its bind reports it.
+		return ServerSocketChannel.open();
 	}
 
 	static void applyOptions(ServerSocketChannel channel, Set<ListenerOption> options) throws IOException {

@@ -79,21 +79,33 @@ final class Loopback {
 	 * connections waiting, tx_queue the queue's limit.
 	 */
 	static Optional<long[]> listenQueue(int port) {
-		for (String table : new String[] { "/proc/net/tcp", "/proc/net/tcp6" }) {
+		return listening(port).flatMap((socket) -> {
+			String[] queues = socket.fields()[4].split(":");
+			long limit = Long.parseLong(queues[0], 16);
+			// A listening socket always has a limit; 0 means this kernel does not report it.
+			return (limit > 0) ? Optional.of(new long[] { Long.parseLong(queues[1], 16), limit }) : Optional.empty();
+		});
+	}
+
+	/**
+	 * Return the kernel table that holds the LISTEN socket on the port: {@code tcp} for an
+	 * IPv4 socket, {@code tcp6} for an IPv6 one (dual-stack sockets included).
+	 */
+	static Optional<String> listenTable(int port) {
+		return listening(port).map(ListeningSocket::table);
+	}
+
+	private static Optional<ListeningSocket> listening(int port) {
+		for (String table : new String[] { "tcp", "tcp6" }) {
 			try {
-				for (String line : Files.readAllLines(Path.of(table))) {
+				for (String line : Files.readAllLines(Path.of("/proc/net", table))) {
 					String[] fields = line.trim().split("\\s+");
 					if (fields.length < 5 || !fields[3].equals("0A")) {
 						continue;
 					}
 					String local = fields[1];
-					int localPort = Integer.parseInt(local.substring(local.indexOf(':') + 1), 16);
-					if (localPort == port) {
-						String[] queues = fields[4].split(":");
-						long limit = Long.parseLong(queues[0], 16);
-						// A listening socket always has a limit; 0 means this kernel does not report it.
-						return (limit > 0) ? Optional.of(new long[] { Long.parseLong(queues[1], 16), limit })
-								: Optional.empty();
+					if (Integer.parseInt(local.substring(local.indexOf(':') + 1), 16) == port) {
+						return Optional.of(new ListeningSocket(table, fields));
 					}
 				}
 			}
@@ -102,6 +114,9 @@ final class Loopback {
 			}
 		}
 		return Optional.empty();
+	}
+
+	private record ListeningSocket(String table, String[] fields) {
 	}
 
 }

@@ -104,10 +104,21 @@ class SampleActuatorTests {
 	}
 
 	@Test
-	void badBodiesAre400AndChangeNothing() {
-		assertThat(this.actuator.post("/connlisteners/echo", "{\"enabled\": \"maybe\"}").statusCode()).isEqualTo(400);
-		assertThat(this.actuator.post("/connlisteners/echo", "{}").statusCode()).isEqualTo(400);
+	void badBodiesAre400SayingWhatIsWrongAndChangeNothing() {
+		assertBadRequest("{\"enabled\": \"maybe\"}", "'enabled' must be true or false, but is 'maybe'.");
+		String unset = "'enabled' must be true or false, but the body does not set it: send {\\\"enabled\\\": false} or "
+				+ "{\\\"enabled\\\": true}.";
+		assertBadRequest("{}", unset);
+		assertBadRequest("{\"enabled\": null}", unset);
 		assertThat(this.echo.isEnabled()).isTrue();
+	}
+
+	private void assertBadRequest(String body, String problem) {
+		HttpResponse<String> response = this.actuator.post("/connlisteners/echo", body);
+		assertThat(response.statusCode()).as(body).isEqualTo(400);
+		assertThat(response.body()).as(body)
+			.isEqualTo("{\"status\":400,\"error\":\"Bad Request\",\"message\":\"Listener 'echo' was not changed: " + problem
+					+ "\"}");
 	}
 
 	@Test

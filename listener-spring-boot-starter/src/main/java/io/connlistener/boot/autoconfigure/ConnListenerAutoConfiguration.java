@@ -25,6 +25,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.thread.Threading;
@@ -66,6 +67,11 @@ public final class ConnListenerAutoConfiguration {
 	 * handler never returns holds its thread but not the shutdown.
 	 */
 	private static final Duration LOOP_CLOSE_TIMEOUT = Duration.ofMillis(250);
+
+	@Bean
+	static ConfigurationPropertiesBindHandlerAdvisor connListenerEmptyValueBindHandlerAdvisor(Environment environment) {
+		return (handler) -> new EmptyValueBindHandler(handler, environment);
+	}
 
 	// Closed by the LoopCloser bean, within a bound, rather than by close(), which waits.
 	@Bean(name = ACCEPTOR_LOOP_BEAN_NAME, destroyMethod = "")

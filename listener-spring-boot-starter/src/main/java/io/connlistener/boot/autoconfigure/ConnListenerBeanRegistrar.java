@@ -1,5 +1,6 @@
 package io.connlistener.boot.autoconfigure;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Listener;
@@ -9,6 +10,7 @@ import io.connlistener.boot.listener.ManagedConnListener;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
@@ -38,9 +40,12 @@ final class ConnListenerBeanRegistrar implements ImportBeanDefinitionRegistrar {
 
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
-		Map<String, Listener> listeners = Binder.get(this.environment)
-			.bind(ConnListenerProperties.PREFIX + ".listeners", Bindable.mapOf(String.class, Listener.class))
-			.orElse(Map.of());
+		// Bound as the properties are, so that a listener whose keys are all empty is one too.
+		Map<String, Listener> listeners = new LinkedHashMap<>();
+		Binder.get(this.environment)
+			.bind(ConnListenerProperties.PREFIX + ".listeners",
+					Bindable.mapOf(String.class, Listener.class).withExistingValue(listeners),
+					new EmptyValueBindHandler(BindHandler.DEFAULT, this.environment));
 		for (String name : listeners.keySet()) {
 			String beanName = name + BEAN_NAME_SUFFIX;
 			if (!registry.containsBeanDefinition(beanName)) {

@@ -18,6 +18,7 @@ import io.connlistener.ListenerSettings;
 import io.connlistener.ListenerSettings.LimitAction;
 import io.connlistener.ProxyProtocolMode;
 import io.connlistener.ProxyProtocolSettings;
+import io.connlistener.boot.autoconfigure.ConnListenerProperties.Admission;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Backoff;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Defaults;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Listener;
@@ -67,6 +68,9 @@ final class ListenerDefinitions {
 		ListenerValues.Checked checked = values.checked((source == Source.INHERITED) ? "the inherited channel"
 				: (source == Source.CHANNEL_BEAN) ? "channel bean '" + listener.getChannelBean() + "'"
 						: ListenerDefinition.describe(address));
+		if (address instanceof UnixDomainSocketAddress) {
+			checkUnixKeys(listener, defaults, values, checked);
+		}
 		int backlog = (listener.getBacklog() != null) ? listener.getBacklog() : defaults.getBacklog();
 		if (backlog == 0 && source == Source.BIND) {
 			throw checked.invalid("backlog", listener.getBacklog(), backlog,
@@ -124,6 +128,48 @@ final class ListenerDefinitions {
 				settings, checked.admission(), idleTimeout, writeTimeout, checked.buffered(idleTimeout, writeTimeout),
 				proxyProtocol(listener, defaults, values, checked, address), deployment,
 				(listener.getTcpNoDelay() != null) ? listener.getTcpNoDelay() : defaults.getTcpNoDelay());
+	}
+
+	/**
+	 * Refuse the keys a listener sets itself that a Unix domain socket would ignore: its
+	 * peers have no IP address and it has no TCP options. The defaults' values are left
+	 * alone, as they are there for the TCP listeners.
+	 */
+	private static void checkUnixKeys(Listener listener, Defaults defaults, ListenerValues values,
+			ListenerValues.Checked checked) {
+		String unix = "a Unix domain socket (" + values.ownProperty("path") + ")";
+		if (listener.getAddress() != null) {
+			throw checked.invalid("address", listener.getAddress(), "'" + listener.getAddress() + "'",
+					"the listener listens on " + unix + ", which has no IP address",
+					"no value (remove it), or replace " + values.ownProperty("path") + " by a port to listen on TCP");
+		}
+		if (listener.getTcpNoDelay() != null) {
+			throw checked.invalid("tcp-no-delay", listener.getTcpNoDelay(), listener.getTcpNoDelay(),
+					"TCP_NODELAY is a TCP option and the listener listens on " + unix, "no value (remove it)");
+		}
+		if (listener.getTrustedProxies() != null && !listener.getTrustedProxies().isEmpty()) {
+			throw checked.invalid("trusted-proxies", listener.getTrustedProxies(), listener.getTrustedProxies(),
+					"peers of " + unix + " have no address to check: whoever may open the socket file is trusted",
+					"no value (remove it), and let path-permissions decide who may connect");
+		}
+		ProxyProtocolMode mode = (listener.getProxyProtocol() != null) ? listener.getProxyProtocol()
+				: defaults.getProxyProtocol();
+		if (mode == ProxyProtocolMode.REQUIRED) {
+			// Admission then checks the client's address from each PROXY header.
+			return;
+		}
+		Admission admission = listener.getAdmission();
+		String noAddress = "peers of " + unix + " have no IP address, so it applies only to client addresses "
+				+ "from PROXY headers";
+		String removeIt = "no value (remove it), or set " + values.ownProperty("proxy-protocol")
+				+ " to required behind a proxy that sends the header";
+		if (admission.getRules() != null && !admission.getRules().isEmpty()) {
+			throw checked.invalid("admission.rules", admission.getRules(), admission.getRules(), noAddress, removeIt);
+		}
+		if (admission.getMaxConnectionsPerIp() != null && admission.getMaxConnectionsPerIp() > 0) {
+			throw checked.invalid("admission.max-connections-per-ip", admission.getMaxConnectionsPerIp(),
+					admission.getMaxConnectionsPerIp(), noAddress, removeIt);
+		}
 	}
 
 	private static Deployment deployment(Listener listener, Defaults defaults, Source source, SocketAddress address,

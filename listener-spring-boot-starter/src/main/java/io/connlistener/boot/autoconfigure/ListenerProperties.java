@@ -18,7 +18,8 @@ import io.connlistener.boot.autoconfigure.ConnListenerProperties.Buffered;
 public abstract class ListenerProperties {
 
 	/**
-	 * IP address or host name to listen on.
+	 * IP address or host name to listen on. The socket is of the address's family: 0.0.0.0
+	 * takes IPv4 clients only, :: IPv6 and IPv4 ones.
 	 */
 	private String address;
 

@@ -52,8 +52,8 @@ final class ListenerValues {
 	}
 
 	Source source() {
-		String inheritedProperty = LISTENERS + this.name + ".inherited";
-		String beanProperty = LISTENERS + this.name + ".channel-bean";
+		String inheritedProperty = ownProperty("inherited");
+		String beanProperty = ownProperty("channel-bean");
 		boolean inherited = this.listener.isInherited();
 		String bean = this.listener.getChannelBean();
 		if (bean != null && bean.isBlank()) {
@@ -74,8 +74,8 @@ final class ListenerValues {
 
 	SocketAddress address() {
 		Integer port = this.listener.getPort();
-		String portProperty = LISTENERS + this.name + ".port";
-		String pathProperty = LISTENERS + this.name + ".path";
+		String portProperty = ownProperty("port");
+		String pathProperty = ownProperty("path");
 		if (port == null && this.listener.getPath() == null) {
 			throw new ListenerConfigurationException(this.name, portProperty, "Listener '" + this.name
 					+ "' has no address: neither " + portProperty + " nor " + pathProperty + " is set.",
@@ -96,10 +96,7 @@ final class ListenerValues {
 				: this.defaults.getAddress();
 		String addressProperty = property("address", this.listener.getAddress());
 		if (port < 0 || port > 65535) {
-			throw new ListenerConfigurationException(this.name, portProperty,
-					"Listener '" + this.name + "' on " + host + ":" + port + " cannot start: " + portProperty
-							+ " is " + port + ", but a port must be between 0 and 65535.",
-					"Set " + portProperty + " to a port between 0 and 65535 (0 picks a free port).");
+			throw ListenerConfigurationException.portOutOfRange(this.name, host, port.toString());
 		}
 		try {
 			return new InetSocketAddress(InetAddress.getByName(host), port);
@@ -109,7 +106,7 @@ final class ListenerValues {
 					"Listener '" + this.name + "' on " + host + ":" + port + " cannot start: " + addressProperty
 							+ " is '" + host + "', which is neither an IP address nor a host name that resolves.",
 					"Set " + addressProperty + " to an IP address or a resolvable host name of this machine, "
-							+ "such as 127.0.0.1, or to 0.0.0.0 to listen on every interface.");
+							+ "such as 127.0.0.1, or to 0.0.0.0 to listen on every IPv4 interface (:: for IPv6 too).");
 		}
 	}
 
@@ -121,7 +118,14 @@ final class ListenerValues {
 	 * Name the property a value comes from: the listener's own, or the default's.
 	 */
 	String property(String key, Object listenerValue) {
-		return (listenerValue != null) ? LISTENERS + this.name + "." + key : DEFAULTS + key;
+		return (listenerValue != null) ? ownProperty(key) : DEFAULTS + key;
+	}
+
+	/**
+	 * Name the listener's own property.
+	 */
+	String ownProperty(String key) {
+		return LISTENERS + this.name + "." + key;
 	}
 
 	final class Checked {

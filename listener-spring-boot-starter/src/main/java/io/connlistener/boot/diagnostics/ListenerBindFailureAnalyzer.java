@@ -58,7 +58,7 @@ class ListenerBindFailureAnalyzer extends AbstractFailureAnalyzer<ListenerBindEx
 			return new FailureAnalysis("Listener '" + name + "' failed to start: " + ip + " (" + host
 					+ ") is not an address of this machine, so port " + portNumber + " cannot be bound on it.",
 					"Set " + host + " to an address of one of this machine's interfaces, such as 127.0.0.1, or to "
-							+ "0.0.0.0 to listen on every interface.",
+							+ "0.0.0.0 to listen on every IPv4 interface (:: for IPv6 too).",
 					cause);
 		}
 		if (lower.contains("permission denied") || lower.contains("access denied")) {

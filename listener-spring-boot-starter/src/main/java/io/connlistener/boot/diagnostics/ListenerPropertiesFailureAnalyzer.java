@@ -5,9 +5,11 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.connlistener.ListenerOption;
+import io.connlistener.boot.listener.ListenerConfigurationException;
 
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
@@ -19,6 +21,7 @@ import org.springframework.boot.origin.Origin;
 import org.springframework.core.Ordered;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -31,6 +34,8 @@ class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 	private static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of("conn-listener");
 
 	private static final ConfigurationPropertyName LISTENERS = ConfigurationPropertyName.of("conn-listener.listeners");
+
+	private static final Pattern WHOLE_NUMBER = Pattern.compile("[-+]?\\d+");
 
 	private static final String DEFAULT_KEYS = "address, backlog, options, enabled, max-connections, "
 			+ "max-connections-action, max-connections-resume, idle-timeout, write-timeout, spare-file-descriptor, "
@@ -94,11 +99,30 @@ class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 		String property = cause.getName().toString();
 		Object value = (cause.getProperty() != null) ? cause.getProperty().getValue() : null;
 		Origin origin = (cause.getProperty() != null) ? cause.getProperty().getOrigin() : null;
-		String expected = expected(cause.getTarget().getType());
 		String listener = listenerName(cause.getName());
+		boolean wholeNumber = isWholeNumber(cause.getTarget().getType()) && value != null
+				&& WHOLE_NUMBER.matcher(value.toString().strip()).matches();
+		if (wholeNumber && listener != null && isPort(cause.getName())) {
+			// Too large for an int: the same analysis as a port that binds but is out of range.
+			ListenerConfigurationException outOfRange = ListenerConfigurationException.portOutOfRange(listener,
+					address(listener), value.toString().strip());
+			return new FailureAnalysis(outOfRange.getMessage(), outOfRange.getAction(), cause);
+		}
+		String expected = wholeNumber ? "a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE
+				: expected(cause.getTarget().getType());
 		String subject = (listener != null) ? "Listener '" + listener + "'" + on(listener) : "Listeners";
 		return new FailureAnalysis(subject + " cannot start: " + property + " is '" + value + "'" + origin(origin)
 				+ ", which is not " + expected + ".", "Set " + property + " to " + expected + ".", cause);
+	}
+
+	private static boolean isPort(ConfigurationPropertyName name) {
+		return name.getNumberOfElements() == LISTENERS.getNumberOfElements() + 2
+				&& name.getLastElement(ConfigurationPropertyName.Form.UNIFORM).equals("port");
+	}
+
+	private static boolean isWholeNumber(ResolvableType type) {
+		Class<?> resolved = type.resolve(Object.class);
+		return resolved == Integer.class || resolved == int.class;
 	}
 
 	private static String expected(ResolvableType type) {
@@ -146,17 +170,27 @@ class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 			return "";
 		}
 		String prefix = "conn-listener.listeners." + listener + ".";
+		// An empty value is a value that is not set, as the properties bind it.
 		String path = this.environment.getProperty(prefix + "path");
-		if (path != null) {
+		if (StringUtils.hasLength(path)) {
 			return " on unix:" + path;
 		}
 		String port = this.environment.getProperty(prefix + "port");
-		if (port == null) {
+		if (!StringUtils.hasLength(port)) {
 			return "";
 		}
-		String address = this.environment.getProperty(prefix + "address",
-				this.environment.getProperty("conn-listener.defaults.address", "0.0.0.0"));
-		return " on " + address + ":" + port;
+		return " on " + address(listener) + ":" + port;
+	}
+
+	private String address(String listener) {
+		String address = null;
+		if (this.environment != null) {
+			address = this.environment.getProperty("conn-listener.listeners." + listener + ".address");
+			if (!StringUtils.hasLength(address)) {
+				address = this.environment.getProperty("conn-listener.defaults.address");
+			}
+		}
+		return StringUtils.hasLength(address) ? address : "0.0.0.0";
 	}
 
 	private static String origin(Origin origin) {

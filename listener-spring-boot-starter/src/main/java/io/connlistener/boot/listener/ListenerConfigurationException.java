@@ -28,6 +28,22 @@ public class ListenerConfigurationException extends RuntimeException {
 	}
 
 	/**
+	 * Create the exception for a port outside 0 to 65535, alike for a value that binds as a
+	 * number and for one too large to.
+	 * @param listenerName the listener concerned
+	 * @param host the address it would listen on
+	 * @param port the port, as configured
+	 * @return the exception
+	 */
+	public static ListenerConfigurationException portOutOfRange(String listenerName, String host, String port) {
+		String property = "conn-listener.listeners." + listenerName + ".port";
+		return new ListenerConfigurationException(listenerName, property,
+				"Listener '" + listenerName + "' on " + host + ":" + port + " cannot start: " + property + " is " + port
+						+ ", but a port must be between 0 and 65535.",
+				"Set " + property + " to a port between 0 and 65535 (0 picks a free port).");
+	}
+
+	/**
 	 * Return the name of the listener concerned.
 	 * @return the listener name
 	 */

@@ -9,6 +9,7 @@ import java.util.Map;
 import io.connlistener.boot.actuate.endpoint.ConnListenerEnabledEvent;
 import io.connlistener.boot.actuate.endpoint.ConnListenersEndpoint;
 import io.connlistener.boot.actuate.endpoint.ConnListenersEndpointWebExtension;
+import io.connlistener.boot.actuate.endpoint.ConnListenersEndpointWebExtension.ErrorDescriptor;
 import io.connlistener.boot.actuate.endpoint.ListenerDescriptor;
 import io.connlistener.boot.actuate.health.ConnListenersHealthIndicator;
 import io.connlistener.boot.actuate.metrics.ConnListenerMetrics;
@@ -107,11 +108,33 @@ class ConnListenersActuatorTests {
 	void webExtensionAnswersAnUnknownListenerWith404() {
 		this.contextRunner.run((context) -> {
 			ConnListenersEndpointWebExtension extension = context.getBean(ConnListenersEndpointWebExtension.class);
-			WebEndpointResponse<ListenerDescriptor> unknown = extension.setEnabled(SecurityContext.NONE, "nope", false);
+			WebEndpointResponse<Object> unknown = extension.setEnabled(SecurityContext.NONE, "nope", "false");
 			assertThat(unknown.getStatus()).isEqualTo(404);
-			WebEndpointResponse<ListenerDescriptor> known = extension.setEnabled(SecurityContext.NONE, "echo", false);
+			WebEndpointResponse<Object> known = extension.setEnabled(SecurityContext.NONE, "echo", "false");
 			assertThat(known.getStatus()).isEqualTo(200);
-			assertThat(known.getBody().enabled()).isFalse();
+			assertThat(known.getBody()).isInstanceOfSatisfying(ListenerDescriptor.class,
+					(descriptor) -> assertThat(descriptor.enabled()).isFalse());
+		});
+	}
+
+	@Test
+	void webExtensionAnswersAnEnabledThatIsNeitherTrueNorFalseWith400SayingWhy() {
+		this.contextRunner.run((context) -> {
+			ConnListenersEndpointWebExtension extension = context.getBean(ConnListenersEndpointWebExtension.class);
+			assertThat(extension.setEnabled(SecurityContext.NONE, "echo", "nope")).satisfies((response) -> {
+				assertThat(response.getStatus()).isEqualTo(400);
+				assertThat(response.getBody()).isEqualTo(new ErrorDescriptor(400, "Bad Request",
+						"Listener 'echo' was not changed: 'enabled' must be true or false, but is 'nope'."));
+			});
+			assertThat(extension.setEnabled(SecurityContext.NONE, "echo", null)).satisfies((response) -> {
+				assertThat(response.getStatus()).isEqualTo(400);
+				assertThat(response.getBody()).isEqualTo(new ErrorDescriptor(400, "Bad Request",
+						"Listener 'echo' was not changed: 'enabled' must be true or false, but the body does not "
+								+ "set it: send {\"enabled\": false} or {\"enabled\": true}."));
+			});
+			assertThat(context.getBean(ConnListenerRegistry.class).get("echo").isEnabled()).isTrue();
+			assertThat(extension.setEnabled(SecurityContext.NONE, "echo", "FALSE").getStatus()).isEqualTo(200);
+			assertThat(context.getBean(ConnListenerRegistry.class).get("echo").isEnabled()).isFalse();
 		});
 	}
 

@@ -1,5 +1,6 @@
 package io.connlistener.boot.autoconfigure;
 
+import java.net.UnixDomainSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
@@ -158,6 +159,28 @@ class ConnListenerPropertiesTests {
 		ProxyProtocolSettings proxyProtocol = ListenerDefinitions.of(properties).get(0).proxyProtocol();
 		assertThat(proxyProtocol.isRequired()).isTrue();
 		assertThat(proxyProtocol.trustedProxies()).isEmpty();
+	}
+
+	@Test
+	void unixDomainListenerTakesTheDefaultsMeantForTcpListeners() {
+		ConnListenerProperties properties = bind(Map.of("conn-listener.listeners.local.path", "/run/local.sock",
+				"conn-listener.defaults.address", "127.0.0.1", "conn-listener.defaults.tcp-no-delay", "false",
+				"conn-listener.defaults.trusted-proxies", "10.0.0.0/8", "conn-listener.defaults.admission.rules",
+				"allow 10.0.0.0/8"));
+		ListenerDefinition local = ListenerDefinitions.of(properties).get(0);
+		assertThat(local.address()).isEqualTo(UnixDomainSocketAddress.of("/run/local.sock"));
+		assertThat(local.admission().rules()).containsExactly(AdmissionRule.allow("10.0.0.0/8"));
+	}
+
+	@Test
+	void unixDomainListenerBehindAProxyAdmitsByTheClientAddressesOfTheHeaders() {
+		ConnListenerProperties properties = bind(Map.of("conn-listener.listeners.local.path", "/run/local.sock",
+				"conn-listener.listeners.local.proxy-protocol", "required",
+				"conn-listener.listeners.local.admission.rules", "allow 10.0.0.0/8",
+				"conn-listener.listeners.local.admission.max-connections-per-ip", "5"));
+		AdmissionSettings admission = ListenerDefinitions.of(properties).get(0).admission();
+		assertThat(admission.rules()).containsExactly(AdmissionRule.allow("10.0.0.0/8"));
+		assertThat(admission.maxConnectionsPerIp()).isEqualTo(5);
 	}
 
 	private ConnListenerProperties bind(Map<String, String> values) {

@@ -1,14 +1,17 @@
 package io.connlistener.boot.diagnostics;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.connlistener.AcceptCallback;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
 import io.connlistener.boot.handler.ConnectionHandler;
+import io.connlistener.boot.testsupport.EchoGreeterConfiguration;
 import io.connlistener.boot.testsupport.TestHandlers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,14 +25,18 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,26 +50,145 @@ import static org.assertj.core.api.Assertions.assertThatException;
 @ExtendWith(OutputCaptureExtension.class)
 class ConnListenerFailureAnalysisTests {
 
+	private static final String NO_ADDRESS = "Listener 'echo' has no address: neither "
+			+ "conn-listener.listeners.echo.port nor conn-listener.listeners.echo.path is set.";
+
+	private static final String NO_ADDRESS_ACTION = "Set conn-listener.listeners.echo.port to listen on a TCP port, or "
+			+ "conn-listener.listeners.echo.path to listen on a Unix domain socket.";
+
+	private static final String LISTENER_KEYS = "port, path, address, backlog, options, enabled, max-connections, "
+			+ "max-connections-action, max-connections-resume, idle-timeout, write-timeout, spare-file-descriptor, "
+			+ "tcp-no-delay, admission.rules, admission.max-connections-per-ip, admission.accept-rate, "
+			+ "admission.accept-burst, buffered.read-buffer-size, buffered.read-high-watermark, "
+			+ "buffered.write-high-watermark, buffered.write-low-watermark, accept-error-backoff.initial, "
+			+ "accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout, proxy-protocol, "
+			+ "trusted-proxies, proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, "
+			+ "disable-delay, path-permissions, inherited, channel-bean";
+
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ConnListenerAutoConfiguration.class))
-		.withUserConfiguration(EchoHandler.class)
+		.withUserConfiguration(EchoGreeterConfiguration.class)
 		.withPropertyValues("conn-listener.io-threads=1");
 
-	@Test
-	void portOutOfRange() {
-		assertFailure(List.of("conn-listener.listeners.echo.port=70000"),
-				"Listener 'echo' on 0.0.0.0:70000 cannot start: conn-listener.listeners.echo.port is 70000, "
-						+ "but a port must be between 0 and 65535.",
+	@ParameterizedTest
+	@ValueSource(strings = { "70000", "65536", "-1", "2147483648", "-2147483649", "99999999999999999999" })
+	void portOutOfRange(String port) {
+		// Beyond an int the value does not even bind: the analysis is the same.
+		assertFailure(List.of("conn-listener.listeners.echo.port=" + port),
+				"Listener 'echo' on 0.0.0.0:" + port + " cannot start: conn-listener.listeners.echo.port is " + port
+						+ ", but a port must be between 0 and 65535.",
 				"Set conn-listener.listeners.echo.port to a port between 0 and 65535 (0 picks a free port).");
 	}
 
 	@Test
+	void wholeNumberTooLargeForAnInt() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=9876", "conn-listener.listeners.echo.backlog=2147483648"),
+				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.listeners.echo.backlog is '2147483648' "
+						+ "(from \"conn-listener.listeners.echo.backlog\" from property source \"test\"), which is not a "
+						+ "whole number from -2147483648 to 2147483647.",
+				"Set conn-listener.listeners.echo.backlog to a whole number from -2147483648 to 2147483647.");
+	}
+
+	@Test
 	void neitherPortNorPath() {
-		assertFailure(List.of("conn-listener.listeners.echo.backlog=10"),
-				"Listener 'echo' has no address: neither conn-listener.listeners.echo.port nor "
-						+ "conn-listener.listeners.echo.path is set.",
-				"Set conn-listener.listeners.echo.port to listen on a TCP port, or conn-listener.listeners.echo.path "
-						+ "to listen on a Unix domain socket.");
+		assertFailure(List.of("conn-listener.listeners.echo.backlog=10"), NO_ADDRESS, NO_ADDRESS_ACTION);
+	}
+
+	@Test
+	void emptyPortIsNotSet() {
+		assertFailure(List.of("conn-listener.listeners.echo.port="), NO_ADDRESS, NO_ADDRESS_ACTION);
+	}
+
+	@Test
+	void portFromAVariableThatIsNotSetIsNotSet() {
+		assertNoAddress(this.contextRunner
+			.withPropertyValues("conn-listener.listeners.echo.port=${CONN_LISTENER_TEST_NO_SUCH_VARIABLE:}"));
+	}
+
+	@Test
+	void listenerWhoseOnlyKeyIsLeftEmptyInYamlHasNoAddress() {
+		assertNoAddress(this.contextRunner.withInitializer((context) -> addYaml(context, """
+				conn-listener:
+				  listeners:
+				    echo:
+				      port:
+				""")));
+	}
+
+	@Test
+	void listenerWithNothingUnderItInYamlHasNoAddress() {
+		assertNoAddress(this.contextRunner.withInitializer((context) -> addYaml(context, """
+				conn-listener:
+				  listeners:
+				    echo:
+				""")));
+	}
+
+	@Test
+	void emptyPortOnTheCommandLineClearsThePortOfTheYamlFile() {
+		assertNoAddress(this.contextRunner.withPropertyValues("conn-listener.listeners.echo.port=")
+			.withInitializer((context) -> addYaml(context, """
+					conn-listener:
+					  listeners:
+					    echo:
+					      port: 9876
+					""")));
+	}
+
+	@Test
+	void unknownKeyBesideAnEmptyPort() {
+		assertFailure(List.of("conn-listener.listeners.echo.port=", "conn-listener.listeners.echo.max-conections=5"),
+				"Listener 'echo' cannot start: conn-listener.listeners.echo.max-conections (from "
+						+ "\"conn-listener.listeners.echo.max-conections\" from property source \"test\") is not a "
+						+ "listener property.",
+				"Remove conn-listener.listeners.echo.max-conections or correct its name. A listener takes: "
+						+ LISTENER_KEYS + ".");
+	}
+
+	@Test
+	void addressOfAUnixListener() {
+		assertFailure(List.of("conn-listener.listeners.echo.path=/tmp/echo.sock",
+				"conn-listener.listeners.echo.address=127.0.0.1"),
+				"Listener 'echo' on unix:/tmp/echo.sock cannot start: conn-listener.listeners.echo.address is "
+						+ "'127.0.0.1', but the listener listens on a Unix domain socket "
+						+ "(conn-listener.listeners.echo.path), which has no IP address.",
+				"Set conn-listener.listeners.echo.address to no value (remove it), or replace "
+						+ "conn-listener.listeners.echo.path by a port to listen on TCP.");
+	}
+
+	@Test
+	void tcpNoDelayOfAUnixListener() {
+		assertFailure(List.of("conn-listener.listeners.echo.path=/tmp/echo.sock",
+				"conn-listener.listeners.echo.tcp-no-delay=false"),
+				"Listener 'echo' on unix:/tmp/echo.sock cannot start: conn-listener.listeners.echo.tcp-no-delay is "
+						+ "false, but TCP_NODELAY is a TCP option and the listener listens on a Unix domain socket "
+						+ "(conn-listener.listeners.echo.path).",
+				"Set conn-listener.listeners.echo.tcp-no-delay to no value (remove it).");
+	}
+
+	@Test
+	void trustedProxiesOfAUnixListener() {
+		assertFailure(List.of("conn-listener.listeners.echo.path=/tmp/echo.sock",
+				"conn-listener.listeners.echo.proxy-protocol=required",
+				"conn-listener.listeners.echo.trusted-proxies=10.0.0.0/8"),
+				"Listener 'echo' on unix:/tmp/echo.sock cannot start: conn-listener.listeners.echo.trusted-proxies is "
+						+ "[10.0.0.0/8], but peers of a Unix domain socket (conn-listener.listeners.echo.path) have no "
+						+ "address to check: whoever may open the socket file is trusted.",
+				"Set conn-listener.listeners.echo.trusted-proxies to no value (remove it), and let path-permissions "
+						+ "decide who may connect.");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "admission.rules=allow 10.0.0.0/8", "admission.max-connections-per-ip=3" })
+	void addressAdmissionOfAUnixListenerWithoutProxyHeaders(String admission) {
+		String key = admission.substring(0, admission.indexOf('='));
+		String shown = key.equals("admission.rules") ? "[allow 10.0.0.0/8]" : "3";
+		assertFailure(List.of("conn-listener.listeners.echo.path=/tmp/echo.sock", "conn-listener.listeners.echo." + admission),
+				"Listener 'echo' on unix:/tmp/echo.sock cannot start: conn-listener.listeners.echo." + key + " is " + shown
+						+ ", but peers of a Unix domain socket (conn-listener.listeners.echo.path) have no IP address, "
+						+ "so it applies only to client addresses from PROXY headers.",
+				"Set conn-listener.listeners.echo." + key + " to no value (remove it), or set "
+						+ "conn-listener.listeners.echo.proxy-protocol to required behind a proxy that sends the header.");
 	}
 
 	@Test
@@ -82,7 +208,7 @@ class ConnListenerFailureAnalysisTests {
 				"Listener 'echo' on no-such-host.invalid:9876 cannot start: conn-listener.listeners.echo.address is "
 						+ "'no-such-host.invalid', which is neither an IP address nor a host name that resolves.",
 				"Set conn-listener.listeners.echo.address to an IP address or a resolvable host name of this machine, "
-						+ "such as 127.0.0.1, or to 0.0.0.0 to listen on every interface.");
+						+ "such as 127.0.0.1, or to 0.0.0.0 to listen on every IPv4 interface (:: for IPv6 too).");
 	}
 
 	@Test
@@ -174,15 +300,8 @@ class ConnListenerFailureAnalysisTests {
 				"Listener 'echo' on 0.0.0.0:9876 cannot start: conn-listener.listeners.echo.max-conections "
 						+ "(from \"conn-listener.listeners.echo.max-conections\" from property source \"test\") "
 						+ "is not a listener property.",
-				"Remove conn-listener.listeners.echo.max-conections or correct its name. A listener takes: port, "
-						+ "path, address, backlog, options, enabled, max-connections, max-connections-action, "
-						+ "max-connections-resume, idle-timeout, write-timeout, spare-file-descriptor, tcp-no-delay, "
-						+ "admission.rules, admission.max-connections-per-ip, admission.accept-rate, "
-						+ "admission.accept-burst, buffered.read-buffer-size, buffered.read-high-watermark, "
-						+ "buffered.write-high-watermark, buffered.write-low-watermark, accept-error-backoff.initial, "
-						+ "accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout, proxy-protocol, "
-						+ "trusted-proxies, proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, "
-						+ "disable-delay, path-permissions, inherited, channel-bean.");
+				"Remove conn-listener.listeners.echo.max-conections or correct its name. A listener takes: "
+						+ LISTENER_KEYS + ".");
 	}
 
 	@Test
@@ -395,7 +514,7 @@ class ConnListenerFailureAnalysisTests {
 				"Listener 'echo' failed to start: 192.0.2.1 (conn-listener.listeners.echo.address) is not an address "
 						+ "of this machine, so port 0 cannot be bound on it.",
 				"Set conn-listener.listeners.echo.address to an address of one of this machine's interfaces, such as "
-						+ "127.0.0.1, or to 0.0.0.0 to listen on every interface.");
+						+ "127.0.0.1, or to 0.0.0.0 to listen on every IPv4 interface (:: for IPv6 too).");
 	}
 
 	@Test
@@ -428,6 +547,23 @@ class ConnListenerFailureAnalysisTests {
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("Listener 'echo' on 0.0.0.0:0 cannot start: conn-listener.listeners.echo.adress")
 			.contains("Remove conn-listener.listeners.echo.adress or correct its name.");
+	}
+
+	private void assertNoAddress(ApplicationContextRunner runner) {
+		runner.run((context) -> assertAnalysis(context.getStartupFailure(), new MockEnvironment(), NO_ADDRESS,
+				NO_ADDRESS_ACTION));
+	}
+
+	private static void addYaml(ConfigurableApplicationContext context, String yaml) {
+		try {
+			for (PropertySource<?> source : new YamlPropertySourceLoader().load("application.yml",
+					new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))) {
+				context.getEnvironment().getPropertySources().addLast(source);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	private void assertFailure(List<String> properties, String description, String action) {
@@ -467,19 +603,8 @@ class ConnListenerFailureAnalysisTests {
 
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration(ConnListenerAutoConfiguration.class)
-	@Import(EchoHandler.class)
+	@Import(EchoGreeterConfiguration.class)
 	static class EchoApplication {
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class EchoHandler {
-
-		@Bean
-		@ConnectionHandler("echo")
-		AcceptCallback echoHandler() {
-			return TestHandlers.greeter("echo");
-		}
 
 	}
 

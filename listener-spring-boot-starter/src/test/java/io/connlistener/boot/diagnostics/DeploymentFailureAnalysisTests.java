@@ -6,10 +6,8 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.util.List;
 
-import io.connlistener.AcceptCallback;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
-import io.connlistener.boot.handler.ConnectionHandler;
-import io.connlistener.boot.testsupport.TestHandlers;
+import io.connlistener.boot.testsupport.EchoGreeterConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,7 +28,7 @@ class DeploymentFailureAnalysisTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ConnListenerAutoConfiguration.class))
-		.withUserConfiguration(EchoHandler.class)
+		.withUserConfiguration(EchoGreeterConfiguration.class)
 		.withPropertyValues("conn-listener.io-threads=1");
 
 	@Test
@@ -159,17 +157,6 @@ class DeploymentFailureAnalysisTests {
 		@Bean(destroyMethod = "close")
 		ServerSocketChannel myChannel() throws IOException {
 			return ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class EchoHandler {
-
-		@Bean
-		@ConnectionHandler("echo")
-		AcceptCallback echoHandler() {
-			return TestHandlers.greeter("echo");
 		}
 
 	}
