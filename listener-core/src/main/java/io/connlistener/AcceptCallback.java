@@ -3,6 +3,8 @@ package io.connlistener;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 
+import io.connlistener.proxy.ProxyProtocolSettings;
+
 /**
  * Receives each connection a {@link ConnListener} accepts: libevent's
  * {@code evconnlistener_cb}. Runs on the listener's loop thread, so it must not block;

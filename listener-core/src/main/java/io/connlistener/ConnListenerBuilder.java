@@ -1,7 +1,9 @@
 package io.connlistener;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +14,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
+import io.connlistener.admission.AdmissionRule;
+import io.connlistener.admission.AdmissionSettings;
+import io.connlistener.admission.CidrRange;
+import io.connlistener.internal.accept.ListenerSockets;
 import io.connlistener.loop.EventLoop;
+import io.connlistener.proxy.ProxyProtocolMode;
+import io.connlistener.proxy.ProxyProtocolSettings;
 
 /**
  * Builds a {@link ConnListener} with settings beyond libevent's arguments. Obtained from
@@ -349,12 +357,20 @@ public final class ConnListenerBuilder {
 	 * Open a channel, bind it and listen: libevent's {@code evconnlistener_new_bind}.
 	 * @param address where to listen
 	 * @return the listener
-	 * @throws IOException if the channel cannot be opened or bound
+	 * @throws IOException if the channel cannot be opened or bound; a
+	 * {@link java.net.BindException} names the address
 	 */
 	public ConnListener bind(SocketAddress address) throws IOException {
 		Objects.requireNonNull(address, "'address' must not be null");
-		return ConnListener.create(this.loop, address, this.callback, this.errorCallback, this.options, this.backlog,
-				settings(), admission(), proxyProtocolSettings(), counts());
+		ListenerSpec spec = spec(address);
+		ServerSocketChannel channel = ListenerSockets.bind(address, this.options, this.backlog);
+		try {
+			return new ConnListener(this.loop, channel, spec, address instanceof UnixDomainSocketAddress);
+		}
+		catch (IOException | RuntimeException ex) {
+			channel.close();
+			throw ex;
+		}
 	}
 
 	/**
@@ -364,8 +380,33 @@ public final class ConnListenerBuilder {
 	 * @throws IOException if the channel cannot be configured
 	 */
 	public ConnListener wrap(ServerSocketChannel channel) throws IOException {
-		return ConnListener.adopt(this.loop, channel, this.callback, this.errorCallback, this.options, this.backlog,
-				settings(), admission(), proxyProtocolSettings(), counts());
+		Objects.requireNonNull(channel, "'channel' must not be null");
+		SocketAddress address = channel.getLocalAddress();
+		if (address == null) {
+			throw new IllegalArgumentException("The channel is not bound: bind it first, or use ConnListener.bind");
+		}
+		if (this.backlog != 0) {
+			throw new IllegalArgumentException("A bound channel already listens with the backlog given to its bind: "
+					+ "pass backlog 0 to wrap, not " + this.backlog);
+		}
+		ListenerSpec spec = spec(address);
+		ListenerSockets.applyOptions(channel, this.options);
+		return new ConnListener(this.loop, channel, spec, false);
+	}
+
+	private ListenerSpec spec(SocketAddress address) {
+		Objects.requireNonNull(this.loop, "'loop' must not be null");
+		if (this.loop.isClosed()) {
+			throw new IllegalStateException(this.loop + " is closed");
+		}
+		ProxyProtocolSettings proxyProtocol = proxyProtocolSettings();
+		if (proxyProtocol.isRequired() && address instanceof InetSocketAddress && proxyProtocol.trustedProxies().isEmpty()) {
+			throw new IllegalArgumentException("A listener on " + ListenerSockets.describe(address)
+					+ " that requires a PROXY protocol header needs the ranges of its trusted proxies: "
+					+ "without any, it would close every connection");
+		}
+		return new ListenerSpec(this.callback, this.errorCallback, this.options, settings(), admission(), proxyProtocol,
+				counts());
 	}
 
 	private ConnectionCounts counts() {

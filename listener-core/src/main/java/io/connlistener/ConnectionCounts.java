@@ -1,17 +1,15 @@
 package io.connlistener;
 
 import java.net.InetAddress;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
+
+import io.connlistener.admission.CidrRange;
+import io.connlistener.internal.accept.Occupancy;
 
 /**
  * The connections that one or more {@link ConnListener}s hold, counted in one place so that
  * their limits hold together: {@link ListenerSettings#maxConnections()} and
- * {@link AdmissionSettings#maxConnectionsPerIp()} apply to the sum, not to each listener.
- * Give one instance to the listeners of one service through
+ * {@link io.connlistener.admission.AdmissionSettings#maxConnectionsPerIp()} apply to the
+ * sum, not to each listener. Give one instance to the listeners of one service through
  * {@link ConnListenerBuilder#connectionCounts(ConnectionCounts)}: several sockets bound to
  * one port ({@link ListenerOption#REUSEABLE_PORT}), or the sockets a service closes and binds
  * again, whose connections outlive the socket that accepted them. A listener built without
@@ -25,18 +23,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ConnectionCounts {
 
-	private final AtomicInteger open = new AtomicInteger();
-
-	private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
-
-	private final List<ConnListener> members = new CopyOnWriteArrayList<>();
+	private final Occupancy occupancy = new Occupancy();
 
 	/**
 	 * Return how many connections are held.
 	 * @return the count
 	 */
 	public int open() {
-		return this.open.get();
+		return this.occupancy.held();
 	}
 
 	/**
@@ -46,74 +40,11 @@ public final class ConnectionCounts {
 	 * @return the count
 	 */
 	public int openFrom(InetAddress address) {
-		return this.perAddress.getOrDefault(CidrRange.normalize(address), 0);
+		return this.occupancy.heldBy(CidrRange.normalize(address));
 	}
 
-	/**
-	 * Count one more connection unless {@code max} are held already.
-	 * @param max the limit, 0 for none
-	 * @return whether the connection was counted
-	 */
-	boolean tryReserve(int max) {
-		while (true) {
-			int held = this.open.get();
-			if (max > 0 && held >= max) {
-				return false;
-			}
-			if (this.open.compareAndSet(held, held + 1)) {
-				return true;
-			}
-		}
-	}
-
-	/**
-	 * Count one connection fewer, and tell every listener that shares the counts.
-	 */
-	void release() {
-		this.open.decrementAndGet();
-		for (ConnListener member : this.members) {
-			member.countsReleased();
-		}
-	}
-
-	/**
-	 * Return whether an address holds {@code max} connections already.
-	 */
-	boolean atAddressLimit(InetAddress normalized, int max) {
-		Integer held = this.perAddress.get(normalized);
-		return held != null && held >= max;
-	}
-
-	/**
-	 * Count one more connection from an address unless it holds {@code max} already: one
-	 * atomic step, so that listeners on several loops cannot both take the last slot.
-	 */
-	boolean tryReserveAddress(InetAddress normalized, int max) {
-		boolean[] reserved = new boolean[1];
-		this.perAddress.compute(normalized, (address, held) -> {
-			int count = (held != null) ? held : 0;
-			if (count >= max) {
-				return held;
-			}
-			reserved[0] = true;
-			return count + 1;
-		});
-		return reserved[0];
-	}
-
-	/**
-	 * Count one connection fewer from an address; nothing for an address that holds none.
-	 */
-	void releaseAddress(InetAddress normalized) {
-		this.perAddress.computeIfPresent(normalized, (address, held) -> (held > 1) ? held - 1 : null);
-	}
-
-	void join(ConnListener listener) {
-		this.members.add(listener);
-	}
-
-	void leave(ConnListener listener) {
-		this.members.remove(listener);
+	Occupancy occupancy() {
+		return this.occupancy;
 	}
 
 }

@@ -5,40 +5,30 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
+
+import io.connlistener.internal.accept.AcceptCounters;
 
 /**
  * Live, read-only counters of one {@link ConnListener}.
  * <p>
- * Read from any thread. The listener's loop thread is the only writer of every figure
- * but {@link #activeConnections()}, so the hot path pays one plain volatile write per
- * accepted connection and nothing per byte.
+ * Read from any thread. The listener's loop thread writes every figure but
+ * {@link #activeConnections()}, so the hot path pays one plain volatile write per accepted
+ * connection and nothing per byte.
  */
 public final class ListenerStats {
 
-	private static final AcceptErrorReason[] ERROR_REASONS = AcceptErrorReason.values();
+	private final AcceptCounters counters;
 
-	private static final RejectionReason[] REJECTION_REASONS = RejectionReason.values();
-
-	private volatile long accepted;
-
-	private final AtomicLongArray acceptErrors = new AtomicLongArray(ERROR_REASONS.length);
-
-	private final AtomicLongArray rejections = new AtomicLongArray(REJECTION_REASONS.length);
-
-	private final AtomicLong activeConnections = new AtomicLong();
-
-	private volatile long backoffNanos;
-
-	private volatile AcceptError lastAcceptError;
+	ListenerStats(AcceptCounters counters) {
+		this.counters = counters;
+	}
 
 	/**
 	 * Return how many connections the listener has accepted.
 	 * @return the count
 	 */
 	public long accepted() {
-		return this.accepted;
+		return this.counters.accepted();
 	}
 
 	/**
@@ -47,7 +37,7 @@ public final class ListenerStats {
 	 * @return the count
 	 */
 	public long acceptErrors(AcceptErrorReason reason) {
-		return this.acceptErrors.get(reason.ordinal());
+		return this.counters.acceptErrors(reason);
 	}
 
 	/**
@@ -56,8 +46,8 @@ public final class ListenerStats {
 	 */
 	public long acceptErrors() {
 		long total = 0;
-		for (int i = 0; i < ERROR_REASONS.length; i++) {
-			total += this.acceptErrors.get(i);
+		for (AcceptErrorReason reason : AcceptErrorReason.values()) {
+			total += acceptErrors(reason);
 		}
 		return total;
 	}
@@ -68,7 +58,7 @@ public final class ListenerStats {
 	 */
 	public Map<AcceptErrorReason, Long> acceptErrorsByReason() {
 		Map<AcceptErrorReason, Long> result = new EnumMap<>(AcceptErrorReason.class);
-		for (AcceptErrorReason reason : ERROR_REASONS) {
+		for (AcceptErrorReason reason : AcceptErrorReason.values()) {
 			result.put(reason, acceptErrors(reason));
 		}
 		return result;
@@ -80,7 +70,7 @@ public final class ListenerStats {
 	 * @return the count
 	 */
 	public long rejections(RejectionReason reason) {
-		return this.rejections.get(reason.ordinal());
+		return this.counters.rejections(reason);
 	}
 
 	/**
@@ -89,19 +79,19 @@ public final class ListenerStats {
 	 */
 	public Map<RejectionReason, Long> rejectionsByReason() {
 		Map<RejectionReason, Long> result = new EnumMap<>(RejectionReason.class);
-		for (RejectionReason reason : REJECTION_REASONS) {
+		for (RejectionReason reason : RejectionReason.values()) {
 			result.put(reason, rejections(reason));
 		}
 		return result;
 	}
 
 	/**
-	 * Return how many accepted connections have not yet been reported closed through
-	 * {@link ConnListener#connectionClosed()}.
+	 * Return how many connections handed to the callback have not yet been reported closed
+	 * through {@link ConnListener#connectionClosed()}.
 	 * @return the count
 	 */
 	public long activeConnections() {
-		return this.activeConnections.get();
+		return this.counters.open();
 	}
 
 	/**
@@ -109,7 +99,7 @@ public final class ListenerStats {
 	 * @return the current pause, {@link Duration#ZERO} while not paused
 	 */
 	public Duration currentBackoff() {
-		return Duration.ofNanos(this.backoffNanos);
+		return Duration.ofNanos(this.counters.backoffNanos());
 	}
 
 	/**
@@ -117,7 +107,7 @@ public final class ListenerStats {
 	 * @return the failure, or {@code null} if no accept has failed
 	 */
 	public AcceptError lastAcceptError() {
-		return this.lastAcceptError;
+		return this.counters.lastAcceptError();
 	}
 
 	/**
@@ -128,50 +118,7 @@ public final class ListenerStats {
 	 * @return a snapshot that does not change afterwards
 	 */
 	public static ListenerStats sum(Collection<ListenerStats> stats) {
-		ListenerStats sum = new ListenerStats();
-		long accepted = 0;
-		for (ListenerStats one : stats) {
-			accepted += one.accepted;
-			for (int i = 0; i < ERROR_REASONS.length; i++) {
-				sum.acceptErrors.addAndGet(i, one.acceptErrors.get(i));
-			}
-			for (int i = 0; i < REJECTION_REASONS.length; i++) {
-				sum.rejections.addAndGet(i, one.rejections.get(i));
-			}
-			sum.activeConnections.addAndGet(one.activeConnections.get());
-			sum.backoffNanos = Math.max(sum.backoffNanos, one.backoffNanos);
-			AcceptError error = one.lastAcceptError;
-			if (error != null && (sum.lastAcceptError == null || error.time().isAfter(sum.lastAcceptError.time()))) {
-				sum.lastAcceptError = error;
-			}
-		}
-		sum.accepted = accepted;
-		return sum;
-	}
-
-	void recordAccept() {
-		this.accepted++;
-	}
-
-	void recordAcceptError(AcceptErrorReason reason, String message) {
-		this.acceptErrors.incrementAndGet(reason.ordinal());
-		this.lastAcceptError = new AcceptError(reason, message, Instant.now());
-	}
-
-	void recordRejection(RejectionReason reason) {
-		this.rejections.incrementAndGet(reason.ordinal());
-	}
-
-	void recordOpened() {
-		this.activeConnections.incrementAndGet();
-	}
-
-	void recordClosed() {
-		this.activeConnections.decrementAndGet();
-	}
-
-	void recordBackoff(long nanos) {
-		this.backoffNanos = nanos;
+		return new ListenerStats(AcceptCounters.sum(stats.stream().map((one) -> one.counters).toList()));
 	}
 
 	/**

@@ -1,5 +1,9 @@
 package io.connlistener;
 
+import io.connlistener.admission.AdmissionRule;
+import io.connlistener.admission.AdmissionSettings;
+import io.connlistener.proxy.ProxyProtocolSettings;
+
 /**
  * Why a listener closed a connection it had accepted before any callback saw it, or why it
  * stopped accepting. A small fixed set, so it is safe as a meter tag.

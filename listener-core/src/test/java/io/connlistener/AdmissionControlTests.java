@@ -17,6 +17,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.connlistener.admission.AdmissionSettings;
 import io.connlistener.loop.EventLoop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -169,14 +170,14 @@ class AdmissionControlTests {
 		Socket third = connect("127.0.0.1", "127.0.0.1");
 		assertThat(third.getInputStream().read()).as("third from 127.0.0.1").isEqualTo(-1);
 		assertThat(this.listener.stats().rejections(RejectionReason.PER_IP_LIMIT)).isEqualTo(1);
-		assertThat(this.listener.connectionsFrom(InetAddress.getByName("127.0.0.1"))).isEqualTo(2);
+		assertThat(this.listener.connectionCounts().openFrom(InetAddress.getByName("127.0.0.1"))).isEqualTo(2);
 
 		Socket other = connect("127.0.0.2", "127.0.0.1");
 		assertThat(next().remote()).as("first from 127.0.0.2").isEqualTo(other.getLocalSocketAddress());
 
 		first.channel().close();
 		this.listener.connectionClosed(first.remote());
-		assertThat(this.listener.connectionsFrom(InetAddress.getByName("127.0.0.1"))).isEqualTo(1);
+		assertThat(this.listener.connectionCounts().openFrom(InetAddress.getByName("127.0.0.1"))).isEqualTo(1);
 		Socket again = connect("127.0.0.1", "127.0.0.1");
 		assertThat(next().remote()).as("127.0.0.1 after a close").isEqualTo(again.getLocalSocketAddress());
 		assertThat(this.listener.stats().rejections(RejectionReason.PER_IP_LIMIT)).isEqualTo(1);
@@ -198,7 +199,7 @@ class AdmissionControlTests {
 			await().until(() -> this.listener.stats().rejections(RejectionReason.CALLBACK_FAILED) == failed);
 		}
 		assertThat(this.listener.stats().rejections(RejectionReason.PER_IP_LIMIT)).isZero();
-		assertThat(this.listener.connectionsFrom(InetAddress.getByName("127.0.0.1"))).isZero();
+		assertThat(this.listener.connectionCounts().openFrom(InetAddress.getByName("127.0.0.1"))).isZero();
 	}
 
 	@Test

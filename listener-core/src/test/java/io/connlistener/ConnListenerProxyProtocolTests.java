@@ -28,6 +28,8 @@ import io.connlistener.buffer.BufferedHandler;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.EventLoopGroup;
 import io.connlistener.proxy.ProxyHeaders;
+import io.connlistener.proxy.ProxyProtocolMode;
+import io.connlistener.proxy.ProxyProtocolSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -122,7 +124,7 @@ class ConnListenerProxyProtocolTests {
 		BlockingQueue<SocketAddress> remotes = new LinkedBlockingQueue<>();
 		ConnListener listener = bind(proxied().callback((l, channel, remote) -> {
 			remotes.add(remote);
-			ConnListener.closeQuietly(channel);
+			Loopback.closeQuietly(channel);
 		}));
 		send(listener, v2(PROXY, TCP4, inet("203.0.113.7", "192.0.2.1", 51234, 443)));
 		assertThat(remotes.poll(10, TimeUnit.SECONDS)).isEqualTo(CLIENT);
@@ -207,9 +209,9 @@ class ConnListenerProxyProtocolTests {
 		send(listener, v1("PROXY TCP4 203.0.113.8 192.0.2.1 51234 443"));
 		next();
 		InetAddress client = CLIENT.getAddress();
-		assertThat(listener.connectionsFrom(client)).isEqualTo(1);
+		assertThat(listener.connectionCounts().openFrom(client)).isEqualTo(1);
 		listener.connectionClosed(admitted.remoteAddress());
-		assertThat(listener.connectionsFrom(client)).isZero();
+		assertThat(listener.connectionCounts().openFrom(client)).isZero();
 	}
 
 	@Test

@@ -41,7 +41,7 @@ public final class FdExhaustionChild {
 					held.add(channel);
 				}
 				else {
-					ConnListener.closeQuietly(channel);
+					Loopback.closeQuietly(channel);
 					l.connectionClosed();
 				}
 			})
@@ -64,7 +64,7 @@ public final class FdExhaustionChild {
 				case "release" -> loop.execute(() -> {
 					holding[0] = false;
 					for (SocketChannel channel : held) {
-						ConnListener.closeQuietly(channel);
+						Loopback.closeQuietly(channel);
 						listener.connectionClosed();
 					}
 					held.clear();

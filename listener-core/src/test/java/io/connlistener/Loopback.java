@@ -38,6 +38,19 @@ final class Loopback {
 	}
 
 	/**
+	 * Close a channel, ignoring a failure: a test cleaning up after a peer that is gone.
+	 * @param channel the channel
+	 */
+	static void closeQuietly(java.nio.channels.Channel channel) {
+		try {
+			channel.close();
+		}
+		catch (IOException ex) {
+			// Gone already.
+		}
+	}
+
+	/**
 	 * Close every client and accepted channel of a test, each group in turn, and the
 	 * listener and loop after them, as an {@code @AfterEach} does.
 	 * @param clients client sockets

@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import io.connlistener.internal.FailsafeLogger;
+
 /**
  * One thread that waits on one NIO {@link Selector} and runs tasks and timers between
  * selections: the Java counterpart of libevent's {@code event_base}.

@@ -7,13 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.connlistener.AdmissionSettings;
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerSettings;
-import io.connlistener.ProxyProtocolMode;
-import io.connlistener.ProxyProtocolSettings;
+import io.connlistener.admission.AdmissionSettings;
 import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.buffer.BufferedConnectionSettings;
+import io.connlistener.proxy.ProxyProtocolMode;
+import io.connlistener.proxy.ProxyProtocolSettings;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;

@@ -12,20 +12,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.connlistener.CidrRange;
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerSettings;
 import io.connlistener.ListenerSettings.LimitAction;
-import io.connlistener.ProxyProtocolMode;
-import io.connlistener.ProxyProtocolSettings;
+import io.connlistener.admission.CidrRange;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Admission;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Backoff;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Defaults;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Listener;
+import io.connlistener.boot.listener.ListenerConfigurationException;
 import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.boot.listener.ListenerDefinition.Deployment;
 import io.connlistener.boot.listener.ListenerDefinition.Source;
-import io.connlistener.boot.listener.ListenerConfigurationException;
+import io.connlistener.proxy.ProxyProtocolMode;
+import io.connlistener.proxy.ProxyProtocolSettings;
 
 /**
  * Turns {@link ConnListenerProperties} into checked {@link ListenerDefinition listener

@@ -5,10 +5,10 @@ import java.util.List;
 
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerSettings.LimitAction;
-import io.connlistener.ProxyProtocolMode;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Admission;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Backoff;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Buffered;
+import io.connlistener.proxy.ProxyProtocolMode;
 
 /**
  * Properties that both {@code conn-listener.defaults} and each listener take, each declared

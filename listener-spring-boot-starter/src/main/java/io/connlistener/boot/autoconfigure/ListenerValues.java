@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.connlistener.AdmissionRule;
-import io.connlistener.AdmissionSettings;
-import io.connlistener.CidrRange;
+import io.connlistener.admission.AdmissionRule;
+import io.connlistener.admission.AdmissionSettings;
+import io.connlistener.admission.CidrRange;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Admission;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Buffered;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Defaults;

@@ -3,18 +3,18 @@ package io.connlistener.boot.listener;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
-import java.time.Duration;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 
-import io.connlistener.AdmissionSettings;
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerSettings;
-import io.connlistener.ProxyProtocolSettings;
+import io.connlistener.admission.AdmissionSettings;
 import io.connlistener.buffer.BufferedConnectionSettings;
+import io.connlistener.proxy.ProxyProtocolSettings;
 
 import org.springframework.util.Assert;
 

@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.connlistener.AcceptCallback;
-import io.connlistener.AdmissionRule;
-import io.connlistener.AdmissionSettings;
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerSettings;
+import io.connlistener.admission.AdmissionRule;
+import io.connlistener.admission.AdmissionSettings;
 import io.connlistener.boot.handler.ConnectionHandler;
 import io.connlistener.boot.listener.ConnListenerCustomizer;
 import io.connlistener.boot.listener.ConnListenerLifecycle;

@@ -6,15 +6,15 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import io.connlistener.AdmissionRule;
-import io.connlistener.AdmissionSettings;
-import io.connlistener.CidrRange;
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerSettings;
-import io.connlistener.ProxyProtocolMode;
-import io.connlistener.ProxyProtocolSettings;
+import io.connlistener.admission.AdmissionRule;
+import io.connlistener.admission.AdmissionSettings;
+import io.connlistener.admission.CidrRange;
 import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.buffer.BufferedConnectionSettings;
+import io.connlistener.proxy.ProxyProtocolMode;
+import io.connlistener.proxy.ProxyProtocolSettings;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.bind.Bindable;

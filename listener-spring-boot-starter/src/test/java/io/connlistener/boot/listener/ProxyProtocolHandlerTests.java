@@ -12,7 +12,6 @@ import java.time.Duration;
 import io.connlistener.AcceptCallback;
 import io.connlistener.AcceptedConnection;
 import io.connlistener.ConnListener;
-import io.connlistener.ProxyProtocolMode;
 import io.connlistener.RejectionReason;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
@@ -20,6 +19,7 @@ import io.connlistener.boot.handler.ConnectionHandler;
 import io.connlistener.boot.testsupport.LoopbackClient;
 import io.connlistener.buffer.BufferedConnection;
 import io.connlistener.buffer.BufferedHandler;
+import io.connlistener.proxy.ProxyProtocolMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

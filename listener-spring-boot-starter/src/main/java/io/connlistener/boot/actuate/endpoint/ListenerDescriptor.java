@@ -10,10 +10,10 @@ import java.util.Map;
 import io.connlistener.AcceptErrorReason;
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerStats;
-import io.connlistener.ProxyProtocolSettings;
 import io.connlistener.RejectionReason;
 import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.boot.listener.ManagedConnListener;
+import io.connlistener.proxy.ProxyProtocolSettings;
 
 /**
  * What the {@code connlisteners} endpoint shows of one listener.

@@ -1,4 +1,4 @@
-package io.connlistener;
+package io.connlistener.internal.accept;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -54,7 +54,7 @@ final class SpareFileDescriptor {
 			return false;
 		}
 		this.reserve = null;
-		ConnListener.closeQuietly(reserve);
+		AcceptPipeline.closeQuietly(reserve);
 		return true;
 	}
 

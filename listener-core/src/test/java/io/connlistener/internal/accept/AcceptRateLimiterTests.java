@@ -1,4 +1,4 @@
-package io.connlistener;
+package io.connlistener.internal.accept;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.connlistener;
+package io.connlistener.admission;
 
 import java.util.Objects;
 

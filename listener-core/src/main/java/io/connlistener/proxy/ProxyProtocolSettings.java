@@ -1,10 +1,15 @@
-package io.connlistener;
+package io.connlistener.proxy;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
-import io.connlistener.proxy.ProxyHeaderParser;
+import io.connlistener.AcceptedConnection;
+import io.connlistener.ConnListener;
+import io.connlistener.RejectionReason;
+import io.connlistener.admission.AdmissionSettings;
+import io.connlistener.admission.CidrRange;
 
 /**
  * Whether a {@link ConnListener} requires a PROXY protocol header (versions 1 and 2) at the
@@ -68,12 +73,13 @@ public record ProxyProtocolSettings(ProxyProtocolMode mode, List<CidrRange> trus
 
 	/**
 	 * Return whether a peer may send a header.
-	 * @param address the peer's address, normalized ({@link CidrRange#normalize})
+	 * @param address the peer's address; an IPv4-mapped one matches IPv4 ranges
 	 * @return {@code true} if a trusted range contains it
 	 */
-	boolean trusts(byte[] address) {
+	public boolean trusts(InetAddress address) {
+		byte[] normalized = CidrRange.normalize(address).getAddress();
 		for (CidrRange range : this.trustedProxies) {
-			if (range.contains(address)) {
+			if (range.contains(normalized)) {
 				return true;
 			}
 		}

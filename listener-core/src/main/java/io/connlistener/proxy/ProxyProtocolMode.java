@@ -1,4 +1,4 @@
-package io.connlistener;
+package io.connlistener.proxy;
 
 /**
  * Whether a listener expects a PROXY protocol header at the start of each connection. The

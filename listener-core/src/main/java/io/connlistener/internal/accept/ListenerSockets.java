@@ -1,4 +1,4 @@
-package io.connlistener;
+package io.connlistener.internal.accept;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,15 +17,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 
+import io.connlistener.ListenerOption;
+
 /**
  * Opens, configures and binds listening channels the way libevent does: a socket of the
  * address's own family, options before {@code bind}, and a backlog that is never the JDK's
  * silent default of 50.
  */
-final class ListenerSockets {
+public final class ListenerSockets {
 
 	/** Used where {@code somaxconn} cannot be read; the Linux default since 5.4. */
-	static final int FALLBACK_BACKLOG = 4096;
+	public static final int FALLBACK_BACKLOG = 4096;
 
 	private static final Path SOMAXCONN = Path.of("/proc/sys/net/core/somaxconn");
 
@@ -38,11 +40,11 @@ final class ListenerSockets {
 	 * Return the listen queue length a backlog asks for: a positive value as it is, a
 	 * negative one as the kernel's {@code somaxconn}.
 	 */
-	static int resolveBacklog(int backlog) {
+	public static int resolveBacklog(int backlog) {
 		return (backlog < 0) ? somaxconn() : backlog;
 	}
 
-	static int somaxconn() {
+	public static int somaxconn() {
 		int value = somaxconn;
 		if (value == 0) {
 			value = readSomaxconn();
@@ -66,7 +68,7 @@ final class ListenerSockets {
 		}
 	}
 
-	static ServerSocketChannel bind(SocketAddress address, Set<ListenerOption> options, int backlog)
+	public static ServerSocketChannel bind(SocketAddress address, Set<ListenerOption> options, int backlog)
 			throws IOException {
 		if (backlog == 0) {
 			throw new IllegalArgumentException("Backlog 0 means the channel is already listening: use ConnListener.wrap");
@@ -96,7 +98,7 @@ final class ListenerSockets {
 	 * would take every connection from a group of dual-stack ones. It also keeps
 	 * {@code 0.0.0.0} to IPv4, as in C, where a dual-stack socket binds it as {@code ::}.
 	 */
-	static ServerSocketChannel open(SocketAddress address) throws IOException {
+	public static ServerSocketChannel open(SocketAddress address) throws IOException {
 		if (address instanceof UnixDomainSocketAddress) {
 			return ServerSocketChannel.open(StandardProtocolFamily.UNIX);
 		}
@@ -111,7 +113,7 @@ final class ListenerSockets {
 		return ServerSocketChannel.open();
 	}
 
-	static void applyOptions(ServerSocketChannel channel, Set<ListenerOption> options) throws IOException {
+	public static void applyOptions(ServerSocketChannel channel, Set<ListenerOption> options) throws IOException {
 		if (!channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEADDR)) {
 			// Unix domain sockets: neither address nor port reuse applies.
 			return;
@@ -127,12 +129,12 @@ final class ListenerSockets {
 		}
 	}
 
-	static boolean isIpv6Wildcard(SocketAddress address) {
+	public static boolean isIpv6Wildcard(SocketAddress address) {
 		return address instanceof InetSocketAddress inet && inet.getAddress() instanceof Inet6Address
 				&& inet.getAddress().isAnyLocalAddress();
 	}
 
-	static String describe(SocketAddress address) {
+	public static String describe(SocketAddress address) {
 		if (address instanceof InetSocketAddress inet) {
 			String host = (inet.getAddress() != null) ? inet.getAddress().getHostAddress() : inet.getHostString();
 			return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();

@@ -1,4 +1,4 @@
-package io.connlistener.loop;
+package io.connlistener.internal;
 
 import java.lang.System.Logger.Level;
 import java.time.ZoneId;

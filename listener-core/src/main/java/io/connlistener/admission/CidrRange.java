@@ -1,4 +1,4 @@
-package io.connlistener;
+package io.connlistener.admission;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -81,8 +81,10 @@ public final class CidrRange {
 	 * Return whether the range contains a normalized address given as its bytes (4 for IPv4,
 	 * 16 for IPv6); used on the loop thread to match one address against many ranges
 	 * without copying it again.
+	 * @param address the address's bytes, normalized as {@link #normalize} does
+	 * @return {@code true} if the range contains it
 	 */
-	boolean contains(byte[] address) {
+	public boolean contains(byte[] address) {
 		if (address.length != this.network.length) {
 			return false;
 		}

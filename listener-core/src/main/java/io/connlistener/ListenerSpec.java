@@ -1,0 +1,30 @@
+package io.connlistener;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+
+import io.connlistener.admission.AdmissionSettings;
+import io.connlistener.proxy.ProxyProtocolSettings;
+
+/**
+ * Everything a {@link ConnListenerBuilder} gathered for one listener.
+ *
+ * @param callback the accept callback, or {@code null}
+ * @param errorCallback the accept error callback, or {@code null}
+ * @param options the options, unmodifiable
+ * @param settings the settings beyond libevent's
+ * @param admission the admission settings
+ * @param proxyProtocol the PROXY protocol settings
+ * @param counts where connections are counted
+ */
+record ListenerSpec(AcceptCallback callback, AcceptErrorCallback errorCallback, Set<ListenerOption> options,
+		ListenerSettings settings, AdmissionSettings admission, ProxyProtocolSettings proxyProtocol,
+		ConnectionCounts counts) {
+
+	ListenerSpec {
+		options = Collections.unmodifiableSet(
+				options.isEmpty() ? EnumSet.noneOf(ListenerOption.class) : EnumSet.copyOf(options));
+	}
+
+}
