@@ -35,6 +35,14 @@ import io.connlistener.loop.IoHandler;
  * Half-close: when the peer shuts its side down while output is still queued, the connection
  * first flushes that output and then fires {@link ConnectionEvent#EOF}, so the default
  * handler's close does not cut the answer short.
+ * <p>
+ * Timeouts ({@link BufferedConnectionSettings}): the read timeout runs while reading is
+ * enabled, as libevent's does. The write timeout runs while output waits for the socket, and
+ * when it runs out the connection first tries to write: if any byte goes out, the peer is
+ * reading and the timeout starts over, so a peer that reads at any steady pace is never
+ * timed out, however late the selector reports the socket writable. The idle timeout runs
+ * from open to close and is held off only by bytes read or written, so a peer that stops
+ * reading is timed out even when the back-pressure it causes has paused reading.
  */
 public final class BufferedConnection implements AutoCloseable {
 
@@ -64,6 +72,11 @@ public final class BufferedConnection implements AutoCloseable {
 	private final IdleTimeout readTimeout;
 
 	private final IdleTimeout writeTimeout;
+
+	private final IdleTimeout idleTimeout;
+
+	/** Whether output stuck at the idle timeout is told as a write timeout: one no longer than it. */
+	private final boolean stallIsWriteTimeout;
 
 	private final CloseHooks closeHooks = new CloseHooks();
 
@@ -120,6 +133,11 @@ public final class BufferedConnection implements AutoCloseable {
 				this::readTimedOut);
 		this.writeTimeout = new IdleTimeout(loop, settings.writeTimeout(), () -> isWatching(SelectionKey.OP_WRITE),
 				this::writeTimedOut);
+		// Nothing fires after ERROR.
+		this.idleTimeout = new IdleTimeout(loop, settings.idleTimeout(), () -> !this.freed && !this.errored,
+				this::idleTimedOut);
+		this.stallIsWriteTimeout = settings.writeTimeout() != null && settings.idleTimeout() != null
+				&& settings.writeTimeout().compareTo(settings.idleTimeout()) <= 0;
 	}
 
 	/**
@@ -216,7 +234,9 @@ public final class BufferedConnection implements AutoCloseable {
 		if (canWriteDirectly()) {
 			// Nothing queued: skip the copy and give the bytes straight to the socket.
 			try {
-				this.channel.write(source);
+				if (this.channel.write(source) > 0) {
+					this.idleTimeout.progressed();
+				}
 			}
 			catch (IOException ex) {
 				fail(ex);
@@ -301,8 +321,8 @@ public final class BufferedConnection implements AutoCloseable {
 
 	/**
 	 * Stop reading, flush the queued output, then close. No callback but the close hooks
-	 * runs afterwards; an error or the write timeout while flushing closes at once.
-	 * Idempotent.
+	 * runs afterwards; an error, or the write or idle timeout running out while flushing,
+	 * closes at once. Idempotent.
 	 */
 	public void closeAfterFlush() {
 		if (this.loop.inEventLoop()) {
@@ -470,6 +490,7 @@ public final class BufferedConnection implements AutoCloseable {
 			free();
 			return;
 		}
+		this.idleTimeout.start();
 		this.callbackDepth++;
 		try {
 			this.handler.onOpen(this);
@@ -507,6 +528,7 @@ public final class BufferedConnection implements AutoCloseable {
 		}
 		if (total > 0) {
 			this.readTimeout.progressed();
+			this.idleTimeout.progressed();
 			invokeRead();
 			if (this.freed) {
 				return;
@@ -536,21 +558,28 @@ public final class BufferedConnection implements AutoCloseable {
 				&& this.key != null && this.callbackDepth == 0;
 	}
 
-	private void flush() {
+	/**
+	 * Write what the socket takes, then settle what waited for it.
+	 * @return whether any byte went out
+	 */
+	private boolean flush() {
 		this.flushPending = false;
 		if (this.freed || this.errored) {
-			return;
+			return false;
 		}
+		boolean progressed = false;
 		if (this.writeEnabled && !this.output.isEmpty()) {
 			try {
 				if (this.output.writeTo(this.channel) > 0) {
+					progressed = true;
 					this.writeTimeout.progressed();
+					this.idleTimeout.progressed();
 				}
 			}
 			catch (IOException ex) {
 				this.outputBytes = this.output.readableBytes();
 				fail(ex);
-				return;
+				return false;
 			}
 			int buffered = this.output.readableBytes();
 			this.outputBytes = buffered;
@@ -571,7 +600,7 @@ public final class BufferedConnection implements AutoCloseable {
 					runOnLoop(this.writeCallbackTask);
 				}
 				if (this.freed) {
-					return;
+					return progressed;
 				}
 			}
 		}
@@ -579,17 +608,18 @@ public final class BufferedConnection implements AutoCloseable {
 			this.writeWaiting = false;
 			if (this.closing) {
 				free();
-				return;
+				return progressed;
 			}
 			if (this.eofPending) {
 				this.eofPending = false;
 				fireEof();
 				if (this.freed) {
-					return;
+					return progressed;
 				}
 			}
 		}
 		updateInterest();
+		return progressed;
 	}
 
 	private void updateInterest() {
@@ -636,6 +666,31 @@ public final class BufferedConnection implements AutoCloseable {
 	}
 
 	private void writeTimedOut() {
+		// The selector may not have reported the socket writable although the peer reads:
+		// whether a write goes out now tells.
+		if (!flush() && !this.freed && !this.errored) {
+			writeStalled();
+		}
+	}
+
+	private void idleTimedOut() {
+		boolean stalled = isWatching(SelectionKey.OP_WRITE);
+		if (stalled && (flush() || this.freed || this.errored)) {
+			return;
+		}
+		if (stalled && this.stallIsWriteTimeout) {
+			// Its own timer may have started later, when the output got stuck: same cause.
+			writeStalled();
+		}
+		else if (this.closing) {
+			free();
+		}
+		else {
+			invokeEvent(ConnectionEvent.IDLE_TIMEOUT);
+		}
+	}
+
+	private void writeStalled() {
 		if (this.closing) {
 			free();
 			return;
@@ -811,6 +866,7 @@ public final class BufferedConnection implements AutoCloseable {
 		this.open = false;
 		this.readTimeout.cancel();
 		this.writeTimeout.cancel();
+		this.idleTimeout.cancel();
 		if (this.key != null) {
 			this.key.cancel();
 		}

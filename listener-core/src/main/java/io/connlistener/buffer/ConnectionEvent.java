@@ -5,8 +5,10 @@ package io.connlistener.buffer;
  * {@link BufferedHandler#onEvent}: libevent's {@code BEV_EVENT_*} flags.
  * <p>
  * {@link #EOF} and {@link #ERROR} fire at most once per connection, and nothing fires after
- * {@link #ERROR}. A timeout fires once each time its timer runs out and disables the
- * direction it concerns, as libevent does; enabling that direction again rearms it.
+ * {@link #ERROR}. A read or write timeout fires once each time its timer runs out and
+ * disables the direction it concerns, as libevent does; enabling that direction again rearms
+ * it. An idle timeout disables nothing and fires again after each further idle timeout
+ * without progress, until the connection is closed.
  */
 public enum ConnectionEvent {
 
@@ -33,8 +35,17 @@ public enum ConnectionEvent {
 
 	/**
 	 * Buffered output made no progress for the write timeout (libevent's
-	 * {@code BEV_EVENT_WRITING | BEV_EVENT_TIMEOUT}). Writing is now disabled.
+	 * {@code BEV_EVENT_WRITING | BEV_EVENT_TIMEOUT}): the socket took no byte, even when
+	 * tried as the timeout ran out. Also told when the idle timeout finds output stuck and
+	 * the write timeout is no longer than it. Writing is now disabled.
 	 */
-	WRITE_TIMEOUT
+	WRITE_TIMEOUT,
+
+	/**
+	 * Nothing was read or written for the idle timeout, whatever paused reading or writing:
+	 * the handler, the watermarks, or a peer that neither sends nor reads. A write was tried
+	 * first, as for {@link #WRITE_TIMEOUT}. Nothing is disabled.
+	 */
+	IDLE_TIMEOUT
 
 }
