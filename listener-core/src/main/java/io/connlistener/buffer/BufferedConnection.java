@@ -36,13 +36,14 @@ import io.connlistener.loop.IoHandler;
  * first flushes that output and then fires {@link ConnectionEvent#EOF}, so the default
  * handler's close does not cut the answer short.
  * <p>
- * Timeouts ({@link BufferedConnectionSettings}): the read timeout runs while reading is
- * enabled, as libevent's does. The write timeout runs while output waits for the socket, and
- * when it runs out the connection first tries to write: if any byte goes out, the peer is
- * reading and the timeout starts over, so a peer that reads at any steady pace is never
- * timed out, however late the selector reports the socket writable. The idle timeout runs
- * from open to close and is held off only by bytes read or written, so a peer that stops
- * reading is timed out even when the back-pressure it causes has paused reading.
+ * Timeouts ({@link BufferedConnectionSettings}) measure bytes that move, never readiness: when
+ * one runs out, the connection first tries the read or write it concerns, and a byte that
+ * moves starts it over. So a peer that reads at any steady pace is never timed out, however
+ * late the selector reports the socket writable, nor one whose bytes a busy loop has not
+ * read yet. The read timeout runs while reading is enabled, as libevent's does; the write
+ * timeout while output waits for the socket. The idle timeout runs from open to close and
+ * is held off only by bytes read or written, so a peer that stops reading is timed out even
+ * when the back-pressure it causes has paused reading.
  */
 public final class BufferedConnection implements AutoCloseable {
 
@@ -504,7 +505,11 @@ public final class BufferedConnection implements AutoCloseable {
 		afterCallback();
 	}
 
-	private void readable() {
+	/**
+	 * Read what the socket holds and hand it to the handler.
+	 * @return whether anything arrived: bytes, the end of the stream or a failure
+	 */
+	private boolean readable() {
 		int total = 0;
 		boolean eof = false;
 		IOException failure = null;
@@ -531,7 +536,7 @@ public final class BufferedConnection implements AutoCloseable {
 			this.idleTimeout.progressed();
 			invokeRead();
 			if (this.freed) {
-				return;
+				return true;
 			}
 		}
 		if (failure != null) {
@@ -547,6 +552,7 @@ public final class BufferedConnection implements AutoCloseable {
 				this.eofPending = true;
 			}
 		}
+		return total > 0 || eof || failure != null;
 	}
 
 	private void writable() {
@@ -660,6 +666,11 @@ public final class BufferedConnection implements AutoCloseable {
 	}
 
 	private void readTimedOut() {
+		// A loop that ran late, say a long iteration on a busy machine, may not have read
+		// what arrived meanwhile: whether a read gets bytes now tells.
+		if (readable() || this.freed) {
+			return;
+		}
 		this.readEnabled = false;
 		updateInterest();
 		invokeEvent(ConnectionEvent.READ_TIMEOUT);
@@ -674,6 +685,9 @@ public final class BufferedConnection implements AutoCloseable {
 	}
 
 	private void idleTimedOut() {
+		if (isWatching(SelectionKey.OP_READ) && (readable() || this.freed || this.errored)) {
+			return;
+		}
 		boolean stalled = isWatching(SelectionKey.OP_WRITE);
 		if (stalled && (flush() || this.freed || this.errored)) {
 			return;

@@ -12,10 +12,10 @@ import java.time.Duration;
  * while output waits for the socket and measures whether the peer takes bytes: when it runs
  * out, the connection tries to write before it gives up, because the selector may not report
  * a socket writable for a long time although a slow peer reads all the while (Linux reports
- * a TCP socket writable only once about a third of its send buffer is free). The idle
- * timeout runs all the time, and only bytes read or written hold it off: it ends a
- * connection that a stalled peer and the back-pressure it causes leave with neither
- * direction watched.
+ * a TCP socket writable only once about a third of its send buffer is free); the read
+ * timeout likewise tries a read. The idle timeout runs all the time, and only bytes read or
+ * written hold it off: it ends a connection that a stalled peer and the back-pressure it
+ * causes leave with neither direction watched.
  *
  * @param readBufferSize size of each pooled segment, so the most read from the socket in one
  * call

@@ -29,7 +29,8 @@ public enum ConnectionEvent {
 
 	/**
 	 * Nothing arrived for the read timeout while reading was enabled (libevent's
-	 * {@code BEV_EVENT_READING | BEV_EVENT_TIMEOUT}). Reading is now disabled.
+	 * {@code BEV_EVENT_READING | BEV_EVENT_TIMEOUT}), not even when a read was tried as the
+	 * timeout ran out. Reading is now disabled.
 	 */
 	READ_TIMEOUT,
 
@@ -43,8 +44,8 @@ public enum ConnectionEvent {
 
 	/**
 	 * Nothing was read or written for the idle timeout, whatever paused reading or writing:
-	 * the handler, the watermarks, or a peer that neither sends nor reads. A write was tried
-	 * first, as for {@link #WRITE_TIMEOUT}. Nothing is disabled.
+	 * the handler, the watermarks, or a peer that neither sends nor reads. A read and a write
+	 * were tried first, in the directions enabled. Nothing is disabled.
 	 */
 	IDLE_TIMEOUT
 

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -20,6 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for the timeouts of {@link BufferedConnection} over real loopback sockets: they
@@ -82,6 +85,38 @@ class BufferedConnectionTimeoutTests {
 						+ "between two reads that got bytes %d ms; %s timeout %d ms: events %s",
 				STREAMED / 1024, READ_RATE / 1024, CLIENT_RECEIVE_BUFFER / 1024, millis,
 				TimeUnit.NANOSECONDS.toMillis(longestGap), timeout, TIMEOUT.toMillis(), handler.events);
+	}
+
+	@ParameterizedTest(name = "{0} timeout")
+	@ValueSource(strings = { "read", "idle" })
+	void bytesThatArriveWhileTheLoopIsBusyAreReadBeforeATimeoutFires(String timeout) throws Exception {
+		CountDownLatch busy = new CountDownLatch(1);
+		AtomicInteger received = new AtomicInteger();
+		RecordingHandler handler = new RecordingHandler() {
+
+			@Override
+			public void onRead(BufferedConnection connection) {
+				if (received.getAndAdd(connection.input().readableBytes()) == 0) {
+					busy.countDown();
+					// Twice the timeout counted from this read: the shape of a long loop iteration.
+					LockSupport.parkNanos(2 * TIMEOUT.toNanos());
+				}
+				connection.input().drain(Integer.MAX_VALUE);
+			}
+
+		};
+		BufferedConnectionSettings settings = timeout.equals("read") ? SETTINGS.withTimeouts(TIMEOUT, null)
+				: SETTINGS.withIdleTimeout(TIMEOUT);
+		start(handler, settings);
+		SocketChannel client = this.server.connect();
+		BufferedServer.writeFully(client, new byte[] { 1 });
+		assertThat(busy.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		// After the loop selected, so read by its next selection at the earliest, after the timers.
+		BufferedServer.writeFully(client, new byte[] { 2 });
+		await().atMost(WAIT).until(() -> received.get() == 2 || !handler.events.isEmpty());
+		assertThat(handler.events).isEmpty();
+		assertThat(received).hasValue(2);
+		assertThat(handler.connection.isOpen()).isTrue();
 	}
 
 	@Test
