@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import io.connlistener.testsupport.Figures;
+import io.connlistener.testsupport.PacedReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -75,16 +76,17 @@ class BufferedConnectionTimeoutTests {
 		start(handler, settings);
 		SocketChannel client = this.server.connect(CLIENT_RECEIVE_BUFFER);
 		long start = System.nanoTime();
-		long longestGap = readSteadily(client, STREAMED);
+		PacedReader.Result read = PacedReader.read(client, STREAMED, READ_RATE);
 		long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 		// Before the client closes, which the server may see as a reset.
 		assertThat(handler.events).isEmpty();
 		assertThat(handler.connection.isOpen()).isTrue();
+		assertThat(read.bytes()).isEqualTo(STREAMED);
 		Figures.record("core-slow-reader-" + timeout + "-timeout",
 				"%d KiB streamed to a client reading at %d KiB/s into a %d KiB receive buffer in %d ms, longest gap "
 						+ "between two reads that got bytes %d ms; %s timeout %d ms: events %s",
 				STREAMED / 1024, READ_RATE / 1024, CLIENT_RECEIVE_BUFFER / 1024, millis,
-				TimeUnit.NANOSECONDS.toMillis(longestGap), timeout, TIMEOUT.toMillis(), handler.events);
+				read.longestGapMillis(), timeout, TIMEOUT.toMillis(), handler.events);
 	}
 
 	@ParameterizedTest(name = "{0} timeout")
@@ -125,7 +127,7 @@ class BufferedConnectionTimeoutTests {
 		RecordingHandler handler = new Streamer();
 		BufferedServer.FileDescriptors baseline = start(handler, SETTINGS.withTimeouts(TIMEOUT, null));
 		SocketChannel client = this.server.connect(CLIENT_RECEIVE_BUFFER);
-		this.executor.submit(() -> readSteadily(client, Long.MAX_VALUE));
+		this.executor.submit(() -> PacedReader.read(client, Long.MAX_VALUE, READ_RATE));
 		assertClosedOnceAfter(handler, baseline, ConnectionEvent.READ_TIMEOUT);
 	}
 
@@ -198,33 +200,6 @@ class BufferedConnectionTimeoutTests {
 		this.server.closeClients();
 		baseline.awaitBackToThis(WAIT);
 		assertThat(handler.events).containsExactly(events);
-	}
-
-	/**
-	 * Read {@code total} bytes at {@link #READ_RATE}, in ticks of 10 ms; return the longest
-	 * gap between two reads that got bytes, in nanoseconds.
-	 */
-	private static long readSteadily(SocketChannel client, long total) throws IOException {
-		long tick = TimeUnit.MILLISECONDS.toNanos(10);
-		ByteBuffer buffer = ByteBuffer.allocate(READ_RATE / 100);
-		long received = 0;
-		long longestGap = 0;
-		long lastRead = System.nanoTime();
-		long next = lastRead;
-		while (received < total) {
-			buffer.clear().limit((int) Math.min(buffer.capacity(), total - received));
-			int read = client.read(buffer);
-			if (read < 0) {
-				throw new IOException("End of stream after " + received + " bytes");
-			}
-			long now = System.nanoTime();
-			longestGap = Math.max(longestGap, now - lastRead);
-			lastRead = now;
-			received += read;
-			next += tick;
-			LockSupport.parkNanos(next - System.nanoTime());
-		}
-		return longestGap;
 	}
 
 	/**

@@ -19,11 +19,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import io.connlistener.loop.EventLoop;
+import io.connlistener.testsupport.PacedReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,7 +88,7 @@ class ChannelStreamsTests {
 	void writeOfALargeArrayThatASlowPeerTakesSliceBySliceNeverTimesOut() throws Exception {
 		ChannelStreams streams = streams(null, TIMEOUT);
 		byte[] payload = new byte[6 * 1024 * 1024];
-		Future<Long> read = this.executor.submit(() -> readSteadily(payload.length));
+		Future<Long> read = this.executor.submit(() -> PacedReader.read(this.peer, payload.length, READ_RATE).bytes());
 		long start = System.nanoTime();
 		// Longer than the timeout in all, and Linux reports the socket writable only once
 		// about a third of its send buffer is free: longer than the timeout too at this pace.
@@ -138,19 +138,16 @@ class ChannelStreamsTests {
 
 	@Test
 	void readIsNotIdleWhileAnotherThreadWrites() throws Exception {
-		ChannelStreams streams = streams(TIMEOUT, TIMEOUT);
+		// Longer than the others: the writing thread must not pause for as long on a busy machine.
+		Duration idleTimeout = Duration.ofSeconds(1);
+		ChannelStreams streams = streams(idleTimeout, idleTimeout);
 		OutputStream output = streams.outputStream();
-		AtomicLong lastWrite = new AtomicLong();
-		Future<Long> reading = this.executor.submit(() -> {
-			streams.inputStream().read();
-			return System.nanoTime();
-		});
-		Future<Long> peerReading = this.executor.submit(() -> readSteadily(Long.MAX_VALUE));
-		// Three idle timeouts of writing in small pieces, while the read waits for a byte that never comes.
-		long until = System.nanoTime() + 3 * TIMEOUT.toNanos();
+		Future<Integer> reading = this.executor.submit(() -> streams.inputStream().read());
+		Future<?> peerReading = this.executor.submit(() -> PacedReader.read(this.peer, Long.MAX_VALUE, READ_RATE));
+		// Twice the idle timeout of writing in small pieces, while the read waits for a byte that never comes.
+		long until = System.nanoTime() + 2 * idleTimeout.toNanos();
 		while (System.nanoTime() - until < 0) {
 			output.write(new byte[1024]);
-			lastWrite.set(System.nanoTime());
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
 			assertThat(reading).isNotDone();
 		}
@@ -195,28 +192,6 @@ class ChannelStreamsTests {
 			this.timeouts.add(writing);
 			this.poller.close();
 		}, null);
-	}
-
-	/**
-	 * Read at {@link #READ_RATE} on the peer, in ticks of 10 ms, until {@code total} bytes
-	 * or the end of the stream; return how many were read.
-	 */
-	private long readSteadily(long total) throws IOException {
-		long tick = TimeUnit.MILLISECONDS.toNanos(10);
-		ByteBuffer buffer = ByteBuffer.allocate(READ_RATE / 100);
-		long received = 0;
-		long next = System.nanoTime();
-		while (received < total) {
-			buffer.clear().limit((int) Math.min(buffer.capacity(), total - received));
-			int read = this.peer.read(buffer);
-			if (read < 0) {
-				return received;
-			}
-			received += read;
-			next += tick;
-			LockSupport.parkNanos(next - System.nanoTime());
-		}
-		return received;
 	}
 
 }

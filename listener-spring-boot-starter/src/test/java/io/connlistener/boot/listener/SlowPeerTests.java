@@ -110,15 +110,15 @@ class SlowPeerTests {
 				readers.run();
 				long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 				await().atMost(SETTLE).until(() -> listener.activeConnections() == 0);
-				Figures.record("slow-readers-" + style,
-						"%d clients each echoing %d KiB, reading at %d KiB/s into a %d KiB receive buffer once their "
-								+ "sends were pushed back (after %d ms at most): %d of %d complete (%d KiB lost) in %d ms, "
-								+ "fastest %d ms, slowest %d ms; longest gap between two reads that got bytes %d ms; "
-								+ "write-timeout %d ms: write-timeout count %d, idle-timeout count %d, handler failures %d",
-						SLOW_READERS, PAYLOAD / 1024, READ_RATE / 1024, CLIENT_RECEIVE_BUFFER / 1024,
-						readers.longestFillMillis(), readers.completed(), SLOW_READERS, readers.lostBytes() / 1024,
-						millis, readers.fastestMillis(), readers.slowestMillis(), readers.longestStallMillis(),
-						TIMEOUT.toMillis(), listener.writeTimeouts(), listener.idleTimeouts(), listener.handlerFailures());
+				Figures.record("slow-readers-" + style, "%d clients each echoing %d KiB, reading at %d KiB/s into a %d "
+						+ "KiB receive buffer once their sends were pushed back (after %d ms at most): %d of %d "
+						+ "complete (%d KiB lost) in %d ms, fastest %d ms, slowest %d ms; longest gap between two "
+						+ "reads that got bytes %d ms; write-timeout %d ms: write-timeout count %d, idle-timeout "
+						+ "count %d, handler failures %d", SLOW_READERS, PAYLOAD / 1024, READ_RATE / 1024,
+						CLIENT_RECEIVE_BUFFER / 1024, readers.longestFillMillis(), readers.completed(), SLOW_READERS,
+						readers.lostBytes() / 1024, millis, readers.fastestMillis(), readers.slowestMillis(),
+						readers.longestStallMillis(), TIMEOUT.toMillis(), listener.writeTimeouts(),
+						listener.idleTimeouts(), listener.handlerFailures());
 				assertThat(readers.completed()).as("clients that got the whole echo").isEqualTo(SLOW_READERS);
 				assertThat(listener.writeTimeouts()).isZero();
 				assertThat(listener.idleTimeouts()).isZero();
@@ -145,8 +145,8 @@ class SlowPeerTests {
 					long closedMillis = closed.get();
 					Figures.record("idle-no-write-timeout-" + style,
 							"a client that sent %d KiB and read nothing was closed %d ms after connecting "
-									+ "(idle-timeout %d ms, write-timeout 0); idle-timeout count %d, write-timeout count %d, "
-									+ "handler failures %d",
+									+ "(idle-timeout %d ms, write-timeout 0); idle-timeout count %d, write-timeout "
+									+ "count %d, handler failures %d",
 							sent.get() / 1024, closedMillis, IDLE_TIMEOUT.toMillis(), listener.idleTimeouts(),
 							listener.writeTimeouts(), listener.handlerFailures());
 					assertThat(sent.get()).isLessThan(MAX_UNREAD_BYTES);
