@@ -35,6 +35,15 @@ import io.connlistener.loop.IoHandler;
  * Half-close: when the peer shuts its side down while output is still queued, the connection
  * first flushes that output and then fires {@link ConnectionEvent#EOF}, so the default
  * handler's close does not cut the answer short.
+ * <p>
+ * Timeouts ({@link BufferedConnectionSettings}) measure bytes that move, never readiness: when
+ * one runs out, the connection first tries the read or write it concerns, and a byte that
+ * moves starts it over. So a peer that reads at any steady pace is never timed out, however
+ * late the selector reports the socket writable, nor one whose bytes a busy loop has not
+ * read yet. The read timeout runs while reading is enabled, as libevent's does; the write
+ * timeout while output waits for the socket. The idle timeout runs from open to close and
+ * is held off only by bytes read or written, so a peer that stops reading is timed out even
+ * when the back-pressure it causes has paused reading.
  */
 public final class BufferedConnection implements AutoCloseable {
 
@@ -64,6 +73,11 @@ public final class BufferedConnection implements AutoCloseable {
 	private final IdleTimeout readTimeout;
 
 	private final IdleTimeout writeTimeout;
+
+	private final IdleTimeout idleTimeout;
+
+	/** Whether output stuck at the idle timeout is told as a write timeout: one no longer than it. */
+	private final boolean stallIsWriteTimeout;
 
 	private final CloseHooks closeHooks = new CloseHooks();
 
@@ -120,6 +134,11 @@ public final class BufferedConnection implements AutoCloseable {
 				this::readTimedOut);
 		this.writeTimeout = new IdleTimeout(loop, settings.writeTimeout(), () -> isWatching(SelectionKey.OP_WRITE),
 				this::writeTimedOut);
+		// Nothing fires after ERROR.
+		this.idleTimeout = new IdleTimeout(loop, settings.idleTimeout(), () -> !this.freed && !this.errored,
+				this::idleTimedOut);
+		this.stallIsWriteTimeout = settings.writeTimeout() != null && settings.idleTimeout() != null
+				&& settings.writeTimeout().compareTo(settings.idleTimeout()) <= 0;
 	}
 
 	/**
@@ -216,7 +235,9 @@ public final class BufferedConnection implements AutoCloseable {
 		if (canWriteDirectly()) {
 			// Nothing queued: skip the copy and give the bytes straight to the socket.
 			try {
-				this.channel.write(source);
+				if (this.channel.write(source) > 0) {
+					this.idleTimeout.progressed();
+				}
 			}
 			catch (IOException ex) {
 				fail(ex);
@@ -301,8 +322,8 @@ public final class BufferedConnection implements AutoCloseable {
 
 	/**
 	 * Stop reading, flush the queued output, then close. No callback but the close hooks
-	 * runs afterwards; an error or the write timeout while flushing closes at once.
-	 * Idempotent.
+	 * runs afterwards; an error, or the write or idle timeout running out while flushing,
+	 * closes at once. Idempotent.
 	 */
 	public void closeAfterFlush() {
 		if (this.loop.inEventLoop()) {
@@ -470,6 +491,7 @@ public final class BufferedConnection implements AutoCloseable {
 			free();
 			return;
 		}
+		this.idleTimeout.start();
 		this.callbackDepth++;
 		try {
 			this.handler.onOpen(this);
@@ -483,7 +505,11 @@ public final class BufferedConnection implements AutoCloseable {
 		afterCallback();
 	}
 
-	private void readable() {
+	/**
+	 * Read what the socket holds and hand it to the handler.
+	 * @return whether anything arrived: bytes, the end of the stream or a failure
+	 */
+	private boolean readable() {
 		int total = 0;
 		boolean eof = false;
 		IOException failure = null;
@@ -507,9 +533,10 @@ public final class BufferedConnection implements AutoCloseable {
 		}
 		if (total > 0) {
 			this.readTimeout.progressed();
+			this.idleTimeout.progressed();
 			invokeRead();
 			if (this.freed) {
-				return;
+				return true;
 			}
 		}
 		if (failure != null) {
@@ -525,6 +552,7 @@ public final class BufferedConnection implements AutoCloseable {
 				this.eofPending = true;
 			}
 		}
+		return total > 0 || eof || failure != null;
 	}
 
 	private void writable() {
@@ -536,21 +564,28 @@ public final class BufferedConnection implements AutoCloseable {
 				&& this.key != null && this.callbackDepth == 0;
 	}
 
-	private void flush() {
+	/**
+	 * Write what the socket takes, then settle what waited for it.
+	 * @return whether any byte went out
+	 */
+	private boolean flush() {
 		this.flushPending = false;
 		if (this.freed || this.errored) {
-			return;
+			return false;
 		}
+		boolean progressed = false;
 		if (this.writeEnabled && !this.output.isEmpty()) {
 			try {
 				if (this.output.writeTo(this.channel) > 0) {
+					progressed = true;
 					this.writeTimeout.progressed();
+					this.idleTimeout.progressed();
 				}
 			}
 			catch (IOException ex) {
 				this.outputBytes = this.output.readableBytes();
 				fail(ex);
-				return;
+				return false;
 			}
 			int buffered = this.output.readableBytes();
 			this.outputBytes = buffered;
@@ -571,7 +606,7 @@ public final class BufferedConnection implements AutoCloseable {
 					runOnLoop(this.writeCallbackTask);
 				}
 				if (this.freed) {
-					return;
+					return progressed;
 				}
 			}
 		}
@@ -579,17 +614,18 @@ public final class BufferedConnection implements AutoCloseable {
 			this.writeWaiting = false;
 			if (this.closing) {
 				free();
-				return;
+				return progressed;
 			}
 			if (this.eofPending) {
 				this.eofPending = false;
 				fireEof();
 				if (this.freed) {
-					return;
+					return progressed;
 				}
 			}
 		}
 		updateInterest();
+		return progressed;
 	}
 
 	private void updateInterest() {
@@ -630,12 +666,45 @@ public final class BufferedConnection implements AutoCloseable {
 	}
 
 	private void readTimedOut() {
+		// A loop that ran late, say a long iteration on a busy machine, may not have read
+		// what arrived meanwhile: whether a read gets bytes now tells.
+		if (readable() || this.freed) {
+			return;
+		}
 		this.readEnabled = false;
 		updateInterest();
 		invokeEvent(ConnectionEvent.READ_TIMEOUT);
 	}
 
 	private void writeTimedOut() {
+		// The selector may not have reported the socket writable although the peer reads:
+		// whether a write goes out now tells.
+		if (!flush() && !this.freed && !this.errored) {
+			writeStalled();
+		}
+	}
+
+	private void idleTimedOut() {
+		if (isWatching(SelectionKey.OP_READ) && (readable() || this.freed || this.errored)) {
+			return;
+		}
+		boolean stalled = isWatching(SelectionKey.OP_WRITE);
+		if (stalled && (flush() || this.freed || this.errored)) {
+			return;
+		}
+		if (stalled && this.stallIsWriteTimeout) {
+			// Its own timer may have started later, when the output got stuck: same cause.
+			writeStalled();
+		}
+		else if (this.closing) {
+			free();
+		}
+		else {
+			invokeEvent(ConnectionEvent.IDLE_TIMEOUT);
+		}
+	}
+
+	private void writeStalled() {
 		if (this.closing) {
 			free();
 			return;
@@ -811,6 +880,7 @@ public final class BufferedConnection implements AutoCloseable {
 		this.open = false;
 		this.readTimeout.cancel();
 		this.writeTimeout.cancel();
+		this.idleTimeout.cancel();
 		if (this.key != null) {
 			this.key.cancel();
 		}

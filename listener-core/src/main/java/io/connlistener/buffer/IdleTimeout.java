@@ -8,10 +8,13 @@ import io.connlistener.loop.ScheduledTask;
 
 /**
  * A timeout that runs out when a watched direction of a connection makes no progress for
- * its duration: the read or write timeout of a {@link BufferedConnection}.
+ * its duration: the read, write or idle timeout of a {@link BufferedConnection}.
  * <p>
  * Only used on the loop thread. Progress costs a field write, not a timer: the one pending
- * timer, when it fires early, rearms itself for the time left since the last progress.
+ * timer, when it fires early, rearms itself for the time left since the last progress. When
+ * it runs out, the expiry action may still make progress (a write that goes out) or leave
+ * the direction watched (an event the handler ignores); the timer then rearms, for a whole
+ * timeout when no progress was recorded.
  */
 final class IdleTimeout {
 
@@ -86,6 +89,15 @@ final class IdleTimeout {
 			return;
 		}
 		this.expired.run();
+		if (this.timer == null && this.watching.getAsBoolean()) {
+			long now = System.nanoTime();
+			if (now - this.lastProgress >= this.timeoutNanos) {
+				// No progress: count the next timeout from this one, never fire in a loop.
+				this.lastProgress = now;
+			}
+			this.timer = this.loop.schedule(Duration.ofNanos(this.timeoutNanos - (now - this.lastProgress)),
+					this.fireTask);
+		}
 	}
 
 }

@@ -60,15 +60,16 @@ public abstract class ListenerProperties {
 	private Integer maxConnectionsResume;
 
 	/**
-	 * How long a connection may send nothing before it is closed; 0 for never.
-	 * Buffered connections time out when nothing arrives, blocking ones when a read
-	 * waits that long.
+	 * How long a connection may go without a byte read or written before it is closed,
+	 * whatever paused it; 0 for never. Blocking connections time out while a read or
+	 * write waits.
 	 */
 	private Duration idleTimeout;
 
 	/**
-	 * How long output may make no progress, because the peer does not read, before the
-	 * connection is closed; 0 for never. Defaults to idle-timeout.
+	 * How long output may wait without the peer taking a byte before the connection is
+	 * closed; 0 for never. A peer that reads at any pace never times out. Defaults to
+	 * idle-timeout.
 	 */
 	private Duration writeTimeout;
 

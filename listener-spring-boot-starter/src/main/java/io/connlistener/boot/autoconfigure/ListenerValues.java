@@ -220,8 +220,9 @@ final class ListenerValues {
 						"it must not be above buffered.write-high-watermark (" + writeHigh + "B)",
 						"a size of at most " + writeHigh + "B");
 			}
-			return new BufferedConnectionSettings(readBufferSize, readHigh,
-					writeLow, writeHigh, idleTimeout, writeTimeout);
+			// The idle timeout, not libevent's read timeout, which stops while back-pressure pauses reading.
+			return new BufferedConnectionSettings(readBufferSize, readHigh, writeLow, writeHigh, null, writeTimeout,
+					idleTimeout);
 		}
 
 		private int bytes(String key, DataSize listenerValue, DataSize defaultValue, int fallback) {

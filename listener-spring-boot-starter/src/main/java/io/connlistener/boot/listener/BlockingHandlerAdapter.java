@@ -14,9 +14,12 @@ import io.connlistener.boot.handler.BlockingConnectionHandler;
 
 /**
  * Runs a {@link BlockingConnectionHandler} on a thread of its own for each connection and
- * closes the connection when the handler returns or throws. A read that waits for the
- * listener's idle timeout, or a write that waits for its write timeout, closes the
- * connection and fails with a {@link java.net.SocketTimeoutException}.
+ * closes the connection when the handler returns or throws. The channel stays non-blocking:
+ * its streams wait on the accepting loop's selector ({@link ChannelStreams}), so that a
+ * timeout can tell a slow peer from a stalled one. A write the peer takes nothing of for the
+ * listener's write timeout, or a read or write that waits while nothing moves either way for
+ * its idle timeout, closes the connection, is counted as that timeout, and fails with a
+ * {@link java.net.SocketTimeoutException}.
  */
 final class BlockingHandlerAdapter implements HandlerAdapter {
 
@@ -37,8 +40,8 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 	@Override
 	public void serve(TrackedConnection connection) {
 		try {
-			// Not registered with any selector, so the channel may block again.
-			connection.channel().configureBlocking(true);
+			// A listener may leave accepted sockets blocking; the streams need them not to.
+			connection.channel().configureBlocking(false);
 		}
 		catch (IOException ex) {
 			connection.close();
@@ -72,7 +75,6 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 		}
 		finally {
 			connection.close();
-			streams.closeWatches();
 		}
 	}
 
@@ -103,36 +105,16 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 
 		private final OutputStream outputStream;
 
-		private final StallWatch readWatch;
-
-		private final StallWatch writeWatch;
-
 		StreamConnection(TrackedConnection connection) {
 			this.connection = connection;
 			ListenerDefinition definition = connection.owner().definition();
-			this.readWatch = watch(connection, definition.idleTimeout(), false);
-			this.writeWatch = watch(connection, definition.writeTimeout(), true);
-			this.inputStream = ChannelStreams.inputStream(connection.channel(), this.readWatch,
+			ChannelPoller poller = new ChannelPoller(connection.listener().loop(), connection.channel());
+			connection.closeWith(poller::close);
+			ChannelStreams streams = new ChannelStreams(connection.channel(), poller, definition.idleTimeout(),
+					definition.writeTimeout(), (writing) -> connection.owner().timedOut(connection, writing),
 					connection::ioFailed);
-			this.outputStream = ChannelStreams.outputStream(connection.channel(), this.writeWatch,
-					connection::ioFailed);
-		}
-
-		void closeWatches() {
-			if (this.readWatch != null) {
-				this.readWatch.close();
-			}
-			if (this.writeWatch != null) {
-				this.writeWatch.close();
-			}
-		}
-
-		private static StallWatch watch(TrackedConnection connection, Duration timeout, boolean writing) {
-			if (timeout == null) {
-				return null;
-			}
-			return new StallWatch(connection.listener().loop(), timeout,
-					() -> connection.owner().timedOut(connection, writing));
+			this.inputStream = streams.inputStream();
+			this.outputStream = streams.outputStream();
 		}
 
 		@Override

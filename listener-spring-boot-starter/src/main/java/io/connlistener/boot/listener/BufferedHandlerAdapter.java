@@ -11,10 +11,13 @@ import io.connlistener.loop.EventLoopGroup;
  * one shared {@link BufferedHandler}: the seed's bufferevent. The core logs a handler that
  * throws and closes its connection; the adapter counts it.
  * <p>
- * The read timeout is the listener's idle timeout. A timeout is counted and told to the
- * handler, then the connection is closed whatever the handler did: after flushing what it
- * wrote on a read timeout, at once on a write timeout. A handler that wants to outlive
- * silence sets {@code idle-timeout} to 0 and keeps its own timers.
+ * The listener's idle timeout is the core's idle timeout (no byte read or written, whatever
+ * paused the connection), and its write timeout the core's write timeout (output the peer
+ * takes no byte of, even when tried as the timeout runs out). A timeout is counted and told
+ * to the handler, then the connection is closed whatever the handler did: at once on a write
+ * timeout, and on an idle timeout after flushing what the handler wrote if the output was
+ * empty before, as when the peer went silent, at once if it was stuck. A handler that wants
+ * to outlive silence sets {@code idle-timeout} to 0 and keeps its own timers.
  */
 final class BufferedHandlerAdapter implements HandlerAdapter {
 
@@ -97,9 +100,11 @@ final class BufferedHandlerAdapter implements HandlerAdapter {
 
 		@Override
 		public void onEvent(BufferedConnection connection, ConnectionEvent event) {
-			boolean timeout = event == ConnectionEvent.READ_TIMEOUT || event == ConnectionEvent.WRITE_TIMEOUT;
-			if (timeout) {
-				this.owner.countTimeout(event == ConnectionEvent.WRITE_TIMEOUT);
+			boolean idle = event == ConnectionEvent.IDLE_TIMEOUT;
+			// Read while the output is the handler's, before it writes a goodbye.
+			boolean stuck = idle && connection.outputBufferedBytes() > 0;
+			if (idle || event == ConnectionEvent.WRITE_TIMEOUT) {
+				this.owner.countTimeout(!idle);
 			}
 			try {
 				this.delegate.onEvent(connection, event);
@@ -109,10 +114,10 @@ final class BufferedHandlerAdapter implements HandlerAdapter {
 				throw ex;
 			}
 			finally {
-				if (event == ConnectionEvent.READ_TIMEOUT) {
+				if (idle && !stuck) {
 					connection.closeAfterFlush();
 				}
-				else if (event == ConnectionEvent.WRITE_TIMEOUT) {
+				else if (idle || event == ConnectionEvent.WRITE_TIMEOUT) {
 					connection.close();
 				}
 			}

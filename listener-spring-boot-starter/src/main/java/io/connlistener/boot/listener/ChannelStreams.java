@@ -5,134 +5,275 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Blocking streams over a {@link SocketChannel} in blocking mode, for TCP and Unix domain
- * sockets alike. Unlike {@link java.nio.channels.Channels#newInputStream}, whose reads and
- * writes share one lock, one thread may read while another writes. Closing either stream
- * closes the channel, as a socket's streams do.
+ * Blocking streams over a {@link SocketChannel} in non-blocking mode, for TCP and Unix domain
+ * sockets alike: a read or write that the channel cannot serve at once waits on a
+ * {@link ChannelPoller}. Unlike {@link java.nio.channels.Channels#newInputStream}, whose reads
+ * and writes share one lock, one thread may read while another writes. Closing either stream
+ * closes the channel, as a socket's streams do; so does interrupting a thread that reads or
+ * writes, as with any interruptible channel.
  * <p>
- * A {@link StallWatch} may bound each direction: a read or write that waits for its timeout
- * fails with a {@link SocketTimeoutException}, and the channel is closed.
+ * Timeouts measure progress, and a thread that waits for one tries its read or write again
+ * when it runs out, so that a peer that reads or sends at any steady pace never times out:
+ * <ul>
+ * <li>the write timeout ends a write that the peer takes no byte of for that long, however
+ * long the whole write takes;</li>
+ * <li>the idle timeout ends a read or write that waits while no byte has moved either way
+ * for that long, counting from the start of the call at the earliest.</li>
+ * </ul>
+ * A call that times out runs the timeout action (which closes the connection) once per
+ * connection and fails with a {@link SocketTimeoutException}.
  */
 final class ChannelStreams {
 
-	private ChannelStreams() {
+	/**
+	 * Most bytes handed to the socket in one call: the JDK copies a heap buffer into a
+	 * direct one for each call, which a slow peer would otherwise make quadratic.
+	 */
+	private static final int MAX_WRITE = 64 * 1024;
+
+	private final SocketChannel channel;
+
+	private final ChannelPoller poller;
+
+	private final long idleNanos;
+
+	private final long writeNanos;
+
+	private final TimeoutAction timeoutAction;
+
+	private final Runnable failed;
+
+	private final ReentrantLock readLock = new ReentrantLock();
+
+	private final ReentrantLock writeLock = new ReentrantLock();
+
+	private final AtomicBoolean timedOut = new AtomicBoolean();
+
+	private final InputStream inputStream = new ChannelInputStream();
+
+	private final OutputStream outputStream = new ChannelOutputStream();
+
+	/** When a byte last moved either way. */
+	private volatile long lastProgress = System.nanoTime();
+
+	/**
+	 * Create the streams of a channel in non-blocking mode.
+	 * @param channel the channel
+	 * @param poller waits for the channel to be ready, and closes it
+	 * @param idleTimeout the idle timeout, or {@code null} for none
+	 * @param writeTimeout the write timeout, or {@code null} for none
+	 * @param timeoutAction told once which timeout ran out, and closes the connection
+	 * @param failed told when a read or write fails, so that a reset by the peer is not taken
+	 * for a failure of the handler that rethrows it
+	 */
+	ChannelStreams(SocketChannel channel, ChannelPoller poller, Duration idleTimeout, Duration writeTimeout,
+			TimeoutAction timeoutAction, Runnable failed) {
+		this.channel = channel;
+		this.poller = poller;
+		this.idleNanos = (idleTimeout != null) ? idleTimeout.toNanos() : 0;
+		this.writeNanos = (writeTimeout != null) ? writeTimeout.toNanos() : 0;
+		this.timeoutAction = timeoutAction;
+		this.failed = failed;
 	}
 
-	static InputStream inputStream(SocketChannel channel) {
-		return inputStream(channel, null, null);
+	InputStream inputStream() {
+		return this.inputStream;
 	}
 
-	static OutputStream outputStream(SocketChannel channel) {
-		return outputStream(channel, null, null);
+	OutputStream outputStream() {
+		return this.outputStream;
+	}
+
+	private int read(ByteBuffer buffer) throws IOException {
+		this.readLock.lock();
+		try {
+			long since = System.nanoTime();
+			while (true) {
+				int read = io(() -> this.channel.read(buffer));
+				if (read != 0) {
+					if (read > 0) {
+						this.lastProgress = System.nanoTime();
+					}
+					return read;
+				}
+				long idleDeadline = idleDeadline(since);
+				if (idleDeadline != 0 && System.nanoTime() - idleDeadline >= 0) {
+					throw timeout(false, "Read timed out: nothing moved either way for ", this.idleNanos);
+				}
+				await(SelectionKey.OP_READ, idleDeadline);
+			}
+		}
+		finally {
+			this.readLock.unlock();
+		}
+	}
+
+	private void write(ByteBuffer buffer) throws IOException {
+		this.writeLock.lock();
+		try {
+			long since = System.nanoTime();
+			long lastWrite = since;
+			int limit = buffer.limit();
+			while (buffer.hasRemaining()) {
+				buffer.limit(Math.min(limit, buffer.position() + MAX_WRITE));
+				int written = io(() -> this.channel.write(buffer));
+				buffer.limit(limit);
+				if (written > 0) {
+					lastWrite = System.nanoTime();
+					this.lastProgress = lastWrite;
+					continue;
+				}
+				long now = System.nanoTime();
+				long writeDeadline = deadline(lastWrite, this.writeNanos);
+				// A stall that both timeouts cover is the write timeout's: the peer does not read.
+				if (writeDeadline != 0 && now - writeDeadline >= 0) {
+					throw timeout(true, "Write timed out: the peer took nothing for ", this.writeNanos);
+				}
+				long idleDeadline = idleDeadline(since);
+				if (idleDeadline != 0 && now - idleDeadline >= 0) {
+					throw timeout(false, "Write timed out: nothing moved either way for ", this.idleNanos);
+				}
+				await(SelectionKey.OP_WRITE, earliest(writeDeadline, idleDeadline));
+			}
+		}
+		finally {
+			this.writeLock.unlock();
+		}
+	}
+
+	private void await(int op, long deadline) throws IOException {
+		this.poller.await(op, deadline);
+		if (Thread.currentThread().isInterrupted()) {
+			// As a blocking channel does: a non-blocking one does not look at interrupts.
+			io(() -> {
+				this.poller.close();
+				throw new ClosedByInterruptException();
+			});
+		}
+	}
+
+	private long idleDeadline(long since) {
+		long last = this.lastProgress;
+		return deadline((last - since > 0) ? last : since, this.idleNanos);
 	}
 
 	/**
-	 * Return the input stream of a channel.
-	 * @param channel the channel
-	 * @param watch bounds each read, or {@code null}
-	 * @param failed told when a read fails, so that a reset by the peer is not taken for a
-	 * failure of the handler that rethrows it; or {@code null}
-	 * @return the stream
+	 * Return the deadline a timeout sets from a time, never 0, which means none.
 	 */
-	static InputStream inputStream(SocketChannel channel, StallWatch watch, Runnable failed) {
-		return new InputStream() {
+	private static long deadline(long from, long timeoutNanos) {
+		if (timeoutNanos == 0) {
+			return 0;
+		}
+		long deadline = from + timeoutNanos;
+		return (deadline != 0) ? deadline : 1;
+	}
 
-			@Override
-			public int read() throws IOException {
-				byte[] one = new byte[1];
-				int read = read(one, 0, 1);
-				return (read == 1) ? (one[0] & 0xff) : -1;
+	private static long earliest(long deadline, long other) {
+		if (deadline == 0 || (other != 0 && other - deadline < 0)) {
+			return other;
+		}
+		return deadline;
+	}
+
+	private int io(ChannelCall call) throws IOException {
+		try {
+			return call.run();
+		}
+		catch (IOException ex) {
+			if (this.failed != null) {
+				this.failed.run();
 			}
-
-			@Override
-			public int read(byte[] bytes, int offset, int length) throws IOException {
-				Objects.checkFromIndexSize(offset, length, bytes.length);
-				if (length == 0) {
-					return 0;
-				}
-				if (watch != null) {
-					watch.begin();
-				}
-				try {
-					return channel.read(ByteBuffer.wrap(bytes, offset, length));
-				}
-				catch (IOException ex) {
-					throw failed(watch, failed, ex, "Read timed out: nothing arrived for ");
-				}
-				finally {
-					if (watch != null) {
-						watch.end();
-					}
-				}
+			if (this.timedOut.get()) {
+				SocketTimeoutException timeout = new SocketTimeoutException("Closed: another read or write timed out");
+				timeout.initCause(ex);
+				throw timeout;
 			}
+			throw ex;
+		}
+	}
 
-			@Override
-			public void close() throws IOException {
-				channel.close();
-			}
-
-		};
+	private SocketTimeoutException timeout(boolean writing, String message, long nanos) {
+		if (this.timedOut.compareAndSet(false, true)) {
+			this.timeoutAction.timedOut(writing);
+		}
+		return new SocketTimeoutException(message + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms");
 	}
 
 	/**
-	 * Return the output stream of a channel.
-	 * @param channel the channel
-	 * @param watch bounds each write, or {@code null}
-	 * @param failed told when a write fails; or {@code null}
-	 * @return the stream
+	 * What to do when a timeout runs out.
 	 */
-	static OutputStream outputStream(SocketChannel channel, StallWatch watch, Runnable failed) {
-		return new OutputStream() {
+	@FunctionalInterface
+	interface TimeoutAction {
 
-			@Override
-			public void write(int value) throws IOException {
-				write(new byte[] { (byte) value }, 0, 1);
-			}
+		/**
+		 * Close the connection that timed out.
+		 * @param writing {@code true} for the write timeout, {@code false} for the idle
+		 * timeout
+		 */
+		void timedOut(boolean writing);
 
-			@Override
-			public void write(byte[] bytes, int offset, int length) throws IOException {
-				Objects.checkFromIndexSize(offset, length, bytes.length);
-				ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
-				if (watch != null) {
-					watch.begin();
-				}
-				try {
-					while (buffer.hasRemaining()) {
-						channel.write(buffer);
-					}
-				}
-				catch (IOException ex) {
-					throw failed(watch, failed, ex, "Write timed out: the peer took nothing for ");
-				}
-				finally {
-					if (watch != null) {
-						watch.end();
-					}
-				}
-			}
-
-			@Override
-			public void close() throws IOException {
-				channel.close();
-			}
-
-		};
 	}
 
-	private static IOException failed(StallWatch watch, Runnable failed, IOException ex, String message) {
-		if (failed != null) {
-			failed.run();
+	@FunctionalInterface
+	private interface ChannelCall {
+
+		int run() throws IOException;
+
+	}
+
+	private final class ChannelInputStream extends InputStream {
+
+		@Override
+		public int read() throws IOException {
+			byte[] one = new byte[1];
+			int read = read(one, 0, 1);
+			return (read == 1) ? (one[0] & 0xff) : -1;
 		}
-		if (watch == null || !watch.isStalled()) {
-			return ex;
+
+		@Override
+		public int read(byte[] bytes, int offset, int length) throws IOException {
+			Objects.checkFromIndexSize(offset, length, bytes.length);
+			if (length == 0) {
+				return 0;
+			}
+			return ChannelStreams.this.read(ByteBuffer.wrap(bytes, offset, length));
 		}
-		SocketTimeoutException timeout = new SocketTimeoutException(message + watch.timeout().toMillis() + " ms");
-		timeout.initCause(ex);
-		return timeout;
+
+		@Override
+		public void close() {
+			ChannelStreams.this.poller.close();
+		}
+
+	}
+
+	private final class ChannelOutputStream extends OutputStream {
+
+		@Override
+		public void write(int value) throws IOException {
+			write(new byte[] { (byte) value }, 0, 1);
+		}
+
+		@Override
+		public void write(byte[] bytes, int offset, int length) throws IOException {
+			Objects.checkFromIndexSize(offset, length, bytes.length);
+			ChannelStreams.this.write(ByteBuffer.wrap(bytes, offset, length));
+		}
+
+		@Override
+		public void close() {
+			ChannelStreams.this.poller.close();
+		}
+
 	}
 
 }

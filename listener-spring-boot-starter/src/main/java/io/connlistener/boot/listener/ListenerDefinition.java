@@ -30,12 +30,12 @@ import org.springframework.util.Assert;
  * @param maxConnections most connections served at once; accepting pauses at the limit
  * @param settings settings beyond libevent's
  * @param admission which connections are admitted, and the spare file descriptor
- * @param idleTimeout how long a connection may send nothing (a blocking read may wait)
- * before it is closed; {@code null} for never
- * @param writeTimeout how long output may make no progress before the connection is
- * closed; {@code null} for never
- * @param buffered settings of buffered connections, with {@code idleTimeout} as read
- * timeout and {@code writeTimeout} as write timeout
+ * @param idleTimeout how long a connection may go without a byte read or written, whatever
+ * paused it, before it is closed; {@code null} for never
+ * @param writeTimeout how long output may wait without the peer taking a byte before the
+ * connection is closed; {@code null} for never
+ * @param buffered settings of buffered connections, with {@code idleTimeout} as idle
+ * timeout, {@code writeTimeout} as write timeout and no read timeout
  * @param proxyProtocol whether connections must start with a PROXY protocol header, and
  * from which proxies
  * @param deployment where the listening sockets come from and how they follow the
@@ -52,6 +52,11 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 	 * heartbeat every minute or so, short enough that silent connections do not pile up.
 	 */
 	public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+
+	/** Buffered connections with the core defaults, timed out as {@link #DEFAULT_IDLE_TIMEOUT} says. */
+	private static final BufferedConnectionSettings DEFAULT_BUFFERED = BufferedConnectionSettings.DEFAULTS
+		.withTimeouts(null, DEFAULT_IDLE_TIMEOUT)
+		.withIdleTimeout(DEFAULT_IDLE_TIMEOUT);
 
 	/**
 	 * Check the definition and turn zero timeouts into {@code null}.
@@ -107,7 +112,7 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 			int maxConnections, ListenerSettings settings, ProxyProtocolSettings proxyProtocol) {
 		this(name, address, backlog, options, maxConnections, settings, AdmissionSettings.DEFAULTS,
 				DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
-				BufferedConnectionSettings.DEFAULTS.withTimeouts(DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT),
+				DEFAULT_BUFFERED,
 				proxyProtocol, Deployment.DEFAULT, true);
 	}
 
@@ -125,7 +130,7 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 			int maxConnections, ListenerSettings settings, Deployment deployment) {
 		this(name, address, backlog, options, maxConnections, settings, AdmissionSettings.DEFAULTS,
 				DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
-				BufferedConnectionSettings.DEFAULTS.withTimeouts(DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT),
+				DEFAULT_BUFFERED,
 				ProxyProtocolSettings.OFF, deployment, true);
 	}
 

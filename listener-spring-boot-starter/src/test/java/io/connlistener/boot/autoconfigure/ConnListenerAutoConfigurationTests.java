@@ -149,7 +149,8 @@ class ConnListenerAutoConfigurationTests {
 				assertThat(alpha.definition().writeTimeout()).isEqualTo(Duration.ofSeconds(30));
 				assertThat(alpha.definition().buffered()).isEqualTo(BufferedConnectionSettings.DEFAULTS
 					.withWriteWatermarks(8 * 1024, 128 * 1024)
-					.withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(30)));
+					.withTimeouts(null, Duration.ofSeconds(30))
+					.withIdleTimeout(Duration.ofSeconds(30)));
 				ManagedConnListener beta = registry.get("beta");
 				assertThat(beta.listener().settings().limitAction()).isEqualTo(ListenerSettings.LimitAction.PAUSE);
 				assertThat(beta.listener().settings().effectiveResumeConnections()).isEqualTo(60);

@@ -101,8 +101,9 @@ class ConnListenerPropertiesTests {
 		assertThat(echo.admission()).isEqualTo(AdmissionSettings.DEFAULTS);
 		assertThat(echo.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
 		assertThat(echo.writeTimeout()).isEqualTo(Duration.ofMinutes(5));
-		assertThat(echo.buffered()).isEqualTo(BufferedConnectionSettings.DEFAULTS.withTimeouts(Duration.ofMinutes(5),
-				Duration.ofMinutes(5)));
+		assertThat(echo.buffered()).isEqualTo(BufferedConnectionSettings.DEFAULTS
+			.withTimeouts(null, Duration.ofMinutes(5))
+			.withIdleTimeout(Duration.ofMinutes(5)));
 	}
 
 	@Test
