@@ -2,6 +2,7 @@ package io.connlistener;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -19,9 +20,11 @@ import java.util.concurrent.TimeUnit;
 
 import io.connlistener.admission.AdmissionSettings;
 import io.connlistener.loop.EventLoop;
+import io.connlistener.testsupport.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +39,9 @@ import static org.awaitility.Awaitility.await;
 class AdmissionControlTests {
 
 	private static final InetSocketAddress DUAL_STACK_ANY_PORT = new InetSocketAddress("::", 0);
+
+	@RegisterExtension
+	final LogCapture log = LogCapture.julLoggers("io.connlistener");
 
 	private final EventLoop loop = new EventLoop("admission-test");
 
@@ -200,6 +206,9 @@ class AdmissionControlTests {
 		}
 		assertThat(this.listener.stats().rejections(RejectionReason.PER_IP_LIMIT)).isZero();
 		assertThat(this.listener.connectionCounts().openFrom(InetAddress.getByName("127.0.0.1"))).isZero();
+		assertThat(this.log.awaitEntries(Level.WARNING, "Accept callback of the listener on ", 3))
+			.extracting((entry) -> entry.thrown().getMessage())
+			.containsExactly("test", "test", "test");
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package io.connlistener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,9 +28,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.connlistener.internal.accept.ListenerSockets;
 import io.connlistener.loop.EventLoop;
+import io.connlistener.testsupport.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +49,9 @@ import static org.awaitility.Awaitility.await;
 class ConnListenerTests {
 
 	private static final Set<ListenerOption> CLOSE_ON_FREE = EnumSet.of(ListenerOption.CLOSE_ON_FREE);
+
+	@RegisterExtension
+	final LogCapture log = LogCapture.julLoggers("io.connlistener");
 
 	private final EventLoop loop = new EventLoop("listener-test");
 
@@ -364,6 +370,8 @@ class ConnListenerTests {
 		next();
 		assertThat(listener.stats().rejections(RejectionReason.CALLBACK_FAILED)).isEqualTo(1);
 		assertThat(listener.stats().activeConnections()).isEqualTo(1);
+		assertThat(this.log.awaitEntry(Level.WARNING, "Accept callback of the listener on ").message())
+			.endsWith("failed; the connection from " + first.getLocalSocketAddress() + " was closed");
 	}
 
 	@Test

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import io.connlistener.testsupport.Figures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,7 +32,8 @@ import static org.awaitility.Awaitility.await;
  * Runs a listener in a child JVM with {@code ulimit -n 256}, opens more connections than it
  * has descriptors, and checks that it neither spins nor stays stuck: libevent#71's busy loop
  * on {@code EMFILE} is what this guards against. Without a spare file descriptor the clients
- * beyond the limit wait in the listen queue; with one they are closed at once.
+ * beyond the limit wait in the listen queue; with one they are closed at once. The child
+ * logs to its standard error, kept in {@code target/fd-exhaustion-*.log}.
  */
 @EnabledOnOs(OS.LINUX)
 @Timeout(120)
@@ -56,6 +58,8 @@ class FdExhaustionTests {
 
 	private Process child;
 
+	private Path childLog;
+
 	private BufferedReader childOut;
 
 	private PrintWriter childIn;
@@ -65,13 +69,7 @@ class FdExhaustionTests {
 		for (Socket client : this.clients) {
 			client.close();
 		}
-		if (this.child != null) {
-			this.childIn.println("exit");
-			this.childIn.flush();
-			if (!this.child.waitFor(10, TimeUnit.SECONDS)) {
-				this.child.destroyForcibly();
-			}
-		}
+		stopChild();
 	}
 
 	@Test
@@ -111,8 +109,9 @@ class FdExhaustionTests {
 		this.clients.add(Loopback.connect(address));
 		await().atMost(Duration.ofSeconds(5)).until(() -> stats().get("accepted") == CLIENTS + 1);
 
-		System.out.printf("fd-exhaustion: ulimit -n %d, %d clients, %d held before EMFILE; during a %.1f s storm: "
-				+ "%.1f failed accepts/s, child CPU %.1f%%, backoff %d ms; all %d accepted %d ms after release%n", FD_LIMIT,
+		assertOneEpisodeLogged();
+		Figures.record("fd-exhaustion", "ulimit -n %d, %d clients, %d held before EMFILE; during a %.1f s storm: "
+				+ "%.1f failed accepts/s, child CPU %.1f%%, backoff %d ms; all %d accepted %d ms after release", FD_LIMIT,
 				CLIENTS, held, seconds, attemptsPerSecond, cpuPercent, after.get("backoffMs"), CLIENTS, recovery.toMillis());
 	}
 
@@ -168,11 +167,27 @@ class FdExhaustionTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> stats().get("handed") == held + 1);
 		assertThat(stats().get("spare")).isEqualTo(1);
 
-		System.out.printf("spare-fd: ulimit -n %d, %d clients, %d held, %d closed at once (last %d ms after the last "
+		assertOneEpisodeLogged();
+		Figures.record("spare-fd", "ulimit -n %d, %d clients, %d held, %d closed at once (last %d ms after the last "
 				+ "connect); storm of %d x %d clients over %.1f s: worst close %d ms after connect, %.1f failed "
-				+ "accepts/s, child CPU %.1f%%; accepting again after release%n", FD_LIMIT, CLIENTS, held,
+				+ "accepts/s, child CPU %.1f%%; accepting again after release", FD_LIMIT, CLIENTS, held,
 				CLIENTS - held, lastClosed.toMillis(), STORM_BATCHES, STORM_BATCH_CLIENTS, seconds,
 				TimeUnit.NANOSECONDS.toMillis(worstClose), attemptsPerSecond, cpuPercent);
+	}
+
+	/**
+	 * Stop the child and check its log: one warning when accepting failed and one line when
+	 * it recovered, however many accepts failed in between.
+	 */
+	private void assertOneEpisodeLogged() throws Exception {
+		stopChild();
+		List<String> log = Files.readAllLines(this.childLog);
+		assertThat(log).as("warnings in %s", this.childLog.toAbsolutePath())
+			.filteredOn((line) -> line.startsWith("WARNING: ") && line.contains(" cannot accept (too-many-open-files: "))
+			.hasSize(1);
+		assertThat(log).as("recoveries in %s", this.childLog.toAbsolutePath())
+			.filteredOn((line) -> line.startsWith("INFO: ") && line.contains(" is accepting again after "))
+			.hasSize(1);
 	}
 
 	/**
@@ -201,12 +216,25 @@ class FdExhaustionTests {
 		String classpath = location(ConnListener.class) + ":" + location(FdExhaustionChild.class);
 		String command = "ulimit -n " + FD_LIMIT + " && exec '" + java + "' -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 				+ " -cp '" + classpath + "' " + FdExhaustionChild.class.getName() + " " + spare;
-		this.child = new ProcessBuilder("bash", "-c", command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+		// java.util.logging's default handler writes to standard error: a file, not the build's console.
+		this.childLog = Path.of("target", "fd-exhaustion-" + spare + ".log");
+		this.child = new ProcessBuilder("bash", "-c", command).redirectError(this.childLog.toFile()).start();
 		this.childOut = new BufferedReader(new InputStreamReader(this.child.getInputStream(), StandardCharsets.UTF_8));
 		this.childIn = new PrintWriter(this.child.getOutputStream(), true, StandardCharsets.UTF_8);
 		String line = this.childOut.readLine();
 		assertThat(line).as("child's first line").startsWith("PORT ");
 		return Integer.parseInt(line.substring(5).trim());
+	}
+
+	private void stopChild() throws InterruptedException {
+		if (this.child != null) {
+			this.childIn.println("exit");
+			this.childIn.flush();
+			if (!this.child.waitFor(10, TimeUnit.SECONDS)) {
+				this.child.destroyForcibly();
+			}
+			this.child = null;
+		}
 	}
 
 	private Map<String, Long> stats() throws IOException {

@@ -1,6 +1,7 @@
 package io.connlistener.buffer;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -19,9 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import io.connlistener.testsupport.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -43,6 +46,9 @@ class BufferedConnectionTests {
 			READ_HIGH_WATERMARK, 16 * 1024, WRITE_HIGH_WATERMARK, null, null);
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
+
+	@RegisterExtension
+	final LogCapture log = LogCapture.julLoggers("io.connlistener");
 
 	private final ExecutorService executor = Executors.newFixedThreadPool(2);
 
@@ -240,6 +246,8 @@ class BufferedConnectionTests {
 		BufferedServer.writeFully(failing, new byte[] { 1 });
 		assertThat(failing.read(ByteBuffer.allocate(1))).isEqualTo(-1);
 		assertThat(BufferedConnection.handlerFailures(this.server.group.loops().get(0))).isEqualTo(failures + 1);
+		assertThat(this.log.awaitEntry(Level.WARNING, "failed in onRead for the connection from").thrown())
+			.hasMessage("boom");
 		SocketChannel working = this.server.connect();
 		BufferedServer.writeFully(working, new byte[] { 2 });
 		assertThat(BufferedServer.readFully(working, 1, 1)).containsExactly(2);

@@ -1,6 +1,7 @@
 package io.connlistener.loop;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.channels.SelectionKey;
@@ -15,9 +16,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.connlistener.testsupport.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -25,6 +28,9 @@ import static org.awaitility.Awaitility.await;
 
 @Timeout(30)
 class EventLoopTests {
+
+	@RegisterExtension
+	final LogCapture log = LogCapture.julLoggers("io.connlistener");
 
 	private final EventLoop loop = new EventLoop("test-loop");
 
@@ -191,6 +197,9 @@ class EventLoopTests {
 		assertThat(after.await(10, TimeUnit.SECONDS)).isTrue();
 		assertThat(this.loop.failures()).isEqualTo(2);
 		assertThat(this.loop.isClosed()).isFalse();
+		assertThat(this.log.entries(Level.WARNING, "failed on test-loop"))
+			.extracting((entry) -> entry.thrown().getMessage())
+			.containsExactlyInAnyOrder("boom", "boom again");
 	}
 
 	@Test
