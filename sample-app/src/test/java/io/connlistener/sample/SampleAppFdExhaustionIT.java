@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
+import io.connlistener.testsupport.Figures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -82,9 +83,9 @@ class SampleAppFdExhaustionIT {
 				assertThat(emfile).isGreaterThan(0);
 				assertThat(noFd).isGreaterThan(0);
 				assertThat(recovery).isLessThan(Duration.ofMillis(1000 + 2000));
-				System.out.printf("spring-fd-exhaustion: ulimit -n %d, %d clients, %.0f accepted, %d closed at once by the"
+				Figures.record("spring-fd-exhaustion", "ulimit -n %d, %d clients, %.0f accepted, %d closed at once by the"
 						+ " spare descriptor, %.0f EMFILE errors counted, child CPU %.1f%% over a %.1f s storm, echo again"
-						+ " %d ms after the clients closed%n", FILE_LIMIT, CLIENTS, accepts, closedAtOnce, emfile, cpuPercent,
+						+ " %d ms after the clients closed", FILE_LIMIT, CLIENTS, accepts, closedAtOnce, emfile, cpuPercent,
 						seconds, recovery.toMillis());
 			}
 			finally {

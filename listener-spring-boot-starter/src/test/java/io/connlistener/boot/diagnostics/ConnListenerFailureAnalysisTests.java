@@ -2,6 +2,7 @@ package io.connlistener.boot.diagnostics;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -11,14 +12,17 @@ import java.util.List;
 import io.connlistener.AcceptCallback;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
 import io.connlistener.boot.handler.ConnectionHandler;
+import io.connlistener.boot.testsupport.CapturingAppender;
 import io.connlistener.boot.testsupport.EchoGreeterConfiguration;
 import io.connlistener.boot.testsupport.TestHandlers;
+import io.connlistener.testsupport.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -27,8 +31,6 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -47,7 +49,6 @@ import static org.assertj.core.api.Assertions.assertThatException;
  * gives an exact description and action.
  */
 @Timeout(60)
-@ExtendWith(OutputCaptureExtension.class)
 class ConnListenerFailureAnalysisTests {
 
 	private static final String NO_ADDRESS = "Listener 'echo' has no address: neither "
@@ -64,6 +65,9 @@ class ConnListenerFailureAnalysisTests {
 			+ "accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout, proxy-protocol, "
 			+ "trusted-proxies, proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, "
 			+ "disable-delay, path-permissions, inherited, channel-bean";
+
+	@RegisterExtension
+	final LogCapture log = CapturingAppender.capture();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ConnListenerAutoConfiguration.class))
@@ -538,13 +542,14 @@ class ConnListenerFailureAnalysisTests {
 	}
 
 	@Test
-	void applicationFailsToStartWithTheAnalysis(CapturedOutput output) {
+	void applicationFailsToStartWithTheAnalysis() throws InterruptedException {
 		SpringApplicationBuilder application = new SpringApplicationBuilder(EchoApplication.class)
 			.web(WebApplicationType.NONE)
+			.bannerMode(Banner.Mode.OFF)
 			.properties("conn-listener.io-threads=1", "conn-listener.listeners.echo.port=0",
 					"conn-listener.listeners.echo.adress=127.0.0.1");
 		assertThatException().isThrownBy(application::run);
-		assertThat(output).contains("APPLICATION FAILED TO START")
+		assertThat(this.log.awaitEntry(Level.ERROR, "APPLICATION FAILED TO START").message())
 			.contains("Listener 'echo' on 0.0.0.0:0 cannot start: conn-listener.listeners.echo.adress")
 			.contains("Remove conn-listener.listeners.echo.adress or correct its name.");
 	}

@@ -19,6 +19,7 @@ import io.connlistener.boot.handler.BlockingConnectionHandler;
 import io.connlistener.boot.handler.ConnectionHandler;
 import io.connlistener.boot.testsupport.LoopbackClient;
 import io.connlistener.boot.testsupport.TestHandlers;
+import io.connlistener.testsupport.Figures;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -72,7 +73,7 @@ class AcceptorsTests {
 					assertThat(client.exchange("hello-" + i)).isEqualTo("hello-" + i + "|platform");
 				}
 				List<Long> perAcceptor = List.of(echo.accepted(0), echo.accepted(1), echo.accepted(2), echo.accepted(3));
-				System.out.println("Accepted per acceptor of " + CLIENTS + " connections: " + perAcceptor);
+				Figures.record("acceptors", "accepted per acceptor of %d connections: %s", CLIENTS, perAcceptor);
 				assertThat(perAcceptor).allSatisfy((accepted) -> assertThat(accepted).isPositive());
 				assertThat(perAcceptor.stream().mapToLong(Long::longValue).sum()).isEqualTo(CLIENTS);
 				assertThat(echo.stats().accepted()).isEqualTo(CLIENTS);

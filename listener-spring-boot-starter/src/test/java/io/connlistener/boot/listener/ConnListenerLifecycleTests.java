@@ -1,5 +1,6 @@
 package io.connlistener.boot.listener;
 
+import java.lang.System.Logger.Level;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -13,11 +14,15 @@ import java.util.concurrent.TimeUnit;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
 import io.connlistener.boot.handler.ConnectionHandler;
+import io.connlistener.boot.testsupport.CapturingAppender;
 import io.connlistener.boot.testsupport.LoopbackClient;
 import io.connlistener.boot.testsupport.TestHandlers;
 import io.connlistener.buffer.BufferedHandler;
+import io.connlistener.testsupport.Figures;
+import io.connlistener.testsupport.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -41,6 +46,9 @@ class ConnListenerLifecycleTests {
 	private static final int IN_FLIGHT = 500;
 
 	private static final int STRAGGLERS = 50;
+
+	@RegisterExtension
+	final LogCapture log = CapturingAppender.capture();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ConnListenerAutoConfiguration.class))
@@ -181,10 +189,10 @@ class ConnListenerLifecycleTests {
 				for (int i = 0; i < STRAGGLERS; i++) {
 					assertThat(clients.get(i).isClosedByPeer()).isTrue();
 				}
-				System.out.printf("graceful-stop: %d in flight at stop; new connects refused while draining; %d "
+				Figures.record("graceful-stop", "%d in flight at stop; new connects refused while draining; %d "
 						+ "finished their conversation (last %d ms after stop began); %d silent stragglers closed at "
 						+ "the deadline and counted (closedOnShutdown %d, handler failures %d); stop took %d ms "
-						+ "(grace period 2700 ms of timeout-per-shutdown-phase 3s)%n", IN_FLIGHT,
+						+ "(grace period 2700 ms of timeout-per-shutdown-phase 3s)", IN_FLIGHT,
 						IN_FLIGHT - STRAGGLERS, finishedMillis, STRAGGLERS, echo.closedOnShutdown(),
 						echo.handlerFailures(), stopMillis);
 				assertThat(echo.closedOnShutdown()).isEqualTo(STRAGGLERS);
@@ -193,6 +201,9 @@ class ConnListenerLifecycleTests {
 				assertThat(echo.activeConnections()).isZero();
 				assertThat(events.stopped).singleElement()
 					.satisfies((event) -> assertThat(event.getClosedConnections()).isEqualTo(STRAGGLERS));
+				assertThat(this.log.awaitEntry(Level.WARNING, "still open after the shutdown grace period").message())
+					.isEqualTo("Listener 'echo' closed " + STRAGGLERS
+							+ " connections still open after the shutdown grace period of 2700 ms");
 				assertThat(stopMillis).isGreaterThanOrEqualTo(2700).isLessThan(10_000);
 			}
 			finally {

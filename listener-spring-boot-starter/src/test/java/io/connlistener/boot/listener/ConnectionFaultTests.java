@@ -32,6 +32,7 @@ import io.connlistener.boot.testsupport.ListenQueueOverflows;
 import io.connlistener.boot.testsupport.OpenSockets;
 import io.connlistener.boot.testsupport.TestHandlers;
 import io.connlistener.buffer.BufferedHandler;
+import io.connlistener.testsupport.Figures;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -111,9 +112,9 @@ class ConnectionFaultTests {
 					long timeout = IDLE_TIMEOUT.toMillis();
 					long medianOvershoot = millis.get(SILENT_CLIENTS / 2) - timeout;
 					long maxOvershoot = millis.get(SILENT_CLIENTS - 1) - timeout;
-					System.out.printf("idle-timeout-%s: %d silent clients closed %d..%d ms after starting to connect "
-							+ "(idle-timeout %d ms: overshoot median %d ms, max %d ms); a client talking every 200 ms "
-							+ "for 1 s stayed open until it closed; idle-timeout count %d, handler failures %d%n", style,
+					Figures.record("idle-timeout-" + style, "%d silent clients closed %d..%d ms after starting to "
+							+ "connect (idle-timeout %d ms: overshoot median %d ms, max %d ms); a client talking every "
+							+ "200 ms for 1 s stayed open until it closed; idle-timeout count %d, handler failures %d",
 							SILENT_CLIENTS, millis.get(0), millis.get(SILENT_CLIENTS - 1), timeout, medianOvershoot,
 							maxOvershoot, listener.idleTimeouts(), listener.handlerFailures());
 					assertThat(listener.idleTimeouts()).isEqualTo(SILENT_CLIENTS);
@@ -158,9 +159,9 @@ class ConnectionFaultTests {
 				}
 				long closedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 				await().atMost(SETTLE).until(() -> listener.activeConnections() == 0);
-				System.out.printf("write-timeout-%s: a client that sent %d KiB and read nothing was closed %d ms "
+				Figures.record("write-timeout-" + style, "a client that sent %d KiB and read nothing was closed %d ms "
 						+ "after connecting (write-timeout %d ms); write-timeout count %d, idle-timeout count %d, "
-						+ "handler failures %d%n", style, sent / 1024, closedMillis, WRITE_TIMEOUT.toMillis(),
+						+ "handler failures %d", sent / 1024, closedMillis, WRITE_TIMEOUT.toMillis(),
 						listener.writeTimeouts(), listener.idleTimeouts(), listener.handlerFailures());
 				assertThat(sent).isLessThan(MAX_UNREAD_BYTES);
 				assertThat(listener.writeTimeouts()).isEqualTo(1);
@@ -211,9 +212,9 @@ class ConnectionFaultTests {
 			long settling = System.nanoTime();
 			await().atMost(SETTLE).until(() -> listener.activeConnections() == 0 && OpenSockets.count() == baseline);
 			long settledMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - settling);
-			System.out.printf("client-faults-%s: %d reset before accept, %d reset mid-line, %d half-closed (all "
+			Figures.record("client-faults-" + style, "%d reset before accept, %d reset mid-line, %d half-closed (all "
 					+ "answered, then EOF); accepted %d, handler failures %d, accept errors %d, sockets back to "
-					+ "baseline (%d) %d ms after the last client%n", style, FAULTY_CLIENTS, FAULTY_CLIENTS,
+					+ "baseline (%d) %d ms after the last client", FAULTY_CLIENTS, FAULTY_CLIENTS,
 					FAULTY_CLIENTS, listener.stats().accepted(), listener.handlerFailures(),
 					listener.stats().acceptErrors(), baseline, settledMillis);
 			assertThat(listener.stats().accepted()).isEqualTo(3 * FAULTY_CLIENTS);
@@ -265,10 +266,10 @@ class ConnectionFaultTests {
 			});
 			long settledMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - settling);
 			long rejected = listener.stats().rejectionsByReason().values().stream().mapToLong(Long::longValue).sum();
-			System.out.printf("flood: %d connect+close (SO_LINGER 0) from %d threads in %d ms (%d/s); client "
+			Figures.record("flood", "%d connect+close (SO_LINGER 0) from %d threads in %d ms (%d/s); client "
 					+ "successes %d, failures %d; listen queue overflows %d; accepted %d; rejected %d, handler failures %d, "
 					+ "accept errors %d; "
-					+ "sockets back to baseline (%d) %d ms after the flood%n", FLOOD_CONNECTIONS, FLOOD_THREADS,
+					+ "sockets back to baseline (%d) %d ms after the flood", FLOOD_CONNECTIONS, FLOOD_THREADS,
 					floodMillis, FLOOD_CONNECTIONS * 1000L / Math.max(1, floodMillis), successes.get(),
 					failures.get(), overflows, listener.stats().accepted(), rejected, listener.handlerFailures(),
 					listener.stats().acceptErrors(), baseline, settledMillis);
@@ -311,9 +312,9 @@ class ConnectionFaultTests {
 					long start = System.nanoTime();
 					context.close();
 					long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-					System.out.printf("handler-faults: 5 handlers threw (handler failures %d), 5 blocked ignoring "
+					Figures.record("handler-faults", "5 handlers threw (handler failures %d), 5 blocked ignoring "
 							+ "interrupts; %d other clients served meanwhile; context closed in %d ms with "
-							+ "timeout-per-shutdown-phase 1s, %d connections closed at the deadline%n",
+							+ "timeout-per-shutdown-phase 1s, %d connections closed at the deadline",
 							faulty.handlerFailures(), FAULTY_CLIENTS, closeMillis, faulty.closedOnShutdown());
 					assertThat(faulty.closedOnShutdown()).isEqualTo(5);
 					assertThat(stuck).allSatisfy((client) -> assertThat(client.isClosedByPeer()).isTrue());

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
@@ -21,15 +22,18 @@ import io.connlistener.ConnListener;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
 import io.connlistener.boot.handler.ConnectionHandler;
+import io.connlistener.boot.testsupport.CapturingAppender;
 import io.connlistener.boot.testsupport.LoopbackClient;
 import io.connlistener.boot.testsupport.TestHandlers;
 import io.connlistener.buffer.BufferedHandler;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.EventLoopGroup;
+import io.connlistener.testsupport.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -49,6 +53,9 @@ import static org.awaitility.Awaitility.await;
 class ConnectionHandlerTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	@RegisterExtension
+	final LogCapture log = CapturingAppender.capture();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ConnListenerAutoConfiguration.class))
@@ -180,6 +187,8 @@ class ConnectionHandlerTests {
 				}
 				await().atMost(WAIT).until(() -> buffered.handlerFailures() == 1);
 				assertThat(bystander.exchange("after")).isEqualTo("after");
+				assertThat(this.log.awaitEntry(Level.WARNING, "failed in onRead for the connection from").thrown())
+					.hasMessage("boom");
 			}
 			await().atMost(WAIT).until(() -> buffered.activeConnections() == 0);
 		});
@@ -197,6 +206,8 @@ class ConnectionHandlerTests {
 				}
 				await().atMost(WAIT).until(() -> blocking.handlerFailures() == 1);
 				assertThat(bystander.exchange("after")).isEqualTo("after|platform");
+				assertThat(this.log.awaitEntry(Level.WARNING, "Handler of listener 'blocking' failed; closed the ")
+					.thrown()).hasMessage("boom");
 				try (LoopbackClient next = LoopbackClient.connect(blocking.localAddress())) {
 					assertThat(next.exchange("next")).isEqualTo("next|platform");
 				}
@@ -219,6 +230,9 @@ class ConnectionHandlerTests {
 			assertThat(failing.isAccepting()).isTrue();
 			assertThat(failing.activeConnections()).isZero();
 			assertThat(failing.listener().stats().activeConnections()).isZero();
+			assertThat(this.log.awaitEntries(Level.WARNING, "Handler of listener 'failing' failed; closed the ", 3))
+				.extracting((entry) -> entry.thrown().getMessage())
+				.containsOnly("failing on purpose");
 		});
 	}
 

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.connlistener.boot.testsupport.ChildApplications;
+import io.connlistener.testsupport.Figures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -86,9 +88,9 @@ class IdleConnectionsTests {
 		long heap = (after.get("heap") - before.get("heap")) / CONNECTIONS;
 		long direct = (after.get("direct") - before.get("direct")) / CONNECTIONS;
 		long rss = (rssAfter - rssBefore) / CONNECTIONS;
-		System.out.printf("idle-10k: %d idle buffered connections held by one listener (active %d, %d clients "
+		Figures.record("idle-10k", "%d idle buffered connections held by one listener (active %d, %d clients "
 				+ "still open, server sockets %d); per connection after a full GC: heap %d B, direct %d B, RSS %d B; "
-				+ "connected in %d ms%n", CONNECTIONS, after.get("active"), open, after.get("sockets"), heap, direct,
+				+ "connected in %d ms", CONNECTIONS, after.get("active"), open, after.get("sockets"), heap, direct,
 				rss, connectMillis);
 		assertThat(after.get("active")).isEqualTo(CONNECTIONS);
 		assertThat(open).isEqualTo(CONNECTIONS);
@@ -100,10 +102,8 @@ class IdleConnectionsTests {
 	}
 
 	private int startChild() throws IOException {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		this.child = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
-				System.getProperty("java.class.path"), IdleConnectionsChild.class.getName(),
-				Integer.toString(2 * CONNECTIONS))
+		this.child = new ProcessBuilder(ChildApplications.command(IdleConnectionsChild.class,
+				Integer.toString(2 * CONNECTIONS)))
 			.redirectError(ProcessBuilder.Redirect.INHERIT)
 			.start();
 		this.childOut = new BufferedReader(new InputStreamReader(this.child.getInputStream(), StandardCharsets.UTF_8));

@@ -1,6 +1,8 @@
 package io.connlistener.boot.listener;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -13,11 +15,14 @@ import io.connlistener.boot.actuate.health.ConnListenersHealthIndicator;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
 import io.connlistener.boot.handler.ConnectionHandler;
+import io.connlistener.boot.testsupport.CapturingAppender;
 import io.connlistener.boot.testsupport.LoopbackClient;
 import io.connlistener.boot.testsupport.TestHandlers;
+import io.connlistener.testsupport.LogCapture;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
@@ -38,6 +43,9 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(60)
 class ReadinessTests {
+
+	@RegisterExtension
+	final LogCapture log = CapturingAppender.capture();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ConnListenerAutoConfiguration.class))
@@ -171,6 +179,9 @@ class ReadinessTests {
 						echo.enable();
 						assertThat(echo.isBound()).isFalse();
 						assertThat(echo.failure()).startsWith("could not bind 127.0.0.1:" + port + " again: ");
+						assertThat(this.log
+							.awaitEntry(Level.WARNING, "Listener 'echo' could not bind 127.0.0.1:" + port + " again: ")
+							.thrown()).isInstanceOf(BindException.class);
 					}
 					echo.disable();
 					echo.enable();

@@ -1,7 +1,6 @@
 package io.connlistener.boot.listener;
 
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import io.connlistener.boot.testsupport.ChildApplications;
 import io.connlistener.boot.testsupport.LoopbackClient;
 import io.connlistener.testsupport.ChildProcesses;
 import io.connlistener.testsupport.Figures;
@@ -106,10 +106,8 @@ class ShutdownTests {
 	}
 
 	private int start(String... args) throws Exception {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
-				System.getProperty("java.class.path"), ShutdownChild.class.getName(),
-				"--spring.lifecycle.timeout-per-shutdown-phase=" + PHASE_TIMEOUT.toMillis() + "ms"));
+		List<String> command = ChildApplications.command(ShutdownChild.class,
+				"--spring.lifecycle.timeout-per-shutdown-phase=" + PHASE_TIMEOUT.toMillis() + "ms");
 		command.addAll(List.of(args));
 		this.child = new ProcessBuilder(command).redirectErrorStream(true).start();
 		this.output = ChildProcesses.captureOutput(this.child, "shutdown-child-output");
