@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Runs the benchmark: starts every peer as a child JVM with the same flags, all at once;
@@ -36,18 +37,36 @@ public final class Harness {
 
 	private final List<Sweep> sweeps;
 
+	private final Consumer<String> progress;
+
 	/**
-	 * Create a harness.
+	 * Create a harness that reports its progress on standard output.
 	 * @param options what to run
 	 */
 	public Harness(HarnessOptions options) {
-		this(options, selectedSweeps(options));
+		this(options, Harness::printProgress);
 	}
 
-	Harness(HarnessOptions options, List<Sweep> sweeps) {
+	/**
+	 * Create a harness.
+	 * @param options what to run
+	 * @param progress where each line of progress goes
+	 */
+	Harness(HarnessOptions options, Consumer<String> progress) {
+		this(options, selectedSweeps(options), progress);
+	}
+
+	/**
+	 * Create a harness.
+	 * @param options what to run
+	 * @param sweeps the sweeps to run
+	 * @param progress where each line of progress goes
+	 */
+	Harness(HarnessOptions options, List<Sweep> sweeps, Consumer<String> progress) {
 		this.options = options;
 		this.generator = new LoadGenerator(options.threads());
 		this.sweeps = List.copyOf(sweeps);
+		this.progress = progress;
 	}
 
 	private static List<Sweep> selectedSweeps(HarnessOptions options) {
@@ -294,14 +313,18 @@ public final class Harness {
 		}
 	}
 
-	private static void skip(BenchmarkResults results, String name, String reason) {
+	private void skip(BenchmarkResults results, String name, String reason) {
 		String firstLine = reason.lines().findFirst().orElse(reason);
 		results.peerSkipped(name, firstLine);
 		log("skipping %s: %s", name, reason);
 	}
 
-	private static void log(String format, Object... args) {
-		System.out.println("[" + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "] " + String.format(format, args));
+	private void log(String format, Object... args) {
+		this.progress.accept(String.format(format, args));
+	}
+
+	private static void printProgress(String line) {
+		System.out.println("[" + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "] " + line);
 	}
 
 }

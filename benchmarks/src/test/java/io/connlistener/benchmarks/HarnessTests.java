@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.connlistener.testsupport.Figures;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Smoke test of the whole harness, bounded to a few seconds: the JDK echo peer as a child
- * JVM on loopback, one short round, and the report.
+ * JVM on loopback, one short round, and the report. The harness's progress lines go to
+ * {@code target/figures.txt}.
  */
 class HarnessTests {
 
@@ -34,7 +37,7 @@ class HarnessTests {
 			.backgroundSample(Duration.ZERO)
 			.sweeps(List.of())
 			.output(this.output);
-		BenchmarkResults results = new Harness(options).run();
+		BenchmarkResults results = new Harness(options, HarnessTests::record).run();
 		assertThat(results.peers()).extracting(PeerDefinition::name).containsExactly(PeerDefinition.JDK);
 		assertThat(results.problems()).isEmpty();
 		List<LoadResult> rounds = results.results(echo, PeerDefinition.JDK);
@@ -67,7 +70,7 @@ class HarnessTests {
 			.sweepWindow(Duration.ofMillis(500))
 			.backgroundSample(Duration.ZERO)
 			.output(this.output);
-		BenchmarkResults results = new Harness(options, List.of(sweep)).run();
+		BenchmarkResults results = new Harness(options, List.of(sweep), HarnessTests::record).run();
 		BenchmarkResults swept = results.sweeps().get(sweep);
 		assertThat(swept.peers()).extracting(PeerDefinition::name).containsExactly("size-1", "size-2");
 		assertThat(swept.results(echo, "size-1")).hasSize(2);
@@ -76,6 +79,10 @@ class HarnessTests {
 		String report = BenchmarkReport.markdown(results);
 		assertThat(report).contains("### size: `test.size`", "| `size=2` (default) | echo 2 × 64 B |",
 				"Rule: the smallest value within 5 % of the fastest", "A note.");
+	}
+
+	private static void record(String progress) {
+		Figures.record("harness", "%s", progress);
 	}
 
 }
