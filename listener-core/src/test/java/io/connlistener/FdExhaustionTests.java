@@ -111,8 +111,9 @@ class FdExhaustionTests {
 
 		assertOneEpisodeLogged();
 		Figures.record("fd-exhaustion", "ulimit -n %d, %d clients, %d held before EMFILE; during a %.1f s storm: "
-				+ "%.1f failed accepts/s, child CPU %.1f%%, backoff %d ms; all %d accepted %d ms after release", FD_LIMIT,
-				CLIENTS, held, seconds, attemptsPerSecond, cpuPercent, after.get("backoffMs"), CLIENTS, recovery.toMillis());
+				+ "%.1f failed accepts/s, child CPU %.1f%%, backoff %d ms; all %d accepted %d ms after release",
+				FD_LIMIT, CLIENTS, held, seconds, attemptsPerSecond, cpuPercent, after.get("backoffMs"), CLIENTS,
+				recovery.toMillis());
 	}
 
 	@Test

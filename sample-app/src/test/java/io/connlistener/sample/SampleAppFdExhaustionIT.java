@@ -83,10 +83,10 @@ class SampleAppFdExhaustionIT {
 				assertThat(emfile).isGreaterThan(0);
 				assertThat(noFd).isGreaterThan(0);
 				assertThat(recovery).isLessThan(Duration.ofMillis(1000 + 2000));
-				Figures.record("spring-fd-exhaustion", "ulimit -n %d, %d clients, %.0f accepted, %d closed at once by the"
-						+ " spare descriptor, %.0f EMFILE errors counted, child CPU %.1f%% over a %.1f s storm, echo again"
-						+ " %d ms after the clients closed", FILE_LIMIT, CLIENTS, accepts, closedAtOnce, emfile, cpuPercent,
-						seconds, recovery.toMillis());
+				Figures.record("spring-fd-exhaustion", "ulimit -n %d, %d clients, %.0f accepted, %d closed at once "
+						+ "by the spare descriptor, %.0f EMFILE errors counted, child CPU %.1f%% over a %.1f s storm, "
+						+ "echo again %d ms after the clients closed", FILE_LIMIT, CLIENTS, accepts, closedAtOnce, emfile,
+						cpuPercent, seconds, recovery.toMillis());
 			}
 			finally {
 				for (Socket client : clients) {
