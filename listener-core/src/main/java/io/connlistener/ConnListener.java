@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import io.connlistener.admission.AdmissionSettings;
 import io.connlistener.internal.FailsafeLogger;
@@ -407,6 +408,10 @@ public final class ConnListener implements AutoCloseable {
 			this.admission.release(remoteAddress);
 		}
 		connectionClosed();
+		Consumer<SocketAddress> observer = this.spec.closeObserver();
+		if (observer != null) {
+			observer.accept(remoteAddress);
+		}
 	}
 
 	/**

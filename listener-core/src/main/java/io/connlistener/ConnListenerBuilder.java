@@ -13,6 +13,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import io.connlistener.admission.AdmissionRule;
 import io.connlistener.admission.AdmissionSettings;
@@ -67,6 +68,8 @@ public final class ConnListenerBuilder {
 	private final List<CidrRange> trustedProxies = new ArrayList<>();
 
 	private ConnectionCounts connectionCounts;
+
+	private Consumer<SocketAddress> closeObserver;
 
 	private Duration proxyProtocolTimeout = ProxyProtocolSettings.DEFAULT_TIMEOUT;
 
@@ -338,6 +341,18 @@ public final class ConnListenerBuilder {
 	}
 
 	/**
+	 * Be told of every close reported with {@link ConnListener#connectionClosed(SocketAddress)},
+	 * on the reporting thread: for code that keeps its own books of the connections a
+	 * callback serves.
+	 * @param observer takes the reported address; must be quick
+	 * @return this builder
+	 */
+	public ConnListenerBuilder onConnectionClosed(Consumer<SocketAddress> observer) {
+		this.closeObserver = Objects.requireNonNull(observer, "'observer' must not be null");
+		return this;
+	}
+
+	/**
 	 * Use the given settings.
 	 * @param settings the settings
 	 * @return this builder
@@ -406,7 +421,7 @@ public final class ConnListenerBuilder {
 					+ "without any, it would close every connection");
 		}
 		return new ListenerSpec(this.callback, this.errorCallback, this.options, settings(), admission(), proxyProtocol,
-				counts());
+				counts(), this.closeObserver);
 	}
 
 	private ConnectionCounts counts() {

@@ -1,8 +1,10 @@
 package io.connlistener;
 
+import java.net.SocketAddress;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import io.connlistener.admission.AdmissionSettings;
 import io.connlistener.proxy.ProxyProtocolSettings;
@@ -17,10 +19,11 @@ import io.connlistener.proxy.ProxyProtocolSettings;
  * @param admission the admission settings
  * @param proxyProtocol the PROXY protocol settings
  * @param counts where connections are counted
+ * @param closeObserver told of every close reported with an address, or {@code null}
  */
 record ListenerSpec(AcceptCallback callback, AcceptErrorCallback errorCallback, Set<ListenerOption> options,
 		ListenerSettings settings, AdmissionSettings admission, ProxyProtocolSettings proxyProtocol,
-		ConnectionCounts counts) {
+		ConnectionCounts counts, Consumer<SocketAddress> closeObserver) {
 
 	ListenerSpec {
 		options = Collections.unmodifiableSet(

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.connlistener.AcceptCallback;
+import io.connlistener.AcceptedConnection;
 import io.connlistener.ConnListener;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.EventLoopGroup;
@@ -79,16 +80,36 @@ public final class BufferedAcceptor implements AcceptCallback {
 	 */
 	@Override
 	public void onAccept(ConnListener listener, SocketChannel channel, SocketAddress remoteAddress) {
-		BufferedHandler handler = Objects.requireNonNull(this.handlers.get(), "Handler supplier returned null");
+		open(listener, AcceptedConnection.direct(channel, remoteAddress), this.handlers.get());
+	}
+
+	@Override
+	public void onAccept(ConnListener listener, AcceptedConnection connection) {
+		open(listener, connection, this.handlers.get());
+	}
+
+	/**
+	 * Serve an accepted connection as a buffered connection on one of the group's loops,
+	 * with the given handler, and report its close to the listener: for callers that wrap
+	 * each connection's handler, or add close hooks of their own.
+	 * @param listener the listener that accepted the connection
+	 * @param accepted the connection; behind a proxy its remote address is the client's,
+	 * which is also the address the listener counts under a per-IP cap
+	 * @param handler the connection's handler
+	 * @return the connection, opening on its loop
+	 */
+	public BufferedConnection open(ConnListener listener, AcceptedConnection accepted, BufferedHandler handler) {
+		Objects.requireNonNull(handler, "Handler supplier returned null");
 		EventLoop loop = (this.loopChoice == LoopChoice.LEAST_LOADED) ? this.group.leastLoaded() : this.group.next();
-		// The client's address: behind a proxy, the one its PROXY header gave, which is also
-		// the address the listener counts for a per-IP cap.
-		BufferedConnection connection = BufferedConnection.open(loop, channel, handler, this.settings, remoteAddress);
+		SocketAddress remoteAddress = accepted.remoteAddress();
+		BufferedConnection connection = BufferedConnection.open(loop, accepted.channel(), handler, this.settings,
+				remoteAddress);
 		this.connections.add(connection);
 		connection.onClose(() -> {
 			this.connections.remove(connection);
 			listener.connectionClosed(remoteAddress);
 		});
+		return connection;
 	}
 
 	/**

@@ -2,9 +2,8 @@ package io.connlistener.boot.listener;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -12,6 +11,10 @@ import java.util.stream.Collectors;
 
 import io.connlistener.boot.handler.ConnectionHandlerDiscoverer;
 import io.connlistener.boot.handler.ConnectionHandlerDiscoverer.DiscoveredHandler;
+import io.connlistener.boot.listener.serving.HandlerAdapter;
+import io.connlistener.boot.listener.serving.HandlerAdapters;
+import io.connlistener.boot.listener.serving.HandlerThreads;
+import io.connlistener.boot.listener.sockets.ListenerChannels;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.EventLoopGroup;
 import org.apache.commons.logging.Log;
@@ -42,8 +45,6 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(ConnListenerLifecycle.class);
 
-	private static final Duration MAX_CLOSING_MARGIN = Duration.ofSeconds(1);
-
 	private final ConnListenerRegistry registry;
 
 	private final ConnectionHandlerDiscoverer handlerDiscoverer;
@@ -58,7 +59,7 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 
 	private final HandlerAdapters adapters;
 
-	private final Duration gracePeriod;
+	private final GracefulDrain drain;
 
 	private final ListenerChannels channels;
 
@@ -120,13 +121,8 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 		this.customizers = customizers;
 		this.eventPublisher = eventPublisher;
 		this.adapters = new HandlerAdapters(ioLoopGroup, virtualThreads);
-		this.gracePeriod = gracePeriod(shutdownTimeout);
+		this.drain = new GracefulDrain(shutdownTimeout, eventPublisher);
 		this.channels = channels;
-	}
-
-	private static Duration gracePeriod(Duration shutdownTimeout) {
-		Duration margin = shutdownTimeout.dividedBy(10);
-		return shutdownTimeout.minus((margin.compareTo(MAX_CLOSING_MARGIN) > 0) ? MAX_CLOSING_MARGIN : margin);
 	}
 
 	/**
@@ -134,7 +130,7 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 	 * @return the grace period
 	 */
 	public Duration getGracePeriod() {
-		return this.gracePeriod;
+		return this.drain.gracePeriod();
 	}
 
 	@Override
@@ -208,16 +204,7 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 				}
 			}
 		}
-		Thread drain = new Thread(() -> {
-			try {
-				drain(stopping);
-			}
-			finally {
-				callback.run();
-			}
-		}, "connlistener-shutdown");
-		drain.setDaemon(true);
-		drain.start();
+		this.drain.start(stopping, callback);
 	}
 
 	/**
@@ -237,26 +224,6 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 		thread.setDaemon(false);
 		thread.start();
 		this.keepAlive = keepAlive;
-	}
-
-	private void drain(Map<ManagedConnListener, CompletableFuture<Void>> stopping) {
-		long deadline = System.nanoTime() + this.gracePeriod.toNanos();
-		stopping.forEach((listener, released) -> listener.awaitDrained(released, deadline));
-		Collection<ManagedConnListener> listeners = stopping.keySet();
-		for (ManagedConnListener listener : listeners) {
-			int closed = listener.closeRemaining();
-			if (closed > 0) {
-				logger.warn("Listener '" + listener.name() + "' closed " + closed + " connection"
-						+ ((closed != 1) ? "s" : "") + " still open after the shutdown grace period of "
-						+ this.gracePeriod.toMillis() + " ms");
-			}
-			this.eventPublisher.publishEvent(new ConnListenerStoppedEvent(listener, closed));
-		}
-		if (!listeners.isEmpty()) {
-			logger.info("Conn listeners stopped: " + listeners.stream()
-				.map((listener) -> "'" + listener.name() + "'")
-				.collect(Collectors.joining(", ")));
-		}
 	}
 
 	@Override

@@ -8,13 +8,9 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 
 import io.connlistener.AcceptCallback;
@@ -22,6 +18,14 @@ import io.connlistener.AcceptedConnection;
 import io.connlistener.ConnListener;
 import io.connlistener.ConnectionCounts;
 import io.connlistener.ListenerStats;
+import io.connlistener.boot.listener.serving.HandlerAdapter;
+import io.connlistener.boot.listener.sockets.AcceptSwitch;
+import io.connlistener.boot.listener.sockets.Acceptors;
+import io.connlistener.boot.listener.sockets.ListenerChannels;
+import io.connlistener.boot.listener.tracking.CloseReason;
+import io.connlistener.boot.listener.tracking.ConnectionOutcomes;
+import io.connlistener.boot.listener.tracking.ConnectionTracker;
+import io.connlistener.boot.listener.tracking.TrackedConnection;
 import io.connlistener.loop.EventLoop;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -53,12 +57,6 @@ public final class ManagedConnListener {
 
 	private static final Log logger = LogFactory.getLog(ManagedConnListener.class);
 
-	/** How often connections of raw handlers, which close them directly, are looked at. */
-	private static final Duration SWEEP_INTERVAL = Duration.ofMillis(200);
-
-	/** How often a drain looks whether connections still read their PROXY header. */
-	private static final long PENDING_POLL_NANOS = Duration.ofMillis(10).toNanos();
-
 	/**
 	 * Longest wait for a loop to release a socket or end: a healthy loop takes a few
 	 * microseconds, one whose handler never returns forever. Kept within the margin that
@@ -70,21 +68,9 @@ public final class ManagedConnListener {
 
 	private final Object monitor = new Object();
 
-	private final OpenConnections connections = new OpenConnections();
+	private final ConnectionTracker tracker;
 
 	private final ConnectionCounts counts = new ConnectionCounts();
-
-	private final AtomicLong handlerFailures = new AtomicLong();
-
-	private final List<LongConsumer> closeObservers = new CopyOnWriteArrayList<>();
-
-	private final AtomicLong rejections = new AtomicLong();
-
-	private final AtomicLong closedOnShutdown = new AtomicLong();
-
-	private final AtomicLong idleTimeouts = new AtomicLong();
-
-	private final AtomicLong writeTimeouts = new AtomicLong();
 
 	private volatile boolean enabled;
 
@@ -98,8 +84,6 @@ public final class ManagedConnListener {
 
 	private volatile HandlerAdapter handler;
 
-	private volatile int generation;
-
 	/**
 	 * Create a listener that binds later.
 	 * @param definition what to bind and how
@@ -108,7 +92,8 @@ public final class ManagedConnListener {
 		Assert.notNull(definition, "'definition' must not be null");
 		this.definition = definition;
 		this.enabled = definition.enabled();
-		this.acceptors = new Acceptors(definition, new Acceptor(), this.counts);
+		this.tracker = new ConnectionTracker(definition.name());
+		this.acceptors = new Acceptors(definition, new Intake(), this.counts, this.tracker::reportedClosed);
 		this.sockets = new AcceptSwitch(definition.name(), this.acceptors, definition.deployment().disableDelay());
 	}
 
@@ -320,7 +305,16 @@ public final class ManagedConnListener {
 	 * @return the count
 	 */
 	public int activeConnections() {
-		return this.connections.size();
+		return this.tracker.open();
+	}
+
+	/**
+	 * Return how the connections that closed ended, by reason: the one place these counts
+	 * are kept, over every start of the context.
+	 * @return the outcomes, live
+	 */
+	public ConnectionOutcomes outcomes() {
+		return this.tracker.outcomes();
 	}
 
 	/**
@@ -328,7 +322,7 @@ public final class ManagedConnListener {
 	 * @return the count
 	 */
 	public long handlerFailures() {
-		return this.handlerFailures.get();
+		return outcomes().count(CloseReason.HANDLER_FAILED);
 	}
 
 	/**
@@ -336,7 +330,7 @@ public final class ManagedConnListener {
 	 * @return the count
 	 */
 	public long rejections() {
-		return this.rejections.get();
+		return outcomes().count(CloseReason.NO_HANDLER_THREAD);
 	}
 
 	/**
@@ -345,16 +339,16 @@ public final class ManagedConnListener {
 	 * @return the count, over every stop
 	 */
 	public long closedOnShutdown() {
-		return this.closedOnShutdown.get();
+		return outcomes().count(CloseReason.SHUTDOWN);
 	}
 
 	/**
-	 * Return how many connections were closed because nothing arrived for the idle
-	 * timeout (buffered), or a read waited that long (blocking).
+	 * Return how many connections were closed because nothing moved either way for the
+	 * idle timeout.
 	 * @return the count
 	 */
 	public long idleTimeouts() {
-		return this.idleTimeouts.get();
+		return outcomes().count(CloseReason.IDLE_TIMEOUT);
 	}
 
 	/**
@@ -363,7 +357,7 @@ public final class ManagedConnListener {
 	 * @return the count
 	 */
 	public long writeTimeouts() {
-		return this.writeTimeouts.get();
+		return outcomes().count(CloseReason.WRITE_TIMEOUT);
 	}
 
 	/**
@@ -405,22 +399,18 @@ public final class ManagedConnListener {
 		return (bindFailure != null) ? bindFailure : this.acceptors.failure();
 	}
 
-	void bind(EventLoop loop, HandlerAdapter handler, List<ConnListenerCustomizer> customizers) {
-		bind(loop, handler, customizers, ListenerChannels.NONE);
-	}
-
 	void bind(EventLoop loop, HandlerAdapter handler, List<ConnListenerCustomizer> customizers,
 			ListenerChannels channels) {
 		RuntimeException failure = null;
 		CompletableFuture<Void> abandoned = null;
-		int generation;
+		CompletableFuture<Void> settled = null;
 		synchronized (this.monitor) {
 			Assert.state(this.state == State.STOPPED, () -> "Listener '" + name() + "' is " + this.state);
 			this.handler = handler;
 			try {
 				this.acceptors.prepare(loop, customizers, channels);
 				this.state = State.RUNNING;
-				this.sockets.start(loop, goal());
+				settled = this.sockets.start(loop, goal());
 			}
 			catch (IOException ex) {
 				failure = new ListenerBindException(name(), this.definition.address(), ex);
@@ -430,14 +420,14 @@ public final class ManagedConnListener {
 				failure = ex;
 				abandoned = abandonBind(handler);
 			}
-			generation = ++this.generation;
 		}
 		if (failure != null) {
 			// Outside the monitor: a failed start leaves nothing bound.
 			awaitReleased(abandoned);
 			throw failure;
 		}
-		scheduleSweep(loop, generation);
+		// A listener that starts disabled with unbind-on-disable is released on return.
+		awaitReleased(settled);
 	}
 
 	private CompletableFuture<Void> abandonBind(HandlerAdapter handler) {
@@ -493,23 +483,22 @@ public final class ManagedConnListener {
 	}
 
 	private void accepted(ConnListener listener, AcceptedConnection accepted) {
-		// The core listener pauses accepting at max-connections and resumes as closes are reported.
-		TrackedConnection connection = new TrackedConnection(this, listener, accepted);
-		this.connections.add(connection);
+		HandlerAdapter handler = this.handler;
+		TrackedConnection connection = this.tracker.track(listener, accepted, handler.closesThroughListener());
 		if (this.state == State.STOPPED) {
 			// Its PROXY header came in after the shutdown grace period: too late to serve.
-			this.closedOnShutdown.incrementAndGet();
-			connection.forceClose();
+			connection.close(CloseReason.SHUTDOWN);
 			return;
 		}
 		if (this.definition.tcpNoDelay()) {
 			noDelay(accepted.channel());
 		}
 		try {
-			this.handler.serve(connection);
+			handler.serve(connection);
 		}
 		catch (RuntimeException ex) {
-			handlerFailed(connection, ex);
+			connection.close(CloseReason.HANDLER_FAILED);
+			logger.warn("Handler of listener '" + name() + "' failed; closed the " + connection, ex);
 		}
 	}
 
@@ -525,20 +514,6 @@ public final class ManagedConnListener {
 		}
 	}
 
-	void released(TrackedConnection connection) {
-		if (!this.connections.remove(connection)) {
-			return;
-		}
-		// With the address, so that a per-IP cap counts the close too.
-		connection.listener().connectionClosed(connection.remoteAddress());
-		if (!this.closeObservers.isEmpty()) {
-			long ageNanos = connection.ageNanos();
-			for (LongConsumer observer : this.closeObservers) {
-				observer.accept(ageNanos);
-			}
-		}
-	}
-
 	/**
 	 * Be told how long each connection was open when it closes, for a connection-duration
 	 * meter. Observers run on whichever thread closed the connection and must be quick.
@@ -546,62 +521,7 @@ public final class ManagedConnListener {
 	 */
 	public void onConnectionClosed(LongConsumer observer) {
 		Assert.notNull(observer, "'observer' must not be null");
-		this.closeObservers.add(observer);
-	}
-
-	void countHandlerFailure() {
-		this.handlerFailures.incrementAndGet();
-	}
-
-	void handlerFailed(TrackedConnection connection, Throwable failure) {
-		this.handlerFailures.incrementAndGet();
-		connection.close();
-		logger.warn("Handler of listener '" + name() + "' failed; closed the " + connection, failure);
-	}
-
-	void countTimeout(boolean writing) {
-		(writing ? this.writeTimeouts : this.idleTimeouts).incrementAndGet();
-	}
-
-	void timedOut(TrackedConnection connection, boolean writing) {
-		countTimeout(writing);
-		connection.timeoutClose();
-		if (logger.isDebugEnabled()) {
-			logger.debug("Listener '" + name() + "' closed the " + connection + ": "
-					+ (writing ? "a write waited for the write timeout" : "a read waited for the idle timeout"));
-		}
-	}
-
-	void peerFailed(TrackedConnection connection, Exception failure) {
-		connection.close();
-		if (logger.isDebugEnabled()) {
-			logger.debug("Listener '" + name() + "' closed the " + connection + " after its I/O failed: " + failure);
-		}
-	}
-
-	void rejected(TrackedConnection connection, String reason) {
-		this.rejections.incrementAndGet();
-		connection.close();
-		if (logger.isDebugEnabled()) {
-			logger.debug("Listener '" + name() + "' closed the " + connection + ": " + reason);
-		}
-	}
-
-	private void scheduleSweep(EventLoop loop, int generation) {
-		try {
-			loop.schedule(SWEEP_INTERVAL, () -> sweep(loop, generation));
-		}
-		catch (RejectedExecutionException ex) {
-			// The loop is closing; the drain sweeps from then on.
-		}
-	}
-
-	private void sweep(EventLoop loop, int generation) {
-		if (generation != this.generation || this.state == State.STOPPED) {
-			return;
-		}
-		this.connections.releaseClosed();
-		scheduleSweep(loop, generation);
+		this.tracker.onClosed(observer);
 	}
 
 	/**
@@ -629,28 +549,33 @@ public final class ManagedConnListener {
 	}
 
 	/**
-	 * Wait until the address is released and every connection is closed, or the deadline
-	 * passes.
+	 * Wait until the address is released, the connections it began on have reached their
+	 * handler (PROXY headers read), and every connection is closed, or the deadline passes.
+	 * Each wait ends on what the last socket, pending read or connection signals.
 	 * @param released what {@link #stopAccepting()} returned
 	 * @param deadlineNanos the deadline on {@link System#nanoTime()}'s scale
 	 * @return whether every connection is closed
 	 */
 	boolean awaitDrained(CompletableFuture<Void> released, long deadlineNanos) {
+		if (!await(released, deadlineNanos) || !await(this.acceptors.whenSettled(), deadlineNanos)) {
+			return false;
+		}
+		return this.tracker.awaitEmpty(deadlineNanos);
+	}
+
+	private static boolean await(CompletableFuture<Void> future, long deadlineNanos) {
 		try {
-			released.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+			future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+			return true;
 		}
 		catch (ExecutionException | TimeoutException ex) {
 			// The rest is closed at the deadline all the same.
+			return false;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return false;
 		}
-		// Connections accepted before the close may still be reading their PROXY header.
-		while (this.acceptors.hasPendingConnections() && System.nanoTime() < deadlineNanos) {
-			LockSupport.parkNanos(PENDING_POLL_NANOS);
-		}
-		return this.connections.awaitClosed(deadlineNanos);
 	}
 
 	/**
@@ -665,8 +590,7 @@ public final class ManagedConnListener {
 			released = this.sockets.abandon();
 		}
 		awaitReleased(released);
-		int closed = this.connections.forceCloseAll();
-		this.closedOnShutdown.addAndGet(closed);
+		int closed = this.tracker.closeAll(CloseReason.SHUTDOWN);
 		HandlerAdapter handler = this.handler;
 		if (handler != null) {
 			handler.close();
@@ -696,9 +620,9 @@ public final class ManagedConnListener {
 	}
 
 	/**
-	 * Takes what the core listener accepts, with the client's and the proxy's addresses.
+	 * Takes what the core listeners accept, with the client's and the proxy's addresses.
 	 */
-	private final class Acceptor implements AcceptCallback {
+	private final class Intake implements AcceptCallback {
 
 		@Override
 		public void onAccept(ConnListener listener, SocketChannel channel, SocketAddress remoteAddress) {

@@ -1,11 +1,13 @@
 package io.connlistener.boot.actuate;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import io.connlistener.AcceptCallback;
+import io.connlistener.ConnListener;
 import io.connlistener.boot.handler.ConnectionHandler;
 
 import org.springframework.context.annotation.Bean;
@@ -30,7 +32,8 @@ public class HoldingHandlerConfiguration {
 	@Bean
 	@ConnectionHandler("echo")
 	AcceptCallback holdingHandler(Held held) {
-		return (listener, channel, remoteAddress) -> held.channels.add(channel);
+		return (listener, channel, remoteAddress) -> held.connections.add(new Held.Connection(listener, channel,
+				remoteAddress));
 	}
 
 	/**
@@ -38,29 +41,33 @@ public class HoldingHandlerConfiguration {
 	 */
 	public static final class Held {
 
-		private final Queue<SocketChannel> channels = new ConcurrentLinkedQueue<>();
+		private final Queue<Connection> connections = new ConcurrentLinkedQueue<>();
 
 		/**
 		 * Return how many connections are held.
 		 * @return the count
 		 */
 		public int size() {
-			return this.channels.size();
+			return this.connections.size();
 		}
 
 		/**
-		 * Close every held connection.
+		 * Close every held connection, and report each close to its listener.
 		 */
 		public void closeAll() {
-			SocketChannel channel;
-			while ((channel = this.channels.poll()) != null) {
+			Connection connection;
+			while ((connection = this.connections.poll()) != null) {
 				try {
-					channel.close();
+					connection.channel().close();
 				}
 				catch (IOException ex) {
 					// Already gone.
 				}
+				connection.listener().connectionClosed(connection.remoteAddress());
 			}
+		}
+
+		private record Connection(ConnListener listener, SocketChannel channel, SocketAddress remoteAddress) {
 		}
 
 	}

@@ -2,13 +2,11 @@ package io.connlistener.boot.listener;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.connlistener.ConnListener;
-import io.connlistener.ListenerSettings;
 import io.connlistener.boot.actuate.endpoint.ConnListenersEndpoint;
 import io.connlistener.boot.actuate.endpoint.ListenerDescriptor;
 import io.connlistener.boot.actuate.metrics.ConnListenerMetrics;
@@ -117,24 +115,6 @@ class AcceptorsTests {
 				.isThrownBy(() -> new java.net.Socket("127.0.0.1", port).close());
 			assertThat(echo.acceptors()).noneMatch(ConnListener::isOpen);
 		});
-	}
-
-	@Test
-	void platformWithoutReusePortFailsNamingTheProperty() {
-		ListenerDefinition definition = new ListenerDefinition("echo", new InetSocketAddress("127.0.0.1", 9876), -1,
-				Set.of(), 10, ListenerSettings.DEFAULTS,
-				new ListenerDefinition.Deployment(4, true, false, Duration.ZERO, ListenerDefinition.Source.BIND, null,
-						null));
-		assertThatExceptionOfType(ListenerConfigurationException.class)
-			.isThrownBy(() -> AcceptorLoops.checkReusePort(definition, false))
-			.withMessage("Listener 'echo' on 127.0.0.1:9876 cannot start: conn-listener.listeners.echo.acceptors is 4, "
-					+ "but this platform (" + System.getProperty("os.name")
-					+ ") has no SO_REUSEPORT to bind several sockets to one port.")
-			.satisfies((ex) -> {
-				assertThat(ex.getProperty()).isEqualTo("conn-listener.listeners.echo.acceptors");
-				assertThat(ex.getAction()).isEqualTo("Set conn-listener.listeners.echo.acceptors to 1, or run on a "
-						+ "platform with SO_REUSEPORT, such as Linux 3.9 or later.");
-			});
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -367,6 +367,7 @@ class ConnectionHandlerTests {
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
 			}
+			listener.connectionClosed(remoteAddress);
 		}
 
 	}
@@ -398,6 +399,7 @@ class ConnectionHandlerTests {
 			catch (IOException ex) {
 				throw new java.io.UncheckedIOException(ex);
 			}
+			listener.connectionClosed(remoteAddress);
 		}
 
 	}

@@ -171,6 +171,7 @@ class ProxyProtocolHandlerTests {
 					catch (IOException ex) {
 						throw new java.io.UncheckedIOException(ex);
 					}
+					listener.connectionClosed(connection.remoteAddress());
 				}
 
 			};

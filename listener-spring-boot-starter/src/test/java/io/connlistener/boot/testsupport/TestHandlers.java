@@ -24,7 +24,8 @@ public final class TestHandlers {
 	}
 
 	/**
-	 * A raw handler that greets and closes, on the loop thread.
+	 * A raw handler that greets and closes, on the loop thread, and reports the close to its
+	 * listener as a raw handler must.
 	 */
 	public static AcceptCallback greeter(String greeting) {
 		return (listener, channel, remoteAddress) -> {
@@ -34,6 +35,7 @@ public final class TestHandlers {
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
 			}
+			listener.connectionClosed(remoteAddress);
 		};
 	}
 

@@ -1,4 +1,4 @@
-package io.connlistener.boot.listener;
+package io.connlistener.boot.listener.serving;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +9,10 @@ import java.util.stream.Collectors;
 import io.connlistener.AcceptCallback;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
 import io.connlistener.boot.handler.ConnectionHandlerDiscoverer.DiscoveredHandler;
+import io.connlistener.boot.listener.ConnListenerRegistry;
+import io.connlistener.boot.listener.ListenerConfigurationException;
+import io.connlistener.boot.listener.ListenerDefinition;
+import io.connlistener.boot.listener.ManagedConnListener;
 import io.connlistener.buffer.BufferedHandler;
 import io.connlistener.loop.EventLoopGroup;
 
@@ -17,7 +21,7 @@ import io.connlistener.loop.EventLoopGroup;
  * mismatch is a {@link ListenerConfigurationException} that names the listener, its
  * address and the property to change.
  */
-final class HandlerAdapters {
+public final class HandlerAdapters {
 
 	static final String PROPERTY_PREFIX = "conn-listener.listeners.";
 
@@ -29,7 +33,12 @@ final class HandlerAdapters {
 
 	private final boolean virtualThreads;
 
-	HandlerAdapters(EventLoopGroup ioLoopGroup, boolean virtualThreads) {
+	/**
+	 * Create the adapters of one lifecycle.
+	 * @param ioLoopGroup the loops that serve buffered connections
+	 * @param virtualThreads whether blocking handlers run on virtual threads
+	 */
+	public HandlerAdapters(EventLoopGroup ioLoopGroup, boolean virtualThreads) {
 		this.ioLoopGroup = ioLoopGroup;
 		this.virtualThreads = virtualThreads;
 	}
@@ -38,7 +47,8 @@ final class HandlerAdapters {
 	 * Check that every listener has exactly one handler and every handler a listener.
 	 * @return the handler of each listener, by listener name
 	 */
-	static Map<String, DiscoveredHandler> match(ConnListenerRegistry registry, List<DiscoveredHandler> handlers) {
+	public static Map<String, DiscoveredHandler> match(ConnListenerRegistry registry,
+			List<DiscoveredHandler> handlers) {
 		Map<String, List<DiscoveredHandler>> byListener = new LinkedHashMap<>();
 		for (DiscoveredHandler handler : handlers) {
 			if (registry.find(handler.listenerName()).isEmpty()) {
@@ -60,7 +70,14 @@ final class HandlerAdapters {
 		return matched;
 	}
 
-	HandlerAdapter adapt(ManagedConnListener listener, DiscoveredHandler handler) {
+	/**
+	 * Adapt a listener's handler to its style.
+	 * @param listener the listener
+	 * @param handler its handler
+	 * @return the adapter
+	 * @throws ListenerConfigurationException if the bean implements no handler interface
+	 */
+	public HandlerAdapter adapt(ManagedConnListener listener, DiscoveredHandler handler) {
 		if (handler.handler() instanceof AcceptCallback callback) {
 			return new RawHandlerAdapter(handler.beanName(), callback);
 		}
@@ -71,7 +88,8 @@ final class HandlerAdapters {
 		if (handler.handler() instanceof BlockingConnectionHandler blocking) {
 			ListenerDefinition definition = listener.definition();
 			return new BlockingHandlerAdapter(handler.beanName(), blocking, HandlerThreads.create(listener.name(),
-					definition.maxConnections(), definition.settings().maxAcceptsPerWakeup(), this.virtualThreads));
+					definition.maxConnections(), definition.settings().maxAcceptsPerWakeup(), this.virtualThreads),
+					definition.idleTimeout(), definition.writeTimeout());
 		}
 		throw new ListenerConfigurationException(listener.name(), PROPERTY_PREFIX + listener.name(),
 				"Bean '" + handler.beanName() + "' of type " + handler.handler().getClass().getName()

@@ -1,4 +1,4 @@
-package io.connlistener.boot.listener;
+package io.connlistener.boot.listener.sockets;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -6,6 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 
 import io.connlistener.ConnListener;
+import io.connlistener.boot.listener.ListenerDefinition;
+import io.connlistener.boot.listener.ManagedConnListener;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.ScheduledTask;
 import org.apache.commons.logging.Log;
@@ -23,7 +25,7 @@ import org.apache.commons.logging.LogFactory;
  * thread does too. {@link #steer} returns a future that completes once the sockets have
  * settled, for callers off the loop threads that want to wait.
  */
-final class AcceptSwitch {
+public final class AcceptSwitch {
 
 	private static final Log logger = LogFactory.getLog(AcceptSwitch.class);
 
@@ -49,7 +51,13 @@ final class AcceptSwitch {
 
 	private volatile String bindFailure;
 
-	AcceptSwitch(String name, Acceptors acceptors, Duration disableDelay) {
+	/**
+	 * Create the switch of one managed listener's sockets.
+	 * @param name the listener's name, for log messages
+	 * @param acceptors the sockets
+	 * @param disableDelay how long the sockets keep accepting once steered away from it
+	 */
+	public AcceptSwitch(String name, Acceptors acceptors, Duration disableDelay) {
 		this.name = name;
 		this.acceptors = acceptors;
 		this.disableDelay = disableDelay;
@@ -60,9 +68,10 @@ final class AcceptSwitch {
 	 * to the goal from there.
 	 * @param loop the loop whose timer runs the disable delay
 	 * @param goal what the sockets should do
+	 * @return completes once the sockets have settled at the goal
 	 * @throws IOException if the address cannot be bound; nothing is left bound then
 	 */
-	void start(EventLoop loop, Goal goal) throws IOException {
+	public CompletableFuture<Void> start(EventLoop loop, Goal goal) throws IOException {
 		synchronized (this.monitor) {
 			this.timerLoop = loop;
 			this.bindFailure = null;
@@ -72,6 +81,7 @@ final class AcceptSwitch {
 			// Bound once to check the address (and learn the port for port 0), then released
 			// at once when the listener starts disabled with unbind-on-disable.
 			advance();
+			return this.settled;
 		}
 	}
 
@@ -80,7 +90,7 @@ final class AcceptSwitch {
 	 * @param goal the goal
 	 * @return completes once the sockets have settled, at the goal or at a later one
 	 */
-	CompletableFuture<Void> steer(Goal goal) {
+	public CompletableFuture<Void> steer(Goal goal) {
 		synchronized (this.monitor) {
 			this.goal = goal;
 			advance();
@@ -93,7 +103,7 @@ final class AcceptSwitch {
 	 * and when the shutdown grace period has run out.
 	 * @return completes once the ports are released
 	 */
-	CompletableFuture<Void> abandon() {
+	public CompletableFuture<Void> abandon() {
 		synchronized (this.monitor) {
 			cancelDelay();
 			this.goal = Goal.RELEASE;
@@ -107,7 +117,7 @@ final class AcceptSwitch {
 	 * Return whether the sockets still accept during the disable delay, the listener being
 	 * on its way out of service.
 	 */
-	boolean isTakingOut() {
+	public boolean isTakingOut() {
 		return this.phase == Phase.TAKING_OUT;
 	}
 
@@ -115,7 +125,7 @@ final class AcceptSwitch {
 	 * Return why binding the sockets again failed, or {@code null}: cleared on the next
 	 * attempt.
 	 */
-	String bindFailure() {
+	public String bindFailure() {
 		return this.bindFailure;
 	}
 
@@ -267,7 +277,7 @@ final class AcceptSwitch {
 	/**
 	 * What the sockets should do.
 	 */
-	enum Goal {
+	public enum Goal {
 
 		/**
 		 * Be bound and accept.

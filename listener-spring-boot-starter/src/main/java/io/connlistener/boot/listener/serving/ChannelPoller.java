@@ -1,4 +1,4 @@
-package io.connlistener.boot.listener;
+package io.connlistener.boot.listener.serving;
 
 import java.io.IOException;
 import java.nio.channels.CancelledKeyException;

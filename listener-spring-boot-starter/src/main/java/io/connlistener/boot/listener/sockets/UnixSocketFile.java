@@ -1,4 +1,4 @@
-package io.connlistener.boot.listener;
+package io.connlistener.boot.listener.sockets;
 
 import java.io.IOException;
 import java.net.BindException;

@@ -1,16 +1,19 @@
-package io.connlistener.boot.listener;
+package io.connlistener.boot.listener.sockets;
 
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 
+import io.connlistener.boot.listener.ListenerConfigurationException;
+import io.connlistener.boot.listener.ListenerDefinition;
+
 /**
  * What it takes for one listener to accept on several sockets of one port: the platform's
  * {@code SO_REUSEPORT}.
  */
-final class AcceptorLoops {
+final class ReusePort {
 
-	private AcceptorLoops() {
+	private ReusePort() {
 	}
 
 	/**

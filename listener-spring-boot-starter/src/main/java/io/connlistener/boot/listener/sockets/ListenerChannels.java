@@ -1,6 +1,9 @@
-package io.connlistener.boot.listener;
+package io.connlistener.boot.listener.sockets;
 
 import java.nio.channels.ServerSocketChannel;
+
+import io.connlistener.boot.listener.ListenerConfigurationException;
+import io.connlistener.boot.listener.ListenerDefinition;
 
 /**
  * Finds the channels that listeners adopt instead of binding an address: the channel the

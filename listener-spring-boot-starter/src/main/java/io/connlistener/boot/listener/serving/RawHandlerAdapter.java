@@ -1,10 +1,13 @@
-package io.connlistener.boot.listener;
+package io.connlistener.boot.listener.serving;
 
 import io.connlistener.AcceptCallback;
+import io.connlistener.boot.listener.tracking.TrackedConnection;
 
 /**
  * Hands the raw accepted channel to an {@link AcceptCallback} on the loop thread. The
- * callback owns the channel; its close is noticed by the listener's periodic sweep.
+ * callback owns the channel and, as core's contract asks, reports its close with
+ * {@link io.connlistener.ConnListener#connectionClosed(java.net.SocketAddress)} on the
+ * listener it is given, which is how the managed listener learns of it.
  */
 final class RawHandlerAdapter implements HandlerAdapter {
 
@@ -21,6 +24,11 @@ final class RawHandlerAdapter implements HandlerAdapter {
 	public void serve(TrackedConnection connection) {
 		// With the whole connection, so a callback may see the proxy's address too.
 		this.callback.onAccept(connection.listener(), connection.accepted());
+	}
+
+	@Override
+	public boolean closesThroughListener() {
+		return true;
 	}
 
 	@Override

@@ -1,4 +1,4 @@
-package io.connlistener.boot.listener;
+package io.connlistener.boot.listener.serving;
 
 import java.lang.reflect.Method;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -18,7 +18,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * Virtual threads are created through reflection, so that the starter compiles and runs on
  * Java 17.
  */
-final class HandlerThreads {
+public final class HandlerThreads {
 
 	private HandlerThreads() {
 	}
@@ -27,7 +27,7 @@ final class HandlerThreads {
 	 * Return whether this JVM offers virtual threads.
 	 * @return {@code true} on Java 21 or later
 	 */
-	static boolean virtualThreadsAvailable() {
+	public static boolean virtualThreadsAvailable() {
 		return virtualThreadFactory("probe-") != null;
 	}
 

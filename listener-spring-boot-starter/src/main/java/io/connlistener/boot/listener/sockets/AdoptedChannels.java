@@ -1,4 +1,4 @@
-package io.connlistener.boot.listener;
+package io.connlistener.boot.listener.sockets;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -6,6 +6,9 @@ import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
+
+import io.connlistener.boot.listener.ListenerConfigurationException;
+import io.connlistener.boot.listener.ListenerDefinition;
 
 /**
  * Channels that listeners adopt rather than bind. The listening socket a process inherits

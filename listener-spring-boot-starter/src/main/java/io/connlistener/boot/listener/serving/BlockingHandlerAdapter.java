@@ -1,4 +1,4 @@
-package io.connlistener.boot.listener;
+package io.connlistener.boot.listener.serving;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +11,10 @@ import java.util.concurrent.TimeUnit;
 
 import io.connlistener.boot.handler.BlockingConnection;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
+import io.connlistener.boot.listener.tracking.CloseReason;
+import io.connlistener.boot.listener.tracking.TrackedConnection;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * Runs a {@link BlockingConnectionHandler} on a thread of its own for each connection and
@@ -23,6 +27,8 @@ import io.connlistener.boot.handler.BlockingConnectionHandler;
  */
 final class BlockingHandlerAdapter implements HandlerAdapter {
 
+	private static final Log logger = LogFactory.getLog(BlockingHandlerAdapter.class);
+
 	private static final Duration TERMINATION_WAIT = Duration.ofSeconds(1);
 
 	private final String beanName;
@@ -31,10 +37,17 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 
 	private final ExecutorService executor;
 
-	BlockingHandlerAdapter(String beanName, BlockingConnectionHandler handler, ExecutorService executor) {
+	private final Duration idleTimeout;
+
+	private final Duration writeTimeout;
+
+	BlockingHandlerAdapter(String beanName, BlockingConnectionHandler handler, ExecutorService executor,
+			Duration idleTimeout, Duration writeTimeout) {
 		this.beanName = beanName;
 		this.handler = handler;
 		this.executor = executor;
+		this.idleTimeout = idleTimeout;
+		this.writeTimeout = writeTimeout;
 	}
 
 	@Override
@@ -44,38 +57,51 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 			connection.channel().configureBlocking(false);
 		}
 		catch (IOException ex) {
-			connection.close();
+			connection.close(CloseReason.PEER_FAILED);
 			return;
 		}
 		try {
 			this.executor.execute(() -> run(connection));
 		}
 		catch (RejectedExecutionException ex) {
-			connection.owner().rejected(connection, "no handler thread is free");
+			connection.close(CloseReason.NO_HANDLER_THREAD);
+			if (logger.isDebugEnabled()) {
+				logger.debug("Closed the " + connection + ": no handler thread is free");
+			}
 		}
 	}
 
 	private void run(TrackedConnection connection) {
-		StreamConnection streams = new StreamConnection(connection);
+		StreamConnection streams = new StreamConnection(connection, this.idleTimeout, this.writeTimeout);
 		try {
 			this.handler.handle(streams);
 		}
 		catch (Exception ex) {
-			// A close on shutdown or on a timeout is counted as such, and a reset by the peer
-			// that the handler rethrows is the peer's doing: neither is a handler failure.
-			if (connection.isForced() || connection.isTimedOut()) {
-				return;
-			}
-			if (ex instanceof IOException && connection.isIoFailed()) {
-				connection.owner().peerFailed(connection, ex);
-			}
-			else {
-				connection.owner().handlerFailed(connection, ex);
-			}
+			failed(connection, ex);
 		}
 		finally {
-			connection.close();
+			connection.close(CloseReason.CLOSED);
 		}
+	}
+
+	/**
+	 * Record why a handler that threw ended: a close on shutdown or on a timeout is counted
+	 * as such, and a reset by the peer that the handler rethrows is the peer's doing, so
+	 * neither is a failure of the handler.
+	 */
+	private static void failed(TrackedConnection connection, Exception ex) {
+		CloseReason reason = connection.reason();
+		if (reason != null && reason.isListenersDoing()) {
+			return;
+		}
+		if (ex instanceof IOException && reason == CloseReason.PEER_FAILED) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Closed the " + connection + " after its I/O failed: " + ex);
+			}
+			return;
+		}
+		connection.closing(CloseReason.HANDLER_FAILED);
+		logger.warn("Handler of listener '" + connection.listenerName() + "' failed; closed the " + connection, ex);
 	}
 
 	@Override
@@ -105,21 +131,27 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 
 		private final OutputStream outputStream;
 
-		StreamConnection(TrackedConnection connection) {
+		StreamConnection(TrackedConnection connection, Duration idleTimeout, Duration writeTimeout) {
 			this.connection = connection;
-			ListenerDefinition definition = connection.owner().definition();
 			ChannelPoller poller = new ChannelPoller(connection.listener().loop(), connection.channel());
 			connection.closeWith(poller::close);
-			ChannelStreams streams = new ChannelStreams(connection.channel(), poller, definition.idleTimeout(),
-					definition.writeTimeout(), (writing) -> connection.owner().timedOut(connection, writing),
-					connection::ioFailed);
+			ChannelStreams streams = new ChannelStreams(connection.channel(), poller, idleTimeout, writeTimeout,
+					(writing) -> timedOut(connection, writing), () -> connection.closing(CloseReason.PEER_FAILED));
 			this.inputStream = streams.inputStream();
 			this.outputStream = streams.outputStream();
 		}
 
+		private static void timedOut(TrackedConnection connection, boolean writing) {
+			connection.close(writing ? CloseReason.WRITE_TIMEOUT : CloseReason.IDLE_TIMEOUT);
+			if (logger.isDebugEnabled()) {
+				logger.debug("Closed the " + connection + ": "
+						+ (writing ? "a write waited for the write timeout" : "nothing moved for the idle timeout"));
+			}
+		}
+
 		@Override
 		public String listenerName() {
-			return this.connection.owner().name();
+			return this.connection.listenerName();
 		}
 
 		@Override
@@ -154,7 +186,7 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 
 		@Override
 		public void close() {
-			this.connection.close();
+			this.connection.close(CloseReason.CLOSED);
 		}
 
 		@Override

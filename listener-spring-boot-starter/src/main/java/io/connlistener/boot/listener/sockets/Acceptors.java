@@ -1,4 +1,4 @@
-package io.connlistener.boot.listener;
+package io.connlistener.boot.listener.sockets;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import io.connlistener.AcceptCallback;
 import io.connlistener.ConnListener;
@@ -22,7 +23,11 @@ import io.connlistener.ConnListenerBuilder;
 import io.connlistener.ConnectionCounts;
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerStats;
+import io.connlistener.boot.listener.ConnListenerCustomizer;
+import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.boot.listener.ListenerDefinition.Deployment;
+import io.connlistener.boot.listener.ManagedConnListener;
+import io.connlistener.boot.listener.sockets.ListenerChannels;
 import io.connlistener.loop.EventLoop;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -41,7 +46,7 @@ import org.apache.commons.logging.LogFactory;
  * are made by one thread at a time, under the {@link AcceptSwitch}'s monitor or before the
  * listener runs; reads are safe from any thread.
  */
-final class Acceptors {
+public final class Acceptors {
 
 	private static final Log logger = LogFactory.getLog(Acceptors.class);
 
@@ -50,6 +55,8 @@ final class Acceptors {
 	private final AcceptCallback callback;
 
 	private final ConnectionCounts counts;
+
+	private final Consumer<SocketAddress> closeObserver;
 
 	private final Object countersMonitor = new Object();
 
@@ -76,17 +83,26 @@ final class Acceptors {
 
 	private long[] retiredAccepted = new long[0];
 
-	Acceptors(ListenerDefinition definition, AcceptCallback callback, ConnectionCounts counts) {
+	/**
+	 * Create the acceptors of one managed listener.
+	 * @param definition what to bind and how
+	 * @param callback takes every connection every acceptor accepts
+	 * @param counts where the acceptors count connections together
+	 * @param closeObserver told of every close a handler reports to an acceptor
+	 */
+	public Acceptors(ListenerDefinition definition, AcceptCallback callback, ConnectionCounts counts,
+			Consumer<SocketAddress> closeObserver) {
 		this.definition = definition;
 		this.callback = callback;
 		this.counts = counts;
+		this.closeObserver = closeObserver;
 	}
 
 	/**
 	 * Get ready to bind for a run of the application context: loops for the acceptors
 	 * beyond the first, and the channel to adopt, if any.
 	 */
-	void prepare(EventLoop loop, List<ConnListenerCustomizer> customizers, ListenerChannels channels) {
+	public void prepare(EventLoop loop, List<ConnListenerCustomizer> customizers, ListenerChannels channels) {
 		retire();
 		this.opened.clear();
 		this.customizers = customizers;
@@ -95,7 +111,7 @@ final class Acceptors {
 		this.ownLoops = new ArrayList<>();
 		Deployment deployment = this.definition.deployment();
 		if (deployment.acceptors() > 1) {
-			AcceptorLoops.checkReusePort(this.definition);
+			ReusePort.checkReusePort(this.definition);
 		}
 		for (int i = 1; i < deployment.acceptors(); i++) {
 			EventLoop own = new EventLoop("connlistener-acceptor-" + this.definition.name() + "-" + i);
@@ -112,7 +128,7 @@ final class Acceptors {
 	/**
 	 * Bind every acceptor, accepting or not; all or none.
 	 */
-	void open(boolean accepting) throws IOException {
+	public void open(boolean accepting) throws IOException {
 		List<ConnListener> opened = new ArrayList<>();
 		try {
 			for (int i = 0; i < this.definition.deployment().acceptors(); i++) {
@@ -154,6 +170,7 @@ final class Acceptors {
 			.backlog(this.definition.backlog())
 			.settings(this.definition.settings())
 			.connectionCounts(this.counts)
+			.onConnectionClosed(this.closeObserver)
 			.admission(this.definition.admission())
 			.proxyProtocol(this.definition.proxyProtocol());
 		for (ConnListenerCustomizer customizer : this.customizers) {
@@ -201,7 +218,7 @@ final class Acceptors {
 	 * rather than resetting them, and keep the counters.
 	 * @return completes once every port is released
 	 */
-	CompletableFuture<Void> closeGracefully() {
+	public CompletableFuture<Void> closeGracefully() {
 		List<CompletableFuture<Void>> released = new ArrayList<>();
 		for (ConnListener acceptor : this.current) {
 			// The channel is closed after the queue was accepted from it.
@@ -216,7 +233,7 @@ final class Acceptors {
 	 * that failed part way, and when the shutdown grace period has run out.
 	 * @return completes once every port is released
 	 */
-	CompletableFuture<Void> abandon() {
+	public CompletableFuture<Void> abandon() {
 		List<CompletableFuture<Void>> released = new ArrayList<>();
 		for (ConnListener acceptor : this.opened) {
 			released.add(acceptor.closeAsync());
@@ -231,7 +248,7 @@ final class Acceptors {
 	 * their threads, which a handler that never returns may hold.
 	 * @return whether every loop ended
 	 */
-	boolean closeLoops(Duration timeout) {
+	public boolean closeLoops(Duration timeout) {
 		List<EventLoop> own = this.ownLoops;
 		this.ownLoops = List.of();
 		boolean ended = true;
@@ -290,30 +307,34 @@ final class Acceptors {
 	/**
 	 * Return the open acceptors, in order; empty while released.
 	 */
-	List<ConnListener> current() {
+	public List<ConnListener> current() {
 		return this.current;
 	}
 
 	/**
 	 * Return the first acceptor of the last bind, open or closed, or {@code null}.
 	 */
-	ConnListener last() {
+	public ConnListener last() {
 		return this.last;
 	}
 
-	boolean isOpen() {
+	public boolean isOpen() {
 		return !this.current.isEmpty();
 	}
 
-	SocketAddress bindAddress() {
+	public SocketAddress bindAddress() {
 		return this.bindAddress;
 	}
 
-	boolean hasPendingConnections() {
-		return this.opened.stream().anyMatch((acceptor) -> acceptor.pendingConnections() > 0);
+	/**
+	 * Return a future completed once every socket of this run is closed and every connection
+	 * it began on (PROXY header reads, deferred accepts) has reached its handler or closed.
+	 */
+	public CompletableFuture<Void> whenSettled() {
+		return CompletableFuture.allOf(this.opened.stream().map(ConnListener::whenSettled).toArray(CompletableFuture[]::new));
 	}
 
-	ListenerStats stats() {
+	public ListenerStats stats() {
 		synchronized (this.countersMonitor) {
 			List<ConnListener> current = this.current;
 			if (current.size() == 1 && this.retired.isEmpty()) {
@@ -328,7 +349,7 @@ final class Acceptors {
 		}
 	}
 
-	long accepted(int acceptor) {
+	public long accepted(int acceptor) {
 		synchronized (this.countersMonitor) {
 			List<ConnListener> current = this.current;
 			long retired = (acceptor < this.retiredAccepted.length) ? this.retiredAccepted[acceptor] : 0;
@@ -336,7 +357,7 @@ final class Acceptors {
 		}
 	}
 
-	String failure() {
+	public String failure() {
 		List<ConnListener> current = this.current;
 		for (int i = 0; i < current.size(); i++) {
 			String failure = current.get(i).failure();

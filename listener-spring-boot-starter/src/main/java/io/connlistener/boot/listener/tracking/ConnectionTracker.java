@@ -1,0 +1,205 @@
+package io.connlistener.boot.listener.tracking;
+
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
+
+import io.connlistener.AcceptedConnection;
+import io.connlistener.ConnListener;
+
+/**
+ * The connections of one managed listener that are open, what became of those that closed
+ * ({@link ConnectionOutcomes}), and the wait for the last one to close on shutdown: signalled
+ * by the release of that connection, not polled.
+ * <p>
+ * Safe to use from any thread. A raw handler reports its close to the core listener
+ * ({@link ConnListener#connectionClosed(SocketAddress)}), which tells the tracker through
+ * {@link #reportedClosed(SocketAddress)}; every other style closes through its
+ * {@link TrackedConnection}.
+ */
+public final class ConnectionTracker {
+
+	private final String listenerName;
+
+	private final Set<TrackedConnection> open = ConcurrentHashMap.newKeySet();
+
+	/** Connections whose close the core listener reports, by client address. */
+	private final Map<SocketAddress, Queue<TrackedConnection>> reportedThroughListener = new ConcurrentHashMap<>();
+
+	private final ConnectionOutcomes outcomes = new ConnectionOutcomes();
+
+	private final List<LongConsumer> closeObservers = new CopyOnWriteArrayList<>();
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Condition empty = this.lock.newCondition();
+
+	/**
+	 * Create a tracker.
+	 * @param listenerName the managed listener's name
+	 */
+	public ConnectionTracker(String listenerName) {
+		this.listenerName = listenerName;
+	}
+
+	/**
+	 * Start tracking a connection a core listener handed over.
+	 * @param listener the core listener
+	 * @param accepted the connection
+	 * @param reportedThroughListener whether its handler reports its close to the core
+	 * listener itself, as a raw handler does
+	 * @return the tracked connection
+	 */
+	public TrackedConnection track(ConnListener listener, AcceptedConnection accepted,
+			boolean reportedThroughListener) {
+		TrackedConnection connection = new TrackedConnection(this, listener, accepted, reportedThroughListener);
+		this.open.add(connection);
+		if (reportedThroughListener) {
+			this.reportedThroughListener.computeIfAbsent(accepted.remoteAddress(), (address) -> new ConcurrentLinkedQueue<>())
+				.add(connection);
+		}
+		return connection;
+	}
+
+	/**
+	 * Be told that a handler reported a close to a core listener of this tracker's.
+	 * @param remoteAddress the client's address it reported
+	 */
+	public void reportedClosed(SocketAddress remoteAddress) {
+		Queue<TrackedConnection> candidates = (remoteAddress != null) ? this.reportedThroughListener.get(remoteAddress)
+				: null;
+		TrackedConnection closed = (candidates != null) ? pickClosed(candidates) : null;
+		if (closed != null) {
+			closed.releasedAndReported();
+		}
+	}
+
+	/**
+	 * Pick the connection of an address that was reported: one whose channel is closed
+	 * first, for addresses that several connections share (Unix domain peers have none).
+	 */
+	private static TrackedConnection pickClosed(Queue<TrackedConnection> candidates) {
+		TrackedConnection any = null;
+		for (TrackedConnection candidate : candidates) {
+			if (!candidate.channel().isOpen()) {
+				return candidate;
+			}
+			any = (any != null) ? any : candidate;
+		}
+		return any;
+	}
+
+	void released(TrackedConnection connection, boolean reportToListener) {
+		if (!this.open.remove(connection)) {
+			return;
+		}
+		if (connection.isReportedThroughListener()) {
+			this.reportedThroughListener.computeIfPresent(connection.remoteAddress(),
+					(address, queue) -> (queue.remove(connection) && queue.isEmpty()) ? null : queue);
+		}
+		CloseReason reason = connection.reason();
+		this.outcomes.record((reason != null) ? reason : CloseReason.CLOSED);
+		if (reportToListener) {
+			// With the address, so that a per-IP cap counts the close too.
+			connection.listener().connectionClosed(connection.remoteAddress());
+		}
+		if (!this.closeObservers.isEmpty()) {
+			long ageNanos = connection.ageNanos();
+			this.closeObservers.forEach((observer) -> observer.accept(ageNanos));
+		}
+		if (this.open.isEmpty()) {
+			this.lock.lock();
+			try {
+				this.empty.signalAll();
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+	}
+
+	/**
+	 * Return how many connections are open.
+	 * @return the count
+	 */
+	public int open() {
+		return this.open.size();
+	}
+
+	/**
+	 * Return how the connections that closed ended.
+	 * @return the outcomes, live
+	 */
+	public ConnectionOutcomes outcomes() {
+		return this.outcomes;
+	}
+
+	/**
+	 * Be told how long each connection was open when it closes. Observers run on whichever
+	 * thread released the connection and must be quick.
+	 * @param observer takes the duration in nanoseconds
+	 */
+	public void onClosed(LongConsumer observer) {
+		this.closeObservers.add(observer);
+	}
+
+	/**
+	 * Wait until every connection is closed, or the deadline passes.
+	 * @param deadlineNanos the deadline on {@link System#nanoTime()}'s scale
+	 * @return whether every connection is closed
+	 */
+	public boolean awaitEmpty(long deadlineNanos) {
+		this.lock.lock();
+		try {
+			while (!this.open.isEmpty()) {
+				long remaining = deadlineNanos - System.nanoTime();
+				if (remaining <= 0) {
+					return false;
+				}
+				this.empty.await(remaining, TimeUnit.NANOSECONDS);
+			}
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Close every connection still open for a reason.
+	 * @param reason the reason
+	 * @return how many were closed
+	 */
+	public int closeAll(CloseReason reason) {
+		List<TrackedConnection> remaining = new ArrayList<>(this.open);
+		int closed = 0;
+		for (Iterator<TrackedConnection> it = remaining.iterator(); it.hasNext();) {
+			TrackedConnection connection = it.next();
+			if (!connection.isReleased()) {
+				connection.close(reason);
+				closed++;
+			}
+		}
+		return closed;
+	}
+
+	String listenerName() {
+		return this.listenerName;
+	}
+
+}

@@ -1,0 +1,200 @@
+package io.connlistener.boot.listener.tracking;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.connlistener.AcceptedConnection;
+import io.connlistener.ConnListener;
+
+/**
+ * One accepted connection that a managed listener counts until it closes, and why it
+ * closed.
+ * <p>
+ * Safe to use from any thread. The first {@link CloseReason} recorded wins, whoever records
+ * it; the release happens once, however many times and from wherever it is reported.
+ */
+public final class TrackedConnection {
+
+	private final ConnectionTracker tracker;
+
+	private final ConnListener listener;
+
+	private final AcceptedConnection accepted;
+
+	private final boolean reportedThroughListener;
+
+	private final long openedNanos = System.nanoTime();
+
+	private final AtomicReference<CloseReason> reason = new AtomicReference<>();
+
+	private final AtomicBoolean released = new AtomicBoolean();
+
+	private volatile Runnable closer;
+
+	private volatile boolean closerReleases;
+
+	TrackedConnection(ConnectionTracker tracker, ConnListener listener, AcceptedConnection accepted,
+			boolean reportedThroughListener) {
+		this.tracker = tracker;
+		this.listener = listener;
+		this.accepted = accepted;
+		this.reportedThroughListener = reportedThroughListener;
+	}
+
+	/**
+	 * Return the core listener that accepted the connection.
+	 * @return the listener
+	 */
+	public ConnListener listener() {
+		return this.listener;
+	}
+
+	/**
+	 * Return the connection as the core listener handed it over.
+	 * @return the connection
+	 */
+	public AcceptedConnection accepted() {
+		return this.accepted;
+	}
+
+	/**
+	 * Return the connection's channel.
+	 * @return the channel
+	 */
+	public SocketChannel channel() {
+		return this.accepted.channel();
+	}
+
+	/**
+	 * Return the client's address: behind a proxy, the one its PROXY header gave.
+	 * @return the address
+	 */
+	public SocketAddress remoteAddress() {
+		return this.accepted.remoteAddress();
+	}
+
+	/**
+	 * Return the proxy's address, or {@code null} when the connection came directly.
+	 * @return the address
+	 */
+	public SocketAddress proxyAddress() {
+		return this.accepted.proxyAddress();
+	}
+
+	/**
+	 * Return the name of the listener that serves the connection.
+	 * @return the name
+	 */
+	public String listenerName() {
+		return this.tracker.listenerName();
+	}
+
+	/**
+	 * Return how long the connection has been open.
+	 * @return nanoseconds
+	 */
+	public long ageNanos() {
+		return System.nanoTime() - this.openedNanos;
+	}
+
+	/**
+	 * Return why the connection is closing or closed.
+	 * @return the reason, or {@code null} while none was recorded
+	 */
+	public CloseReason reason() {
+		return this.reason.get();
+	}
+
+	/**
+	 * Record why the connection is about to close, unless a reason was recorded already.
+	 * @param reason the reason
+	 */
+	public void closing(CloseReason reason) {
+		this.reason.compareAndSet(null, reason);
+	}
+
+	/**
+	 * Close through the given action, before the channel itself, for a connection that holds
+	 * more than its channel (buffers, a registration).
+	 * @param closer closes the connection
+	 */
+	public void closeWith(Runnable closer) {
+		this.closer = closer;
+	}
+
+	/**
+	 * Close through the given action, which frees the connection and has it released (a
+	 * buffered connection's close hooks run {@link #releasedAndReported()}): the channel is
+	 * not closed directly.
+	 * @param closer closes the connection
+	 */
+	public void closeThrough(Runnable closer) {
+		this.closer = closer;
+		this.closerReleases = true;
+	}
+
+	/**
+	 * Close the connection for a reason (unless one was recorded already) and release it.
+	 * @param reason the reason
+	 */
+	public void close(CloseReason reason) {
+		closing(reason);
+		Runnable closer = this.closer;
+		if (closer != null) {
+			closer.run();
+			if (this.closerReleases) {
+				return;
+			}
+		}
+		try {
+			channel().close();
+		}
+		catch (IOException ex) {
+			// The peer is gone or the descriptor was already released; nothing to report.
+		}
+		released();
+	}
+
+	/**
+	 * Report that the connection has closed; counted once, for its reason (an ordinary close
+	 * if none was recorded), and reported to the core listener.
+	 */
+	public void released() {
+		if (this.released.compareAndSet(false, true)) {
+			this.tracker.released(this, true);
+		}
+	}
+
+	/**
+	 * Report that the connection has closed and that the core listener was told already,
+	 * by its handler or by the core's buffered connection.
+	 */
+	public void releasedAndReported() {
+		if (this.released.compareAndSet(false, true)) {
+			this.tracker.released(this, false);
+		}
+	}
+
+	boolean isReleased() {
+		return this.released.get();
+	}
+
+	/**
+	 * Return whether the handler reports the close to the core listener itself, as raw
+	 * handlers do, so that the tracker learns of it from there.
+	 */
+	boolean isReportedThroughListener() {
+		return this.reportedThroughListener;
+	}
+
+	@Override
+	public String toString() {
+		return "connection from " + remoteAddress()
+				+ ((proxyAddress() != null) ? " through proxy " + proxyAddress() : "") + " to listener '"
+				+ listenerName() + "'";
+	}
+
+}
