@@ -79,19 +79,6 @@ public record ListenerSettings(int maxAcceptsPerWakeup, Duration backoffInitial,
 	}
 
 	/**
-	 * Settings with the defaults for everything after the deferred-accept timeout.
-	 * @param maxAcceptsPerWakeup most connections accepted per loop wakeup
-	 * @param backoffInitial first pause after a resource failure of accept
-	 * @param backoffMax longest pause
-	 * @param deferredAcceptTimeout how long a deferred connection may stay silent
-	 */
-	public ListenerSettings(int maxAcceptsPerWakeup, Duration backoffInitial, Duration backoffMax,
-			Duration deferredAcceptTimeout) {
-		this(maxAcceptsPerWakeup, backoffInitial, backoffMax, deferredAcceptTimeout, DEFAULT_MAX_CONNECTIONS,
-				DEFAULT_RESUME_CONNECTIONS, DEFAULT_LIMIT_ACTION);
-	}
-
-	/**
 	 * Return how many open connections let accepting resume after the limit paused it.
 	 * @return the resume level, 0 when there is no limit
 	 */

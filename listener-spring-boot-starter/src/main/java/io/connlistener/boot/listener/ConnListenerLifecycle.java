@@ -80,25 +80,6 @@ public final class ConnListenerLifecycle implements SmartLifecycle {
 	 * @param eventPublisher publishes started and stopped events
 	 * @param virtualThreads whether blocking handlers run on virtual threads
 	 * @param shutdownTimeout the time a lifecycle phase may take to stop
-	 */
-	public ConnListenerLifecycle(ConnListenerRegistry registry, ConnectionHandlerDiscoverer handlerDiscoverer,
-			EventLoop acceptorLoop, EventLoopGroup ioLoopGroup, ObjectProvider<ConnListenerCustomizer> customizers,
-			ApplicationEventPublisher eventPublisher, boolean virtualThreads, Duration shutdownTimeout) {
-		this(registry, handlerDiscoverer, acceptorLoop, ioLoopGroup, customizers, eventPublisher, virtualThreads,
-				shutdownTimeout, ListenerChannels.NONE);
-	}
-
-	/**
-	 * Create a lifecycle whose listeners may adopt channels.
-	 * @param registry the listeners
-	 * @param handlerDiscoverer finds the handler of each listener
-	 * @param acceptorLoop the loop that accepts connections and runs raw handlers, or
-	 * {@code null} for each listener to accept on one of the I/O loops, in turn
-	 * @param ioLoopGroup the loops that serve buffered connections
-	 * @param customizers applied to each listener before it binds, in order
-	 * @param eventPublisher publishes started and stopped events
-	 * @param virtualThreads whether blocking handlers run on virtual threads
-	 * @param shutdownTimeout the time a lifecycle phase may take to stop
 	 * @param channels finds the channels of listeners that adopt one
 	 */
 	public ConnListenerLifecycle(ConnListenerRegistry registry, ConnectionHandlerDiscoverer handlerDiscoverer,

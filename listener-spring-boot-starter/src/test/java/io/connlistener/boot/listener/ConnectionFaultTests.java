@@ -120,7 +120,7 @@ class ConnectionFaultTests {
 					assertThat(listener.idleTimeouts()).isEqualTo(SILENT_CLIENTS);
 					assertThat(listener.handlerFailures()).isZero();
 					assertThat(ListenerDescriptor.of(listener).rejections())
-						.containsEntry(ListenerDescriptor.IDLE_TIMEOUT, (long) SILENT_CLIENTS);
+						.containsEntry("idle-timeout", (long) SILENT_CLIENTS);
 					MeterRegistry meters = new SimpleMeterRegistry();
 					new ConnListenerMetrics(context.getBean(ConnListenerRegistry.class)).bindTo(meters);
 					assertThat(meters.get("conn.listener.rejections")

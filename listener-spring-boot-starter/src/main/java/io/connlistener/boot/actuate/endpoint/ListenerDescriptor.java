@@ -13,6 +13,7 @@ import io.connlistener.ListenerStats;
 import io.connlistener.RejectionReason;
 import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.boot.listener.ManagedConnListener;
+import io.connlistener.boot.listener.tracking.CloseReason;
 import io.connlistener.proxy.ProxyProtocolSettings;
 
 /**
@@ -50,21 +51,6 @@ public record ListenerDescriptor(String name, String address, String state, bool
 		long currentBackoffMillis, AcceptErrorDescriptor lastAcceptError, ProxyProtocolDescriptor proxyProtocol,
 		boolean bound, boolean refusingTraffic, int acceptors, List<Long> acceptedPerAcceptor, boolean inService) {
 
-	/** Rejection reason of connections whose handler threw. */
-	public static final String HANDLER_FAILED = "handler-failed";
-
-	/** Rejection reason of connections for which no handler thread was free. */
-	public static final String NO_HANDLER_THREAD = "no-handler-thread";
-
-	/** Rejection reason of connections still open when the shutdown grace period ended. */
-	public static final String SHUTDOWN = "shutdown";
-
-	/** Rejection reason of connections that sent nothing for the idle timeout. */
-	public static final String IDLE_TIMEOUT = "idle-timeout";
-
-	/** Rejection reason of connections whose output made no progress for the write timeout. */
-	public static final String WRITE_TIMEOUT = "write-timeout";
-
 	/**
 	 * Describe a listener.
 	 * @param listener the listener
@@ -82,11 +68,11 @@ public record ListenerDescriptor(String name, String address, String state, bool
 		for (RejectionReason reason : RejectionReason.values()) {
 			rejections.put(reason.tag(), (stats != null) ? stats.rejections(reason) : 0);
 		}
-		rejections.put(HANDLER_FAILED, listener.handlerFailures());
-		rejections.put(NO_HANDLER_THREAD, listener.rejections());
-		rejections.put(SHUTDOWN, listener.closedOnShutdown());
-		rejections.put(IDLE_TIMEOUT, listener.idleTimeouts());
-		rejections.put(WRITE_TIMEOUT, listener.writeTimeouts());
+		for (CloseReason reason : CloseReason.values()) {
+			if (reason.tag() != null) {
+				rejections.put(reason.tag(), listener.outcomes().count(reason));
+			}
+		}
 		ListenerStats.AcceptError lastError = (stats != null) ? stats.lastAcceptError() : null;
 		int acceptors = definition.deployment().acceptors();
 		List<Long> acceptedPerAcceptor = new ArrayList<>(acceptors);

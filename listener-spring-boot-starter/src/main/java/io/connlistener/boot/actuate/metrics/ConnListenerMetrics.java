@@ -8,10 +8,10 @@ import java.util.function.ToDoubleFunction;
 import io.connlistener.AcceptErrorReason;
 import io.connlistener.ListenerStats;
 import io.connlistener.RejectionReason;
-import io.connlistener.boot.actuate.endpoint.ListenerDescriptor;
 import io.connlistener.boot.listener.ConnListenerRegistry;
 import io.connlistener.boot.listener.ConnListenerStartedEvent;
 import io.connlistener.boot.listener.ManagedConnListener;
+import io.connlistener.boot.listener.tracking.CloseReason;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -115,11 +115,12 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 				.tags(tags.and(REASON_TAG, reason.tag()))
 				.register(meterRegistry);
 		}
-		rejections(meterRegistry, listener, tags, ListenerDescriptor.HANDLER_FAILED, ManagedConnListener::handlerFailures);
-		rejections(meterRegistry, listener, tags, ListenerDescriptor.NO_HANDLER_THREAD, ManagedConnListener::rejections);
-		rejections(meterRegistry, listener, tags, ListenerDescriptor.SHUTDOWN, ManagedConnListener::closedOnShutdown);
-		rejections(meterRegistry, listener, tags, ListenerDescriptor.IDLE_TIMEOUT, ManagedConnListener::idleTimeouts);
-		rejections(meterRegistry, listener, tags, ListenerDescriptor.WRITE_TIMEOUT, ManagedConnListener::writeTimeouts);
+		// How the served connections ended, from the one place that counts it.
+		for (CloseReason reason : CloseReason.values()) {
+			if (reason.tag() != null) {
+				rejections(meterRegistry, listener, tags, reason.tag(), (managed) -> managed.outcomes().count(reason));
+			}
+		}
 		Gauge.builder(ACTIVE_CONNECTIONS, listener, ManagedConnListener::activeConnections)
 			.description("Connections open")
 			.tags(tags)
