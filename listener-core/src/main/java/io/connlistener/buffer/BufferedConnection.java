@@ -2,17 +2,13 @@ package io.connlistener.buffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 
 import io.connlistener.loop.EventLoop;
-import io.connlistener.loop.IoHandler;
 
 /**
  * A non-blocking connection with an input and an output {@link ConnectionBuffer} on an
@@ -47,98 +43,29 @@ import io.connlistener.loop.IoHandler;
  */
 public final class BufferedConnection implements AutoCloseable {
 
-	private static final System.Logger logger = System.getLogger(BufferedConnection.class.getName());
-
-	/** Reads from the socket per readiness at most, so that one connection cannot starve the loop. */
-	private static final int MAX_READS_PER_WAKEUP = 16;
-
 	private final EventLoop loop;
 
 	private final SocketChannel channel;
 
-	private final BufferedHandler handler;
-
 	private final BufferedConnectionSettings settings;
 
-	private final LoopResources resources;
+	private final SocketAddress remoteAddress;
+
+	private final BufferedSocket socket;
 
 	private final ConnectionBuffer input;
 
 	private final ConnectionBuffer output;
 
-	private final SocketAddress remoteAddress;
-
-	private final IoHandler io = new Io();
-
-	private final IdleTimeout readTimeout;
-
-	private final IdleTimeout writeTimeout;
-
-	private final IdleTimeout idleTimeout;
-
-	/** Whether output stuck at the idle timeout is told as a write timeout: one no longer than it. */
-	private final boolean stallIsWriteTimeout;
-
-	private final CloseHooks closeHooks = new CloseHooks();
-
-	private final Runnable writeCallbackTask = this::invokeWrite;
-
-	private SelectionKey key;
-
-	private int interestOps;
-
-	private boolean readEnabled = true;
-
-	private boolean writeEnabled = true;
-
-	private boolean eofReceived;
-
-	private boolean eofPending;
-
-	private boolean eofFired;
-
-	private boolean errored;
-
-	private boolean closing;
-
-	private boolean freed;
-
-	private boolean writeWaiting;
-
-	private boolean notifyWritable;
-
-	private boolean flushPending;
-
-	private int callbackDepth;
-
-	private int writeCallbackDepth;
-
-	private volatile IOException error;
-
-	private volatile boolean open = true;
-
-	private volatile int outputBytes;
-
 	private BufferedConnection(EventLoop loop, SocketChannel channel, BufferedHandler handler,
 			BufferedConnectionSettings settings, SocketAddress remoteAddress) {
 		this.loop = loop;
 		this.channel = channel;
-		this.handler = handler;
 		this.settings = settings;
-		this.resources = LoopResources.of(loop);
-		BufferPool pool = this.resources.pool(settings.readBufferSize());
-		this.input = new ConnectionBuffer(pool, this);
-		this.output = new ConnectionBuffer(pool, this);
 		this.remoteAddress = (remoteAddress != null) ? remoteAddress : remoteAddressOf(channel);
-		this.readTimeout = new IdleTimeout(loop, settings.readTimeout(), () -> isWatching(SelectionKey.OP_READ),
-				this::readTimedOut);
-		this.writeTimeout = new IdleTimeout(loop, settings.writeTimeout(), () -> isWatching(SelectionKey.OP_WRITE),
-				this::writeTimedOut);
-		// Nothing fires after ERROR.
-		this.idleTimeout = new IdleTimeout(loop, settings.idleTimeout(), () -> !this.freed && !this.errored,
-				this::idleTimedOut);
-		this.stallIsWriteTimeout = settings.writeTimeout() != null && settings.idleTimeout() != null
-				&& settings.writeTimeout().compareTo(settings.idleTimeout()) <= 0;
+		this.socket = new BufferedSocket(this, loop, channel, handler, settings);
+		this.input = this.socket.reads().buffer();
+		this.output = this.socket.writes().buffer();
 	}
 
 	/**
@@ -185,15 +112,15 @@ public final class BufferedConnection implements AutoCloseable {
 			channel.configureBlocking(false);
 		}
 		catch (IOException ex) {
-			closeQuietly(channel);
+			BufferedSocket.closeQuietly(channel);
 			throw new UncheckedIOException("Could not make " + channel + " non-blocking", ex);
 		}
 		BufferedConnection connection = new BufferedConnection(loop, channel, handler, settings, remoteAddress);
 		try {
-			loop.execute(connection::start);
+			loop.execute(connection.socket::start);
 		}
 		catch (RejectedExecutionException ex) {
-			connection.freeOffLoop();
+			connection.socket.freeOffLoop();
 			throw ex;
 		}
 		return connection;
@@ -224,33 +151,12 @@ public final class BufferedConnection implements AutoCloseable {
 	 */
 	public void write(ByteBuffer source) {
 		Objects.requireNonNull(source, "'source' must not be null");
-		if (!this.loop.inEventLoop()) {
+		if (this.loop.inEventLoop()) {
+			this.socket.writes().write(source);
+		}
+		else {
 			ByteBuffer copy = ByteBuffer.allocate(source.remaining()).put(source).flip();
-			runOnLoop(() -> write(copy));
-			return;
-		}
-		if (this.freed || !source.hasRemaining()) {
-			return;
-		}
-		if (canWriteDirectly()) {
-			// Nothing queued: skip the copy and give the bytes straight to the socket.
-			try {
-				if (this.channel.write(source) > 0) {
-					this.idleTimeout.progressed();
-				}
-			}
-			catch (IOException ex) {
-				fail(ex);
-				return;
-			}
-			if (source.hasRemaining()) {
-				this.writeWaiting = true;
-				this.notifyWritable = true;
-			}
-		}
-		this.output.add(source);
-		if (this.callbackDepth == 0) {
-			updateInterest();
+			runOnLoop(() -> this.socket.writes().write(copy));
 		}
 	}
 
@@ -261,7 +167,7 @@ public final class BufferedConnection implements AutoCloseable {
 	 */
 	public void write(byte[] source) {
 		Objects.requireNonNull(source, "'source' must not be null");
-		if (this.loop.inEventLoop() && !canWriteDirectly()) {
+		if (this.loop.inEventLoop() && !this.socket.writes().canWriteDirectly()) {
 			this.output.add(source);
 		}
 		else {
@@ -274,7 +180,7 @@ public final class BufferedConnection implements AutoCloseable {
 	 * Idempotent. Rearms the read timeout.
 	 */
 	public void enableRead() {
-		onLoop(true, true);
+		setEnabled(true, true);
 	}
 
 	/**
@@ -282,21 +188,21 @@ public final class BufferedConnection implements AutoCloseable {
 	 * wait in the kernel, which pushes back on the peer. Idempotent.
 	 */
 	public void disableRead() {
-		onLoop(true, false);
+		setEnabled(true, false);
 	}
 
 	/**
 	 * Write queued output again: libevent's {@code bufferevent_enable(EV_WRITE)}. Idempotent.
 	 */
 	public void enableWrite() {
-		onLoop(false, true);
+		setEnabled(false, true);
 	}
 
 	/**
 	 * Stop writing: output is queued until writing is enabled again. Idempotent.
 	 */
 	public void disableWrite() {
-		onLoop(false, false);
+		setEnabled(false, false);
 	}
 
 	/**
@@ -306,18 +212,7 @@ public final class BufferedConnection implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		this.open = false;
-		if (this.loop.inEventLoop()) {
-			free();
-		}
-		else {
-			try {
-				this.loop.execute(this::free);
-			}
-			catch (RejectedExecutionException ex) {
-				freeOffLoop();
-			}
-		}
+		this.socket.close();
 	}
 
 	/**
@@ -327,10 +222,10 @@ public final class BufferedConnection implements AutoCloseable {
 	 */
 	public void closeAfterFlush() {
 		if (this.loop.inEventLoop()) {
-			closeAfterFlushOnLoop();
+			this.socket.closeAfterFlush();
 		}
 		else {
-			runOnLoop(this::closeAfterFlushOnLoop);
+			runOnLoop(this.socket::closeAfterFlush);
 		}
 	}
 
@@ -341,20 +236,7 @@ public final class BufferedConnection implements AutoCloseable {
 	 */
 	public void onClose(Runnable hook) {
 		Objects.requireNonNull(hook, "'hook' must not be null");
-		if (this.closeHooks.add(hook)) {
-			return;
-		}
-		if (this.loop.inEventLoop()) {
-			runHook(hook);
-		}
-		else {
-			try {
-				this.loop.execute(() -> runHook(hook));
-			}
-			catch (RejectedExecutionException ex) {
-				runHook(hook);
-			}
-		}
+		this.socket.closeHooks().add(hook, this.loop);
 	}
 
 	/**
@@ -397,7 +279,7 @@ public final class BufferedConnection implements AutoCloseable {
 	 * @return {@code true} while open
 	 */
 	public boolean isOpen() {
-		return this.open;
+		return this.socket.isOpen();
 	}
 
 	/**
@@ -406,7 +288,7 @@ public final class BufferedConnection implements AutoCloseable {
 	 * @return the buffered output bytes
 	 */
 	public int outputBufferedBytes() {
-		return this.outputBytes;
+		return this.socket.writes().bufferedBytes();
 	}
 
 	/**
@@ -415,7 +297,7 @@ public final class BufferedConnection implements AutoCloseable {
 	 * @return {@code false} above the write high watermark
 	 */
 	public boolean isWritable() {
-		return this.outputBytes <= this.settings.writeHighWatermark();
+		return outputBufferedBytes() <= this.settings.writeHighWatermark();
 	}
 
 	/**
@@ -423,7 +305,7 @@ public final class BufferedConnection implements AutoCloseable {
 	 * @return the failure, or {@code null}
 	 */
 	public IOException error() {
-		return this.error;
+		return this.socket.error();
 	}
 
 	/**
@@ -436,422 +318,23 @@ public final class BufferedConnection implements AutoCloseable {
 		return (resources != null) ? resources.handlerFailures() : 0;
 	}
 
-	// Called by the buffers, on the loop thread.
-
-	void bufferAdded(ConnectionBuffer buffer) {
-		if (buffer != this.output) {
-			return;
-		}
-		int buffered = this.output.readableBytes();
-		this.outputBytes = buffered;
-		if (buffered > this.settings.writeHighWatermark()) {
-			this.notifyWritable = true;
-		}
-		if (this.writeWaiting || !this.writeEnabled || this.errored || this.freed) {
-			return;
-		}
-		if (this.callbackDepth > 0 || this.key == null) {
-			this.flushPending = true;
-		}
-		else {
-			flush();
-		}
-	}
-
-	void bufferConsumed(ConnectionBuffer buffer) {
-		if (buffer == this.output) {
-			this.outputBytes = this.output.readableBytes();
-			if (this.output.isEmpty() && (this.writeWaiting || this.eofPending || this.closing)) {
-				// The handler dropped queued output: settle what waited for it to drain.
-				if (this.callbackDepth > 0) {
-					this.flushPending = true;
-				}
-				else {
-					flush();
-				}
-			}
-		}
-		else if (this.callbackDepth == 0 && (this.interestOps & SelectionKey.OP_READ) == 0) {
-			updateInterest();
-		}
-	}
-
-	private void start() {
-		if (this.freed) {
-			return;
-		}
-		if (!this.open || this.loop.isClosed()) {
-			free();
-			return;
-		}
-		try {
-			this.key = this.loop.register(this.channel, 0, this.io);
-		}
-		catch (ClosedChannelException ex) {
-			free();
-			return;
-		}
-		this.idleTimeout.start();
-		this.callbackDepth++;
-		try {
-			this.handler.onOpen(this);
-		}
-		catch (Throwable ex) {
-			handlerFailed("onOpen", ex);
-		}
-		finally {
-			this.callbackDepth--;
-		}
-		afterCallback();
-	}
-
 	/**
-	 * Read what the socket holds and hand it to the handler.
-	 * @return whether anything arrived: bytes, the end of the stream or a failure
+	 * Return where the connection is in its life. Loop thread only.
+	 * @return the state
 	 */
-	private boolean readable() {
-		int total = 0;
-		boolean eof = false;
-		IOException failure = null;
-		int readHighWatermark = this.settings.readHighWatermark();
-		try {
-			for (int reads = 0; reads < MAX_READS_PER_WAKEUP; reads++) {
-				int count = this.input.readFrom(this.channel);
-				if (count < 0) {
-					eof = true;
-					break;
-				}
-				total += count;
-				if (count == 0 || !this.input.isLastSegmentFull()
-						|| (readHighWatermark > 0 && this.input.readableBytes() >= readHighWatermark)) {
-					break;
-				}
-			}
-		}
-		catch (IOException ex) {
-			failure = ex;
-		}
-		if (total > 0) {
-			this.readTimeout.progressed();
-			this.idleTimeout.progressed();
-			invokeRead();
-			if (this.freed) {
-				return true;
-			}
-		}
-		if (failure != null) {
-			fail(failure);
-		}
-		else if (eof) {
-			this.eofReceived = true;
-			updateInterest();
-			if (this.output.isEmpty()) {
-				fireEof();
-			}
-			else {
-				this.eofPending = true;
-			}
-		}
-		return total > 0 || eof || failure != null;
-	}
-
-	private void writable() {
-		flush();
-	}
-
-	private boolean canWriteDirectly() {
-		return this.output.isEmpty() && !this.writeWaiting && this.writeEnabled && !this.errored && !this.freed
-				&& this.key != null && this.callbackDepth == 0;
-	}
-
-	/**
-	 * Write what the socket takes, then settle what waited for it.
-	 * @return whether any byte went out
-	 */
-	private boolean flush() {
-		this.flushPending = false;
-		if (this.freed || this.errored) {
-			return false;
-		}
-		boolean progressed = false;
-		if (this.writeEnabled && !this.output.isEmpty()) {
-			try {
-				if (this.output.writeTo(this.channel) > 0) {
-					progressed = true;
-					this.writeTimeout.progressed();
-					this.idleTimeout.progressed();
-				}
-			}
-			catch (IOException ex) {
-				this.outputBytes = this.output.readableBytes();
-				fail(ex);
-				return false;
-			}
-			int buffered = this.output.readableBytes();
-			this.outputBytes = buffered;
-			if (buffered > 0) {
-				this.writeWaiting = true;
-				this.notifyWritable = true;
-			}
-			else {
-				this.writeWaiting = false;
-			}
-			if (this.notifyWritable && buffered <= this.settings.writeLowWatermark() && !this.closing) {
-				this.notifyWritable = false;
-				if (this.writeCallbackDepth == 0) {
-					invokeWrite();
-				}
-				else {
-					// onWrite wrote again and the socket pushed back: no recursion.
-					runOnLoop(this.writeCallbackTask);
-				}
-				if (this.freed) {
-					return progressed;
-				}
-			}
-		}
-		if (this.output.isEmpty()) {
-			this.writeWaiting = false;
-			if (this.closing) {
-				free();
-				return progressed;
-			}
-			if (this.eofPending) {
-				this.eofPending = false;
-				fireEof();
-				if (this.freed) {
-					return progressed;
-				}
-			}
-		}
-		updateInterest();
-		return progressed;
-	}
-
-	private void updateInterest() {
-		SelectionKey key = this.key;
-		if (key == null || this.freed) {
-			return;
-		}
-		int ops = 0;
-		int readHighWatermark = this.settings.readHighWatermark();
-		if (this.readEnabled && !this.eofReceived && !this.errored && !this.closing
-				&& (readHighWatermark == 0 || this.input.readableBytes() < readHighWatermark)) {
-			ops |= SelectionKey.OP_READ;
-		}
-		if (this.writeWaiting && this.writeEnabled && !this.errored) {
-			ops |= SelectionKey.OP_WRITE;
-		}
-		int old = this.interestOps;
-		if (ops == old) {
-			return;
-		}
-		if (!key.isValid()) {
-			// The channel was closed behind our back.
-			free();
-			return;
-		}
-		this.interestOps = ops;
-		key.interestOps(ops);
-		if ((ops & ~old & SelectionKey.OP_READ) != 0) {
-			this.readTimeout.start();
-		}
-		if ((ops & ~old & SelectionKey.OP_WRITE) != 0) {
-			this.writeTimeout.start();
-		}
-	}
-
-	private boolean isWatching(int op) {
-		return !this.freed && (this.interestOps & op) != 0;
-	}
-
-	private void readTimedOut() {
-		// A loop that ran late, say a long iteration on a busy machine, may not have read
-		// what arrived meanwhile: whether a read gets bytes now tells.
-		if (readable() || this.freed) {
-			return;
-		}
-		this.readEnabled = false;
-		updateInterest();
-		invokeEvent(ConnectionEvent.READ_TIMEOUT);
-	}
-
-	private void writeTimedOut() {
-		// The selector may not have reported the socket writable although the peer reads:
-		// whether a write goes out now tells.
-		if (!flush() && !this.freed && !this.errored) {
-			writeStalled();
-		}
-	}
-
-	private void idleTimedOut() {
-		if (isWatching(SelectionKey.OP_READ) && (readable() || this.freed || this.errored)) {
-			return;
-		}
-		boolean stalled = isWatching(SelectionKey.OP_WRITE);
-		if (stalled && (flush() || this.freed || this.errored)) {
-			return;
-		}
-		if (stalled && this.stallIsWriteTimeout) {
-			// Its own timer may have started later, when the output got stuck: same cause.
-			writeStalled();
-		}
-		else if (this.closing) {
-			free();
-		}
-		else {
-			invokeEvent(ConnectionEvent.IDLE_TIMEOUT);
-		}
-	}
-
-	private void writeStalled() {
-		if (this.closing) {
-			free();
-			return;
-		}
-		this.writeEnabled = false;
-		updateInterest();
-		invokeEvent(ConnectionEvent.WRITE_TIMEOUT);
-	}
-
-	private void fail(IOException ex) {
-		if (this.errored || this.freed) {
-			return;
-		}
-		this.errored = true;
-		this.error = ex;
-		this.eofPending = false;
-		updateInterest();
-		if (this.closing) {
-			free();
-			return;
-		}
-		logger.log(Level.DEBUG, () -> "Connection from " + this.remoteAddress + " failed: " + ex);
-		invokeEvent(ConnectionEvent.ERROR);
-	}
-
-	private void fireEof() {
-		if (!this.eofFired && !this.errored && !this.closing) {
-			this.eofFired = true;
-			invokeEvent(ConnectionEvent.EOF);
-		}
-	}
-
-	private void invokeRead() {
-		this.callbackDepth++;
-		try {
-			this.handler.onRead(this);
-		}
-		catch (Throwable ex) {
-			handlerFailed("onRead", ex);
-		}
-		finally {
-			this.callbackDepth--;
-		}
-		afterCallback();
-	}
-
-	private void invokeWrite() {
-		if (this.freed) {
-			return;
-		}
-		this.callbackDepth++;
-		this.writeCallbackDepth++;
-		try {
-			this.handler.onWrite(this);
-		}
-		catch (Throwable ex) {
-			handlerFailed("onWrite", ex);
-		}
-		finally {
-			this.callbackDepth--;
-			this.writeCallbackDepth--;
-		}
-		afterCallback();
-	}
-
-	private void invokeEvent(ConnectionEvent event) {
-		this.callbackDepth++;
-		try {
-			this.handler.onEvent(this, event);
-		}
-		catch (Throwable ex) {
-			handlerFailed("onEvent(" + event + ")", ex);
-		}
-		finally {
-			this.callbackDepth--;
-		}
-		afterCallback();
-	}
-
-	private void afterCallback() {
-		if (this.freed || this.callbackDepth > 0) {
-			return;
-		}
-		if (this.flushPending) {
-			flush();
-		}
-		else {
-			updateInterest();
-		}
-	}
-
-	private void handlerFailed(String callback, Throwable ex) {
-		this.resources.recordHandlerFailure();
-		if (!this.freed) {
-			logger.log(Level.WARNING, "Handler " + this.handler + " failed in " + callback + " for the connection from "
-					+ this.remoteAddress + "; closing the connection", ex);
-		}
-		free();
-	}
-
-	private void onLoop(boolean read, boolean enable) {
-		if (this.loop.inEventLoop()) {
-			setEnabled(read, enable);
-		}
-		else {
-			runOnLoop(() -> setEnabled(read, enable));
-		}
+	ConnectionState state() {
+		return this.socket.state();
 	}
 
 	private void setEnabled(boolean read, boolean enable) {
-		if (this.freed) {
-			return;
+		if (!this.loop.inEventLoop()) {
+			runOnLoop(() -> setEnabled(read, enable));
 		}
-		if (read) {
-			this.readEnabled = enable;
-		}
-		else {
-			this.writeEnabled = enable;
-			if (enable && !this.output.isEmpty()) {
-				// Drain through writability, so that onWrite fires as for any pushed-back output.
-				this.writeWaiting = true;
-			}
-		}
-		if (this.callbackDepth == 0) {
-			updateInterest();
-		}
-	}
-
-	private void closeAfterFlushOnLoop() {
-		if (this.freed || this.closing) {
-			return;
-		}
-		this.closing = true;
-		this.eofPending = false;
-		if (this.output.isEmpty() || this.errored) {
-			free();
-			return;
-		}
-		this.writeEnabled = true;
-		if (this.callbackDepth > 0) {
-			this.flushPending |= !this.writeWaiting;
-		}
-		else if (!this.writeWaiting) {
-			flush();
+		else if (read) {
+			this.socket.enableRead(enable);
 		}
 		else {
-			updateInterest();
+			this.socket.enableWrite(enable);
 		}
 	}
 
@@ -864,59 +347,6 @@ public final class BufferedConnection implements AutoCloseable {
 		}
 	}
 
-	private synchronized boolean markFreed() {
-		if (this.freed) {
-			return false;
-		}
-		this.freed = true;
-		return true;
-	}
-
-	/** Free the connection; on the loop thread. */
-	private void free() {
-		if (!markFreed()) {
-			return;
-		}
-		this.open = false;
-		this.readTimeout.cancel();
-		this.writeTimeout.cancel();
-		this.idleTimeout.cancel();
-		if (this.key != null) {
-			this.key.cancel();
-		}
-		closeQuietly(this.channel);
-		this.input.free();
-		this.output.free();
-		this.outputBytes = 0;
-		runCloseHooks();
-	}
-
-	/** Free the connection when its loop refuses tasks; the buffers are left to the collector. */
-	private void freeOffLoop() {
-		if (!markFreed()) {
-			return;
-		}
-		this.open = false;
-		closeQuietly(this.channel);
-		runCloseHooks();
-	}
-
-	private void runCloseHooks() {
-		for (Runnable hook : this.closeHooks.takeAll()) {
-			runHook(hook);
-		}
-	}
-
-	private void runHook(Runnable hook) {
-		try {
-			hook.run();
-		}
-		catch (Throwable ex) {
-			logger.log(Level.WARNING, "Close hook " + hook + " of the connection from " + this.remoteAddress + " failed",
-					ex);
-		}
-	}
-
 	private static SocketAddress remoteAddressOf(SocketChannel channel) {
 		try {
 			return channel.getRemoteAddress();
@@ -926,53 +356,9 @@ public final class BufferedConnection implements AutoCloseable {
 		}
 	}
 
-	private static void closeQuietly(SocketChannel channel) {
-		try {
-			channel.close();
-		}
-		catch (IOException ex) {
-			// Nothing more to do for a connection that is going away.
-		}
-	}
-
 	@Override
 	public String toString() {
 		return "BufferedConnection[" + this.remoteAddress + " on " + this.loop.name() + "]";
-	}
-
-	/**
-	 * Dispatches readiness to the connection; kept apart so that the connection does not
-	 * expose {@link IoHandler} methods.
-	 */
-	private final class Io implements IoHandler {
-
-		@Override
-		public void handle(SelectionKey key) {
-			if (BufferedConnection.this.freed) {
-				return;
-			}
-			int ready = key.readyOps();
-			if ((ready & SelectionKey.OP_WRITE) != 0) {
-				writable();
-				if (BufferedConnection.this.freed) {
-					return;
-				}
-			}
-			if ((ready & SelectionKey.OP_READ) != 0 && (BufferedConnection.this.interestOps & SelectionKey.OP_READ) != 0) {
-				readable();
-			}
-		}
-
-		@Override
-		public void failed(SelectionKey key, Throwable failure) {
-			free();
-		}
-
-		@Override
-		public void loopClosed(SelectionKey key) {
-			free();
-		}
-
 	}
 
 }

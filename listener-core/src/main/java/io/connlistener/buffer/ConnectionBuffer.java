@@ -2,11 +2,10 @@ package io.connlistener.buffer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -23,23 +22,11 @@ import java.util.Objects;
  */
 public final class ConnectionBuffer {
 
-	/** Read into the last segment only while it has this much room left (or a quarter of it). */
-	private static final int MIN_READ_ROOM = 1024;
-
-	/** Gather at most this many segments in one write. */
-	private static final int MAX_GATHER = 64;
-
 	private static final int DEFAULT_UNPOOLED_SEGMENT_SIZE = 8 * 1024;
 
-	private final BufferPool pool;
+	private final SegmentChain chain;
 
-	private BufferedConnection owner;
-
-	private ByteBuffer[] segments = new ByteBuffer[8];
-
-	private int head;
-
-	private int tail;
+	private BufferListener listener;
 
 	private int readable;
 
@@ -53,9 +40,9 @@ public final class ConnectionBuffer {
 		this(BufferPool.unpooled(DEFAULT_UNPOOLED_SEGMENT_SIZE), null);
 	}
 
-	ConnectionBuffer(BufferPool pool, BufferedConnection owner) {
-		this.pool = pool;
-		this.owner = owner;
+	ConnectionBuffer(BufferPool pool, BufferListener listener) {
+		this.chain = new SegmentChain(pool);
+		this.listener = listener;
 	}
 
 	/**
@@ -108,7 +95,7 @@ public final class ConnectionBuffer {
 		}
 		int offset = source.position();
 		while (length > 0) {
-			ByteBuffer last = writableTail();
+			ByteBuffer last = this.chain.writableTail();
 			int end = last.limit();
 			int count = Math.min(length, last.capacity() - end);
 			last.limit(end + count);
@@ -146,18 +133,14 @@ public final class ConnectionBuffer {
 			return;
 		}
 		if (target.freed) {
-			releaseSegments();
+			this.chain.releaseAll();
+			this.readable = 0;
 			consumed();
 			return;
 		}
-		for (int i = this.head; i < this.tail; i++) {
-			target.append(this.segments[i]);
-			this.segments[i] = null;
-		}
+		this.chain.moveTo(target.chain);
 		target.readable += this.readable;
 		this.readable = 0;
-		this.head = 0;
-		this.tail = 0;
 		consumed();
 		target.added();
 	}
@@ -184,12 +167,12 @@ public final class ConnectionBuffer {
 		Objects.requireNonNull(target, "'target' must not be null");
 		Objects.checkFromIndexSize(offset, length, target.length);
 		int total = 0;
-		while (total < length && this.head < this.tail) {
-			ByteBuffer first = this.segments[this.head];
+		while (total < length && this.chain.size() > 0) {
+			ByteBuffer first = this.chain.get(0);
 			int count = Math.min(length - total, first.remaining());
 			first.get(target, offset + total, count);
 			total += count;
-			releaseHeadIfDrained(first);
+			this.chain.releaseFirstIfDrained();
 		}
 		this.readable -= total;
 		if (total > 0) {
@@ -207,15 +190,15 @@ public final class ConnectionBuffer {
 	public int read(ByteBuffer target) {
 		Objects.requireNonNull(target, "'target' must not be null");
 		int total = 0;
-		while (target.hasRemaining() && this.head < this.tail) {
-			ByteBuffer first = this.segments[this.head];
+		while (target.hasRemaining() && this.chain.size() > 0) {
+			ByteBuffer first = this.chain.get(0);
 			int count = Math.min(target.remaining(), first.remaining());
 			int position = first.position();
 			target.put(target.position(), first, position, count);
 			target.position(target.position() + count);
 			first.position(position + count);
 			total += count;
-			releaseHeadIfDrained(first);
+			this.chain.releaseFirstIfDrained();
 		}
 		this.readable -= total;
 		if (total > 0) {
@@ -257,8 +240,8 @@ public final class ConnectionBuffer {
 	 */
 	public int indexOf(byte value) {
 		int base = 0;
-		for (int i = this.head; i < this.tail; i++) {
-			ByteBuffer segment = this.segments[i];
+		for (int i = 0, segments = this.chain.size(); i < segments; i++) {
+			ByteBuffer segment = this.chain.get(i);
 			for (int j = segment.position(), end = segment.limit(); j < end; j++) {
 				if (segment.get(j) == value) {
 					return base + j - segment.position();
@@ -276,8 +259,8 @@ public final class ConnectionBuffer {
 	 */
 	public byte getByte(int index) {
 		Objects.checkIndex(index, this.readable);
-		for (int i = this.head; i < this.tail; i++) {
-			ByteBuffer segment = this.segments[i];
+		for (int i = 0, segments = this.chain.size(); i < segments; i++) {
+			ByteBuffer segment = this.chain.get(i);
 			if (index < segment.remaining()) {
 				return segment.get(segment.position() + index);
 			}
@@ -295,12 +278,12 @@ public final class ConnectionBuffer {
 			throw new IllegalArgumentException("'length' must not be negative");
 		}
 		int total = 0;
-		while (total < length && this.head < this.tail) {
-			ByteBuffer first = this.segments[this.head];
+		while (total < length && this.chain.size() > 0) {
+			ByteBuffer first = this.chain.get(0);
 			int count = Math.min(length - total, first.remaining());
 			first.position(first.position() + count);
 			total += count;
-			releaseHeadIfDrained(first);
+			this.chain.releaseFirstIfDrained();
 		}
 		this.readable -= total;
 		if (total > 0) {
@@ -309,40 +292,13 @@ public final class ConnectionBuffer {
 	}
 
 	/**
-	 * Read from the channel into the last segment, or into a new one. Does not tell the owner.
+	 * Read from the channel into the last segment, or into a new one. Does not tell the listener.
 	 * @param channel the channel
 	 * @return the bytes read, 0 if none were ready, -1 at end of stream
 	 * @throws IOException if the read fails
 	 */
 	int readFrom(ReadableByteChannel channel) throws IOException {
-		ByteBuffer last = (this.tail > this.head) ? this.segments[this.tail - 1] : null;
-		boolean fresh = last == null || last.isReadOnly()
-				|| last.capacity() - last.limit() < Math.min(MIN_READ_ROOM, last.capacity() / 4);
-		if (fresh) {
-			last = this.pool.acquire();
-			last.limit(0);
-		}
-		int position = last.position();
-		int end = last.limit();
-		int count = 0;
-		last.limit(last.capacity());
-		last.position(end);
-		try {
-			count = channel.read(last);
-		}
-		finally {
-			int newEnd = last.position();
-			last.limit(newEnd);
-			last.position(position);
-			if (fresh) {
-				if (newEnd > end) {
-					append(last);
-				}
-				else {
-					this.pool.release(last);
-				}
-			}
-		}
+		int count = this.chain.readFrom(channel);
 		if (count > 0) {
 			this.readable += count;
 		}
@@ -355,38 +311,27 @@ public final class ConnectionBuffer {
 	 * @return {@code true} if the last segment has no room left
 	 */
 	boolean isLastSegmentFull() {
-		if (this.tail == this.head) {
-			return false;
-		}
-		ByteBuffer last = this.segments[this.tail - 1];
-		return last.limit() == last.capacity();
+		return this.chain.isLastFull();
 	}
 
 	/**
 	 * Write as much as the channel takes, several segments per call, and remove what was
-	 * written. Does not tell the owner.
+	 * written. Does not tell the listener.
 	 * @param channel the channel
 	 * @return the number of bytes written
 	 * @throws IOException if the write fails
 	 */
-	long writeTo(SocketChannel channel) throws IOException {
-		long total = 0;
-		while (this.head < this.tail) {
-			int count = Math.min(this.tail - this.head, MAX_GATHER);
-			long written = (count == 1) ? channel.write(this.segments[this.head])
-					: channel.write(this.segments, this.head, count);
-			total += written;
+	long writeTo(GatheringByteChannel channel) throws IOException {
+		try {
+			long written = this.chain.writeTo(channel);
 			this.readable -= (int) written;
-			while (count > 0 && !this.segments[this.head].hasRemaining()) {
-				releaseHeadIfDrained(this.segments[this.head]);
-				count--;
-			}
-			if (count > 0) {
-				// The socket pushed back.
-				break;
-			}
+			return written;
 		}
-		return total;
+		catch (IOException ex) {
+			// Writes of earlier segments may have gone out before this one failed.
+			this.readable = this.chain.countBytes();
+			throw ex;
+		}
 	}
 
 	/**
@@ -394,87 +339,36 @@ public final class ConnectionBuffer {
 	 * owning connection is freed.
 	 */
 	void free() {
-		releaseSegments();
+		this.chain.releaseAll();
+		this.readable = 0;
 		this.freed = true;
-		this.owner = null;
+		this.listener = null;
 	}
 
 	int segmentCount() {
-		return this.tail - this.head;
+		return this.chain.size();
 	}
 
 	ByteBuffer segment(int index) {
 		Objects.checkIndex(index, segmentCount());
-		return this.segments[this.head + index];
+		return this.chain.get(index);
 	}
 
 	BufferPool pool() {
-		return this.pool;
-	}
-
-	private ByteBuffer writableTail() {
-		if (this.tail > this.head) {
-			ByteBuffer last = this.segments[this.tail - 1];
-			if (last.limit() < last.capacity() && !last.isReadOnly()) {
-				return last;
-			}
-		}
-		ByteBuffer fresh = this.pool.acquire();
-		fresh.limit(0);
-		append(fresh);
-		return fresh;
-	}
-
-	private void append(ByteBuffer segment) {
-		if (this.tail == this.segments.length) {
-			int count = this.tail - this.head;
-			if (this.head > 0 && count < this.segments.length / 2) {
-				System.arraycopy(this.segments, this.head, this.segments, 0, count);
-				Arrays.fill(this.segments, count, this.tail, null);
-			}
-			else {
-				ByteBuffer[] grown = new ByteBuffer[this.segments.length * 2];
-				System.arraycopy(this.segments, this.head, grown, 0, count);
-				this.segments = grown;
-			}
-			this.head = 0;
-			this.tail = count;
-		}
-		this.segments[this.tail++] = segment;
-	}
-
-	private void releaseHeadIfDrained(ByteBuffer first) {
-		if (!first.hasRemaining()) {
-			this.segments[this.head++] = null;
-			if (this.head == this.tail) {
-				this.head = 0;
-				this.tail = 0;
-			}
-			this.pool.release(first);
-		}
-	}
-
-	private void releaseSegments() {
-		for (int i = this.head; i < this.tail; i++) {
-			this.pool.release(this.segments[i]);
-			this.segments[i] = null;
-		}
-		this.head = 0;
-		this.tail = 0;
-		this.readable = 0;
+		return this.chain.pool();
 	}
 
 	private void added() {
-		BufferedConnection owner = this.owner;
-		if (owner != null) {
-			owner.bufferAdded(this);
+		BufferListener listener = this.listener;
+		if (listener != null) {
+			listener.added();
 		}
 	}
 
 	private void consumed() {
-		BufferedConnection owner = this.owner;
-		if (owner != null) {
-			owner.bufferConsumed(this);
+		BufferListener listener = this.listener;
+		if (listener != null) {
+			listener.consumed();
 		}
 	}
 
