@@ -21,7 +21,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import io.connlistener.buffer.BufferedAcceptor;
+import io.connlistener.buffer.BufferedConnections;
 import io.connlistener.buffer.BufferedConnection;
 import io.connlistener.buffer.BufferedConnectionSettings;
 import io.connlistener.buffer.BufferedHandler;
@@ -283,7 +283,7 @@ class ConnListenerProxyProtocolTests {
 
 		};
 		ConnListener listener = bind(
-				proxied().callback(BufferedAcceptor.shared(group, handler, BufferedConnectionSettings.DEFAULTS)));
+				proxied().callback(BufferedConnections.shared(group, handler, BufferedConnectionSettings.DEFAULTS)));
 		Socket proxy = send(listener, v2(PROXY, TCP4, inet("203.0.113.7", "192.0.2.1", 51234, 443)), HELLO);
 		assertThat(remotes.poll(10, TimeUnit.SECONDS)).isEqualTo(CLIENT);
 		assertThat(proxy.getInputStream().readNBytes(HELLO.length)).isEqualTo(HELLO);

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.connlistener.ConnListener;
 import io.connlistener.ListenerOption;
-import io.connlistener.buffer.BufferedAcceptor;
+import io.connlistener.buffer.BufferedConnections;
 import io.connlistener.buffer.BufferedConnection;
 import io.connlistener.buffer.BufferedConnectionSettings;
 import io.connlistener.buffer.BufferedHandler;
@@ -85,7 +85,7 @@ public class EchoRoundTripBenchmark {
 
 		};
 		this.listener = ConnListener.bind(this.acceptLoop, new InetSocketAddress("127.0.0.1", 0),
-				BufferedAcceptor.shared(this.group, echoHandler, BufferedConnectionSettings.DEFAULTS),
+				BufferedConnections.shared(this.group, echoHandler, BufferedConnectionSettings.DEFAULTS),
 				EnumSet.of(ListenerOption.CLOSE_ON_FREE), 16);
 		this.client = SocketChannel.open(this.listener.localAddress());
 		this.client.setOption(StandardSocketOptions.TCP_NODELAY, true);

@@ -51,8 +51,8 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 						List.of("nio"), null, null),
 				new PeerDefinition("netty-epoll", netty + ", native epoll transport, one event loop",
 						NettyEchoPeer.class.getName(), List.of("epoll"), null, null),
-				new PeerDefinition("connlistener", "listener-core: ConnListener and BufferedAcceptor on one loop",
-						ConnListenerEchoPeer.class.getName(), List.of(), "io.connlistener.buffer.BufferedAcceptor", null),
+				new PeerDefinition("connlistener", "listener-core: ConnListener and BufferedConnections on one loop",
+						ConnListenerEchoPeer.class.getName(), List.of(), "io.connlistener.buffer.BufferedConnections", null),
 				sampleApp(SAMPLE_APP, "the Spring Boot sample app jar (Actuator and a Prometheus registry on), with "
 						+ "conn-listener.io-threads=1", sampleAppJar, List.of("--conn-listener.io-threads=1")));
 	}

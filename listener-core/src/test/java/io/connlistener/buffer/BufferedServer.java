@@ -27,7 +27,7 @@ import io.connlistener.loop.EventLoopGroup;
 
 /**
  * A listener on 127.0.0.1 and an ephemeral port whose connections are served by a
- * {@link BufferedAcceptor}, plus the blocking clients a test opens; all closed by
+ * {@link BufferedConnections}, plus the blocking clients a test opens; all closed by
  * {@link #close()}.
  */
 final class BufferedServer implements AutoCloseable {
@@ -45,19 +45,19 @@ final class BufferedServer implements AutoCloseable {
 
 	BufferedServer(int loops, Supplier<? extends BufferedHandler> handlers, BufferedConnectionSettings settings)
 			throws IOException {
-		this(loops, handlers, settings, BufferedAcceptor.LoopChoice.ROUND_ROBIN);
+		this(loops, handlers, settings, BufferedConnections.LoopChoice.ROUND_ROBIN);
 	}
 
 	BufferedServer(int loops, Supplier<? extends BufferedHandler> handlers, BufferedConnectionSettings settings,
-			BufferedAcceptor.LoopChoice loopChoice) throws IOException {
-		this(new EventLoopGroup(loops, "buffered-test-io"), (group) -> new BufferedAcceptor(group, handlers, settings,
+			BufferedConnections.LoopChoice loopChoice) throws IOException {
+		this(new EventLoopGroup(loops, "buffered-test-io"), (group) -> new BufferedConnections(group, handlers, settings,
 				loopChoice));
 	}
 
 	/**
 	 * Serve connections with an acceptor made for the group, which this server closes.
 	 */
-	BufferedServer(EventLoopGroup group, Function<EventLoopGroup, BufferedAcceptor> acceptor) throws IOException {
+	BufferedServer(EventLoopGroup group, Function<EventLoopGroup, BufferedConnections> acceptor) throws IOException {
 		this.group = group;
 		this.listener = ConnListener.bind(this.acceptLoop, new InetSocketAddress("127.0.0.1", 0),
 				acceptor.apply(group), EnumSet.of(ListenerOption.CLOSE_ON_FREE), BACKLOG);

@@ -6,7 +6,7 @@ import java.util.EnumSet;
 
 import io.connlistener.ConnListener;
 import io.connlistener.ListenerOption;
-import io.connlistener.buffer.BufferedAcceptor;
+import io.connlistener.buffer.BufferedConnections;
 import io.connlistener.buffer.BufferedConnection;
 import io.connlistener.buffer.BufferedConnectionSettings;
 import io.connlistener.buffer.BufferedHandler;
@@ -15,7 +15,7 @@ import io.connlistener.loop.EventLoopGroup;
 
 /**
  * The seed's echo server on listener-core: a {@link ConnListener} and a
- * {@link BufferedAcceptor} that share ONE {@link EventLoop}, as the Netty peer does, and a
+ * {@link BufferedConnections} that share ONE {@link EventLoop}, as the Netty peer does, and a
  * handler that moves the input to the output. Accepted sockets get {@code TCP_NODELAY},
  * which Netty sets by default, so that the two differ only in their loops and buffers.
  */
@@ -27,7 +27,7 @@ public final class ConnListenerEchoPeer {
 	public static void main(String[] args) throws IOException {
 		EventLoopGroup group = new EventLoopGroup(1, "connlistener-echo");
 		EventLoop loop = group.loops().get(0);
-		BufferedAcceptor acceptor = BufferedAcceptor.shared(group, new EchoHandler(),
+		BufferedConnections acceptor = BufferedConnections.shared(group, new EchoHandler(),
 				BufferedConnectionSettings.DEFAULTS);
 		ConnListener listener = ConnListener.bind(loop, PeerSupport.LOOPBACK, (l, channel, remote) -> {
 			try {

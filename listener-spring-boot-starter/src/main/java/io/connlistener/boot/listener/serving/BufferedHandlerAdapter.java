@@ -4,7 +4,7 @@ import java.util.function.BiConsumer;
 
 import io.connlistener.boot.listener.tracking.CloseReason;
 import io.connlistener.boot.listener.tracking.TrackedConnection;
-import io.connlistener.buffer.BufferedAcceptor;
+import io.connlistener.buffer.BufferedConnections;
 import io.connlistener.buffer.BufferedConnection;
 import io.connlistener.buffer.BufferedConnectionSettings;
 import io.connlistener.buffer.BufferedHandler;
@@ -13,7 +13,7 @@ import io.connlistener.loop.EventLoopGroup;
 
 /**
  * Serves each connection as a {@link BufferedConnection} on a loop of the I/O group, through
- * core's {@link BufferedAcceptor}, with one shared {@link BufferedHandler}: the seed's
+ * core's {@link BufferedConnections}, with one shared {@link BufferedHandler}: the seed's
  * bufferevent. The core logs a handler that throws and closes its connection; the adapter
  * records why each connection closed.
  * <p>
@@ -31,19 +31,19 @@ final class BufferedHandlerAdapter implements HandlerAdapter {
 
 	private final BufferedHandler handler;
 
-	private final BufferedAcceptor acceptor;
+	private final BufferedConnections connections;
 
 	BufferedHandlerAdapter(String beanName, BufferedHandler handler, EventLoopGroup group,
 			BufferedConnectionSettings settings) {
 		this.beanName = beanName;
 		this.handler = handler;
-		this.acceptor = BufferedAcceptor.shared(group, handler, settings);
+		this.connections = BufferedConnections.shared(group, handler, settings);
 	}
 
 	@Override
 	public void serve(TrackedConnection connection) {
-		// The acceptor reports the close to the core listener; the tracked connection only counts it.
-		BufferedConnection buffered = this.acceptor.open(connection.listener(), connection.accepted(),
+		// BufferedConnections reports the close to the core listener; the tracked connection only counts it.
+		BufferedConnection buffered = this.connections.open(connection.listener(), connection.accepted(),
 				new TrackingHandler(this.handler, connection));
 		connection.closeThrough(buffered::close);
 		buffered.onClose(connection::releasedAndReported);

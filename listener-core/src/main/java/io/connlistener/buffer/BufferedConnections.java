@@ -24,7 +24,7 @@ import io.connlistener.loop.EventLoopGroup;
  * Thread-safe: {@link #onAccept} runs on the listener's loop; the handlers run on the
  * connections' loops.
  */
-public final class BufferedAcceptor implements AcceptCallback {
+public final class BufferedConnections implements AcceptCallback {
 
 	private final EventLoopGroup group;
 
@@ -37,22 +37,22 @@ public final class BufferedAcceptor implements AcceptCallback {
 	private final Set<BufferedConnection> connections = ConcurrentHashMap.newKeySet();
 
 	/**
-	 * Create an acceptor with the default settings that hands connections round-robin.
+	 * Create the callback with the default settings that hands connections round-robin.
 	 * @param group the loops that serve connections
 	 * @param handlers gives the handler of each new connection
 	 */
-	public BufferedAcceptor(EventLoopGroup group, Supplier<? extends BufferedHandler> handlers) {
+	public BufferedConnections(EventLoopGroup group, Supplier<? extends BufferedHandler> handlers) {
 		this(group, handlers, BufferedConnectionSettings.DEFAULTS, LoopChoice.ROUND_ROBIN);
 	}
 
 	/**
-	 * Create an acceptor.
+	 * Create the callback.
 	 * @param group the loops that serve connections
 	 * @param handlers gives the handler of each new connection
 	 * @param settings buffer sizes, watermarks and timeouts of each connection
 	 * @param loopChoice how to pick the loop of a new connection
 	 */
-	public BufferedAcceptor(EventLoopGroup group, Supplier<? extends BufferedHandler> handlers,
+	public BufferedConnections(EventLoopGroup group, Supplier<? extends BufferedHandler> handlers,
 			BufferedConnectionSettings settings, LoopChoice loopChoice) {
 		this.group = Objects.requireNonNull(group, "'group' must not be null");
 		this.handlers = Objects.requireNonNull(handlers, "'handlers' must not be null");
@@ -61,17 +61,17 @@ public final class BufferedAcceptor implements AcceptCallback {
 	}
 
 	/**
-	 * Create an acceptor whose connections all share one handler, which must then keep no
+	 * Create a callback whose connections all share one handler, which must then keep no
 	 * per-connection state.
 	 * @param group the loops that serve connections
 	 * @param handler the shared handler
 	 * @param settings buffer sizes, watermarks and timeouts of each connection
-	 * @return the acceptor
+	 * @return the callback
 	 */
-	public static BufferedAcceptor shared(EventLoopGroup group, BufferedHandler handler,
+	public static BufferedConnections shared(EventLoopGroup group, BufferedHandler handler,
 			BufferedConnectionSettings settings) {
 		Objects.requireNonNull(handler, "'handler' must not be null");
-		return new BufferedAcceptor(group, () -> handler, settings, LoopChoice.ROUND_ROBIN);
+		return new BufferedConnections(group, () -> handler, settings, LoopChoice.ROUND_ROBIN);
 	}
 
 	/**
@@ -113,7 +113,7 @@ public final class BufferedAcceptor implements AcceptCallback {
 	}
 
 	/**
-	 * Return how many connections this acceptor opened that are not freed yet.
+	 * Return how many connections this callback opened that are not freed yet.
 	 * @return the number of open connections
 	 */
 	public int openConnections() {
@@ -121,7 +121,7 @@ public final class BufferedAcceptor implements AcceptCallback {
 	}
 
 	/**
-	 * Close every connection this acceptor opened that is still open, for instance once a
+	 * Close every connection this callback opened that is still open, for instance once a
 	 * graceful shutdown has waited long enough. Connections close on their loops.
 	 * @return how many connections were asked to close
 	 */
@@ -137,7 +137,7 @@ public final class BufferedAcceptor implements AcceptCallback {
 	}
 
 	/**
-	 * Return the settings of the connections this acceptor opens.
+	 * Return the settings of the connections this callback opens.
 	 * @return the settings
 	 */
 	public BufferedConnectionSettings settings() {
@@ -145,7 +145,7 @@ public final class BufferedAcceptor implements AcceptCallback {
 	}
 
 	/**
-	 * How an acceptor picks the loop of a new connection.
+	 * How the callback picks the loop of a new connection.
 	 */
 	public enum LoopChoice {
 

@@ -31,9 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link BufferedAcceptor}: many concurrent connections spread over a group.
+ * Tests for {@link BufferedConnections}: many concurrent connections spread over a group.
  */
-class BufferedAcceptorTests {
+class BufferedConnectionsTests {
 
 	private static final int CONNECTIONS = 1000;
 
@@ -115,7 +115,7 @@ class BufferedAcceptorTests {
 
 		};
 		this.server = new BufferedServer(2, handlers, BufferedConnectionSettings.DEFAULTS,
-				BufferedAcceptor.LoopChoice.LEAST_LOADED);
+				BufferedConnections.LoopChoice.LEAST_LOADED);
 		for (int i = 1; i <= 4; i++) {
 			this.server.connect();
 			int opened = i;
@@ -181,12 +181,12 @@ class BufferedAcceptorTests {
 			}
 
 		};
-		AtomicReference<BufferedAcceptor> created = new AtomicReference<>();
+		AtomicReference<BufferedConnections> created = new AtomicReference<>();
 		this.server = new BufferedServer(new EventLoopGroup(1, "close-all-test"), (group) -> {
-			created.set(BufferedAcceptor.shared(group, idle, BufferedConnectionSettings.DEFAULTS));
+			created.set(BufferedConnections.shared(group, idle, BufferedConnectionSettings.DEFAULTS));
 			return created.get();
 		});
-		BufferedAcceptor acceptor = created.get();
+		BufferedConnections acceptor = created.get();
 		List<SocketChannel> channels = new ArrayList<>();
 		for (int i = 0; i < 10; i++) {
 			channels.add(this.server.connect());
