@@ -532,16 +532,8 @@ public final class ConnListener implements AutoCloseable {
 	}
 
 	private void runOnLoop(Runnable task) {
-		if (this.loop.inEventLoop()) {
-			task.run();
-			return;
-		}
-		try {
-			this.loop.execute(task);
-		}
-		catch (RejectedExecutionException ex) {
-			// The loop is gone; failure() reports it and there is nothing left to update.
-		}
+		// Refused by a closed loop: failure() reports it and there is nothing left to update.
+		this.loop.runInLoop(task);
 	}
 
 	private void register() {

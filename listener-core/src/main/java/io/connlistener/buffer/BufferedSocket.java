@@ -5,7 +5,6 @@ import java.lang.System.Logger.Level;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.RejectedExecutionException;
 
 import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.IoHandler;
@@ -271,14 +270,7 @@ final class BufferedSocket implements IoHandler {
 	 */
 	void close() {
 		this.open = false;
-		if (this.loop.inEventLoop()) {
-			free();
-			return;
-		}
-		try {
-			this.loop.execute(this::free);
-		}
-		catch (RejectedExecutionException ex) {
+		if (!this.loop.runInLoop(this::free)) {
 			freeOffLoop();
 		}
 	}

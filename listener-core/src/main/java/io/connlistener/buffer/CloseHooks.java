@@ -4,7 +4,6 @@ import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
 
 import io.connlistener.loop.EventLoop;
 
@@ -41,14 +40,7 @@ final class CloseHooks {
 		if (tryAdd(hook)) {
 			return;
 		}
-		if (loop.inEventLoop()) {
-			run(hook);
-			return;
-		}
-		try {
-			loop.execute(() -> run(hook));
-		}
-		catch (RejectedExecutionException ex) {
+		if (!loop.runInLoop(() -> run(hook))) {
 			run(hook);
 		}
 	}

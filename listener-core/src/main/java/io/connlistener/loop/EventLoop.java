@@ -165,6 +165,26 @@ public final class EventLoop implements Executor, AutoCloseable {
 	}
 
 	/**
+	 * Run a task now if called on the loop thread, else hand it to the loop, as
+	 * {@link #execute} does but without throwing when the loop is closed.
+	 * @param task the task
+	 * @return {@code false} if the loop is closed and refused the task
+	 */
+	public boolean runInLoop(Runnable task) {
+		if (inEventLoop()) {
+			task.run();
+			return true;
+		}
+		try {
+			execute(task);
+			return true;
+		}
+		catch (RejectedExecutionException ex) {
+			return false;
+		}
+	}
+
+	/**
 	 * Run a task on the loop thread after the next selection operation. Keys cancelled before
 	 * this call have been deregistered by then, so a channel closed before this call has
 	 * released its file descriptor and a channel whose key was cancelled may change its

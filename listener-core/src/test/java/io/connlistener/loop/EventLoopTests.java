@@ -67,6 +67,24 @@ class EventLoopTests {
 	}
 
 	@Test
+	void runInLoopRunsInlineOnTheLoopHandsOverElsewhereAndRefusesOnceClosed() throws Exception {
+		CompletableFuture<Boolean> inline = new CompletableFuture<>();
+		this.loop.execute(() -> {
+			boolean[] ran = new boolean[1];
+			this.loop.runInLoop(() -> ran[0] = true);
+			inline.complete(ran[0]);
+		});
+		assertThat(inline.get(10, TimeUnit.SECONDS)).as("run before runInLoop returned").isTrue();
+		CompletableFuture<String> handedOver = new CompletableFuture<>();
+		assertThat(this.loop.runInLoop(() -> handedOver.complete(Thread.currentThread().getName()))).isTrue();
+		assertThat(handedOver.get(10, TimeUnit.SECONDS)).isEqualTo("test-loop");
+		this.loop.close();
+		AtomicBoolean ranAfterClose = new AtomicBoolean();
+		assertThat(this.loop.runInLoop(() -> ranAfterClose.set(true))).isFalse();
+		assertThat(ranAfterClose).isFalse();
+	}
+
+	@Test
 	void closeWithATimeoutReturnsWhileATaskIsStuckAndTheLoopEndsOnceItReturns() throws Exception {
 		CountDownLatch stuck = new CountDownLatch(1);
 		CountDownLatch running = new CountDownLatch(1);

@@ -5,7 +5,6 @@ import java.lang.System.Logger.Level;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -185,16 +184,8 @@ public final class AcceptLoop implements Occupancy.Member {
 	}
 
 	private void onLoop(Runnable task) {
-		if (this.loop.inEventLoop()) {
-			task.run();
-			return;
-		}
-		try {
-			this.loop.execute(task);
-		}
-		catch (RejectedExecutionException ex) {
-			// The loop is gone, and the listener with it.
-		}
+		// Refused by a closed loop, whose listener is gone with it.
+		this.loop.runInLoop(task);
 	}
 
 }
