@@ -11,6 +11,7 @@ import io.connlistener.boot.listener.ConnListenerReadinessListener;
 import io.connlistener.boot.listener.ConnListenerRegistry;
 import io.connlistener.boot.listener.ListenerConfigurationException;
 import io.connlistener.boot.listener.ListenerDefinition;
+import io.connlistener.boot.listener.ListenerProblem;
 import io.connlistener.boot.listener.sockets.ListenerChannels;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.EventLoopGroup;
@@ -168,31 +169,29 @@ public final class ConnListenerAutoConfiguration {
 		@Override
 		public ServerSocketChannel bean(ListenerDefinition definition) {
 			String name = definition.deployment().channelBean();
-			String property = ConnListenerProperties.PREFIX + ".listeners." + definition.name() + ".channel-bean";
 			Object bean;
 			try {
 				bean = this.beanFactory.getBean(name);
 			}
 			catch (BeansException ex) {
-				throw new ListenerConfigurationException(definition.name(), property, "Listener '" + definition.name()
-						+ "' cannot start: " + property + " is '" + name + "', but there is no bean of that name.",
-						"Define a bound ServerSocketChannel bean named '" + name + "', or set " + property
-								+ " to the name of one.");
+				// Not the cause: Boot's analysis of a missing bean would take the place of ours.
+				throw notAdoptable(ListenerProblem.NO_SUCH_CHANNEL_BEAN, definition);
 			}
 			if (!(bean instanceof ServerSocketChannel channel)) {
-				throw new ListenerConfigurationException(definition.name(), property, "Listener '" + definition.name()
-						+ "' cannot start: " + property + " is '" + name + "', but that bean is a "
-						+ bean.getClass().getName() + ", not a ServerSocketChannel.",
-						"Set " + property + " to the name of a bound ServerSocketChannel bean.");
+				throw notAdoptable(ListenerProblem.NOT_A_CHANNEL_BEAN, definition, bean.getClass().getName());
 			}
 			if (!channel.isOpen() || !isBound(channel)) {
-				throw new ListenerConfigurationException(definition.name(), property, "Listener '" + definition.name()
-						+ "' cannot start: " + property + " is '" + name + "', but that channel is "
-						+ (channel.isOpen() ? "not bound" : "closed") + ".",
-						"Bind the channel in its @Bean method (channel.bind(address, backlog)); the listener "
-								+ "adopts it as it is, with backlog 0.");
+				throw notAdoptable(
+						channel.isOpen() ? ListenerProblem.UNBOUND_CHANNEL_BEAN : ListenerProblem.CLOSED_CHANNEL_BEAN,
+						definition);
 			}
 			return channel;
+		}
+
+		private static ListenerConfigurationException notAdoptable(ListenerProblem problem,
+				ListenerDefinition definition, Object... details) {
+			return new ListenerConfigurationException(problem, definition.name(), null, "channel-bean",
+					definition.deployment().channelBean(), details);
 		}
 
 		private static boolean isBound(ServerSocketChannel channel) {

@@ -24,14 +24,15 @@ import io.connlistener.boot.listener.ListenerConfigurationException;
 import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.boot.listener.ListenerDefinition.Deployment;
 import io.connlistener.boot.listener.ListenerDefinition.Source;
+import io.connlistener.boot.listener.ListenerProblem;
 import io.connlistener.proxy.ProxyProtocolMode;
 import io.connlistener.proxy.ProxyProtocolSettings;
 
 /**
  * Turns {@link ConnListenerProperties} into checked {@link ListenerDefinition listener
  * definitions}: a listener's own values win over {@code defaults}, and a value that cannot
- * work is a {@link ListenerConfigurationException} naming the listener, its address and the
- * property that holds the value.
+ * work is a {@link ListenerConfigurationException} with the listener, its address, the key
+ * that holds the value and the value.
  */
 final class ListenerDefinitions {
 
@@ -43,11 +44,8 @@ final class ListenerDefinitions {
 
 	static void checkIoThreads(ConnListenerProperties properties) {
 		if (properties.getIoThreads() < 1) {
-			String property = ConnListenerProperties.PREFIX + ".io-threads";
-			throw new ListenerConfigurationException(null, property,
-					"Listeners cannot start: " + property + " is " + properties.getIoThreads()
-							+ ", but at least one I/O thread is needed.",
-					"Set " + property + " to 1 or more, or leave it unset for one per processor.");
+			throw new ListenerConfigurationException(ListenerProblem.NO_IO_THREADS, null, null, "io-threads",
+					properties.getIoThreads());
 		}
 	}
 
@@ -69,26 +67,23 @@ final class ListenerDefinitions {
 				: (source == Source.CHANNEL_BEAN) ? "channel bean '" + listener.getChannelBean() + "'"
 						: ListenerDefinition.describe(address));
 		if (address instanceof UnixDomainSocketAddress) {
-			checkUnixKeys(listener, defaults, values, checked);
+			checkUnixKeys(listener, defaults, checked);
 		}
 		int backlog = (listener.getBacklog() != null) ? listener.getBacklog() : defaults.getBacklog();
 		if (backlog == 0 && source == Source.BIND) {
-			throw checked.invalid("backlog", listener.getBacklog(), backlog,
-					"0 would mean that the socket is already listening",
-					"a positive listen queue length, or -1 for the kernel's somaxconn");
+			throw checked.invalid(ListenerProblem.BACKLOG_ZERO, "backlog", listener.getBacklog(), backlog);
 		}
 		int maxConnections = (listener.getMaxConnections() != null) ? listener.getMaxConnections()
 				: defaults.getMaxConnections();
 		if (maxConnections < 1) {
-			throw checked.invalid("max-connections", listener.getMaxConnections(), maxConnections,
-					"at least one connection must be allowed", "1 or more");
+			throw checked.invalid(ListenerProblem.NO_CONNECTIONS, "max-connections", listener.getMaxConnections(),
+					maxConnections);
 		}
 		int maxAccepts = (listener.getMaxAcceptsPerWakeup() != null) ? listener.getMaxAcceptsPerWakeup()
 				: defaults.getMaxAcceptsPerWakeup();
 		if (maxAccepts < 1) {
-			throw checked.invalid("max-accepts-per-wakeup", listener.getMaxAcceptsPerWakeup(), maxAccepts,
-					"at least one accept per wakeup is needed",
-					"1 or more, such as " + ListenerSettings.DEFAULT_MAX_ACCEPTS_PER_WAKEUP);
+			throw checked.invalid(ListenerProblem.NO_ACCEPTS_PER_WAKEUP, "max-accepts-per-wakeup",
+					listener.getMaxAcceptsPerWakeup(), maxAccepts, ListenerSettings.DEFAULT_MAX_ACCEPTS_PER_WAKEUP);
 		}
 		Backoff backoff = listener.getAcceptErrorBackoff();
 		Duration initial = checked.positive("accept-error-backoff.initial", backoff.getInitial(),
@@ -96,9 +91,8 @@ final class ListenerDefinitions {
 		Duration max = checked.positive("accept-error-backoff.max", backoff.getMax(),
 				defaults.getAcceptErrorBackoff().getMax(), ListenerSettings.DEFAULT_BACKOFF_MAX);
 		if (max.compareTo(initial) < 0) {
-			throw checked.invalid("accept-error-backoff.max", backoff.getMax(), print(max),
-					"it must not be shorter than accept-error-backoff.initial (" + print(initial) + ")",
-					"a duration of at least " + print(initial));
+			throw checked.invalid(ListenerProblem.BACKOFF_MAX_BELOW_INITIAL, "accept-error-backoff.max",
+					backoff.getMax(), max, initial);
 		}
 		Duration deferredTimeout = checked.positive("deferred-accept-timeout", listener.getDeferredAcceptTimeout(),
 				defaults.getDeferredAcceptTimeout(), ListenerSettings.DEFAULT_DEFERRED_ACCEPT_TIMEOUT);
@@ -107,9 +101,8 @@ final class ListenerDefinitions {
 		Integer resume = (listener.getMaxConnectionsResume() != null) ? listener.getMaxConnectionsResume()
 				: defaults.getMaxConnectionsResume();
 		if (resume != null && (resume < 0 || resume >= maxConnections)) {
-			throw checked.invalid("max-connections-resume", listener.getMaxConnectionsResume(), resume,
-					"it must be at least 0 and less than max-connections (" + maxConnections + ")",
-					"a number from 0 to " + (maxConnections - 1) + ", or leave it unset for 90% of max-connections");
+			throw checked.invalid(ListenerProblem.RESUME_NOT_BELOW_LIMIT, "max-connections-resume",
+					listener.getMaxConnectionsResume(), resume, maxConnections);
 		}
 		Duration idleTimeout = checked.notNegative("idle-timeout", listener.getIdleTimeout(),
 				defaults.getIdleTimeout(), ListenerDefinition.DEFAULT_IDLE_TIMEOUT);
@@ -126,7 +119,7 @@ final class ListenerDefinitions {
 		}
 		return new ListenerDefinition(name, address, (source == Source.BIND) ? backlog : 0, options, maxConnections,
 				settings, checked.admission(), idleTimeout, writeTimeout, checked.buffered(idleTimeout, writeTimeout),
-				proxyProtocol(listener, defaults, values, checked, address), deployment,
+				proxyProtocol(listener, defaults, checked, address), deployment,
 				(listener.getTcpNoDelay() != null) ? listener.getTcpNoDelay() : defaults.getTcpNoDelay());
 	}
 
@@ -135,22 +128,18 @@ final class ListenerDefinitions {
 	 * peers have no IP address and it has no TCP options. The defaults' values are left
 	 * alone, as they are there for the TCP listeners.
 	 */
-	private static void checkUnixKeys(Listener listener, Defaults defaults, ListenerValues values,
-			ListenerValues.Checked checked) {
-		String unix = "a Unix domain socket (" + values.ownProperty("path") + ")";
+	private static void checkUnixKeys(Listener listener, Defaults defaults, ListenerValues.Checked checked) {
 		if (listener.getAddress() != null) {
-			throw checked.invalid("address", listener.getAddress(), "'" + listener.getAddress() + "'",
-					"the listener listens on " + unix + ", which has no IP address",
-					"no value (remove it), or replace " + values.ownProperty("path") + " by a port to listen on TCP");
+			throw checked.invalid(ListenerProblem.ADDRESS_OF_UNIX_SOCKET, "address", listener.getAddress(),
+					listener.getAddress());
 		}
 		if (listener.getTcpNoDelay() != null) {
-			throw checked.invalid("tcp-no-delay", listener.getTcpNoDelay(), listener.getTcpNoDelay(),
-					"TCP_NODELAY is a TCP option and the listener listens on " + unix, "no value (remove it)");
+			throw checked.invalid(ListenerProblem.TCP_NO_DELAY_OF_UNIX_SOCKET, "tcp-no-delay", listener.getTcpNoDelay(),
+					listener.getTcpNoDelay());
 		}
 		if (listener.getTrustedProxies() != null && !listener.getTrustedProxies().isEmpty()) {
-			throw checked.invalid("trusted-proxies", listener.getTrustedProxies(), listener.getTrustedProxies(),
-					"peers of " + unix + " have no address to check: whoever may open the socket file is trusted",
-					"no value (remove it), and let path-permissions decide who may connect");
+			throw checked.invalid(ListenerProblem.TRUSTED_PROXIES_OF_UNIX_SOCKET, "trusted-proxies",
+					listener.getTrustedProxies(), listener.getTrustedProxies());
 		}
 		ProxyProtocolMode mode = (listener.getProxyProtocol() != null) ? listener.getProxyProtocol()
 				: defaults.getProxyProtocol();
@@ -159,16 +148,13 @@ final class ListenerDefinitions {
 			return;
 		}
 		Admission admission = listener.getAdmission();
-		String noAddress = "peers of " + unix + " have no IP address, so it applies only to client addresses "
-				+ "from PROXY headers";
-		String removeIt = "no value (remove it), or set " + values.ownProperty("proxy-protocol")
-				+ " to required behind a proxy that sends the header";
 		if (admission.getRules() != null && !admission.getRules().isEmpty()) {
-			throw checked.invalid("admission.rules", admission.getRules(), admission.getRules(), noAddress, removeIt);
+			throw checked.invalid(ListenerProblem.ADMISSION_OF_UNIX_SOCKET, "admission.rules", admission.getRules(),
+					admission.getRules());
 		}
 		if (admission.getMaxConnectionsPerIp() != null && admission.getMaxConnectionsPerIp() > 0) {
-			throw checked.invalid("admission.max-connections-per-ip", admission.getMaxConnectionsPerIp(),
-					admission.getMaxConnectionsPerIp(), noAddress, removeIt);
+			throw checked.invalid(ListenerProblem.ADMISSION_OF_UNIX_SOCKET, "admission.max-connections-per-ip",
+					admission.getMaxConnectionsPerIp(), admission.getMaxConnectionsPerIp());
 		}
 	}
 
@@ -176,24 +162,22 @@ final class ListenerDefinitions {
 			ListenerValues.Checked checked) {
 		int acceptors = (listener.getAcceptors() != null) ? listener.getAcceptors() : defaults.getAcceptors();
 		if (acceptors < 1 || acceptors > MAX_ACCEPTORS) {
-			throw checked.invalid("acceptors", listener.getAcceptors(), acceptors,
-					"a listener accepts on 1 to " + MAX_ACCEPTORS + " sockets",
-					"a number from 1 to " + MAX_ACCEPTORS + ", such as the number of processors");
+			throw checked.invalid(ListenerProblem.ACCEPTORS_OUT_OF_RANGE, "acceptors", listener.getAcceptors(),
+					acceptors, MAX_ACCEPTORS);
 		}
 		if (acceptors > 1 && source != Source.BIND) {
-			throw checked.invalid("acceptors", listener.getAcceptors(), acceptors,
-					"a listener that adopts a channel has exactly that one socket", "1");
+			throw checked.invalid(ListenerProblem.ACCEPTORS_OF_ADOPTED_CHANNEL, "acceptors", listener.getAcceptors(),
+					acceptors);
 		}
 		if (acceptors > 1 && address instanceof UnixDomainSocketAddress) {
-			throw checked.invalid("acceptors", listener.getAcceptors(), acceptors,
-					"SO_REUSEPORT spreads TCP connections only; a Unix domain socket file has one listening socket",
-					"1");
+			throw checked.invalid(ListenerProblem.ACCEPTORS_OF_UNIX_SOCKET, "acceptors", listener.getAcceptors(),
+					acceptors);
 		}
 		boolean unbind = (listener.getUnbindOnDisable() != null) ? listener.getUnbindOnDisable()
 				: defaults.getUnbindOnDisable();
 		if (unbind && source != Source.BIND) {
-			throw checked.invalid("unbind-on-disable", listener.getUnbindOnDisable(), true,
-					"a channel the listener did not bind cannot be bound again once closed", "false");
+			throw checked.invalid(ListenerProblem.UNBIND_OF_ADOPTED_CHANNEL, "unbind-on-disable",
+					listener.getUnbindOnDisable(), true);
 		}
 		boolean followReadiness = (listener.getFollowReadiness() != null) ? listener.getFollowReadiness()
 				: defaults.getFollowReadiness();
@@ -203,30 +187,27 @@ final class ListenerDefinitions {
 				: defaults.getPathPermissions();
 		Set<PosixFilePermission> pathPermissions = null;
 		if (listener.getPathPermissions() != null && source != Source.BIND) {
-			throw checked.invalid("path-permissions", listener.getPathPermissions(), "'" + permissions + "'",
-					"the listener adopts a channel, whose socket file it did not create",
-					"no value (remove it), and set the permissions where the socket is created");
+			throw checked.invalid(ListenerProblem.PATH_PERMISSIONS_OF_ADOPTED_CHANNEL, "path-permissions",
+					listener.getPathPermissions(), permissions);
 		}
 		if (permissions != null && address instanceof UnixDomainSocketAddress && source == Source.BIND) {
 			try {
 				pathPermissions = PosixFilePermissions.fromString(permissions);
 			}
 			catch (IllegalArgumentException ex) {
-				throw checked.invalid("path-permissions", listener.getPathPermissions(), "'" + permissions + "'",
-						"it is not a POSIX permission string of nine characters",
-						"permissions as ls -l shows them, such as rw-rw----");
+				throw checked.invalid(ListenerProblem.PATH_PERMISSIONS_NOT_POSIX, "path-permissions",
+						listener.getPathPermissions(), permissions);
 			}
 		}
 		else if (listener.getPathPermissions() != null) {
-			throw checked.invalid("path-permissions", listener.getPathPermissions(), "'" + permissions + "'",
-					"the listener has no Unix domain socket file (path is not set)",
-					"no value (remove it), or set path to listen on a Unix domain socket");
+			throw checked.invalid(ListenerProblem.PATH_PERMISSIONS_WITHOUT_PATH, "path-permissions",
+					listener.getPathPermissions(), permissions);
 		}
 		return new Deployment(acceptors, followReadiness, unbind, (disableDelay != null) ? disableDelay : Duration.ZERO,
 				source, listener.getChannelBean(), pathPermissions);
 	}
 
-	private static ProxyProtocolSettings proxyProtocol(Listener listener, Defaults defaults, ListenerValues values,
+	private static ProxyProtocolSettings proxyProtocol(Listener listener, Defaults defaults,
 			ListenerValues.Checked checked, SocketAddress address) {
 		ProxyProtocolMode mode = (listener.getProxyProtocol() != null) ? listener.getProxyProtocol()
 				: defaults.getProxyProtocol();
@@ -240,9 +221,8 @@ final class ListenerDefinitions {
 					trustedProxies.add(CidrRange.parse((range != null) ? range : ""));
 				}
 				catch (IllegalArgumentException ex) {
-					throw checked.invalid("trusted-proxies[" + i + "]", listener.getTrustedProxies(), "'" + range + "'",
-							"it is not an IP address or CIDR range (" + ex.getMessage() + ")",
-							"an IP address or CIDR range of a proxy, such as 10.0.0.0/8 or 2001:db8::/32");
+					throw checked.invalidBecause(ListenerProblem.TRUSTED_PROXY_NOT_A_RANGE,
+							"trusted-proxies[" + i + "]", listener.getTrustedProxies(), String.valueOf(range), ex);
 				}
 			}
 		}
@@ -250,11 +230,9 @@ final class ListenerDefinitions {
 				defaults.getProxyProtocolTimeout(), ProxyProtocolSettings.DEFAULT_TIMEOUT);
 		if (mode == ProxyProtocolMode.REQUIRED && trustedProxies.isEmpty() && address instanceof InetSocketAddress) {
 			// Name the listener's own property, where a range for this listener belongs.
-			throw checked.invalid("trusted-proxies", (listener.getTrustedProxies() != null) ? listener.getTrustedProxies()
-					: List.of(), "empty", "proxy-protocol is required, so the listener must know which proxies may "
-							+ "send a header (it would close every connection otherwise)",
-					"the addresses or CIDR ranges of the proxies in front of it, such as 10.0.0.0/8, or set "
-							+ values.property("proxy-protocol", listener.getProxyProtocol()) + " to off");
+			throw checked.invalid(ListenerProblem.NO_TRUSTED_PROXIES, "trusted-proxies",
+					(listener.getTrustedProxies() != null) ? listener.getTrustedProxies() : List.of(), trustedProxies,
+					listener.getProxyProtocol() == null);
 		}
 		return new ProxyProtocolSettings((mode != null) ? mode : ProxyProtocolMode.OFF, trustedProxies, timeout);
 	}
@@ -271,10 +249,6 @@ final class ListenerDefinitions {
 			options.add(ListenerOption.DISABLED);
 		}
 		return options;
-	}
-
-	static String print(Duration duration) {
-		return duration.toMillis() + "ms";
 	}
 
 }

@@ -19,19 +19,16 @@ import io.connlistener.boot.autoconfigure.ConnListenerProperties.Defaults;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Listener;
 import io.connlistener.boot.listener.ListenerConfigurationException;
 import io.connlistener.boot.listener.ListenerDefinition.Source;
+import io.connlistener.boot.listener.ListenerProblem;
 import io.connlistener.buffer.BufferedConnectionSettings;
 
 import org.springframework.util.unit.DataSize;
 
 /**
- * Reads the values of one listener, its own or the defaults', and reports which property a
- * bad value came from, naming the listener and its address.
+ * Reads the values of one listener, its own or the defaults', and reports a bad value with
+ * the key it came from and whether the listener or the defaults set it.
  */
 final class ListenerValues {
-
-	private static final String LISTENERS = ConnListenerProperties.PREFIX + ".listeners.";
-
-	private static final String DEFAULTS = ConnListenerProperties.PREFIX + ".defaults.";
 
 	private static final int MIN_READ_BUFFER_SIZE = 64;
 
@@ -52,19 +49,15 @@ final class ListenerValues {
 	}
 
 	Source source() {
-		String inheritedProperty = ownProperty("inherited");
-		String beanProperty = ownProperty("channel-bean");
 		boolean inherited = this.listener.isInherited();
 		String bean = this.listener.getChannelBean();
 		if (bean != null && bean.isBlank()) {
-			throw new ListenerConfigurationException(this.name, beanProperty, "Listener '" + this.name
-					+ "' cannot start: " + beanProperty + " is empty.",
-					"Set " + beanProperty + " to the name of a ServerSocketChannel bean, or remove it.");
+			throw new ListenerConfigurationException(ListenerProblem.EMPTY_CHANNEL_BEAN, this.name, null,
+					"channel-bean", bean);
 		}
 		if (inherited && bean != null) {
-			throw new ListenerConfigurationException(this.name, beanProperty, "Listener '" + this.name
-					+ "' has two channels: " + inheritedProperty + " is true and " + beanProperty + " is '" + bean
-					+ "'.", "Remove " + inheritedProperty + " or " + beanProperty + ": a listener adopts one channel.");
+			throw new ListenerConfigurationException(ListenerProblem.TWO_CHANNELS, this.name, null, "channel-bean",
+					bean);
 		}
 		if (!inherited && bean == null) {
 			return Source.BIND;
@@ -74,58 +67,33 @@ final class ListenerValues {
 
 	SocketAddress address() {
 		Integer port = this.listener.getPort();
-		String portProperty = ownProperty("port");
-		String pathProperty = ownProperty("path");
 		if (port == null && this.listener.getPath() == null) {
-			throw new ListenerConfigurationException(this.name, portProperty, "Listener '" + this.name
-					+ "' has no address: neither " + portProperty + " nor " + pathProperty + " is set.",
-					"Set " + portProperty + " to listen on a TCP port, or " + pathProperty
-							+ " to listen on a Unix domain socket.");
+			throw new ListenerConfigurationException(ListenerProblem.NO_ADDRESS, this.name, null, "port", null);
 		}
 		if (port != null && this.listener.getPath() != null) {
-			throw new ListenerConfigurationException(this.name, pathProperty, "Listener '" + this.name
-					+ "' has two addresses: " + portProperty + " is " + port + " and " + pathProperty + " is "
-					+ this.listener.getPath() + ".",
-					"Remove " + portProperty + " or " + pathProperty
-							+ ": a listener listens on either a TCP port or a Unix domain socket.");
+			throw new ListenerConfigurationException(ListenerProblem.TWO_ADDRESSES, this.name, null, "path",
+					this.listener.getPath(), port);
 		}
 		if (port == null) {
 			return UnixDomainSocketAddress.of(this.listener.getPath());
 		}
 		String host = (this.listener.getAddress() != null) ? this.listener.getAddress()
 				: this.defaults.getAddress();
-		String addressProperty = property("address", this.listener.getAddress());
 		if (port < 0 || port > 65535) {
-			throw ListenerConfigurationException.portOutOfRange(this.name, host, port.toString());
+			throw new ListenerConfigurationException(ListenerProblem.PORT_OUT_OF_RANGE, this.name, host + ":" + port,
+					"port", port.toString());
 		}
 		try {
 			return new InetSocketAddress(InetAddress.getByName(host), port);
 		}
 		catch (UnknownHostException | RuntimeException ex) {
-			throw new ListenerConfigurationException(this.name, addressProperty,
-					"Listener '" + this.name + "' on " + host + ":" + port + " cannot start: " + addressProperty
-							+ " is '" + host + "', which is neither an IP address nor a host name that resolves.",
-					"Set " + addressProperty + " to an IP address or a resolvable host name of this machine, "
-							+ "such as 127.0.0.1, or to 0.0.0.0 to listen on every IPv4 interface (:: for IPv6 too).");
+			throw ListenerConfigurationException.of(ListenerProblem.UNRESOLVED_ADDRESS, this.name, host + ":" + port,
+					"address", this.listener.getAddress() == null, host, null);
 		}
 	}
 
 	Checked checked(String address) {
 		return new Checked(address);
-	}
-
-	/**
-	 * Name the property a value comes from: the listener's own, or the default's.
-	 */
-	String property(String key, Object listenerValue) {
-		return (listenerValue != null) ? ownProperty(key) : DEFAULTS + key;
-	}
-
-	/**
-	 * Name the listener's own property.
-	 */
-	String ownProperty(String key) {
-		return LISTENERS + this.name + "." + key;
 	}
 
 	final class Checked {
@@ -139,8 +107,7 @@ final class ListenerValues {
 		Duration notNegative(String key, Duration listenerValue, Duration defaultValue, Duration example) {
 			Duration value = (listenerValue != null) ? listenerValue : defaultValue;
 			if (value != null && value.isNegative()) {
-				throw invalid(key, listenerValue, ListenerDefinitions.print(value), "it must not be negative",
-						"a duration such as " + ListenerDefinitions.print(example) + ", or 0 for none");
+				throw invalid(ListenerProblem.NEGATIVE_DURATION, key, listenerValue, value, example);
 			}
 			return value;
 		}
@@ -155,19 +122,18 @@ final class ListenerValues {
 			}
 			int perIp = orElse(own.getMaxConnectionsPerIp(), fallback.getMaxConnectionsPerIp(), 0);
 			if (perIp < 0) {
-				throw invalid("admission.max-connections-per-ip", own.getMaxConnectionsPerIp(), perIp,
-						"it must not be negative", "0 for no cap, or the most connections one address may hold");
+				throw invalid(ListenerProblem.NEGATIVE_CONNECTIONS_PER_IP, "admission.max-connections-per-ip",
+						own.getMaxConnectionsPerIp(), perIp);
 			}
 			double rate = orElse(own.getAcceptRate(), fallback.getAcceptRate(), 0.0);
 			if (!(rate >= 0 && rate <= AdmissionSettings.MAX_ACCEPTS_PER_SECOND)) {
-				throw invalid("admission.accept-rate", own.getAcceptRate(), rate,
-						"it must be from 0 (no limit) to " + (long) AdmissionSettings.MAX_ACCEPTS_PER_SECOND,
-						"0 for no limit, or the most connections admitted per second, such as 100");
+				throw invalid(ListenerProblem.ACCEPT_RATE_OUT_OF_RANGE, "admission.accept-rate", own.getAcceptRate(),
+						rate, (long) AdmissionSettings.MAX_ACCEPTS_PER_SECOND);
 			}
 			int burst = orElse(own.getAcceptBurst(), fallback.getAcceptBurst(), 0);
 			if (burst < 0) {
-				throw invalid("admission.accept-burst", own.getAcceptBurst(), burst, "it must not be negative",
-						"0 for one second's worth of accept-rate, or the most connections admitted at once");
+				throw invalid(ListenerProblem.NEGATIVE_ACCEPT_BURST, "admission.accept-burst", own.getAcceptBurst(),
+						burst);
 			}
 			boolean spare = (ListenerValues.this.listener.getSpareFileDescriptor() != null)
 					? ListenerValues.this.listener.getSpareFileDescriptor() : ListenerValues.this.defaults.getSpareFileDescriptor();
@@ -179,9 +145,7 @@ final class ListenerValues {
 			int space = trimmed.indexOf(' ');
 			String action = (space > 0) ? trimmed.substring(0, space).toLowerCase(Locale.ROOT) : "";
 			if (!action.equals("allow") && !action.equals("deny")) {
-				throw invalid(key, listenerValue, "'" + trimmed + "'",
-						"a rule must read 'allow <cidr>' or 'deny <cidr>'",
-						"a rule such as 'allow 10.0.0.0/8' or 'deny 10.1.0.0/16'");
+				throw invalid(ListenerProblem.RULE_WITHOUT_ACTION, key, listenerValue, trimmed);
 			}
 			String range = trimmed.substring(space + 1).strip();
 			try {
@@ -190,12 +154,8 @@ final class ListenerValues {
 						action.equals("allow") ? AdmissionRule.Action.ALLOW : AdmissionRule.Action.DENY, cidr);
 			}
 			catch (IllegalArgumentException ex) {
-				String reason = ex.getMessage();
-				int colon = (reason != null) ? reason.indexOf("': ") : -1;
-				throw invalid(key, listenerValue, "'" + trimmed + "'",
-						"'" + range + "' is not a CIDR range"
-								+ ((colon >= 0) ? ": " + reason.substring(colon + 3) : ""),
-						"'" + action + " <cidr>' with an IPv4 or IPv6 range such as 10.0.0.0/8 or fd00::/8");
+				throw invalidBecause(ListenerProblem.RULE_WITH_INVALID_RANGE, key, listenerValue, trimmed, ex, action,
+						range);
 			}
 		}
 
@@ -205,9 +165,9 @@ final class ListenerValues {
 			int readBufferSize = bytes("buffered.read-buffer-size", own.getReadBufferSize(),
 					fallback.getReadBufferSize(), BufferedConnectionSettings.DEFAULT_READ_BUFFER_SIZE);
 			if (readBufferSize < MIN_READ_BUFFER_SIZE || readBufferSize > MAX_READ_BUFFER_SIZE) {
-				throw invalid("buffered.read-buffer-size", own.getReadBufferSize(), readBufferSize + "B",
-						"it must be from " + MIN_READ_BUFFER_SIZE + "B to " + (MAX_READ_BUFFER_SIZE / 1024 / 1024) + "MB",
-						"a size such as 16KB");
+				throw invalid(ListenerProblem.READ_BUFFER_SIZE_OUT_OF_RANGE, "buffered.read-buffer-size",
+						own.getReadBufferSize(), DataSize.ofBytes(readBufferSize),
+						DataSize.ofBytes(MIN_READ_BUFFER_SIZE), DataSize.ofBytes(MAX_READ_BUFFER_SIZE));
 			}
 			int readHigh = bytes("buffered.read-high-watermark", own.getReadHighWatermark(),
 					fallback.getReadHighWatermark(), BufferedConnectionSettings.DEFAULT_READ_HIGH_WATERMARK);
@@ -216,9 +176,8 @@ final class ListenerValues {
 			int writeLow = bytes("buffered.write-low-watermark", own.getWriteLowWatermark(),
 					fallback.getWriteLowWatermark(), BufferedConnectionSettings.DEFAULT_WRITE_LOW_WATERMARK);
 			if (writeLow > writeHigh) {
-				throw invalid("buffered.write-low-watermark", own.getWriteLowWatermark(), writeLow + "B",
-						"it must not be above buffered.write-high-watermark (" + writeHigh + "B)",
-						"a size of at most " + writeHigh + "B");
+				throw invalid(ListenerProblem.WRITE_LOW_ABOVE_HIGH, "buffered.write-low-watermark",
+						own.getWriteLowWatermark(), DataSize.ofBytes(writeLow), DataSize.ofBytes(writeHigh));
 			}
 			// The idle timeout, not libevent's read timeout, which stops while back-pressure pauses reading.
 			return new BufferedConnectionSettings(readBufferSize, readHigh, writeLow, writeHigh, null, writeTimeout,
@@ -229,8 +188,8 @@ final class ListenerValues {
 			DataSize value = (listenerValue != null) ? listenerValue : defaultValue;
 			long bytes = (value != null) ? value.toBytes() : fallback;
 			if (bytes < 0 || bytes > Integer.MAX_VALUE) {
-				throw invalid(key, listenerValue, bytes + "B", "it must be from 0 to 2GB",
-						"a size such as " + (fallback / 1024) + "KB");
+				throw invalid(ListenerProblem.SIZE_OUT_OF_RANGE, key, listenerValue, DataSize.ofBytes(bytes),
+						DataSize.ofBytes(fallback));
 			}
 			return (int) bytes;
 		}
@@ -242,19 +201,24 @@ final class ListenerValues {
 		Duration positive(String key, Duration listenerValue, Duration defaultValue, Duration example) {
 			Duration value = (listenerValue != null) ? listenerValue : defaultValue;
 			if (value == null || value.isNegative() || value.isZero()) {
-				throw invalid(key, listenerValue, (value != null) ? ListenerDefinitions.print(value) : "empty",
-						"it must be a positive duration", "a positive duration such as " + ListenerDefinitions.print(example));
+				throw invalid(ListenerProblem.NOT_POSITIVE_DURATION, key, listenerValue, value, example);
 			}
 			return value;
 		}
 
-		ListenerConfigurationException invalid(String key, Object listenerValue, Object shown,
-				String problem, String expected) {
-			String property = property(key, listenerValue);
-			return new ListenerConfigurationException(ListenerValues.this.name, property,
-					"Listener '" + ListenerValues.this.name + "' on " + this.address + " cannot start: " + property
-							+ " is " + shown + ", but " + problem + ".",
-					"Set " + property + " to " + expected + ".");
+		/**
+		 * Create the exception for a value that cannot work, naming the listener's own
+		 * property if it sets the value, else the default's.
+		 */
+		ListenerConfigurationException invalid(ListenerProblem problem, String key, Object listenerValue, Object value,
+				Object... details) {
+			return invalidBecause(problem, key, listenerValue, value, null, details);
+		}
+
+		ListenerConfigurationException invalidBecause(ListenerProblem problem, String key, Object listenerValue,
+				Object value, Throwable cause, Object... details) {
+			return ListenerConfigurationException.of(problem, ListenerValues.this.name, this.address, key,
+					listenerValue == null, value, cause, details);
 		}
 
 	}

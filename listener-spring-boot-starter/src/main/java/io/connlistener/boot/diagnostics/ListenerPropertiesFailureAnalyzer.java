@@ -10,11 +10,11 @@ import java.util.stream.Collectors;
 
 import io.connlistener.ListenerOption;
 import io.connlistener.boot.listener.ListenerConfigurationException;
+import io.connlistener.boot.listener.ListenerProblem;
 
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.origin.Origin;
@@ -31,24 +31,7 @@ import org.springframework.util.unit.DataSize;
  */
 class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindException> implements Ordered {
 
-	private static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of("conn-listener");
-
-	private static final ConfigurationPropertyName LISTENERS = ConfigurationPropertyName.of("conn-listener.listeners");
-
 	private static final Pattern WHOLE_NUMBER = Pattern.compile("[-+]?\\d+");
-
-	private static final String DEFAULT_KEYS = "address, backlog, options, enabled, max-connections, "
-			+ "max-connections-action, max-connections-resume, idle-timeout, write-timeout, spare-file-descriptor, "
-			+ "tcp-no-delay, admission.rules, admission.max-connections-per-ip, admission.accept-rate, "
-			+ "admission.accept-burst, buffered.read-buffer-size, buffered.read-high-watermark, "
-			+ "buffered.write-high-watermark, buffered.write-low-watermark, accept-error-backoff.initial, "
-			+ "accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout, proxy-protocol, "
-			+ "trusted-proxies, proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, "
-			+ "disable-delay, path-permissions";
-
-	private static final String LISTENER_KEYS = "port, path, " + DEFAULT_KEYS + ", inherited, channel-bean";
-
-	private static final String ROOT_KEYS = "enabled, io-threads, dedicated-acceptor-loop, defaults.*, listeners.<name>.*";
 
 	private final Environment environment;
 
@@ -63,7 +46,8 @@ class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, BindException cause) {
-		if (!ROOT.isAncestorOf(cause.getName()) && !ROOT.equals(cause.getName())) {
+		if (!ListenerPropertyNames.ROOT.isAncestorOf(cause.getName())
+				&& !ListenerPropertyNames.ROOT.equals(cause.getName())) {
 			return null;
 		}
 		if (cause.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
@@ -80,18 +64,20 @@ class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 		String property = first.getName().toString();
 		String others = (properties.size() > 1) ? " (and " + (properties.size() - 1) + " more unknown key"
 				+ ((properties.size() > 2) ? "s" : "") + ")" : "";
-		String listener = listenerName(first.getName());
+		String listener = ListenerPropertyNames.listenerName(first.getName());
 		if (listener != null) {
 			return new FailureAnalysis("Listener '" + listener + "'" + on(listener) + " cannot start: " + property
 					+ origin(first.getOrigin()) + " is not a listener property" + others + ".",
-					"Remove " + property + " or correct its name. A listener takes: " + LISTENER_KEYS + ".", cause);
+					"Remove " + property + " or correct its name. A listener takes: "
+							+ ListenerPropertyNames.LISTENER_KEYS + ".",
+					cause);
 		}
-		boolean underDefaults = ConfigurationPropertyName.of("conn-listener.defaults").isAncestorOf(first.getName());
+		boolean underDefaults = ListenerPropertyNames.DEFAULTS.isAncestorOf(first.getName());
 		return new FailureAnalysis("Listeners cannot start: " + property + origin(first.getOrigin())
-				+ " is not a conn-listener property" + others + ".",
+				+ " is not a " + ListenerPropertyNames.ROOT + " property" + others + ".",
 				"Remove " + property + " or correct its name. " + (underDefaults
-						? "Defaults take: " + DEFAULT_KEYS
-						: "Under conn-listener go: " + ROOT_KEYS) + ".",
+						? "Defaults take: " + ListenerPropertyNames.DEFAULT_KEYS
+						: "Under " + ListenerPropertyNames.ROOT + " go: " + ListenerPropertyNames.ROOT_KEYS) + ".",
 				cause);
 	}
 
@@ -99,25 +85,20 @@ class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 		String property = cause.getName().toString();
 		Object value = (cause.getProperty() != null) ? cause.getProperty().getValue() : null;
 		Origin origin = (cause.getProperty() != null) ? cause.getProperty().getOrigin() : null;
-		String listener = listenerName(cause.getName());
+		String listener = ListenerPropertyNames.listenerName(cause.getName());
 		boolean wholeNumber = isWholeNumber(cause.getTarget().getType()) && value != null
 				&& WHOLE_NUMBER.matcher(value.toString().strip()).matches();
-		if (wholeNumber && listener != null && isPort(cause.getName())) {
+		if (wholeNumber && ListenerPropertyNames.isListenerKey(cause.getName(), "port")) {
 			// Too large for an int: the same analysis as a port that binds but is out of range.
-			ListenerConfigurationException outOfRange = ListenerConfigurationException.portOutOfRange(listener,
-					address(listener), value.toString().strip());
-			return new FailureAnalysis(outOfRange.getMessage(), outOfRange.getAction(), cause);
+			String port = value.toString().strip();
+			return ListenerConfigurationFailureAnalyzer.analysis(new ListenerConfigurationException(
+					ListenerProblem.PORT_OUT_OF_RANGE, listener, address(listener) + ":" + port, "port", port), cause);
 		}
 		String expected = wholeNumber ? "a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE
 				: expected(cause.getTarget().getType());
 		String subject = (listener != null) ? "Listener '" + listener + "'" + on(listener) : "Listeners";
 		return new FailureAnalysis(subject + " cannot start: " + property + " is '" + value + "'" + origin(origin)
 				+ ", which is not " + expected + ".", "Set " + property + " to " + expected + ".", cause);
-	}
-
-	private static boolean isPort(ConfigurationPropertyName name) {
-		return name.getNumberOfElements() == LISTENERS.getNumberOfElements() + 2
-				&& name.getLastElement(ConfigurationPropertyName.Form.UNIFORM).equals("port");
 	}
 
 	private static boolean isWholeNumber(ResolvableType type) {
@@ -158,24 +139,16 @@ class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 		return "a valid " + resolved.getSimpleName();
 	}
 
-	private static String listenerName(ConfigurationPropertyName name) {
-		if (LISTENERS.isAncestorOf(name)) {
-			return name.getElement(LISTENERS.getNumberOfElements(), ConfigurationPropertyName.Form.ORIGINAL);
-		}
-		return null;
-	}
-
 	private String on(String listener) {
 		if (this.environment == null) {
 			return "";
 		}
-		String prefix = "conn-listener.listeners." + listener + ".";
 		// An empty value is a value that is not set, as the properties bind it.
-		String path = this.environment.getProperty(prefix + "path");
+		String path = this.environment.getProperty(ListenerPropertyNames.listener(listener, "path"));
 		if (StringUtils.hasLength(path)) {
 			return " on unix:" + path;
 		}
-		String port = this.environment.getProperty(prefix + "port");
+		String port = this.environment.getProperty(ListenerPropertyNames.listener(listener, "port"));
 		if (!StringUtils.hasLength(port)) {
 			return "";
 		}
@@ -185,9 +158,9 @@ class ListenerPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 	private String address(String listener) {
 		String address = null;
 		if (this.environment != null) {
-			address = this.environment.getProperty("conn-listener.listeners." + listener + ".address");
+			address = this.environment.getProperty(ListenerPropertyNames.listener(listener, "address"));
 			if (!StringUtils.hasLength(address)) {
-				address = this.environment.getProperty("conn-listener.defaults.address");
+				address = this.environment.getProperty(ListenerPropertyNames.defaults("address"));
 			}
 		}
 		return StringUtils.hasLength(address) ? address : "0.0.0.0";

@@ -21,6 +21,7 @@ import io.connlistener.ListenerStats;
 import io.connlistener.boot.listener.serving.HandlerAdapter;
 import io.connlistener.boot.listener.sockets.AcceptSwitch;
 import io.connlistener.boot.listener.sockets.Acceptors;
+import io.connlistener.boot.listener.sockets.BindFailures;
 import io.connlistener.boot.listener.sockets.ListenerChannels;
 import io.connlistener.boot.listener.tracking.CloseReason;
 import io.connlistener.boot.listener.tracking.ConnectionOutcomes;
@@ -413,7 +414,7 @@ public final class ManagedConnListener {
 				settled = this.sockets.start(loop, goal());
 			}
 			catch (IOException ex) {
-				failure = new ListenerBindException(name(), this.definition.address(), ex);
+				failure = new ListenerBindException(name(), this.definition.address(), BindFailures.reason(ex), ex);
 				abandoned = abandonBind(handler);
 			}
 			catch (RuntimeException ex) {

@@ -577,7 +577,7 @@ class ConnListenerFailureAnalysisTests {
 					action));
 	}
 
-	private static Environment environment(List<String> properties) {
+	static Environment environment(List<String> properties) {
 		MockEnvironment environment = new MockEnvironment();
 		for (String property : properties) {
 			int equals = property.indexOf('=');

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import io.connlistener.AcceptCallback;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
@@ -12,22 +11,17 @@ import io.connlistener.boot.handler.ConnectionHandlerDiscoverer.DiscoveredHandle
 import io.connlistener.boot.listener.ConnListenerRegistry;
 import io.connlistener.boot.listener.ListenerConfigurationException;
 import io.connlistener.boot.listener.ListenerDefinition;
+import io.connlistener.boot.listener.ListenerProblem;
 import io.connlistener.boot.listener.ManagedConnListener;
 import io.connlistener.buffer.BufferedHandler;
 import io.connlistener.loop.EventLoopGroup;
 
 /**
  * Matches discovered handlers to listeners, one each, and adapts each to its style. A
- * mismatch is a {@link ListenerConfigurationException} that names the listener, its
- * address and the property to change.
+ * mismatch is a {@link ListenerConfigurationException} with the listener, its address and
+ * the beans concerned.
  */
 public final class HandlerAdapters {
-
-	static final String PROPERTY_PREFIX = "conn-listener.listeners.";
-
-	private static final String STYLES = AcceptCallback.class.getSimpleName() + " (raw), "
-			+ BufferedHandler.class.getSimpleName() + " (buffered) or "
-			+ BlockingConnectionHandler.class.getSimpleName() + " (blocking)";
 
 	private final EventLoopGroup ioLoopGroup;
 
@@ -91,44 +85,26 @@ public final class HandlerAdapters {
 					definition.maxConnections(), definition.settings().maxAcceptsPerWakeup(), this.virtualThreads),
 					definition.idleTimeout(), definition.writeTimeout());
 		}
-		throw new ListenerConfigurationException(listener.name(), PROPERTY_PREFIX + listener.name(),
-				"Bean '" + handler.beanName() + "' of type " + handler.handler().getClass().getName()
-						+ " is annotated with @ConnectionHandler(\"" + listener.name() + "\") for listener '"
-						+ listener.name() + "' on " + address(listener) + ", but implements no handler interface.",
-				"Make bean '" + handler.beanName() + "' implement " + STYLES + ".");
+		throw new ListenerConfigurationException(ListenerProblem.NOT_A_HANDLER, listener.name(), address(listener),
+				null, null, handler.beanName(), handler.handler().getClass().getName());
 	}
 
 	private static ListenerConfigurationException noSuchListener(ConnListenerRegistry registry,
 			DiscoveredHandler handler) {
-		String name = handler.listenerName();
-		return new ListenerConfigurationException(name, PROPERTY_PREFIX + name,
-				"Bean '" + handler.beanName() + "' is annotated with @ConnectionHandler(\"" + name
-						+ "\"), but no listener '" + name + "' is configured under " + PROPERTY_PREFIX + name
-						+ ". Configured listeners: " + registry.names() + ".",
-				"Configure listener '" + name + "' with " + PROPERTY_PREFIX + name + ".port (or .path), or change"
-						+ " @ConnectionHandler on bean '" + handler.beanName() + "' to name a configured listener.");
+		return new ListenerConfigurationException(ListenerProblem.HANDLER_OF_NO_LISTENER, handler.listenerName(), null,
+				null, null, handler.beanName(), registry.names());
 	}
 
 	private static ListenerConfigurationException noHandler(ManagedConnListener listener) {
-		String name = listener.name();
-		return new ListenerConfigurationException(name, PROPERTY_PREFIX + name,
-				"Listener '" + name + "' on " + address(listener) + " (" + PROPERTY_PREFIX + name
-						+ ") has no handler: no bean is annotated with @ConnectionHandler(\"" + name + "\").",
-				"Annotate the bean that serves listener '" + name + "' with @ConnectionHandler(\"" + name
-						+ "\"), or remove " + PROPERTY_PREFIX + name + " from the configuration.");
+		return new ListenerConfigurationException(ListenerProblem.NO_HANDLER, listener.name(), address(listener), null,
+				null);
 	}
 
 	private static ListenerConfigurationException severalHandlers(ManagedConnListener listener,
 			List<DiscoveredHandler> handlers) {
-		String name = listener.name();
-		String beans = handlers.stream().map((handler) -> "'" + handler.beanName() + "'")
-			.collect(Collectors.joining(", "));
-		return new ListenerConfigurationException(name, PROPERTY_PREFIX + name,
-				"Listener '" + name + "' on " + address(listener) + " (" + PROPERTY_PREFIX + name + ") has "
-						+ handlers.size() + " handlers: beans " + beans + " are annotated with @ConnectionHandler(\""
-						+ name + "\").",
-				"Keep @ConnectionHandler(\"" + name + "\") on one bean only, or configure another listener under "
-						+ PROPERTY_PREFIX + "<name> for each other handler.");
+		List<String> beans = handlers.stream().map(DiscoveredHandler::beanName).toList();
+		return new ListenerConfigurationException(ListenerProblem.SEVERAL_HANDLERS, listener.name(), address(listener),
+				null, null, beans);
 	}
 
 	private static String address(ManagedConnListener listener) {

@@ -9,6 +9,7 @@ import java.nio.channels.ServerSocketChannel;
 
 import io.connlistener.boot.listener.ListenerConfigurationException;
 import io.connlistener.boot.listener.ListenerDefinition;
+import io.connlistener.boot.listener.ListenerProblem;
 
 /**
  * Channels that listeners adopt rather than bind. The listening socket a process inherits
@@ -35,18 +36,18 @@ final class AdoptedChannels {
 			channel = System.inheritedChannel();
 		}
 		catch (IOException | SecurityException ex) {
-			throw noChannel(definition, "reading it failed: " + ex.getMessage());
+			throw noChannel(definition, ListenerProblem.UNREADABLE_INHERITED_CHANNEL, ex);
 		}
 		if (channel == null) {
-			throw noChannel(definition, "standard input of this process is not a socket");
+			throw noChannel(definition, ListenerProblem.NO_INHERITED_SOCKET, null);
 		}
 		if (!(channel instanceof ServerSocketChannel server)) {
-			throw noChannel(definition, "standard input is a connected socket (" + channel.getClass().getSimpleName()
-					+ "), as inetd's nowait or systemd's Accept=yes pass it, not a listening one");
+			throw noChannel(definition, ListenerProblem.CONNECTED_INHERITED_SOCKET, null,
+					channel.getClass().getSimpleName());
 		}
 		synchronized (lock) {
 			if (claimedBy == server && !definition.name().equals(claimer)) {
-				throw noChannel(definition, "listener '" + claimer + "' listens on it already");
+				throw noChannel(definition, ListenerProblem.INHERITED_CHANNEL_TAKEN, null, claimer);
 			}
 			claimedBy = server;
 			claimer = definition.name();
@@ -54,38 +55,34 @@ final class AdoptedChannels {
 		return server;
 	}
 
-	static ListenerConfigurationException noChannel(ListenerDefinition definition, String reason) {
+	/**
+	 * Create the exception for a channel the listener cannot adopt, naming the key that
+	 * adopts it.
+	 */
+	static ListenerConfigurationException noChannel(ListenerDefinition definition, ListenerProblem problem,
+			Throwable cause, Object... details) {
 		boolean bean = definition.deployment().source() == ListenerDefinition.Source.CHANNEL_BEAN;
-		String property = "conn-listener.listeners." + definition.name() + "." + (bean ? "channel-bean" : "inherited");
-		String value = bean ? "'" + definition.deployment().channelBean() + "'" : "true";
-		return new ListenerConfigurationException(definition.name(), property,
-				"Listener '" + definition.name() + "' cannot start: " + property + " is " + value + ", but " + reason
-						+ ".",
-				bean ? "Define a bound ServerSocketChannel bean of that name, or set " + property + " to the name of one."
-						: "Start the application with a listening socket as standard input (systemd: StandardInput=socket "
-								+ "in the service and Accept=no in the socket unit; inetd: wait), or remove " + property
-								+ " and set port or path.");
+		return ListenerConfigurationException.of(problem, definition.name(), null, adoptingKey(definition), false,
+				bean ? definition.deployment().channelBean() : Boolean.TRUE, cause, details);
 	}
 
 	/**
 	 * Check that an adopted channel listens where the listener's port or path says.
-	 * @throws ListenerConfigurationException naming the property that disagrees
+	 * @throws ListenerConfigurationException with the key that disagrees
 	 */
 	static void checkAddress(ListenerDefinition definition, SocketAddress actual) {
 		SocketAddress expected = definition.address();
-		String property = mismatch(expected, actual);
-		if (property == null) {
+		String key = mismatch(expected, actual);
+		if (key == null) {
 			return;
 		}
-		String prefix = "conn-listener.listeners." + definition.name() + ".";
-		String adopting = prefix + ((definition.deployment().source() == ListenerDefinition.Source.CHANNEL_BEAN)
-				? "channel-bean" : "inherited");
-		throw new ListenerConfigurationException(definition.name(), prefix + property,
-				"Listener '" + definition.name() + "' cannot start: " + adopting + " adopts a channel listening on "
-						+ ListenerDefinition.describe(actual) + ", but " + prefix + property + " says "
-						+ ListenerDefinition.describe(expected) + ".",
-				"Make them agree: set " + prefix + property + " to match the channel or remove it, or bind the channel "
-						+ "elsewhere (systemd: ListenStream= in the socket unit).");
+		throw new ListenerConfigurationException(ListenerProblem.ADOPTED_CHANNEL_ELSEWHERE, definition.name(), null,
+				key, expected, actual, adoptingKey(definition));
+	}
+
+	private static String adoptingKey(ListenerDefinition definition) {
+		return (definition.deployment().source() == ListenerDefinition.Source.CHANNEL_BEAN) ? "channel-bean"
+				: "inherited";
 	}
 
 	private static String mismatch(SocketAddress expected, SocketAddress actual) {

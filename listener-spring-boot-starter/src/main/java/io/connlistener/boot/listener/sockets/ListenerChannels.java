@@ -4,6 +4,7 @@ import java.nio.channels.ServerSocketChannel;
 
 import io.connlistener.boot.listener.ListenerConfigurationException;
 import io.connlistener.boot.listener.ListenerDefinition;
+import io.connlistener.boot.listener.ListenerProblem;
 
 /**
  * Finds the channels that listeners adopt instead of binding an address: the channel the
@@ -18,7 +19,7 @@ public interface ListenerChannels {
 
 		@Override
 		public ServerSocketChannel bean(ListenerDefinition definition) {
-			throw AdoptedChannels.noChannel(definition, "no channel beans are available");
+			throw AdoptedChannels.noChannel(definition, ListenerProblem.NO_CHANNEL_BEANS, null);
 		}
 
 	};

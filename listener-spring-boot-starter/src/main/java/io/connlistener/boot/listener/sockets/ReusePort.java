@@ -6,6 +6,7 @@ import java.nio.channels.ServerSocketChannel;
 
 import io.connlistener.boot.listener.ListenerConfigurationException;
 import io.connlistener.boot.listener.ListenerDefinition;
+import io.connlistener.boot.listener.ListenerProblem;
 
 /**
  * What it takes for one listener to accept on several sockets of one port: the platform's
@@ -18,7 +19,7 @@ final class ReusePort {
 
 	/**
 	 * Check that the platform can bind several sockets to one port.
-	 * @throws ListenerConfigurationException naming the {@code acceptors} property if not
+	 * @throws ListenerConfigurationException with the {@code acceptors} key if not
 	 */
 	static void checkReusePort(ListenerDefinition definition) {
 		boolean supported;
@@ -35,13 +36,8 @@ final class ReusePort {
 		if (supported) {
 			return;
 		}
-		String property = "conn-listener.listeners." + definition.name() + ".acceptors";
-		throw new ListenerConfigurationException(definition.name(), property,
-				"Listener '" + definition.name() + "' on " + definition.describeAddress() + " cannot start: " + property
-						+ " is " + definition.deployment().acceptors()
-						+ ", but this platform (" + System.getProperty("os.name")
-						+ ") has no SO_REUSEPORT to bind several sockets to one port.",
-				"Set " + property + " to 1, or run on a platform with SO_REUSEPORT, such as Linux 3.9 or later.");
+		throw new ListenerConfigurationException(ListenerProblem.NO_REUSEPORT, definition.name(),
+				definition.describeAddress(), "acceptors", definition.deployment().acceptors());
 	}
 
 }

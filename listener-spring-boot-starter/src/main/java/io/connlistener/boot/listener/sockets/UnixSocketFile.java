@@ -36,9 +36,9 @@ final class UnixSocketFile {
 
 	/**
 	 * Delete the file at the address if it is a socket that nobody answers on.
-	 * @throws BindException if a process answers on it
+	 * @throws AnsweredException if a process answers on it
 	 */
-	static void clearStale(UnixDomainSocketAddress address) throws BindException {
+	static void clearStale(UnixDomainSocketAddress address) throws AnsweredException {
 		Path path = address.getPath();
 		if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS) || !isSocket(path)) {
 			// Binding fails on anything but a socket, and says so: never delete such a file.
@@ -62,7 +62,7 @@ final class UnixSocketFile {
 		catch (IOException ex) {
 			// Busy (full queue) or not ours to probe: leave it, as something may be serving.
 		}
-		throw new BindException("Address already in use: another process answers on " + path);
+		throw new AnsweredException(path);
 	}
 
 	private static boolean isSocket(Path path) {
@@ -105,6 +105,17 @@ final class UnixSocketFile {
 		catch (IOException ex) {
 			logger.debug("Could not delete " + path, ex);
 		}
+	}
+
+	/**
+	 * Thrown when another process answers on the socket file, so that it is left alone.
+	 */
+	static final class AnsweredException extends BindException {
+
+		AnsweredException(Path path) {
+			super("Address already in use: another process answers on " + path);
+		}
+
 	}
 
 }
