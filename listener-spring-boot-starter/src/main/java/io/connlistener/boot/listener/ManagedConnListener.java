@@ -3,8 +3,6 @@ package io.connlistener.boot.listener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,8 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 
-import io.connlistener.AcceptCallback;
-import io.connlistener.AcceptedConnection;
 import io.connlistener.ConnListener;
 import io.connlistener.ConnectionCounts;
 import io.connlistener.ListenerStats;
@@ -26,7 +22,6 @@ import io.connlistener.boot.listener.sockets.ListenerChannels;
 import io.connlistener.boot.listener.tracking.CloseReason;
 import io.connlistener.boot.listener.tracking.ConnectionOutcomes;
 import io.connlistener.boot.listener.tracking.ConnectionTracker;
-import io.connlistener.boot.listener.tracking.TrackedConnection;
 import io.connlistener.loop.EventLoop;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -94,7 +89,9 @@ public final class ManagedConnListener {
 		this.definition = definition;
 		this.enabled = definition.enabled();
 		this.tracker = new ConnectionTracker(definition.name());
-		this.acceptors = new Acceptors(definition, new Intake(), this.counts, this.tracker::reportedClosed);
+		ConnectionIntake intake = new ConnectionIntake(definition.name(), this.tracker, () -> this.handler,
+				() -> this.state == State.STOPPED, definition.tcpNoDelay());
+		this.acceptors = new Acceptors(definition, intake, this.counts, this.tracker::reportedClosed);
 		this.sockets = new AcceptSwitch(definition.name(), this.acceptors, definition.deployment().disableDelay());
 	}
 
@@ -483,38 +480,6 @@ public final class ManagedConnListener {
 		return this.sockets.steer(goal());
 	}
 
-	private void accepted(ConnListener listener, AcceptedConnection accepted) {
-		HandlerAdapter handler = this.handler;
-		TrackedConnection connection = this.tracker.track(listener, accepted, handler.closesThroughListener());
-		if (this.state == State.STOPPED) {
-			// Its PROXY header came in after the shutdown grace period: too late to serve.
-			connection.close(CloseReason.SHUTDOWN);
-			return;
-		}
-		if (this.definition.tcpNoDelay()) {
-			noDelay(accepted.channel());
-		}
-		try {
-			handler.serve(connection);
-		}
-		catch (RuntimeException ex) {
-			connection.close(CloseReason.HANDLER_FAILED);
-			logger.warn("Handler of listener '" + name() + "' failed; closed the " + connection, ex);
-		}
-	}
-
-	private static void noDelay(SocketChannel channel) {
-		// A Unix domain socket has no Nagle's algorithm to turn off.
-		if (channel.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) {
-			try {
-				channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-			}
-			catch (IOException ex) {
-				// The peer is gone already: the handler's first read or write says so.
-			}
-		}
-	}
-
 	/**
 	 * Be told how long each connection was open when it closes, for a connection-duration
 	 * meter. Observers run on whichever thread closed the connection and must be quick.
@@ -618,23 +583,6 @@ public final class ManagedConnListener {
 	public String toString() {
 		return "ManagedConnListener[" + name() + " on " + describeAddress() + ", "
 				+ this.state + "]";
-	}
-
-	/**
-	 * Takes what the core listeners accept, with the client's and the proxy's addresses.
-	 */
-	private final class Intake implements AcceptCallback {
-
-		@Override
-		public void onAccept(ConnListener listener, SocketChannel channel, SocketAddress remoteAddress) {
-			accepted(listener, AcceptedConnection.direct(channel, remoteAddress));
-		}
-
-		@Override
-		public void onAccept(ConnListener listener, AcceptedConnection connection) {
-			accepted(listener, connection);
-		}
-
 	}
 
 	/**
