@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 
+import io.connlistener.boot.actuate.endpoint.ListenerDescriptor;
 import io.connlistener.boot.actuate.health.ConnListenersHealthIndicator;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
@@ -179,6 +180,9 @@ class ReadinessTests {
 						echo.enable();
 						assertThat(echo.isBound()).isFalse();
 						assertThat(echo.failure()).startsWith("could not bind 127.0.0.1:" + port + " again: ");
+						// Running, but not accepting although it should: not RUNNING with bound false.
+						assertThat(echo.state()).isEqualTo(ManagedConnListener.State.FAILED);
+						assertThat(ListenerDescriptor.of(echo).state()).isEqualTo("FAILED");
 						assertThat(this.log
 							.awaitEntry(Level.WARNING, "Listener 'echo' could not bind 127.0.0.1:" + port + " again: ")
 							.thrown()).isInstanceOf(BindException.class);
@@ -186,6 +190,7 @@ class ReadinessTests {
 					echo.disable();
 					echo.enable();
 					assertThat(echo.failure()).isNull();
+					assertThat(echo.state()).isEqualTo(ManagedConnListener.State.RUNNING);
 					await().until(echo::isAccepting);
 				});
 	}
