@@ -59,7 +59,7 @@ public record AdmissionRule(Action action, CidrRange range) {
 
 		/**
 		 * Close the connection before any callback sees it, counted as
-		 * {@link RejectionReason#DENIED}.
+		 * {@link io.connlistener.RejectionReason#DENIED DENIED}.
 		 */
 		DENY
 

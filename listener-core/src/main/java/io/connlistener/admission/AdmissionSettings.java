@@ -4,21 +4,24 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Which connections a {@link ConnListener} admits, checked on the loop thread right after
- * {@code accept} and before any callback (or {@link ListenerOption#DEFERRED_ACCEPT} wait)
- * sees the connection, and what it does when it runs out of file descriptors. Beyond
- * libevent. Immutable. A listener that {@linkplain ProxyProtocolSettings requires a PROXY
- * header} checks them once the header is read, against the client's address from it.
+ * Which connections a {@link io.connlistener.ConnListener ConnListener} admits, checked on
+ * the loop thread right after {@code accept} and before any callback (or
+ * {@link io.connlistener.ListenerOption#DEFERRED_ACCEPT DEFERRED_ACCEPT} wait) sees the
+ * connection, and what it does when it runs out of file descriptors. Beyond libevent.
+ * Immutable. A listener that {@linkplain io.connlistener.proxy.ProxyProtocolSettings requires
+ * a PROXY header} checks them once the header is read, against the client's address from it.
  * <p>
  * A connection is checked in this order, and the first check that fails closes it at once
- * and counts it in {@link ListenerStats#rejections(RejectionReason)}:
+ * and counts it in {@link io.connlistener.ListenerStats#rejections(io.connlistener.RejectionReason)
+ * ListenerStats.rejections(RejectionReason)}:
  * <ol>
  * <li>the {@code rules}, in order, first match wins; when none matches the client is denied
  * if there is at least one {@link AdmissionRule.Action#ALLOW} rule and admitted otherwise
- * ({@link RejectionReason#DENIED});</li>
+ * ({@link io.connlistener.RejectionReason#DENIED DENIED});</li>
  * <li>the per-IP cap: the client's address already has {@code maxConnectionsPerIp}
- * connections open ({@link RejectionReason#PER_IP_LIMIT});</li>
- * <li>the accept rate: no token left in the bucket ({@link RejectionReason#RATE_LIMIT}).</li>
+ * connections open ({@link io.connlistener.RejectionReason#PER_IP_LIMIT PER_IP_LIMIT});</li>
+ * <li>the accept rate: no token left in the bucket
+ * ({@link io.connlistener.RejectionReason#RATE_LIMIT RATE_LIMIT}).</li>
  * </ol>
  * IPv4-mapped IPv6 addresses are checked as IPv4. Unix domain connections have no address:
  * the rules and the per-IP cap do not apply to them, the rate limit does. A denied or
@@ -27,21 +30,24 @@ import java.util.Objects;
  * Over the rate limit a connection is accepted and closed at once rather than left in the
  * listen queue until a token is due: the client gets a prompt close instead of a hang, the
  * work is one accept and one close per refused connection (bounded by the offered load and
- * {@link ListenerSettings#maxAcceptsPerWakeup()} per wakeup), and the listener never waits
- * or polls for a token, so it cannot spin. Without rules, cap or rate limit nothing is
- * checked per accept; the per-IP counts are kept only when a cap is set.
+ * {@link io.connlistener.ListenerSettings#maxAcceptsPerWakeup() maxAcceptsPerWakeup()} per
+ * wakeup), and the listener never waits or polls for a token, so it cannot spin. Without
+ * rules, cap or rate limit nothing is checked per accept; the per-IP counts are kept only
+ * when a cap is set.
  * <p>
  * The spare file descriptor (an open {@code /dev/null}, one per listener) is released when
  * accept fails with {@code EMFILE} or {@code ENFILE}; the listener then accepts and closes
  * what waits in its listen queue (at most 1024 connections), takes the spare back, and
  * pauses for the accept-error backoff as without it. Those connections are counted as
- * {@link RejectionReason#NO_FILE_DESCRIPTORS}. A client that connects during the pause is
- * closed when it ends, so within {@link ListenerSettings#backoffMax()}.
+ * {@link io.connlistener.RejectionReason#NO_FILE_DESCRIPTORS NO_FILE_DESCRIPTORS}. A client
+ * that connects during the pause is closed when it ends, so within
+ * {@link io.connlistener.ListenerSettings#backoffMax() backoffMax()}.
  *
  * @param rules allow and deny rules, first match wins; empty to admit every address
  * @param maxConnectionsPerIp most connections open at once from one client address
- * (admitted and not yet {@linkplain ConnListener#connectionClosed(java.net.SocketAddress)
- * reported closed with the address}); 0 for no cap
+ * (admitted and not yet
+ * {@linkplain io.connlistener.ConnListener#connectionClosed(java.net.SocketAddress) reported
+ * closed with the address}); 0 for no cap
  * @param acceptsPerSecond most connections admitted per second on average (a token
  * bucket); 0 for no limit
  * @param acceptBurst most connections admitted at once after a quiet period (the bucket's

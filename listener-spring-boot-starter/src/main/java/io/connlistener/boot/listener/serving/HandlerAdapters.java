@@ -39,6 +39,8 @@ public final class HandlerAdapters {
 
 	/**
 	 * Check that every listener has exactly one handler and every handler a listener.
+	 * @param registry the listeners
+	 * @param handlers the handler beans found in the context
 	 * @return the handler of each listener, by listener name
 	 */
 	public static Map<String, DiscoveredHandler> match(ConnListenerRegistry registry,

@@ -116,6 +116,7 @@ public final class AcceptSwitch {
 	/**
 	 * Return whether the sockets still accept during the disable delay, the listener being
 	 * on its way out of service.
+	 * @return whether the listener is being taken out of service
 	 */
 	public boolean isTakingOut() {
 		return this.phase == Phase.TAKING_OUT;
@@ -124,6 +125,7 @@ public final class AcceptSwitch {
 	/**
 	 * Return why binding the sockets again failed, or {@code null}: cleared on the next
 	 * attempt.
+	 * @return the failure, or {@code null}
 	 */
 	public String bindFailure() {
 		return this.bindFailure;

@@ -101,6 +101,9 @@ public final class Acceptors {
 	/**
 	 * Get ready to bind for a run of the application context: loops for the acceptors
 	 * beyond the first, and the channel to adopt, if any.
+	 * @param loop the loop of the first acceptor
+	 * @param customizers the customizers to apply to each acceptor before it binds
+	 * @param channels where to find a channel to adopt instead of binding
 	 */
 	public void prepare(EventLoop loop, List<ConnListenerCustomizer> customizers, ListenerChannels channels) {
 		retire();
@@ -127,6 +130,8 @@ public final class Acceptors {
 
 	/**
 	 * Bind every acceptor, accepting or not; all or none.
+	 * @param accepting whether the acceptors accept once bound
+	 * @throws IOException if an acceptor cannot bind; those already bound are closed
 	 */
 	public void open(boolean accepting) throws IOException {
 		List<ConnListener> opened = new ArrayList<>();
@@ -246,6 +251,7 @@ public final class Acceptors {
 	/**
 	 * Close the loops of the acceptors beyond the first, waiting at most the given time for
 	 * their threads, which a handler that never returns may hold.
+	 * @param timeout how long to wait for all the loops together
 	 * @return whether every loop ended
 	 */
 	public boolean closeLoops(Duration timeout) {
@@ -306,6 +312,7 @@ public final class Acceptors {
 
 	/**
 	 * Return the open acceptors, in order; empty while released.
+	 * @return the open acceptors
 	 */
 	public List<ConnListener> current() {
 		return this.current;
@@ -313,6 +320,7 @@ public final class Acceptors {
 
 	/**
 	 * Return the first acceptor of the last bind, open or closed, or {@code null}.
+	 * @return the first acceptor of the last bind, or {@code null}
 	 */
 	public ConnListener last() {
 		return this.last;
@@ -329,6 +337,7 @@ public final class Acceptors {
 	/**
 	 * Return a future completed once every socket of this run is closed and every connection
 	 * it began on (PROXY header reads, deferred accepts) has reached its handler or closed.
+	 * @return a future completed once this run has settled
 	 */
 	public CompletableFuture<Void> whenSettled() {
 		return CompletableFuture.allOf(this.opened.stream().map(ConnListener::whenSettled).toArray(CompletableFuture[]::new));
