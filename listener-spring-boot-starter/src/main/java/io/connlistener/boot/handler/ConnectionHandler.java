@@ -15,9 +15,9 @@ import java.lang.annotation.Target;
  * <ul>
  * <li>{@link io.connlistener.AcceptCallback}: the raw accepted {@code SocketChannel} on the
  * acceptor loop thread (libevent's {@code evconnlistener_cb}); it must not block and it owns
- * the channel, which it closes when done. The starter notices the close (within a fraction of
- * a second) and reports it to the listener, so the callback must not call
- * {@code connectionClosed()} itself, as the seed's core-only echo server does;</li>
+ * the channel, which it closes when done, and reports the close with
+ * {@code listener.connectionClosed(remoteAddress)} on the listener it was given, as in core;
+ * that frees the connection's place at once and tells the starter it ended;</li>
  * <li>{@link io.connlistener.buffer.BufferedHandler}: a non-blocking, buffered connection on
  * a loop of the I/O group (libevent's {@code bufferevent}); one bean serves every
  * connection, so it keeps no per-connection state in fields;</li>
