@@ -4,14 +4,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import io.connlistener.boot.actuate.endpoint.ConnListenerEnabledEvent;
 import io.connlistener.boot.actuate.endpoint.ConnListenersEndpoint;
 import io.connlistener.boot.actuate.endpoint.ConnListenersEndpointWebExtension;
 import io.connlistener.boot.actuate.endpoint.ConnListenersEndpointWebExtension.ErrorDescriptor;
 import io.connlistener.boot.actuate.endpoint.ListenerDescriptor;
-import io.connlistener.boot.actuate.health.ConnListenersHealthIndicator;
+import io.connlistener.boot.actuate.health.ConnListenersHealthContributor;
 import io.connlistener.boot.actuate.metrics.ConnListenerMetrics;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
 import io.connlistener.boot.autoconfigure.endpoint.ConnListenersEndpointAutoConfiguration;
@@ -29,9 +28,7 @@ import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
@@ -42,7 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The endpoint, health indicator and meters over real listeners in a real context.
+ * The endpoint and meters over real listeners in a real context; health is in
+ * {@link ConnListenersHealthTests}.
  */
 @Timeout(60)
 class ConnListenersActuatorTests {
@@ -152,47 +150,6 @@ class ConnListenersActuatorTests {
 	}
 
 	@Test
-	void healthIsUpWithDetailsAndADisabledListenerIsOutOfServiceNotDown() {
-		this.contextRunner.run((context) -> {
-			HealthIndicator indicator = context.getBean("connListenersHealthIndicator", HealthIndicator.class);
-			Health health = indicator.health(true);
-			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			@SuppressWarnings("unchecked")
-			Map<String, Object> echo = (Map<String, Object>) health.getDetails().get("echo");
-			assertThat(echo).containsEntry("enabled", true).containsEntry("state", "RUNNING")
-				.containsEntry("activeConnections", 0);
-			assertThat((String) echo.get("address")).startsWith("127.0.0.1:");
-			context.getBean(ConnListenerRegistry.class).get("echo").disable();
-			Health disabled = indicator.health(true);
-			assertThat(disabled.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
-			assertThat(disabled.getDetails().get("echo")).asInstanceOf(
-					org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("enabled", false)
-				.containsEntry("inService", false)
-				.doesNotContainKey("failure");
-		});
-	}
-
-	@Test
-	void healthIsDownWhenAListenersChannelIsClosedUnderIt() {
-		this.contextRunner.run((context) -> {
-			ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
-			// Registration with the loop is asynchronous: close the channel once it is watched.
-			await().until(echo::isAccepting);
-			echo.listener().channel().close();
-			Health health = context.getBean(ConnListenersHealthIndicator.class).health(true);
-			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-			assertThat(health.getDetails().get("echo")).asInstanceOf(
-					org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("failure", "listening channel was closed");
-		});
-	}
-
-	@Test
-	void healthBacksOffWhenDisabled() {
-		this.contextRunner.withPropertyValues("management.health.connlisteners.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(ConnListenersHealthIndicator.class));
-	}
-
-	@Test
 	void metersCountAcceptsExactlyAndShowState() {
 		this.contextRunner.withBean(SimpleMeterRegistry.class).run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
@@ -257,7 +214,7 @@ class ConnListenersActuatorTests {
 			.run((context) -> assertThat(context).hasNotFailed()
 				.hasSingleBean(ConnListenerRegistry.class)
 				.doesNotHaveBean(ConnListenersEndpoint.class)
-				.doesNotHaveBean(ConnListenersHealthIndicator.class)
+				.doesNotHaveBean(ConnListenersHealthContributor.class)
 				.doesNotHaveBean(ConnListenerMetrics.class));
 	}
 
