@@ -1,7 +1,13 @@
 package io.connlistener.boot.actuate;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +24,7 @@ import io.connlistener.boot.autoconfigure.health.ConnListenersHealthContributorA
 import io.connlistener.boot.autoconfigure.metrics.ConnListenerMetricsAutoConfiguration;
 import io.connlistener.boot.listener.ConnListenerRegistry;
 import io.connlistener.boot.listener.ManagedConnListener;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -36,6 +43,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -184,28 +192,36 @@ class ConnListenersActuatorTests {
 	}
 
 	@Test
-	void backlogGaugesShowWaitingClientsWhereTheKernelReportsThem() {
-		this.contextRunner.withBean(SimpleMeterRegistry.class).run((context) -> {
-			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
-			context.getBean(ConnListenerMetrics.class).bindTo(registry);
-			io.micrometer.core.instrument.Gauge queued = registry.find("conn.listener.backlog.queued")
-				.tag("listener", "echo")
-				.gauge();
-			org.assertj.core.api.Assumptions.assumeThat(queued)
-				.as("this kernel reports accept queues in /proc/net/tcp")
-				.isNotNull();
-			echo.disable();
-			await().until(() -> !echo.isAccepting());
-			List<Socket> waiting = connect(echo, 4);
-			await().until(() -> queued.value() == 4);
-			assertThat(registry.get("conn.listener.backlog.limit").tag("listener", "echo").gauge().value())
-				.isPositive();
-			echo.enable();
-			await().until(() -> queued.value() == 0);
-			close(waiting);
-			context.getBean(HoldingHandlerConfiguration.Held.class).closeAll();
-		});
+	void backlogGaugesSumTheQueuesOfTheListenersSocketsOnItsOwnAddress() {
+		assumeThat(Path.of("/proc/net/tcp")).as("a Linux kernel, which shows accept queues in /proc/net/tcp")
+			.isReadable();
+		this.contextRunner.withBean(SimpleMeterRegistry.class)
+			.withPropertyValues("conn-listener.listeners.echo.acceptors=2")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
+				context.getBean(ConnListenerMetrics.class).bindTo(registry);
+				Gauge queued = registry.get("conn.listener.backlog.queued").tag("listener", "echo").gauge();
+				long somaxconn = somaxconn();
+				assertThat(registry.get("conn.listener.backlog.limit").tag("listener", "echo").gauge().value())
+					.isEqualTo(2.0 * somaxconn);
+				int port = ((InetSocketAddress) echo.localAddress()).getPort();
+				// Another socket on the same port, another address: its queue is not the listener's.
+				try (ServerSocket neighbour = new ServerSocket()) {
+					neighbour.bind(new InetSocketAddress("127.0.0.2", port), 50);
+					List<Socket> elsewhere = connect(new InetSocketAddress("127.0.0.2", port), 3);
+					echo.disable();
+					await().until(() -> !echo.isAccepting());
+					// Spread by the kernel over both acceptors' queues.
+					List<Socket> waiting = connect((InetSocketAddress) echo.localAddress(), 4);
+					await().until(() -> queued.value() == 4);
+					echo.enable();
+					await().until(() -> queued.value() == 0);
+					close(waiting);
+					close(elsewhere);
+				}
+				context.getBean(HoldingHandlerConfiguration.Held.class).closeAll();
+			});
 	}
 
 	@Test
@@ -219,13 +235,24 @@ class ConnListenersActuatorTests {
 	}
 
 	private static List<Socket> connect(ManagedConnListener listener, int count) throws Exception {
+		return connect((InetSocketAddress) listener.localAddress(), count);
+	}
+
+	private static List<Socket> connect(InetSocketAddress address, int count) throws Exception {
 		List<Socket> clients = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
 			Socket socket = new Socket();
-			socket.connect((InetSocketAddress) listener.localAddress(), 5000);
+			socket.connect(address, 5000);
 			clients.add(socket);
 		}
 		return clients;
+	}
+
+	private static long somaxconn() throws IOException {
+		// Read to end of stream: /proc reports a size that cuts Files.readString short.
+		try (InputStream in = Files.newInputStream(Path.of("/proc/sys/net/core/somaxconn"))) {
+			return Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip());
+		}
 	}
 
 	private static void close(List<Socket> clients) throws Exception {
