@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 
+import io.connlistener.boot.autoconfigure.health.ConnListenersHealthContributorAutoConfiguration;
+import io.connlistener.boot.autoconfigure.metrics.ConnListenerMetricsAutoConfiguration;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
@@ -24,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AutoConfigurationMetadataTests {
 
-	private static final String METRICS = "io.connlistener.boot.autoconfigure.metrics.ConnListenerMetricsAutoConfiguration";
+	private static final String METRICS = ConnListenerMetricsAutoConfiguration.class.getName();
 
-	private static final String HEALTH = "io.connlistener.boot.autoconfigure.health.ConnListenersHealthContributorAutoConfiguration";
+	private static final String HEALTH = ConnListenersHealthContributorAutoConfiguration.class.getName();
 
 	@Test
 	void everyAutoConfigurationOfTheStarterIsDescribed() throws IOException {
