@@ -94,7 +94,8 @@ class SampleActuatorTests {
 		waiting.readTimeout(300);
 		assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(waiting::receive);
 		assertThat(this.echo.stats().accepted()).isEqualTo(accepted);
-		assertThat(this.actuator.get("/health").body()).contains("\"status\":\"UP\"");
+		// Taken out on purpose: out of service, not down.
+		assertThat(this.actuator.get("/health/connListeners/echo").body()).contains("\"status\":\"OUT_OF_SERVICE\"");
 
 		HttpResponse<String> enabled = this.actuator.post("/connlisteners/echo", "{\"enabled\": true}");
 		assertThat(enabled.statusCode()).isEqualTo(200);
@@ -140,7 +141,7 @@ class SampleActuatorTests {
 	void healthShowsListenerDetails() {
 		HttpResponse<String> health = this.actuator.get("/health");
 		assertThat(health.statusCode()).isEqualTo(200);
-		assertThat(health.body()).contains("\"connListeners\":{\"details\":{\"echo\":{\"address\":\"127.0.0.1:" + port());
+		assertThat(health.body()).contains("\"connListeners\":{\"components\":{\"echo\":{\"details\":{\"address\":\"127.0.0.1:" + port());
 	}
 
 	private int port() {

@@ -1,17 +1,22 @@
 package io.connlistener.boot.actuate;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import io.connlistener.boot.actuate.endpoint.ConnListenerEnabledEvent;
 import io.connlistener.boot.actuate.endpoint.ConnListenersEndpoint;
 import io.connlistener.boot.actuate.endpoint.ConnListenersEndpointWebExtension;
 import io.connlistener.boot.actuate.endpoint.ConnListenersEndpointWebExtension.ErrorDescriptor;
 import io.connlistener.boot.actuate.endpoint.ListenerDescriptor;
-import io.connlistener.boot.actuate.health.ConnListenersHealthIndicator;
+import io.connlistener.boot.actuate.health.ConnListenersHealthContributor;
 import io.connlistener.boot.actuate.metrics.ConnListenerMetrics;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
 import io.connlistener.boot.autoconfigure.endpoint.ConnListenersEndpointAutoConfiguration;
@@ -19,6 +24,7 @@ import io.connlistener.boot.autoconfigure.health.ConnListenersHealthContributorA
 import io.connlistener.boot.autoconfigure.metrics.ConnListenerMetricsAutoConfiguration;
 import io.connlistener.boot.listener.ConnListenerRegistry;
 import io.connlistener.boot.listener.ManagedConnListener;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -29,9 +35,7 @@ import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
@@ -39,10 +43,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The endpoint, health indicator and meters over real listeners in a real context.
+ * The endpoint and meters over real listeners in a real context; health is in
+ * {@link ConnListenersHealthTests}.
  */
 @Timeout(60)
 class ConnListenersActuatorTests {
@@ -152,47 +158,6 @@ class ConnListenersActuatorTests {
 	}
 
 	@Test
-	void healthIsUpWithDetailsAndADisabledListenerIsOutOfServiceNotDown() {
-		this.contextRunner.run((context) -> {
-			HealthIndicator indicator = context.getBean("connListenersHealthIndicator", HealthIndicator.class);
-			Health health = indicator.health(true);
-			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			@SuppressWarnings("unchecked")
-			Map<String, Object> echo = (Map<String, Object>) health.getDetails().get("echo");
-			assertThat(echo).containsEntry("enabled", true).containsEntry("state", "RUNNING")
-				.containsEntry("activeConnections", 0);
-			assertThat((String) echo.get("address")).startsWith("127.0.0.1:");
-			context.getBean(ConnListenerRegistry.class).get("echo").disable();
-			Health disabled = indicator.health(true);
-			assertThat(disabled.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
-			assertThat(disabled.getDetails().get("echo")).asInstanceOf(
-					org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("enabled", false)
-				.containsEntry("inService", false)
-				.doesNotContainKey("failure");
-		});
-	}
-
-	@Test
-	void healthIsDownWhenAListenersChannelIsClosedUnderIt() {
-		this.contextRunner.run((context) -> {
-			ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
-			// Registration with the loop is asynchronous: close the channel once it is watched.
-			await().until(echo::isAccepting);
-			echo.listener().channel().close();
-			Health health = context.getBean(ConnListenersHealthIndicator.class).health(true);
-			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-			assertThat(health.getDetails().get("echo")).asInstanceOf(
-					org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("failure", "listening channel was closed");
-		});
-	}
-
-	@Test
-	void healthBacksOffWhenDisabled() {
-		this.contextRunner.withPropertyValues("management.health.connlisteners.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(ConnListenersHealthIndicator.class));
-	}
-
-	@Test
 	void metersCountAcceptsExactlyAndShowState() {
 		this.contextRunner.withBean(SimpleMeterRegistry.class).run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
@@ -227,28 +192,36 @@ class ConnListenersActuatorTests {
 	}
 
 	@Test
-	void backlogGaugesShowWaitingClientsWhereTheKernelReportsThem() {
-		this.contextRunner.withBean(SimpleMeterRegistry.class).run((context) -> {
-			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
-			context.getBean(ConnListenerMetrics.class).bindTo(registry);
-			io.micrometer.core.instrument.Gauge queued = registry.find("conn.listener.backlog.queued")
-				.tag("listener", "echo")
-				.gauge();
-			org.assertj.core.api.Assumptions.assumeThat(queued)
-				.as("this kernel reports accept queues in /proc/net/tcp")
-				.isNotNull();
-			echo.disable();
-			await().until(() -> !echo.isAccepting());
-			List<Socket> waiting = connect(echo, 4);
-			await().until(() -> queued.value() == 4);
-			assertThat(registry.get("conn.listener.backlog.limit").tag("listener", "echo").gauge().value())
-				.isPositive();
-			echo.enable();
-			await().until(() -> queued.value() == 0);
-			close(waiting);
-			context.getBean(HoldingHandlerConfiguration.Held.class).closeAll();
-		});
+	void backlogGaugesSumTheQueuesOfTheListenersSocketsOnItsOwnAddress() {
+		assumeThat(Path.of("/proc/net/tcp")).as("a Linux kernel, which shows accept queues in /proc/net/tcp")
+			.isReadable();
+		this.contextRunner.withBean(SimpleMeterRegistry.class)
+			.withPropertyValues("conn-listener.listeners.echo.acceptors=2")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
+				context.getBean(ConnListenerMetrics.class).bindTo(registry);
+				Gauge queued = registry.get("conn.listener.backlog.queued").tag("listener", "echo").gauge();
+				long somaxconn = somaxconn();
+				assertThat(registry.get("conn.listener.backlog.limit").tag("listener", "echo").gauge().value())
+					.isEqualTo(2.0 * somaxconn);
+				int port = ((InetSocketAddress) echo.localAddress()).getPort();
+				// Another socket on the same port, another address: its queue is not the listener's.
+				try (ServerSocket neighbour = new ServerSocket()) {
+					neighbour.bind(new InetSocketAddress("127.0.0.2", port), 50);
+					List<Socket> elsewhere = connect(new InetSocketAddress("127.0.0.2", port), 3);
+					echo.disable();
+					await().until(() -> !echo.isAccepting());
+					// Spread by the kernel over both acceptors' queues.
+					List<Socket> waiting = connect((InetSocketAddress) echo.localAddress(), 4);
+					await().until(() -> queued.value() == 4);
+					echo.enable();
+					await().until(() -> queued.value() == 0);
+					close(waiting);
+					close(elsewhere);
+				}
+				context.getBean(HoldingHandlerConfiguration.Held.class).closeAll();
+			});
 	}
 
 	@Test
@@ -257,18 +230,29 @@ class ConnListenersActuatorTests {
 			.run((context) -> assertThat(context).hasNotFailed()
 				.hasSingleBean(ConnListenerRegistry.class)
 				.doesNotHaveBean(ConnListenersEndpoint.class)
-				.doesNotHaveBean(ConnListenersHealthIndicator.class)
+				.doesNotHaveBean(ConnListenersHealthContributor.class)
 				.doesNotHaveBean(ConnListenerMetrics.class));
 	}
 
 	private static List<Socket> connect(ManagedConnListener listener, int count) throws Exception {
+		return connect((InetSocketAddress) listener.localAddress(), count);
+	}
+
+	private static List<Socket> connect(InetSocketAddress address, int count) throws Exception {
 		List<Socket> clients = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
 			Socket socket = new Socket();
-			socket.connect((InetSocketAddress) listener.localAddress(), 5000);
+			socket.connect(address, 5000);
 			clients.add(socket);
 		}
 		return clients;
+	}
+
+	private static long somaxconn() throws IOException {
+		// Read to end of stream: /proc reports a size that cuts Files.readString short.
+		try (InputStream in = Files.newInputStream(Path.of("/proc/sys/net/core/somaxconn"))) {
+			return Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip());
+		}
 	}
 
 	private static void close(List<Socket> clients) throws Exception {

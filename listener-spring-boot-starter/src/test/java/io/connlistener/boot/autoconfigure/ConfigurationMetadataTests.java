@@ -11,8 +11,10 @@ import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.core.io.ClassPathResource;
 
@@ -21,11 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for the configuration metadata the starter ships: every default is described and
  * stated, as the values {@link ConnListenerProperties.Defaults} sets, and options have value
- * hints, though the processor cannot look inside the listeners map.
+ * hints. The processor cannot look inside the listeners map (one opaque property), so
+ * additional-spring-configuration-metadata.json gives each key of a listener an entry
+ * {@code conn-listener.listeners.*.<key>} of its own, which these tests keep in step.
  */
 class ConfigurationMetadataTests {
 
 	private static final String DEFAULTS = "conn-listener.defaults.";
+
+	private static final String LISTENER = "conn-listener.listeners.*.";
 
 	@Test
 	void metadataDescribesDefaultsAndHintsOptions() throws IOException {
@@ -166,6 +172,60 @@ class ConfigurationMetadataTests {
 			.isEqualTo(new ConnListenerProperties.Defaults());
 	}
 
+	@Test
+	void eachKeyOfAListenerHasAnEntryOfItsOwnAsTheDefaultsHave() throws IOException {
+		DocumentContext metadata = metadata();
+		Map<String, Map<String, Object>> defaults = defaults(metadata);
+		Map<String, Map<String, Object>> listener = withPrefix(metadata, LISTENER);
+		List<String> defaultKeys = defaults.keySet().stream().map((name) -> name.substring(DEFAULTS.length())).toList();
+		List<String> listenerKeys = listener.keySet().stream().map((name) -> name.substring(LISTENER.length())).toList();
+		assertThat(listenerKeys).containsAll(defaultKeys)
+			.contains("port", "path", "inherited", "channel-bean")
+			.hasSize(defaultKeys.size() + 4);
+		defaults.forEach((name, property) -> {
+			Map<String, Object> own = listener.get(LISTENER + name.substring(DEFAULTS.length()));
+			assertThat(own.get("type")).as(name).isEqualTo(property.get("type"));
+			assertThat((String) own.get("description")).as(name)
+				.startsWith((String) property.get("description"))
+				.endsWith(" Unset, this listener takes " + name + ".");
+			assertThat(own).as(name).doesNotContainKey("defaultValue");
+		});
+		List<Map<String, Object>> hints = metadata.read("$.hints[*]");
+		Map<String, Object> hintValues = new LinkedHashMap<>();
+		hints.forEach((hint) -> hintValues.put((String) hint.get("name"), hint.get("values")));
+		hintValues.forEach((name, values) -> {
+			if (name.startsWith(DEFAULTS)) {
+				assertThat(hintValues).as(name).containsEntry(LISTENER + name.substring(DEFAULTS.length()), values);
+			}
+		});
+	}
+
+	@Test
+	void theKeysOnlyAListenerTakesBind() {
+		Map<String, String> source = Map.of("conn-listener.listeners.echo.port", "9876",
+				"conn-listener.listeners.echo.path", "/tmp/echo.sock", "conn-listener.listeners.echo.inherited", "true",
+				"conn-listener.listeners.echo.channel-bean", "echoChannel");
+		ConnListenerProperties properties = new Binder(new MapConfigurationPropertySource(source))
+			.bind(ConnListenerProperties.PREFIX, Bindable.ofInstance(new ConnListenerProperties()),
+					new NoUnboundElementsBindHandler(BindHandler.DEFAULT))
+			.get();
+		ConnListenerProperties.Listener echo = properties.getListeners().get("echo");
+		assertThat(echo.getPort()).isEqualTo(9876);
+		assertThat(echo.getPath()).hasToString("/tmp/echo.sock");
+		assertThat(echo.isInherited()).isTrue();
+		assertThat(echo.getChannelBean()).isEqualTo("echoChannel");
+	}
+
+	@Test
+	void theHealthComponentsSwitchIsDescribed() throws IOException {
+		List<Map<String, Object>> health = metadata()
+			.read("$.properties[?(@.name == 'management.health.connlisteners.enabled')]");
+		assertThat(health).singleElement()
+			.satisfies((property) -> assertThat(property).containsEntry("type", "java.lang.Boolean")
+				.containsEntry("defaultValue", true)
+				.containsKey("description"));
+	}
+
 	private static DocumentContext metadata() throws IOException {
 		ClassPathResource resource = new ClassPathResource("META-INF/spring-configuration-metadata.json");
 		try (InputStream input = resource.getInputStream()) {
@@ -174,15 +234,19 @@ class ConfigurationMetadataTests {
 	}
 
 	private static Map<String, Map<String, Object>> defaults(DocumentContext metadata) {
+		return withPrefix(metadata, DEFAULTS);
+	}
+
+	private static Map<String, Map<String, Object>> withPrefix(DocumentContext metadata, String prefix) {
 		List<Map<String, Object>> properties = metadata.read("$.properties[*]");
-		Map<String, Map<String, Object>> defaults = new LinkedHashMap<>();
+		Map<String, Map<String, Object>> found = new LinkedHashMap<>();
 		for (Map<String, Object> property : properties) {
 			String name = (String) property.get("name");
-			if (name.startsWith(DEFAULTS)) {
-				defaults.put(name, property);
+			if (name.startsWith(prefix)) {
+				found.put(name, property);
 			}
 		}
-		return defaults;
+		return found;
 	}
 
 	private static List<Object> defaultOf(DocumentContext metadata, String key) {

@@ -14,7 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.connlistener.RejectionReason;
-import io.connlistener.boot.actuate.health.ConnListenersHealthIndicator;
+import io.connlistener.boot.actuate.health.ConnListenerHealthIndicator;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
 import io.connlistener.boot.handler.ConnectionHandler;
 import io.connlistener.boot.testsupport.LoopbackClient;
@@ -172,8 +172,7 @@ class ListenerSwitchTests {
 	void disableDelayKeepsAcceptingWhileOutOfServiceThenReleasesThePort() {
 		this.contextRunner.withPropertyValues("conn-listener.listeners.echo.disable-delay=400ms").run((context) -> {
 			ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
-			ConnListenersHealthIndicator health = new ConnListenersHealthIndicator(
-					context.getBean(ConnListenerRegistry.class));
+			ConnListenerHealthIndicator health = new ConnListenerHealthIndicator(echo);
 			int port = ((InetSocketAddress) echo.localAddress()).getPort();
 			assertThat(health.health(false).getStatus()).isEqualTo(Status.UP);
 			long start = System.nanoTime();

@@ -18,6 +18,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -142,11 +143,12 @@ public class ConnListenersEndpoint {
 	}
 
 	/**
-	 * Every listener, by name.
+	 * Every listener, by name. An {@link OperationResponseBody}, so that Actuator's own
+	 * JSON mapper writes it, whatever the application's {@code spring.jackson.*} settings.
 	 *
 	 * @param listeners the descriptors by name
 	 */
-	public record ConnListenersDescriptor(Map<String, ListenerDescriptor> listeners) {
+	public record ConnListenersDescriptor(Map<String, ListenerDescriptor> listeners) implements OperationResponseBody {
 	}
 
 }

@@ -4,6 +4,7 @@ import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
@@ -56,13 +57,14 @@ public class ConnListenersEndpointWebExtension {
 	}
 
 	/**
-	 * What is wrong with a request, in the fields of Spring Boot's error responses.
+	 * What is wrong with a request, in the fields of Spring Boot's error responses; written
+	 * by Actuator's own JSON mapper, as the descriptors are.
 	 *
 	 * @param status the HTTP status
 	 * @param error the status's reason phrase
 	 * @param message what is wrong and how to ask instead
 	 */
-	public record ErrorDescriptor(int status, String error, String message) {
+	public record ErrorDescriptor(int status, String error, String message) implements OperationResponseBody {
 
 		static ErrorDescriptor badRequest(String name, String problem) {
 			return new ErrorDescriptor(WebEndpointResponse.STATUS_BAD_REQUEST, "Bad Request",

@@ -16,8 +16,12 @@ import io.connlistener.boot.listener.ManagedConnListener;
 import io.connlistener.boot.listener.tracking.CloseReason;
 import io.connlistener.proxy.ProxyProtocolSettings;
 
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+
 /**
- * What the {@code connlisteners} endpoint shows of one listener.
+ * What the {@code connlisteners} endpoint shows of one listener. An
+ * {@link OperationResponseBody}, so that Actuator's own JSON mapper writes it, whatever the
+ * application's {@code spring.jackson.*} settings.
  *
  * @param name the listener's name
  * @param address the bound address, or the configured one before binding
@@ -49,7 +53,8 @@ public record ListenerDescriptor(String name, String address, String state, bool
 		boolean atConnectionLimit, boolean paused, List<String> options, int backlog, long accepted,
 		Map<String, Long> acceptErrors, Map<String, Long> rejections, long activeConnections,
 		long currentBackoffMillis, AcceptErrorDescriptor lastAcceptError, ProxyProtocolDescriptor proxyProtocol,
-		boolean bound, boolean refusingTraffic, int acceptors, List<Long> acceptedPerAcceptor, boolean inService) {
+		boolean bound, boolean refusingTraffic, int acceptors, List<Long> acceptedPerAcceptor, boolean inService)
+		implements OperationResponseBody {
 
 	/**
 	 * Describe a listener.

@@ -1,4 +1,4 @@
 /**
- * Health indicator for connection listeners.
+ * Health of connection listeners: a composite with one indicator per listener.
  */
 package io.connlistener.boot.actuate.health;

@@ -1,6 +1,9 @@
 package io.connlistener.boot.actuate.metrics;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
@@ -10,6 +13,7 @@ import io.connlistener.ListenerStats;
 import io.connlistener.RejectionReason;
 import io.connlistener.boot.listener.ConnListenerRegistry;
 import io.connlistener.boot.listener.ConnListenerStartedEvent;
+import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.boot.listener.ManagedConnListener;
 import io.connlistener.boot.listener.tracking.CloseReason;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -26,7 +30,8 @@ import org.springframework.util.Assert;
  * {@link MeterBinder} for connection listeners. Every meter is tagged with the listener's
  * name, and reasons come from small fixed sets, so no remote address ever becomes a tag.
  * Meters read the listeners' own counters when scraped: nothing is counted twice and the
- * accept path pays nothing for them.
+ * accept path pays nothing for them. On Linux, the kernel's accept queues of each
+ * listener's sockets are gauges too, read from one {@link ListenQueues} snapshot per scrape.
  */
 public class ConnListenerMetrics implements MeterBinder, ApplicationListener<ConnListenerStartedEvent> {
 
@@ -58,13 +63,20 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 
 	private final List<MeterRegistry> meterRegistries = new CopyOnWriteArrayList<>();
 
+	private final ListenQueues listenQueues;
+
 	/**
 	 * Create a binder for the given listeners.
 	 * @param registry the listeners
 	 */
 	public ConnListenerMetrics(ConnListenerRegistry registry) {
+		this(registry, new ListenQueues());
+	}
+
+	ConnListenerMetrics(ConnListenerRegistry registry, ListenQueues listenQueues) {
 		Assert.notNull(registry, "'registry' must not be null");
 		this.registry = registry;
+		this.listenQueues = listenQueues;
 	}
 
 	@Override
@@ -137,18 +149,33 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 	}
 
 	private void bindBacklog(MeterRegistry meterRegistry, ManagedConnListener listener) {
-		if (listener.state() != ManagedConnListener.State.RUNNING || !ListenQueue.isReported(listener.localAddress())) {
+		if (listener.state() != ManagedConnListener.State.RUNNING
+				|| !(listener.localAddress() instanceof InetSocketAddress address)
+				|| this.listenQueues.queued(address).isEmpty()) {
 			return;
 		}
 		Tags tags = Tags.of(LISTENER_TAG, listener.name());
-		Gauge.builder(BACKLOG_QUEUED, listener, (managed) -> ListenQueue.queued(managed.localAddress()).orElse(0))
-			.description("Connections waiting in the kernel's accept queue")
+		Gauge.builder(BACKLOG_QUEUED, listener, this::queued)
+			.description("Connections waiting in the kernel's accept queues of the listener's sockets")
 			.tags(tags)
 			.register(meterRegistry);
-		Gauge.builder(BACKLOG_LIMIT, listener, (managed) -> ListenQueue.limit(managed.localAddress()).orElse(0))
-			.description("Length limit of the kernel's accept queue")
-			.tags(tags)
-			.register(meterRegistry);
+		// An adopted socket listens with whatever backlog its own listen() passed.
+		if (listener.definition().deployment().source() != ListenerDefinition.Source.BIND) {
+			return;
+		}
+		OptionalLong limit = this.listenQueues.limit(listener.definition().backlog());
+		if (limit.isPresent()) {
+			long total = limit.getAsLong() * listener.definition().deployment().acceptors();
+			Gauge.builder(BACKLOG_LIMIT, () -> total)
+				.description("Length limit of the kernel's accept queues of the listener's sockets")
+				.tags(tags)
+				.register(meterRegistry);
+		}
+	}
+
+	private double queued(ManagedConnListener listener) {
+		SocketAddress address = listener.localAddress();
+		return (address instanceof InetSocketAddress inet) ? this.listenQueues.queued(inet).orElse(0) : 0;
 	}
 
 	private static void rejections(MeterRegistry meterRegistry, ManagedConnListener listener, Tags tags, String reason,

@@ -1,6 +1,6 @@
 package io.connlistener.boot.autoconfigure.health;
 
-import io.connlistener.boot.actuate.health.ConnListenersHealthIndicator;
+import io.connlistener.boot.actuate.health.ConnListenersHealthContributor;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
 import io.connlistener.boot.listener.ConnListenerRegistry;
 
@@ -14,8 +14,10 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
- * for the {@link ConnListenersHealthIndicator}, shown as health component
- * {@code connListeners}; {@code management.health.connlisteners.enabled=false} turns it off.
+ * for the {@link ConnListenersHealthContributor}, shown as health component
+ * {@code connListeners} with one component per listener
+ * ({@code /actuator/health/connListeners/<name>});
+ * {@code management.health.connlisteners.enabled=false} turns it off.
  */
 @AutoConfiguration(after = ConnListenerAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
@@ -24,9 +26,9 @@ import org.springframework.context.annotation.Bean;
 public final class ConnListenersHealthContributorAutoConfiguration {
 
 	@Bean
-	@ConditionalOnMissingBean(name = "connListenersHealthIndicator")
-	ConnListenersHealthIndicator connListenersHealthIndicator(ConnListenerRegistry registry) {
-		return new ConnListenersHealthIndicator(registry);
+	@ConditionalOnMissingBean(name = { "connListenersHealthIndicator", "connListenersHealthContributor" })
+	ConnListenersHealthContributor connListenersHealthContributor(ConnListenerRegistry registry) {
+		return new ConnListenersHealthContributor(registry);
 	}
 
 }
