@@ -1,11 +1,14 @@
 package io.connlistener.sample;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+
+import io.connlistener.boot.test.ConnListenerClient;
 
 /**
  * Clients that each connect, echo one line, check it and close, over and over, counting
@@ -48,9 +51,8 @@ final class EchoLoad implements AutoCloseable {
 		long request = 0;
 		while (this.running) {
 			String line = "client-" + client + "-request-" + request++;
-			try (EchoClient echo = new EchoClient(this.port)) {
-				echo.readTimeout(this.readTimeoutMillis);
-				String answer = echo.echo(line);
+			try (ConnListenerClient echo = ConnListenerClient.connect(this.port)) {
+				String answer = echo.timeout(Duration.ofMillis(this.readTimeoutMillis)).sendLine(line).readLine();
 				if (line.equals(answer)) {
 					this.succeeded.incrementAndGet();
 				}

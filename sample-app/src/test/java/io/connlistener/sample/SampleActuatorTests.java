@@ -1,12 +1,14 @@
 package io.connlistener.sample;
 
-import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.connlistener.boot.listener.ManagedConnListener;
+import io.connlistener.boot.test.ConnListenerClient;
+import io.connlistener.boot.test.LocalConnListenerPort;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,13 +36,16 @@ class SampleActuatorTests {
 	@LocalServerPort
 	private int httpPort;
 
+	@LocalConnListenerPort("echo")
+	private int echoPort;
+
 	@Autowired
 	@Qualifier("echoConnListener")
 	private ManagedConnListener echo;
 
 	private Actuator actuator;
 
-	private final List<EchoClient> clients = new ArrayList<>();
+	private final List<ConnListenerClient> clients = new ArrayList<>();
 
 	@BeforeEach
 	void setUp() {
@@ -49,8 +54,8 @@ class SampleActuatorTests {
 	}
 
 	@AfterEach
-	void closeClients() throws Exception {
-		for (EchoClient client : this.clients) {
+	void closeClients() {
+		for (ConnListenerClient client : this.clients) {
 			client.close();
 		}
 		this.echo.enable();
@@ -63,7 +68,7 @@ class SampleActuatorTests {
 		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
 				(type) -> assertThat(type).startsWith("application/vnd.spring-boot.actuator.v3+json"));
 		assertThat(response.body()).contains("\"listeners\":{\"echo\":{\"name\":\"echo\"")
-			.contains("\"address\":\"127.0.0.1:" + port() + "\"")
+			.contains("\"address\":\"127.0.0.1:" + this.echoPort + "\"")
 			.contains("\"enabled\":true")
 			.contains("\"acceptErrors\":{\"too-many-open-files\":0");
 	}
@@ -80,19 +85,19 @@ class SampleActuatorTests {
 
 	@Test
 	void disableLeavesNewClientsWaitingWhileExistingOnesEchoAndEnableServesThem() throws Exception {
-		EchoClient existing = client();
-		assertThat(existing.echo("before")).isEqualTo("before");
+		ConnListenerClient existing = client();
+		existing.sendLine("before").expectLine("before");
 		HttpResponse<String> disabled = this.actuator.post("/connlisteners/echo", "{\"enabled\": false}");
 		assertThat(disabled.statusCode()).isEqualTo(200);
 		assertThat(disabled.body()).contains("\"enabled\":false").contains("\"accepting\":false");
 		assertThat(this.actuator.post("/connlisteners/echo", "{\"enabled\": false}").statusCode()).isEqualTo(200);
 		await().until(() -> !this.echo.isAccepting());
 		long accepted = this.echo.stats().accepted();
-		EchoClient waiting = client();
-		waiting.send("waiting");
-		assertThat(existing.echo("still served")).isEqualTo("still served");
-		waiting.readTimeout(300);
-		assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(waiting::receive);
+		ConnListenerClient waiting = client();
+		waiting.sendLine("waiting");
+		existing.sendLine("still served").expectLine("still served");
+		waiting.timeout(Duration.ofMillis(300));
+		assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(waiting::readLine);
 		assertThat(this.echo.stats().accepted()).isEqualTo(accepted);
 		// Taken out on purpose: out of service, not down.
 		assertThat(this.actuator.get("/health/connListeners/echo").body()).contains("\"status\":\"OUT_OF_SERVICE\"");
@@ -100,8 +105,7 @@ class SampleActuatorTests {
 		HttpResponse<String> enabled = this.actuator.post("/connlisteners/echo", "{\"enabled\": true}");
 		assertThat(enabled.statusCode()).isEqualTo(200);
 		assertThat(enabled.body()).contains("\"enabled\":true").contains("\"accepting\":true");
-		waiting.readTimeout(10_000);
-		assertThat(waiting.receive()).isEqualTo("waiting");
+		waiting.timeout(Duration.ofSeconds(10)).expectLine("waiting");
 	}
 
 	@Test
@@ -128,7 +132,7 @@ class SampleActuatorTests {
 		double before = this.actuator.scrape(accepts);
 		assertThat(before).isGreaterThanOrEqualTo(0);
 		for (int i = 0; i < 7; i++) {
-			assertThat(client().echo("ping " + i)).isEqualTo("ping " + i);
+			client().sendLine("ping " + i).expectLine("ping " + i);
 		}
 		assertThat(this.actuator.scrape(accepts)).isEqualTo(before + 7);
 		assertThat(this.actuator.scrape("conn_listener_enabled{listener=\"echo\"}")).isEqualTo(1);
@@ -141,15 +145,12 @@ class SampleActuatorTests {
 	void healthShowsListenerDetails() {
 		HttpResponse<String> health = this.actuator.get("/health");
 		assertThat(health.statusCode()).isEqualTo(200);
-		assertThat(health.body()).contains("\"connListeners\":{\"components\":{\"echo\":{\"details\":{\"address\":\"127.0.0.1:" + port());
+		assertThat(health.body())
+			.contains("\"connListeners\":{\"components\":{\"echo\":{\"details\":{\"address\":\"127.0.0.1:" + this.echoPort);
 	}
 
-	private int port() {
-		return ((InetSocketAddress) this.echo.localAddress()).getPort();
-	}
-
-	private EchoClient client() throws Exception {
-		EchoClient client = new EchoClient(port());
+	private ConnListenerClient client() throws Exception {
+		ConnListenerClient client = ConnListenerClient.connect(this.echoPort);
 		this.clients.add(client);
 		return client;
 	}

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
+import io.connlistener.boot.test.ConnListenerClient;
 import io.connlistener.testsupport.Figures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -70,8 +71,8 @@ class SampleAppFdExhaustionIT {
 
 				long recoveryStart = System.nanoTime();
 				await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-					try (EchoClient client = new EchoClient(app.echoPort)) {
-						return "back".equals(client.echo("back"));
+					try (ConnListenerClient client = ConnListenerClient.connect(app.echoPort)) {
+						return "back".equals(client.sendLine("back").readLine());
 					}
 				});
 				Duration recovery = Duration.ofNanos(System.nanoTime() - recoveryStart);

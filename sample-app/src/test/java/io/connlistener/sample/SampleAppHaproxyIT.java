@@ -1,5 +1,6 @@
 package io.connlistener.sample;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.connlistener.boot.test.ConnListenerClient;
 import io.connlistener.testsupport.Figures;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -74,9 +76,10 @@ class SampleAppHaproxyIT {
 			String debug = "{\"configuredLevel\": \"DEBUG\"}";
 			assertThat(actuatorA.post("/loggers/io.connlistener.sample", debug).statusCode()).isEqualTo(204);
 			assertThat(actuatorB.post("/loggers/io.connlistener.sample", debug).statusCode()).isEqualTo(204);
-			try (EchoClient client = new EchoClient(haproxy.port)) {
-				assertThat(client.echo("who am I")).isEqualTo("who am I");
-				String clientAddress = "Echo connection from /127.0.0.1:" + client.localPort();
+			try (ConnListenerClient client = ConnListenerClient.connect(haproxy.port)) {
+				client.sendLine("who am I").expectLine("who am I");
+				String clientAddress = "Echo connection from /127.0.0.1:"
+						+ ((InetSocketAddress) client.localAddress()).getPort();
 				await().atMost(Duration.ofSeconds(10)).until(() -> a.logged(clientAddress) || b.logged(clientAddress));
 				Figures.record("haproxy-client-address", "the echo handler logged '%s'", clientAddress);
 			}
@@ -124,12 +127,12 @@ class SampleAppHaproxyIT {
 			// 3. Stopping instance a gracefully (SIGTERM) loses no conversation under way.
 			actuatorA.post("/connlisteners/echo", "{\"enabled\": true}");
 			await().atMost(Duration.ofSeconds(10)).until(() -> haproxy.status("a").equals("UP"));
-			List<EchoClient> inFlight = new ArrayList<>();
+			List<ConnListenerClient> inFlight = new ArrayList<>();
 			try (EchoLoad load = new EchoLoad(haproxy.port, LOAD_CLIENTS / 2, LOAD_PAUSE_MILLIS)) {
 				for (int i = 0; i < IN_FLIGHT; i++) {
-					EchoClient client = new EchoClient(haproxy.port);
+					ConnListenerClient client = ConnListenerClient.connect(haproxy.port);
 					inFlight.add(client);
-					assertThat(client.echo("hello-" + i)).isEqualTo("hello-" + i);
+					client.sendLine("hello-" + i).expectLine("hello-" + i);
 				}
 				int onA = activeConnections(actuatorA);
 				CompletableFuture<Integer> stopping = CompletableFuture.supplyAsync(() -> stop(a));
@@ -137,8 +140,8 @@ class SampleAppHaproxyIT {
 					.until(() -> a.logged("stops accepting as the application refuses traffic"));
 				long finished = 0;
 				for (int i = 0; i < IN_FLIGHT; i++) {
-					EchoClient client = inFlight.get(i);
-					assertThat(client.echo("bye-" + i)).isEqualTo("bye-" + i);
+					ConnListenerClient client = inFlight.get(i);
+					client.sendLine("bye-" + i).expectLine("bye-" + i);
 					client.close();
 					finished++;
 				}
@@ -153,7 +156,7 @@ class SampleAppHaproxyIT {
 				assertThat(load.failures()).as("failed clients").isEmpty();
 			}
 			finally {
-				for (EchoClient client : inFlight) {
+				for (ConnListenerClient client : inFlight) {
 					client.close();
 				}
 			}

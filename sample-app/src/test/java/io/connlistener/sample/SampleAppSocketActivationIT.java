@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.connlistener.boot.test.ConnListenerClient;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,8 +31,8 @@ class SampleAppSocketActivationIT {
 				() -> "/usr/bin/perl is missing, which plays the service manager");
 		Path launcher = Path.of(launcherUrl());
 		try (SampleAppProcess app = SampleAppProcess.withInheritedSocket(launcher)) {
-			try (EchoClient client = new EchoClient(app.echoPort)) {
-				assertThat(client.echo("socket activated")).isEqualTo("socket activated");
+			try (ConnListenerClient client = ConnListenerClient.connect(app.echoPort)) {
+				client.sendLine("socket activated").expectLine("socket activated");
 			}
 			Actuator actuator = new Actuator(app.httpPort);
 			HttpResponse<String> echo = actuator.get("/connlisteners/echo");

@@ -1,14 +1,11 @@
 package io.connlistener.sample;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 
 import io.connlistener.boot.listener.ConnListenerRegistry;
 import io.connlistener.boot.listener.ManagedConnListener;
+import io.connlistener.boot.test.ConnListenerClient;
+import io.connlistener.boot.test.LocalConnListenerPort;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,20 +30,16 @@ class SampleApplicationTests {
 	@Qualifier("echoConnListener")
 	private ManagedConnListener echo;
 
+	@LocalConnListenerPort("echo")
+	private int port;
+
 	@Test
 	void echoesWhatItReceives() throws Exception {
 		assertThat(this.registry.get("echo")).isSameAs(this.echo);
-		int port = ((InetSocketAddress) this.echo.localAddress()).getPort();
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-			socket.setSoTimeout(10_000);
-			OutputStream output = socket.getOutputStream();
-			BufferedReader input = new BufferedReader(
-					new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-			output.write("hello, echo\n".getBytes(StandardCharsets.UTF_8));
-			assertThat(input.readLine()).isEqualTo("hello, echo");
-			output.write("and again\n".getBytes(StandardCharsets.UTF_8));
-			assertThat(input.readLine()).isEqualTo("and again");
+		assertThat(this.port).isPositive().isEqualTo(((InetSocketAddress) this.echo.localAddress()).getPort());
+		try (ConnListenerClient client = ConnListenerClient.connect(this.port)) {
+			client.sendLine("hello, echo").expectLine("hello, echo");
+			client.sendLine("and again").expectLine("and again");
 		}
 	}
 

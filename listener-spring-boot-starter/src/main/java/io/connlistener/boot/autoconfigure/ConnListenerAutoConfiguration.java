@@ -7,6 +7,7 @@ import java.time.Duration;
 import io.connlistener.boot.handler.ConnectionHandlerDiscoverer;
 import io.connlistener.boot.listener.ConnListenerCustomizer;
 import io.connlistener.boot.listener.ConnListenerLifecycle;
+import io.connlistener.boot.listener.ConnListenerPortInfoPublisher;
 import io.connlistener.boot.listener.ConnListenerReadinessListener;
 import io.connlistener.boot.listener.ConnListenerRegistry;
 import io.connlistener.boot.listener.ListenerConfigurationException;
@@ -30,6 +31,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesBindHa
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.thread.Threading;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -121,6 +123,11 @@ public final class ConnListenerAutoConfiguration {
 	@ConditionalOnMissingBean
 	ConnListenerReadinessListener connListenerReadinessListener(ConnListenerRegistry registry) {
 		return new ConnListenerReadinessListener(registry);
+	}
+
+	@Bean
+	ConnListenerPortInfoPublisher connListenerPortInfoPublisher(ApplicationContext context) {
+		return new ConnListenerPortInfoPublisher(context);
 	}
 
 	/**
