@@ -14,12 +14,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample app's runnable jar in a child JVM, optionally under a low {@code ulimit -n},
- * with its output kept for assertions.
+ * The sample app's runnable jar in a child JVM, optionally under a low {@code ulimit -n} or
+ * on its AOT-processed bean definitions, with its output kept for assertions.
  */
 final class SampleAppProcess implements AutoCloseable {
 
 	private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+	private static final String AOT_ENABLED = "-Dspring.aot.enabled=true";
 
 	private final Process process;
 
@@ -32,7 +34,7 @@ final class SampleAppProcess implements AutoCloseable {
 	final int httpPort;
 
 	SampleAppProcess(int fileLimit, String... extraArgs) throws IOException {
-		this(null, fileLimit, extraArgs);
+		this(null, fileLimit, List.of(), true, extraArgs);
 	}
 
 	/**
@@ -45,10 +47,31 @@ final class SampleAppProcess implements AutoCloseable {
 	 * @return the running app
 	 */
 	static SampleAppProcess withInheritedSocket(Path launcher, String... extraArgs) throws IOException {
-		return new SampleAppProcess(launcher, 1024, extraArgs);
+		return new SampleAppProcess(launcher, 1024, List.of(), true, extraArgs);
 	}
 
-	private SampleAppProcess(Path inheritedSocketLauncher, int fileLimit, String... extraArgs) throws IOException {
+	/**
+	 * Start the sample app on the AOT-processed bean definitions its jar carries: the same
+	 * jar, with {@code -Dspring.aot.enabled=true}.
+	 * @param extraArgs more arguments for the app
+	 * @return the running app
+	 */
+	static SampleAppProcess aotProcessed(String... extraArgs) throws IOException {
+		return new SampleAppProcess(null, 1024, List.of(AOT_ENABLED), true, extraArgs);
+	}
+
+	/**
+	 * Start the AOT-processed sample app with arguments it is expected to refuse, without
+	 * waiting for it to start; wait for what it logs, then {@link #exitCode()}.
+	 * @param extraArgs more arguments for the app
+	 * @return the app, starting or ended
+	 */
+	static SampleAppProcess aotProcessedRefusing(String... extraArgs) throws IOException {
+		return new SampleAppProcess(null, 1024, List.of(AOT_ENABLED), false, extraArgs);
+	}
+
+	private SampleAppProcess(Path inheritedSocketLauncher, int fileLimit, List<String> jvmOptions, boolean awaitStart,
+			String... extraArgs) throws IOException {
 		String jar = System.getProperty("sample.jar");
 		assertThat(jar).as("system property sample.jar (set by failsafe)").isNotNull();
 		assertThat(Path.of(jar)).exists();
@@ -60,8 +83,8 @@ final class SampleAppProcess implements AutoCloseable {
 		String echo = (inheritedSocketLauncher != null)
 				? " --conn-listener.listeners.echo.inherited=true --conn-listener.listeners.echo.port=" + this.echoPort
 				: " --conn-listener.listeners.echo.port=" + this.echoPort;
-		StringBuilder command = new StringBuilder("ulimit -n " + fileLimit + " && exec " + launch
-				+ " -Xmx256m -XX:TieredStopAtLevel=1 -jar '" + jar + "'" + echo
+		StringBuilder command = new StringBuilder("ulimit -n " + fileLimit + " && exec " + launch + " "
+				+ String.join(" ", jvmOptions) + " -Xmx256m -XX:TieredStopAtLevel=1 -jar '" + jar + "'" + echo
 				+ " --conn-listener.listeners.echo.address=127.0.0.1 --server.port=" + this.httpPort
 				+ " --server.address=127.0.0.1");
 		for (String arg : extraArgs) {
@@ -69,6 +92,9 @@ final class SampleAppProcess implements AutoCloseable {
 		}
 		this.process = new ProcessBuilder("bash", "-c", command.toString()).redirectErrorStream(true).start();
 		this.output = ChildProcesses.captureOutput(this.process, "sample-app-output");
+		if (!awaitStart) {
+			return;
+		}
 		await().atMost(Duration.ofSeconds(60)).until(() -> logged("Started SampleApplication") || !this.process.isAlive());
 		assertThat(this.process.isAlive()).as("sample app running; output:%n%s", String.join("\n", lines())).isTrue();
 	}
@@ -90,6 +116,15 @@ final class SampleAppProcess implements AutoCloseable {
 			this.process.destroyForcibly();
 			this.process.waitFor(10, TimeUnit.SECONDS);
 		}
+		return this.process.exitValue();
+	}
+
+	/**
+	 * Wait for the app to exit by itself, as one that fails to start does.
+	 * @return the exit code
+	 */
+	int exitCode() throws InterruptedException {
+		assertThat(this.process.waitFor(30, TimeUnit.SECONDS)).as("sample app exited; output:%n%s", output()).isTrue();
 		return this.process.exitValue();
 	}
 

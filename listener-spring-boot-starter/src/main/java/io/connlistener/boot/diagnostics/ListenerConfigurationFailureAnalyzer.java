@@ -1,6 +1,7 @@
 package io.connlistener.boot.diagnostics;
 
 import java.net.SocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -17,8 +18,9 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
  * Explains a {@link ListenerConfigurationException}: an invalid listener value, a listener
- * without handler, a handler naming no listener or two handlers for one listener. Writes
- * the description and the action from the exception's problem, key and value.
+ * without handler, a handler naming no listener, two handlers for one listener, or an
+ * AOT-processed application run with other listeners than it was built with. Writes the
+ * description and the action from the exception's problem, key and value.
  */
 class ListenerConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<ListenerConfigurationException> {
 
@@ -28,6 +30,10 @@ class ListenerConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Liste
 
 	private static final String CHANNEL_BEAN_ACTION = "Bind the channel in its @Bean method "
 			+ "(channel.bind(address, backlog)); the listener adopts it as it is, with backlog 0.";
+
+	private static final String AOT_FIXES_BEANS = "Under AOT, the beans are fixed at build time";
+
+	private static final String AOT_ENABLED = "-Dspring.aot.enabled=true";
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, ListenerConfigurationException cause) {
@@ -124,8 +130,49 @@ class ListenerConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Liste
 					+ failure.getDetail(1) + " is annotated with " + handler + " for listener '" + name + "' on "
 					+ failure.getAddress() + ", but implements no handler interface.",
 					"Make bean '" + failure.getDetail(0) + "' implement " + STYLES + ".", cause);
+			case LISTENERS_CHANGED_AFTER_AOT_PROCESSING -> listenersChanged(failure, property, cause);
+			case DISABLED_AFTER_AOT_PROCESSING -> new FailureAnalysis("Listeners cannot start: " + property
+					+ " is false, but the application was AOT-processed with it true. " + AOT_FIXES_BEANS
+					+ ": the listeners would start all the same.",
+					"Build with " + property + "=false to leave the listeners out, or start the application without "
+							+ AOT_ENABLED + ".",
+					cause);
 			default -> value(failure, property, cause);
 		};
+	}
+
+	/**
+	 * Explain listeners that differ from those the application was AOT-processed with.
+	 */
+	private static FailureAnalysis listenersChanged(ListenerConfigurationException failure, String property,
+			Throwable cause) {
+		@SuppressWarnings("unchecked")
+		List<String> configured = (List<String>) failure.getValue();
+		List<String> built = failure.getDetail(0);
+		List<String> added = configured.stream().filter((name) -> !built.contains(name)).toList();
+		List<String> removed = built.stream().filter((name) -> !configured.contains(name)).toList();
+		List<String> differences = new ArrayList<>();
+		if (!added.isEmpty()) {
+			differences.add(listeners(added) + ((added.size() == 1) ? " has" : " have") + " no bean");
+		}
+		if (!removed.isEmpty()) {
+			differences.add(listeners(removed) + ((removed.size() == 1) ? " is" : " are") + " no longer configured");
+		}
+		return new FailureAnalysis("Listeners cannot start: the application was AOT-processed with "
+				+ listeners(built) + ", but " + property + " configures " + listeners(configured) + " now. "
+				+ AOT_FIXES_BEANS + ": " + String.join("; ", differences) + ".",
+				"Build with the listeners the application runs with (spring-boot:process-aot reads the configuration "
+						+ "as a run does), or start it without " + AOT_ENABLED + ". A listener's port, address and "
+						+ "other values may change at run time; its name may not.",
+				cause);
+	}
+
+	private static String listeners(List<String> names) {
+		if (names.isEmpty()) {
+			return "no listeners";
+		}
+		String quoted = names.stream().map((name) -> "'" + name + "'").collect(Collectors.joining(", "));
+		return ((names.size() == 1) ? "listener " : "listeners ") + quoted;
 	}
 
 	/**

@@ -12,6 +12,10 @@ import org.springframework.util.Assert;
 /**
  * Finds the beans annotated with {@link ConnectionHandler}, on their class or on their
  * {@code @Bean} method, in {@link Order @Order} order.
+ * <p>
+ * It asks the bean factory, so it needs nothing of its own under AOT: a definition that AOT
+ * processing wrote still names the bean's class and its factory method, where the
+ * annotation is found.
  */
 public final class ConnectionHandlerDiscoverer {
 

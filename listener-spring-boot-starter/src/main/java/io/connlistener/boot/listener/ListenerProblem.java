@@ -168,6 +168,19 @@ public enum ListenerProblem {
 	/**
 	 * A handler bean implements no handler interface. Details: the bean's name, its type.
 	 */
-	NOT_A_HANDLER
+	NOT_A_HANDLER,
+
+	/**
+	 * The application was AOT-processed with other listeners than it is configured with
+	 * now; the key is {@code listeners} of {@code conn-listener}, the value the listeners
+	 * configured now. Details: the listeners at build time.
+	 */
+	LISTENERS_CHANGED_AFTER_AOT_PROCESSING,
+
+	/**
+	 * {@code conn-listener.enabled} is false, but the application was AOT-processed with
+	 * it true.
+	 */
+	DISABLED_AFTER_AOT_PROCESSING
 
 }

@@ -5,9 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 import io.connlistener.boot.handler.BlockingConnection;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
@@ -29,23 +27,21 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 
 	private static final Log logger = LogFactory.getLog(BlockingHandlerAdapter.class);
 
-	private static final Duration TERMINATION_WAIT = Duration.ofSeconds(1);
-
 	private final String beanName;
 
 	private final BlockingConnectionHandler handler;
 
-	private final ExecutorService executor;
+	private final HandlerThreads threads;
 
 	private final Duration idleTimeout;
 
 	private final Duration writeTimeout;
 
-	BlockingHandlerAdapter(String beanName, BlockingConnectionHandler handler, ExecutorService executor,
+	BlockingHandlerAdapter(String beanName, BlockingConnectionHandler handler, HandlerThreads threads,
 			Duration idleTimeout, Duration writeTimeout) {
 		this.beanName = beanName;
 		this.handler = handler;
-		this.executor = executor;
+		this.threads = threads;
 		this.idleTimeout = idleTimeout;
 		this.writeTimeout = writeTimeout;
 	}
@@ -61,7 +57,7 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 			return;
 		}
 		try {
-			this.executor.execute(() -> run(connection));
+			this.threads.execute(() -> run(connection));
 		}
 		catch (RejectedExecutionException ex) {
 			connection.close(CloseReason.NO_HANDLER_THREAD);
@@ -106,13 +102,7 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 
 	@Override
 	public void close() {
-		this.executor.shutdownNow();
-		try {
-			this.executor.awaitTermination(TERMINATION_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		this.threads.close();
 	}
 
 	@Override

@@ -1,26 +1,39 @@
 package io.connlistener.boot.listener.serving;
 
-import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import org.springframework.boot.system.JavaVersion;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
- * Creates the threads that run blocking handlers of one listener: a virtual thread per
- * connection where asked for and available, otherwise a pool bounded by the listener's
- * {@code max-connections} with a short bounded queue, never an unbounded one.
+ * The threads that run the blocking handlers of one listener: a virtual thread per
+ * connection where asked for, otherwise a pool bounded by the listener's
+ * {@code max-connections} with a short bounded queue, never an unbounded one. Closing
+ * interrupts the handlers still running and waits a moment for them.
  * <p>
- * Virtual threads are created through reflection, so that the starter compiles and runs on
- * Java 17.
+ * Virtual threads come from Spring's {@link SimpleAsyncTaskExecutor}, which makes them
+ * without reflection on Java 21 and later; the starter compiles for and runs on Java 17,
+ * where asking for them is refused.
+ * <p>
+ * Tasks may be handed over from any thread.
  */
-public final class HandlerThreads {
+public final class HandlerThreads implements Executor, AutoCloseable {
 
-	private HandlerThreads() {
+	private static final Duration TERMINATION_WAIT = Duration.ofSeconds(1);
+
+	private final SimpleAsyncTaskExecutor virtual;
+
+	private final ThreadPoolExecutor pool;
+
+	private HandlerThreads(SimpleAsyncTaskExecutor virtual, ThreadPoolExecutor pool) {
+		this.virtual = virtual;
+		this.pool = pool;
 	}
 
 	/**
@@ -28,50 +41,68 @@ public final class HandlerThreads {
 	 * @return {@code true} on Java 21 or later
 	 */
 	public static boolean virtualThreadsAvailable() {
-		return virtualThreadFactory("probe-") != null;
+		return JavaVersion.getJavaVersion().isEqualOrNewerThan(JavaVersion.TWENTY_ONE);
 	}
 
 	/**
-	 * Create the executor of one listener.
+	 * Create the threads of one listener.
 	 * @param listenerName the listener's name, used in thread names
 	 * @param maxThreads most platform threads; also bounds the queue
 	 * @param queueCapacity how many connections may wait for a thread for a moment
 	 * @param virtual whether to run each connection on a virtual thread
-	 * @return the executor
+	 * @return the threads
+	 * @throws IllegalStateException if virtual threads are asked for before Java 21
 	 */
-	static ExecutorService create(String listenerName, int maxThreads, int queueCapacity, boolean virtual) {
+	static HandlerThreads create(String listenerName, int maxThreads, int queueCapacity, boolean virtual) {
 		String prefix = "connlistener-" + listenerName + "-";
 		if (virtual) {
-			ThreadFactory factory = virtualThreadFactory(prefix);
-			if (factory == null) {
+			if (!virtualThreadsAvailable()) {
 				throw new IllegalStateException("Virtual threads need Java 21 or later");
 			}
-			try {
-				return (ExecutorService) Executors.class.getMethod("newThreadPerTaskExecutor", ThreadFactory.class)
-					.invoke(null, factory);
-			}
-			catch (ReflectiveOperationException ex) {
-				throw new IllegalStateException("Could not create a virtual thread executor", ex);
-			}
+			SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor(prefix);
+			executor.setVirtualThreads(true);
+			executor.setCancelRemainingTasksOnClose(true);
+			executor.setTaskTerminationTimeout(TERMINATION_WAIT.toMillis());
+			return new HandlerThreads(executor, null);
 		}
 		CustomizableThreadFactory factory = new CustomizableThreadFactory(prefix);
 		factory.setDaemon(true);
 		ThreadPoolExecutor executor = new ThreadPoolExecutor(maxThreads, maxThreads, 60, TimeUnit.SECONDS,
 				new ArrayBlockingQueue<>(Math.max(1, queueCapacity)), factory);
 		executor.allowCoreThreadTimeOut(true);
-		return executor;
+		return new HandlerThreads(null, executor);
 	}
 
-	private static ThreadFactory virtualThreadFactory(String prefix) {
-		try {
-			Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
-			Class<?> ofVirtual = Class.forName("java.lang.Thread$Builder$OfVirtual");
-			Method name = ofVirtual.getMethod("name", String.class, long.class);
-			builder = name.invoke(builder, prefix, 1L);
-			return (ThreadFactory) ofVirtual.getMethod("factory").invoke(builder);
+	/**
+	 * Run a handler.
+	 * @param task the handler's work on one connection
+	 * @throws RejectedExecutionException if no thread is free, or after {@link #close()}
+	 */
+	@Override
+	public void execute(Runnable task) {
+		if (this.virtual != null) {
+			this.virtual.execute(task);
 		}
-		catch (ReflectiveOperationException | RuntimeException ex) {
-			return null;
+		else {
+			this.pool.execute(task);
+		}
+	}
+
+	/**
+	 * Interrupt the handlers still running and wait up to a second for them to return.
+	 */
+	@Override
+	public void close() {
+		if (this.virtual != null) {
+			this.virtual.close();
+			return;
+		}
+		this.pool.shutdownNow();
+		try {
+			this.pool.awaitTermination(TERMINATION_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
