@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
+import io.connlistener.boot.test.ConnListenerClient;
 import io.connlistener.testsupport.ChildProcesses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,8 +32,8 @@ class SampleAppAotIT {
 	void aotProcessedAppEchoes() throws Exception {
 		try (SampleAppProcess app = SampleAppProcess.aotProcessed()) {
 			assertThat(app.logged("Starting AOT-processed SampleApplication")).as(app.output()).isTrue();
-			try (EchoClient client = new EchoClient(app.echoPort)) {
-				assertThat(client.echo("hello, AOT")).isEqualTo("hello, AOT");
+			try (ConnListenerClient client = ConnListenerClient.connect(app.echoPort)) {
+				client.sendLine("hello, AOT").expectLine("hello, AOT");
 			}
 			HttpResponse<String> echo = new Actuator(app.httpPort).get("/connlisteners/echo");
 			assertThat(echo.statusCode()).isEqualTo(200);
