@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -37,9 +38,11 @@ import io.connlistener.buffer.BufferedConnectionSettings;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.proxy.ProxyHeaders;
 import io.connlistener.proxy.ProxyProtocolMode;
+import io.connlistener.testsupport.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.connlistener.tls.TlsServer.certificates;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,6 +60,9 @@ import static org.awaitility.Awaitility.await;
 class TlsListenerTests {
 
 	private static final byte[] HELLO = "hello over TLS\n".getBytes(StandardCharsets.US_ASCII);
+
+	@RegisterExtension
+	final LogCapture log = LogCapture.julLoggers("io.connlistener");
 
 	private TlsServer server;
 
@@ -217,13 +223,22 @@ class TlsListenerTests {
 	@Test
 	void plainTextToTheTlsPortIsRejectedAtOnceAndNeverReachesTheHandler() throws Exception {
 		this.server = TlsServer.start(TlsServer.settings().observer(this.handshakes::add).build());
+		Logger logger = Logger.getLogger(ConnListener.class.getName());
+		java.util.logging.Level level = logger.getLevel();
+		logger.setLevel(java.util.logging.Level.FINE);
 		try (Socket client = new Socket()) {
 			client.connect(this.server.address(), 5000);
 			client.setSoTimeout(10_000);
 			client.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
 			InputStream in = client.getInputStream();
 			assertThat(in.read()).isEqualTo(-1);
+			assertThat(this.log.awaitEntry(System.Logger.Level.DEBUG, "(tls-handshake-failed)").message())
+				.endsWith("the first byte is not that of a TLS handshake record");
 		}
+		finally {
+			logger.setLevel(level);
+		}
+		assertThat(this.log.entries(System.Logger.Level.DEBUG, "closed the connection")).hasSize(1);
 		assertThat(this.server.rejections(RejectionReason.TLS_HANDSHAKE_FAILED)).isEqualTo(1);
 		assertThat(this.handshakes.poll(10, TimeUnit.SECONDS).outcome()).isEqualTo(TlsHandshakeOutcome.FAILED);
 		assertThat(this.server.opened).isEmpty();
