@@ -107,6 +107,29 @@ class TlsFailureAnalysisTests {
 	}
 
 	@Test
+	void clientHelloMaxSizeOfZero() {
+		assertFailure(List.of(GATEWAY + "tls.bundle=gateway", GATEWAY + "tls.client-hello-max-size=0"),
+				"Listener 'gateway' on 0.0.0.0:9443 cannot start: conn-listener.listeners.gateway.tls.client-hello-max-size "
+						+ "is 0B, but it must be from 512B to 64KB.",
+				"Set conn-listener.listeners.gateway.tls.client-hello-max-size to a size such as 16KB.");
+	}
+
+	@Test
+	void clientAuthNeedWithoutTrustStore() {
+		TestCertificates certificates = TestCertificates.shared();
+		assertFailure(List.of(GATEWAY + "tls.bundle=keyonly", GATEWAY + "tls.client-auth=need",
+				"spring.ssl.bundle.pem.keyonly.keystore.certificate=file:" + certificates.file("server.pem"),
+				"spring.ssl.bundle.pem.keyonly.keystore.private-key=file:" + certificates.file("server.key")),
+				"Listener 'gateway' on 0.0.0.0:9443 cannot start: conn-listener.listeners.gateway.tls.client-auth is "
+						+ "need, but SSL bundle 'keyonly' (conn-listener.listeners.gateway.tls.bundle) has no trust store "
+						+ "to check client certificates against.",
+				"Give SSL bundle 'keyonly' the certificates of the authorities that sign client certificates "
+						+ "(spring.ssl.bundle.pem.keyonly.truststore.certificate, or "
+						+ "spring.ssl.bundle.jks.keyonly.truststore.location), or set "
+						+ "conn-listener.listeners.gateway.tls.client-auth to none.");
+	}
+
+	@Test
 	void applicationProtocolTooLong() {
 		String name = "x".repeat(256);
 		assertFailure(List.of(GATEWAY + "tls.bundle=gateway", GATEWAY + "tls.application-protocols[0]=h2",
