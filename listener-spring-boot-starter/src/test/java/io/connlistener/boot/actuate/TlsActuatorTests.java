@@ -30,6 +30,7 @@ import io.connlistener.boot.listener.ConnListenerRegistry;
 import io.connlistener.boot.testsupport.EchoGreeterConfiguration;
 import io.connlistener.boot.testsupport.TlsEchoConfiguration;
 import io.connlistener.boot.testsupport.TlsListeners;
+import io.connlistener.boot.testsupport.YamlProperties;
 import io.connlistener.testsupport.TestCertificates;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -84,7 +85,7 @@ class TlsActuatorTests {
 
 	@Test
 	void handshakesAreTimedByOutcomeAndProtocolAndRefusedOnesAreRejections() {
-		this.contextRunner.withInitializer(TlsListeners.withYaml(TlsListeners.yaml(this.certificates)))
+		this.contextRunner.withInitializer(YamlProperties.of(TlsListeners.yaml(this.certificates)))
 			.withUserConfiguration(TlsListeners.Handlers.class)
 			.run((context) -> {
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
@@ -133,7 +134,7 @@ class TlsActuatorTests {
 
 	@Test
 	void endpointShowsEachBundleServedWithItsCertificate() {
-		this.contextRunner.withInitializer(TlsListeners.withYaml(TlsListeners.yaml(this.certificates)))
+		this.contextRunner.withInitializer(YamlProperties.of(TlsListeners.yaml(this.certificates)))
 			.withUserConfiguration(TlsListeners.Handlers.class)
 			.run((context) -> {
 				ListenerDescriptor gateway = context.getBean(ConnListenersEndpoint.class).listener("gateway");

@@ -14,6 +14,7 @@ import javax.net.ssl.SSLSocket;
 import io.connlistener.RejectionReason;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
 import io.connlistener.boot.testsupport.TlsListeners;
+import io.connlistener.boot.testsupport.YamlProperties;
 import io.connlistener.testsupport.OpensslClient;
 import io.connlistener.testsupport.TestCertificates;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +46,7 @@ class TlsListenerTests {
 		this.certificates = TestCertificates.shared();
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, ConnListenerAutoConfiguration.class))
-			.withInitializer(TlsListeners.withYaml(TlsListeners.yaml(this.certificates)))
+			.withInitializer(YamlProperties.of(TlsListeners.yaml(this.certificates)))
 			.withUserConfiguration(TlsListeners.Handlers.class);
 	}
 

@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -16,13 +15,8 @@ import io.connlistener.buffer.BufferedHandler;
 import io.connlistener.testsupport.TestCertificates;
 import io.connlistener.tls.TlsInfo;
 
-import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.context.ApplicationContextInitializer;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.PropertySource;
-import org.springframework.core.io.ByteArrayResource;
 
 /**
  * Two TLS listeners configured in YAML as the README shows it, from PEM bundles made of the
@@ -76,25 +70,6 @@ public final class TlsListeners {
 				        bundle: server
 				        client-auth: need
 				""".formatted(certs);
-	}
-
-	/**
-	 * Return an initializer that adds YAML to the environment, as an {@code application.yml}.
-	 * @param yaml the YAML
-	 * @return the initializer
-	 */
-	public static ApplicationContextInitializer<ConfigurableApplicationContext> withYaml(String yaml) {
-		return (context) -> {
-			try {
-				for (PropertySource<?> source : new YamlPropertySourceLoader().load("application.yml",
-						new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))) {
-					context.getEnvironment().getPropertySources().addLast(source);
-				}
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-		};
 	}
 
 	/**
