@@ -271,10 +271,21 @@ class TlsBufferedConnectionTests {
 	}
 
 	/**
-	 * Answer the first line with 4 MiB, more than the kernel's buffers hold.
+	 * Answer the first line with 4 MiB, far more than the kernel's buffers hold: the first
+	 * flush fills the socket, and a client that never reads keeps it full.
 	 */
 	private static BufferedHandler answerWithFourMib() {
 		return new BufferedHandler() {
+
+			@Override
+			public void onOpen(BufferedConnection connection) {
+				try {
+					connection.channel().setOption(StandardSocketOptions.SO_SNDBUF, 32 * 1024);
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			}
 
 			@Override
 			public void onRead(BufferedConnection connection) {
