@@ -73,6 +73,7 @@ class SampleAppHaproxyTlsIT {
 			String echo = actuator.get("/connlisteners/echo").body();
 			assertThat(echo).contains("\"mode\":\"required\"")
 				.contains("\"tls\":{\"bundle\":\"echo\"")
+				.contains("\"handshakes\":1}")
 				.contains("\"tls-handshake-failed\":0")
 				.contains("\"accepted\":1,");
 			assertThat(haproxy.output()).doesNotContain("SSL handshake failure");

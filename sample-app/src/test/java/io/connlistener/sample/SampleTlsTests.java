@@ -2,6 +2,8 @@ package io.connlistener.sample;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.connlistener.boot.test.LocalConnListenerPort;
 import io.connlistener.testsupport.OpensslClient;
@@ -64,6 +66,7 @@ class SampleTlsTests {
 	void opensslClientEchoesWithTheCertificateOfTheProfilesBundle() {
 		TestCertificates certificates = TestCertificates.shared();
 		double before = Math.max(0, this.actuator.scrape(HANDSHAKES.formatted("success", "TLSv1.3")));
+		long completed = handshakes();
 		try (OpensslClient client = OpensslClient.connect(this.echoPort, "-CAfile",
 				certificates.file("ca.pem").toString(), "-verify_return_error")) {
 			client.awaitHandshake();
@@ -75,6 +78,7 @@ class SampleTlsTests {
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.actuator.scrape(HANDSHAKES.formatted("success", "TLSv1.3")) == before + 1);
 		assertThat(this.actuator.scrape(HANDSHAKES.formatted("failed", "none"))).isZero();
+		assertThat(handshakes()).isEqualTo(completed + 1);
 		String scrape = this.actuator.get("/prometheus").body();
 		assertThat(scrape).contains("conn_listener_tls_handshake_seconds_sum{listener=\"echo\"")
 			.doesNotContain("127.0.0.1");
@@ -89,7 +93,7 @@ class SampleTlsTests {
 				+ "\"clientAuth\":\"none\",\"applicationProtocols\":[],\"handshakeTimeoutMillis\":10000,"
 				+ "\"clientHelloMaxSize\":16384,\"bundles\":{\"echo\":{\"protocols\":[\"TLSv1.3\",\"TLSv1.2\"],"
 				+ "\"subject\":\"CN=connlistener test server\",\"serialNumber\":\"03E9\",\"notAfter\":\"" + notAfter
-				+ "\"}}}")
+				+ "\"}},\"handshakes\":")
 			.contains("\"tls-handshake-failed\":")
 			.doesNotContain("PRIVATE KEY");
 	}
@@ -102,6 +106,13 @@ class SampleTlsTests {
 		assertThat(response.body()).endsWith(",\"status\":\"UP\"}")
 			.contains("\"certificates\":{\"echo\":{\"subject\":\"CN=connlistener test server\","
 					+ "\"serialNumber\":\"03E9\",\"notAfter\":\"" + notAfter + "\"}}");
+	}
+
+	private long handshakes() {
+		String echo = this.actuator.get("/connlisteners/echo").body();
+		Matcher matcher = Pattern.compile("\"handshakes\":(\\d+)").matcher(echo);
+		assertThat(matcher.find()).as("handshakes in %s", echo).isTrue();
+		return Long.parseLong(matcher.group(1));
 	}
 
 }

@@ -126,6 +126,8 @@ class TlsActuatorTests {
 				assertThat(rejections(registry, "mutual", "tls-handshake-failed")).isEqualTo(1);
 				assertThat(rejections(registry, "mutual", "tls-handshake-timeout")).isZero();
 				ConnListenersEndpoint endpoint = context.getBean(ConnListenersEndpoint.class);
+				assertThat(endpoint.listener("mutual").tls().handshakes()).isOne();
+				assertThat(endpoint.listener("gateway").tls().handshakes()).isOne();
 				assertThat(endpoint.listener("mutual").rejections()).containsEntry("tls-handshake-failed", 1L)
 					.containsEntry("tls-handshake-timeout", 0L)
 					.containsEntry("tls-client-hello-too-large", 0L);

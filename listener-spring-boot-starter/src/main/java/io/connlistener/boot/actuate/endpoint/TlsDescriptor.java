@@ -25,10 +25,12 @@ import io.connlistener.tls.TlsSettings;
  * @param handshakeTimeoutMillis how long a connection may take to complete its handshake
  * @param clientHelloMaxSize the most bytes of ClientHello accepted
  * @param bundles every bundle served, by name: its protocols and its certificate
+ * @param handshakes how many handshakes completed; those refused are counted in the
+ * listener's {@code rejections}
  */
 public record TlsDescriptor(String bundle, Map<String, String> serverNameBundles, String clientAuth,
 		List<String> applicationProtocols, long handshakeTimeoutMillis, int clientHelloMaxSize,
-		Map<String, BundleDescriptor> bundles) {
+		Map<String, BundleDescriptor> bundles, long handshakes) {
 
 	/**
 	 * Describe the TLS of a listener.
@@ -48,7 +50,7 @@ public record TlsDescriptor(String bundle, Map<String, String> serverNameBundles
 		TlsSettings settings = tls.settings();
 		return new TlsDescriptor(tls.bundleName(), serverNameBundles,
 				settings.clientAuth().name().toLowerCase(Locale.ROOT), settings.applicationProtocols(),
-				settings.handshakeTimeout().toMillis(), settings.clientHelloMaxSize(), bundles);
+				settings.handshakeTimeout().toMillis(), settings.clientHelloMaxSize(), bundles, tls.handshakes());
 	}
 
 	/**

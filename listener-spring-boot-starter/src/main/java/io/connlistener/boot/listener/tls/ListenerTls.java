@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.connlistener.tls.ClientAuth;
 import io.connlistener.tls.TlsHandshake;
 import io.connlistener.tls.TlsHandshakeObserver;
+import io.connlistener.tls.TlsHandshakeOutcome;
 import io.connlistener.tls.TlsSettings;
 
 import org.springframework.util.Assert;
@@ -15,8 +17,9 @@ import org.springframework.util.Assert;
 /**
  * The TLS a managed listener serves: the {@link TlsSettings} its core listeners run the
  * handshake with, whose contexts come from Spring Boot SSL bundles
- * ({@link SslBundleContexts}), and who is told of each handshake that ends, such as the
- * handshake timer.
+ * ({@link SslBundleContexts}), the count of handshakes completed, and who is told of each
+ * handshake that ends, such as the handshake timer. Handshakes that fail are counted by
+ * the core listeners, as rejections.
  * <p>
  * Safe to use from any thread; observers are called on the loop threads.
  */
@@ -29,6 +32,8 @@ public final class ListenerTls {
 	private final TlsSettings settings;
 
 	private final List<TlsHandshakeObserver> observers = new CopyOnWriteArrayList<>();
+
+	private final LongAdder handshakes = new LongAdder();
 
 	/**
 	 * Create the TLS of a listener.
@@ -110,6 +115,14 @@ public final class ListenerTls {
 	}
 
 	/**
+	 * Return how many handshakes completed since the listener was made.
+	 * @return the count of handshakes that succeeded
+	 */
+	public long handshakes() {
+		return this.handshakes.sum();
+	}
+
+	/**
 	 * Be told of every handshake the listener ends, on the loop thread that ran it, so
 	 * quickly and without blocking.
 	 * @param observer the observer
@@ -120,6 +133,9 @@ public final class ListenerTls {
 	}
 
 	private void handshakeEnded(TlsHandshake handshake) {
+		if (handshake.outcome() == TlsHandshakeOutcome.SUCCESS) {
+			this.handshakes.increment();
+		}
 		for (TlsHandshakeObserver observer : this.observers) {
 			observer.handshakeEnded(handshake);
 		}
