@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 import javax.net.ssl.SSLSocket;
 
@@ -52,17 +53,12 @@ class TlsBufferedConnectionTests {
 		BufferedConnectionSettings settings = BufferedConnectionSettings.DEFAULTS.withReadHighWatermark(64 * 1024)
 			.withWriteWatermarks(8 * 1024, 32 * 1024);
 		AtomicInteger largest = new AtomicInteger();
-		BufferedHandler smallSendBuffer = new BufferedHandler() {
+		BufferedHandler slowReaderEcho = new BufferedHandler() {
 
 			@Override
 			public void onOpen(BufferedConnection connection) {
-				try {
-					// Small kernel buffers, so that the slow reader backs the output up soon.
-					connection.channel().setOption(StandardSocketOptions.SO_SNDBUF, 32 * 1024);
-				}
-				catch (IOException ex) {
-					throw new UncheckedIOException(ex);
-				}
+				// Small kernel buffers, so that the slow reader backs the output up soon.
+				smallSendBuffer(connection);
 			}
 
 			@Override
@@ -78,7 +74,7 @@ class TlsBufferedConnectionTests {
 			}
 
 		};
-		this.server = TlsServer.start(TlsServer.settings().build(), smallSendBuffer, settings, (builder) -> {
+		this.server = TlsServer.start(TlsServer.settings().build(), slowReaderEcho, settings, (builder) -> {
 		});
 		int total = 8 * 1024 * 1024;
 		byte[] data = new byte[total];
@@ -212,49 +208,21 @@ class TlsBufferedConnectionTests {
 
 	@Test
 	void closeWhileOutputWaitsForAPeerThatNeverReadsClosesAtOnce() throws Exception {
-		this.server = TlsServer.start(TlsServer.settings().build(), answerWithFourMib(),
-				BufferedConnectionSettings.DEFAULTS, (builder) -> {
-				});
-		try (SSLSocket client = this.server.connect(16 * 1024)) {
-			client.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
-			BufferedConnection connection = this.server.opened.poll(10, TimeUnit.SECONDS);
-			CountDownLatch closed = new CountDownLatch(1);
-			connection.onClose(closed::countDown);
-			await().until(() -> connection.outputBufferedBytes() > 0);
-			long start = System.nanoTime();
-			// close_notify goes only if the socket takes it at once: the client never reads.
-			connection.close();
-			assertThat(closed.await(10, TimeUnit.SECONDS)).isTrue();
-			long closedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-			assertThat(connection.channel().isOpen()).isFalse();
-			Figures.record("tls-close-unread", "close() with 4 MiB waiting for a peer that never reads took %d ms",
-					closedAfter);
-		}
-		await().until(() -> this.server.connections.openConnections() == 0);
+		// close_notify goes only if the socket takes it at once: the client never reads.
+		long closedAfter = closeToAPeerThatNeverReads(BufferedConnectionSettings.DEFAULTS, BufferedConnection::close);
+		Figures.record("tls-close-unread", "close() with 4 MiB waiting for a peer that never reads took %d ms",
+				closedAfter);
 	}
 
 	@Test
 	void closeAfterFlushToAPeerThatNeverReadsEndsAtTheWriteTimeout() throws Exception {
 		Duration writeTimeout = Duration.ofMillis(300);
-		this.server = TlsServer.start(TlsServer.settings().build(), answerWithFourMib(),
-				BufferedConnectionSettings.DEFAULTS.withTimeouts(null, writeTimeout), (builder) -> {
-				});
-		try (SSLSocket client = this.server.connect(16 * 1024)) {
-			client.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
-			BufferedConnection connection = this.server.opened.poll(10, TimeUnit.SECONDS);
-			CountDownLatch closed = new CountDownLatch(1);
-			connection.onClose(closed::countDown);
-			await().until(() -> connection.outputBufferedBytes() > 0);
-			long start = System.nanoTime();
-			connection.closeAfterFlush();
-			assertThat(closed.await(10, TimeUnit.SECONDS)).isTrue();
-			long closedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-			assertThat(closedAfter).isGreaterThanOrEqualTo(writeTimeout.toMillis() - 10);
-			assertThat(connection.outputBufferedBytes()).isZero();
-			Figures.record("tls-close-after-flush-unread", "closeAfterFlush() with 4 MiB waiting for a peer that"
-					+ " never reads ended after %d ms, with a write timeout of %d ms", closedAfter,
-					writeTimeout.toMillis());
-		}
+		BufferedConnectionSettings settings = BufferedConnectionSettings.DEFAULTS.withTimeouts(null, writeTimeout);
+		long closedAfter = closeToAPeerThatNeverReads(settings, BufferedConnection::closeAfterFlush);
+		assertThat(closedAfter).isGreaterThanOrEqualTo(writeTimeout.toMillis() - 10);
+		Figures.record("tls-close-after-flush-unread", "closeAfterFlush() with 4 MiB waiting for a peer that"
+				+ " never reads ended after %d ms, with a write timeout of %d ms", closedAfter,
+				writeTimeout.toMillis());
 	}
 
 	@Test
@@ -271,6 +239,31 @@ class TlsBufferedConnectionTests {
 	}
 
 	/**
+	 * Have a connection answer 4 MiB to a client that never reads, close it while the output
+	 * waits, and return how long the close took, from the call to the close hook.
+	 */
+	private long closeToAPeerThatNeverReads(BufferedConnectionSettings settings, Consumer<BufferedConnection> close)
+			throws Exception {
+		this.server = TlsServer.start(TlsServer.settings().build(), answerWithFourMib(), settings, (builder) -> {
+		});
+		try (SSLSocket client = this.server.connect(16 * 1024)) {
+			client.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
+			BufferedConnection connection = this.server.opened.poll(10, TimeUnit.SECONDS);
+			CountDownLatch closed = new CountDownLatch(1);
+			connection.onClose(closed::countDown);
+			await().until(() -> connection.outputBufferedBytes() > 0);
+			long start = System.nanoTime();
+			close.accept(connection);
+			assertThat(closed.await(10, TimeUnit.SECONDS)).isTrue();
+			long closedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+			assertThat(connection.channel().isOpen()).isFalse();
+			assertThat(connection.outputBufferedBytes()).isZero();
+			await().until(() -> this.server.connections.openConnections() == 0);
+			return closedAfter;
+		}
+	}
+
+	/**
 	 * Answer the first line with 4 MiB, far more than the kernel's buffers hold: the first
 	 * flush fills the socket, and a client that never reads keeps it full.
 	 */
@@ -279,12 +272,7 @@ class TlsBufferedConnectionTests {
 
 			@Override
 			public void onOpen(BufferedConnection connection) {
-				try {
-					connection.channel().setOption(StandardSocketOptions.SO_SNDBUF, 32 * 1024);
-				}
-				catch (IOException ex) {
-					throw new UncheckedIOException(ex);
-				}
+				smallSendBuffer(connection);
 			}
 
 			@Override
@@ -296,6 +284,15 @@ class TlsBufferedConnectionTests {
 			}
 
 		};
+	}
+
+	private static void smallSendBuffer(BufferedConnection connection) {
+		try {
+			connection.channel().setOption(StandardSocketOptions.SO_SNDBUF, 32 * 1024);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 }

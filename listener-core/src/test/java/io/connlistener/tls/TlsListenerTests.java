@@ -5,10 +5,8 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -310,19 +308,7 @@ class TlsListenerTests {
 	void rawCallbackReadsAndWritesTheTlsChannel() throws Exception {
 		EventLoop loop = new EventLoop("tls-raw");
 		BlockingQueue<AcceptedConnection> accepted = new LinkedBlockingQueue<>();
-		AcceptCallback raw = new AcceptCallback() {
-
-			@Override
-			public void onAccept(ConnListener listener, SocketChannel channel, SocketAddress remoteAddress) {
-				throw new UnsupportedOperationException();
-			}
-
-			@Override
-			public void onAccept(ConnListener listener, AcceptedConnection connection) {
-				accepted.add(connection);
-			}
-
-		};
+		AcceptCallback raw = TlsServer.raw(accepted);
 		ConnListener listener = ConnListener.builder(loop).callback(raw).tls(TlsServer.settings().build())
 			.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
 		SSLSocket client = (SSLSocket) certificates.clientContext().getSocketFactory().createSocket();

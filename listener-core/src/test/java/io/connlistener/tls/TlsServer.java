@@ -6,6 +6,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -16,6 +18,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
+import io.connlistener.AcceptCallback;
+import io.connlistener.AcceptedConnection;
 import io.connlistener.ConnListener;
 import io.connlistener.ConnListenerBuilder;
 import io.connlistener.buffer.BufferedConnection;
@@ -135,6 +139,25 @@ final class TlsServer implements AutoCloseable {
 			throw new IOException("Stream ended after " + bytes.length + " of " + length + " bytes");
 		}
 		return bytes;
+	}
+
+	/**
+	 * Return a raw callback, as a TLS listener takes one, that queues each connection.
+	 */
+	static AcceptCallback raw(BlockingQueue<AcceptedConnection> accepted) {
+		return new AcceptCallback() {
+
+			@Override
+			public void onAccept(ConnListener listener, SocketChannel channel, SocketAddress remoteAddress) {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public void onAccept(ConnListener listener, AcceptedConnection connection) {
+				accepted.add(connection);
+			}
+
+		};
 	}
 
 	/**

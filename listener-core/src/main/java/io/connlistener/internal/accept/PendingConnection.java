@@ -139,6 +139,22 @@ public final class PendingConnection {
 	}
 
 	/**
+	 * Make the channel non-blocking, for a stage that waits for its bytes on the loop; if
+	 * that fails, {@link #abort(IOException) abort}.
+	 * @return {@code true} if the channel is non-blocking, {@code false} if aborted
+	 */
+	public boolean nonBlocking() {
+		try {
+			this.channel.configureBlocking(false);
+			return true;
+		}
+		catch (IOException ex) {
+			abort(ex);
+			return false;
+		}
+	}
+
+	/**
 	 * End the connection because its socket failed before it could be served, counted as an
 	 * aborted accept.
 	 * @param failure what failed

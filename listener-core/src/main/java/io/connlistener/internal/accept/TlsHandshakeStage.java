@@ -64,11 +64,7 @@ public final class TlsHandshakeStage implements AcceptStage {
 
 	@Override
 	public void process(PendingConnection connection) {
-		try {
-			connection.channel().configureBlocking(false);
-		}
-		catch (IOException ex) {
-			connection.abort(ex);
+		if (!connection.nonBlocking()) {
 			return;
 		}
 		new Handshake(connection).start();
