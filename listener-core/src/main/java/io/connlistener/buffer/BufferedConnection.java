@@ -8,7 +8,10 @@ import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 
+import io.connlistener.AcceptedConnection;
 import io.connlistener.loop.EventLoop;
+import io.connlistener.tls.TlsChannel;
+import io.connlistener.tls.TlsInfo;
 
 /**
  * A non-blocking connection with an input and an output {@link ConnectionBuffer} on an
@@ -40,12 +43,22 @@ import io.connlistener.loop.EventLoop;
  * timeout while output waits for the socket. The idle timeout runs from open to close and
  * is held off only by bytes read or written, so a peer that stops reading is timed out even
  * when the back-pressure it causes has paused reading.
+ * <p>
+ * TLS: opened {@linkplain #open(EventLoop, AcceptedConnection, BufferedHandler,
+ * BufferedConnectionSettings) from a connection a TLS listener accepted}, the connection
+ * moves its bytes through the connection's {@link TlsChannel}: the buffers, the watermarks
+ * and the timeouts count plaintext, records already read are handed to the handler without
+ * waiting for the socket, records the engine sends on its own (a key update) are written
+ * even when the handler writes nothing, {@link #closeAfterFlush()} sends close_notify after
+ * the output, and {@link #close()} sends it if the socket takes it at once.
  */
 public final class BufferedConnection implements AutoCloseable {
 
 	private final EventLoop loop;
 
 	private final SocketChannel channel;
+
+	private final TlsChannel tls;
 
 	private final BufferedConnectionSettings settings;
 
@@ -57,13 +70,14 @@ public final class BufferedConnection implements AutoCloseable {
 
 	private final ConnectionBuffer output;
 
-	private BufferedConnection(EventLoop loop, SocketChannel channel, BufferedHandler handler,
+	private BufferedConnection(EventLoop loop, SocketChannel channel, TlsChannel tls, BufferedHandler handler,
 			BufferedConnectionSettings settings, SocketAddress remoteAddress) {
 		this.loop = loop;
 		this.channel = channel;
+		this.tls = tls;
 		this.settings = settings;
 		this.remoteAddress = (remoteAddress != null) ? remoteAddress : remoteAddressOf(channel);
-		this.socket = new BufferedSocket(this, loop, channel, handler, settings);
+		this.socket = new BufferedSocket(this, loop, channel, tls, handler, settings);
 		this.input = this.socket.reads().buffer();
 		this.output = this.socket.writes().buffer();
 	}
@@ -104,8 +118,13 @@ public final class BufferedConnection implements AutoCloseable {
 	 */
 	public static BufferedConnection open(EventLoop loop, SocketChannel channel, BufferedHandler handler,
 			BufferedConnectionSettings settings, SocketAddress remoteAddress) {
-		Objects.requireNonNull(loop, "'loop' must not be null");
 		Objects.requireNonNull(channel, "'channel' must not be null");
+		return open(loop, channel, null, handler, settings, remoteAddress);
+	}
+
+	private static BufferedConnection open(EventLoop loop, SocketChannel channel, TlsChannel tls,
+			BufferedHandler handler, BufferedConnectionSettings settings, SocketAddress remoteAddress) {
+		Objects.requireNonNull(loop, "'loop' must not be null");
 		Objects.requireNonNull(handler, "'handler' must not be null");
 		Objects.requireNonNull(settings, "'settings' must not be null");
 		try {
@@ -115,7 +134,7 @@ public final class BufferedConnection implements AutoCloseable {
 			BufferedSocket.closeQuietly(channel);
 			throw new UncheckedIOException("Could not make " + channel + " non-blocking", ex);
 		}
-		BufferedConnection connection = new BufferedConnection(loop, channel, handler, settings, remoteAddress);
+		BufferedConnection connection = new BufferedConnection(loop, channel, tls, handler, settings, remoteAddress);
 		try {
 			loop.execute(connection.socket::start);
 		}
@@ -124,6 +143,25 @@ public final class BufferedConnection implements AutoCloseable {
 			throw ex;
 		}
 		return connection;
+	}
+
+	/**
+	 * Serve an accepted connection as {@link #open(EventLoop, SocketChannel, BufferedHandler,
+	 * BufferedConnectionSettings, SocketAddress)} does, with its remote address; on a TLS
+	 * listener over its {@link AcceptedConnection#tls() TLS channel}, so that the handler
+	 * reads and writes plaintext and the watermarks and timeouts count plaintext bytes.
+	 * @param loop the loop that serves the connection
+	 * @param accepted the connection, closed when the buffered connection is
+	 * @param handler the handler
+	 * @param settings buffer sizes, watermarks and timeouts
+	 * @return the connection
+	 * @throws UncheckedIOException if the channel cannot be made non-blocking (it is closed)
+	 * @throws RejectedExecutionException if the loop is closed (the channel is closed)
+	 */
+	public static BufferedConnection open(EventLoop loop, AcceptedConnection accepted, BufferedHandler handler,
+			BufferedConnectionSettings settings) {
+		Objects.requireNonNull(accepted, "'accepted' must not be null");
+		return open(loop, accepted.channel(), accepted.tls(), handler, settings, accepted.remoteAddress());
 	}
 
 	/**
@@ -257,12 +295,21 @@ public final class BufferedConnection implements AutoCloseable {
 	}
 
 	/**
-	 * Return the underlying channel. Use it for socket options; reading, writing or closing
-	 * it directly bypasses the buffers.
+	 * Return the underlying channel: the socket, under TLS too. Use it for socket options;
+	 * reading, writing or closing it directly bypasses the buffers.
 	 * @return the channel
 	 */
 	public SocketChannel channel() {
 		return this.channel;
+	}
+
+	/**
+	 * Return what the connection's TLS session is: its protocol, cipher suite, the peer's
+	 * certificates, the SNI host name and the ALPN protocol.
+	 * @return the TLS information, or {@code null} for a connection without TLS
+	 */
+	public TlsInfo tls() {
+		return (this.tls != null) ? this.tls.info() : null;
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package io.connlistener.internal.accept;
 
-import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
@@ -29,11 +28,7 @@ public final class DeferredAcceptStage implements AcceptStage {
 
 	@Override
 	public void process(PendingConnection connection) {
-		try {
-			connection.channel().configureBlocking(false);
-		}
-		catch (IOException ex) {
-			connection.abort(ex);
+		if (!connection.nonBlocking()) {
 			return;
 		}
 		new Wait(connection).start();

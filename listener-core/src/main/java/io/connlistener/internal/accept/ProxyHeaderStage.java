@@ -62,11 +62,7 @@ public final class ProxyHeaderStage implements AcceptStage {
 			connection.reject(RejectionReason.PROXY_UNTRUSTED);
 			return;
 		}
-		try {
-			connection.channel().configureBlocking(false);
-		}
-		catch (IOException ex) {
-			connection.abort(ex);
+		if (!connection.nonBlocking()) {
 			return;
 		}
 		new HeaderRead(connection).start();

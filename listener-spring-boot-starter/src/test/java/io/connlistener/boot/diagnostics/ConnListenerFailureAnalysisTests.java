@@ -1,12 +1,10 @@
 package io.connlistener.boot.diagnostics;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.connlistener.AcceptCallback;
@@ -15,6 +13,7 @@ import io.connlistener.boot.handler.ConnectionHandler;
 import io.connlistener.boot.testsupport.CapturingAppender;
 import io.connlistener.boot.testsupport.EchoGreeterConfiguration;
 import io.connlistener.boot.testsupport.TestHandlers;
+import io.connlistener.boot.testsupport.YamlProperties;
 import io.connlistener.testsupport.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,16 +28,12 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
-import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
-import org.springframework.core.env.PropertySource;
-import org.springframework.core.io.ByteArrayResource;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,7 +59,9 @@ class ConnListenerFailureAnalysisTests {
 			+ "buffered.write-high-watermark, buffered.write-low-watermark, accept-error-backoff.initial, "
 			+ "accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout, proxy-protocol, "
 			+ "trusted-proxies, proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, "
-			+ "disable-delay, path-permissions, inherited, channel-bean";
+			+ "disable-delay, path-permissions, tls.bundle, tls.server-name-bundles[].server-name, "
+			+ "tls.server-name-bundles[].bundle, tls.client-auth, tls.handshake-timeout, tls.client-hello-max-size, "
+			+ "tls.application-protocols, inherited, channel-bean";
 
 	@RegisterExtension
 	final LogCapture log = CapturingAppender.capture();
@@ -111,7 +108,7 @@ class ConnListenerFailureAnalysisTests {
 
 	@Test
 	void listenerWhoseOnlyKeyIsLeftEmptyInYamlHasNoAddress() {
-		assertNoAddress(this.contextRunner.withInitializer((context) -> addYaml(context, """
+		assertNoAddress(this.contextRunner.withInitializer(YamlProperties.of("""
 				conn-listener:
 				  listeners:
 				    echo:
@@ -121,7 +118,7 @@ class ConnListenerFailureAnalysisTests {
 
 	@Test
 	void listenerWithNothingUnderItInYamlHasNoAddress() {
-		assertNoAddress(this.contextRunner.withInitializer((context) -> addYaml(context, """
+		assertNoAddress(this.contextRunner.withInitializer(YamlProperties.of("""
 				conn-listener:
 				  listeners:
 				    echo:
@@ -131,7 +128,7 @@ class ConnListenerFailureAnalysisTests {
 	@Test
 	void emptyPortOnTheCommandLineClearsThePortOfTheYamlFile() {
 		assertNoAddress(this.contextRunner.withPropertyValues("conn-listener.listeners.echo.port=")
-			.withInitializer((context) -> addYaml(context, """
+			.withInitializer(YamlProperties.of("""
 					conn-listener:
 					  listeners:
 					    echo:
@@ -445,7 +442,10 @@ class ConnListenerFailureAnalysisTests {
 						+ "buffered.read-buffer-size, buffered.read-high-watermark, buffered.write-high-watermark, "
 						+ "buffered.write-low-watermark, accept-error-backoff.initial, accept-error-backoff.max, "
 						+ "max-accepts-per-wakeup, deferred-accept-timeout, proxy-protocol, trusted-proxies, "
-						+ "proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, disable-delay, path-permissions.");
+						+ "proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, disable-delay, "
+						+ "path-permissions, tls.bundle, tls.server-name-bundles[].server-name, "
+						+ "tls.server-name-bundles[].bundle, tls.client-auth, tls.handshake-timeout, "
+						+ "tls.client-hello-max-size, tls.application-protocols.");
 	}
 
 	@Test
@@ -557,18 +557,6 @@ class ConnListenerFailureAnalysisTests {
 	private void assertNoAddress(ApplicationContextRunner runner) {
 		runner.run((context) -> assertAnalysis(context.getStartupFailure(), new MockEnvironment(), NO_ADDRESS,
 				NO_ADDRESS_ACTION));
-	}
-
-	private static void addYaml(ConfigurableApplicationContext context, String yaml) {
-		try {
-			for (PropertySource<?> source : new YamlPropertySourceLoader().load("application.yml",
-					new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))) {
-				context.getEnvironment().getPropertySources().addLast(source);
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	private void assertFailure(List<String> properties, String description, String action) {
