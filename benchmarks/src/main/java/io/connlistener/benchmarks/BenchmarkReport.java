@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * Writes {@link BenchmarkResults} as Markdown ({@code BENCHMARKS.md}): the machine, the
- * flags, a table of medians and same-round ratios per scenario, memory per idle connection,
- * and what to make of the noise; and, beside it, {@link RatioChart the chart}.
+ * flags, a table of medians and same-round ratios per scenario, the {@link TlsReport TLS
+ * scenarios}, memory per idle connection, and what to make of the noise; and, beside it,
+ * {@link RatioChart the chart} of the plain scenarios.
  */
 public final class BenchmarkReport {
 
@@ -85,14 +86,19 @@ public final class BenchmarkReport {
 			.append(" before the run, ").append(number(results.busyAfter(), 2))
 			.append(" in the ").append(seconds(options.backgroundSample().toMillis())).append(" after, of ").append(machine.processors()).append(" |\n\n");
 		md.append("Peers:\n\n");
-		results.peers().forEach((peer) -> md.append("- `").append(peer.name()).append("`: ").append(peer.label()).append('\n'));
+		results.peers().forEach((peer) -> {
+			md.append("- `").append(peer.name()).append("`: ").append(peer.label());
+			String session = results.tlsSessions().get(peer.name());
+			md.append((session != null) ? " (negotiated " + session + ")" : "").append('\n');
+		});
 		for (Map.Entry<String, String> skipped : results.skipped().entrySet()) {
 			md.append("- skipped `").append(skipped.getKey()).append("`: ").append(skipped.getValue()).append('\n');
 		}
 		BarReport.append(md, results);
-		if (!results.loadScenarios().isEmpty()) {
+		if (results.loadScenarios().stream().anyMatch((scenario) -> !scenario.tls())) {
 			appendLoads(md, results);
 		}
+		TlsReport.append(md, results);
 		for (Map.Entry<Scenario, Map<String, IdleResult>> idle : results.idles().entrySet()) {
 			md.append("\n## Memory: ").append(idle.getKey().describe()).append("\n\n");
 			md.append("Each connection echoed one 64-byte message, then stayed open and silent. ")
@@ -146,6 +152,9 @@ public final class BenchmarkReport {
 		md.append("| scenario | peer | ops/s | × netty-nio | × jdk | p50 µs | p99 µs | p99.9 µs | spread | load gen CPU | peer CPU | machine | errors |\n");
 		md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
 		for (Scenario scenario : results.loadScenarios()) {
+			if (scenario.tls()) {
+				continue;
+			}
 			for (PeerDefinition peer : results.peers()) {
 				String name = peer.name();
 				if (results.results(scenario, name).isEmpty()) {
