@@ -10,5 +10,6 @@ module io.connlistener.core {
 	exports io.connlistener.buffer;
 	exports io.connlistener.loop;
 	exports io.connlistener.proxy;
+	exports io.connlistener.tls;
 
 }

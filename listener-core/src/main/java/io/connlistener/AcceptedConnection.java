@@ -5,11 +5,13 @@ import java.nio.channels.SocketChannel;
 import java.util.Objects;
 
 import io.connlistener.proxy.ProxyHeader;
+import io.connlistener.tls.TlsChannel;
 
 /**
  * A connection a {@link ConnListener} hands to its {@link AcceptCallback}, with what the
- * listener learnt about it: the client's address and, behind a PROXY protocol proxy, the
- * proxy's address and the header it sent. Immutable.
+ * listener learnt about it: the client's address, behind a PROXY protocol proxy the proxy's
+ * address and the header it sent, and on a TLS listener the established {@link TlsChannel}.
+ * Immutable.
  *
  * @param channel the connection
  * @param remoteAddress the client's address: from the PROXY header when it carries one,
@@ -18,9 +20,12 @@ import io.connlistener.proxy.ProxyHeader;
  * {@code null}
  * @param proxyHeader the PROXY header the peer sent, or {@code null} when the listener does
  * not read one
+ * @param tls on a TLS listener, the connection after its handshake: the channel a handler
+ * must read and write instead of {@code channel} (the socket under it); {@code null} on a
+ * plain listener
  */
 public record AcceptedConnection(SocketChannel channel, SocketAddress remoteAddress, SocketAddress proxyAddress,
-		ProxyHeader proxyHeader) {
+		ProxyHeader proxyHeader, TlsChannel tls) {
 
 	/**
 	 * Check the connection.
@@ -31,6 +36,21 @@ public record AcceptedConnection(SocketChannel channel, SocketAddress remoteAddr
 		if ((proxyAddress == null) != (proxyHeader == null)) {
 			throw new IllegalArgumentException("'proxyAddress' and 'proxyHeader' must both be set or both be null");
 		}
+		if (tls != null && tls.socket() != channel) {
+			throw new IllegalArgumentException("'tls' must run over 'channel'");
+		}
+	}
+
+	/**
+	 * Create a connection without TLS.
+	 * @param channel the connection
+	 * @param remoteAddress the client's address
+	 * @param proxyAddress the proxy's address, or {@code null}
+	 * @param proxyHeader the PROXY header, or {@code null}
+	 */
+	public AcceptedConnection(SocketChannel channel, SocketAddress remoteAddress, SocketAddress proxyAddress,
+			ProxyHeader proxyHeader) {
+		this(channel, remoteAddress, proxyAddress, proxyHeader, null);
 	}
 
 	/**
@@ -61,6 +81,24 @@ public record AcceptedConnection(SocketChannel channel, SocketAddress remoteAddr
 	 */
 	public boolean isProxied() {
 		return this.proxyHeader != null;
+	}
+
+	/**
+	 * Return this connection with the TLS channel established over it.
+	 * @param tls the channel, over this connection's channel
+	 * @return the connection with TLS
+	 */
+	public AcceptedConnection withTls(TlsChannel tls) {
+		Objects.requireNonNull(tls, "'tls' must not be null");
+		return new AcceptedConnection(this.channel, this.remoteAddress, this.proxyAddress, this.proxyHeader, tls);
+	}
+
+	/**
+	 * Return whether the connection runs TLS.
+	 * @return {@code true} if {@link #tls()} is set
+	 */
+	public boolean isSecure() {
+		return this.tls != null;
 	}
 
 	/**

@@ -35,6 +35,7 @@ import io.connlistener.internal.accept.ProxyHeaderStage;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.IoHandler;
 import io.connlistener.proxy.ProxyProtocolSettings;
+import io.connlistener.tls.TlsSettings;
 
 /**
  * Accepts TCP (or Unix domain) connections on an {@link EventLoop} and hands each one to an
@@ -326,6 +327,14 @@ public final class ConnListener implements AutoCloseable {
 	 */
 	public ProxyProtocolSettings proxyProtocol() {
 		return this.spec.proxyProtocol();
+	}
+
+	/**
+	 * Return the TLS settings the listener was created with.
+	 * @return the TLS settings, or {@code null} for a plain listener
+	 */
+	public TlsSettings tls() {
+		return this.spec.tls();
 	}
 
 	/**

@@ -22,6 +22,7 @@ import io.connlistener.internal.accept.ListenerSockets;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.proxy.ProxyProtocolMode;
 import io.connlistener.proxy.ProxyProtocolSettings;
+import io.connlistener.tls.TlsSettings;
 
 /**
  * Builds a {@link ConnListener} with settings beyond libevent's arguments. Obtained from
@@ -72,6 +73,8 @@ public final class ConnListenerBuilder {
 	private Consumer<SocketAddress> closeObserver;
 
 	private Duration proxyProtocolTimeout = ProxyProtocolSettings.DEFAULT_TIMEOUT;
+
+	private TlsSettings tls;
 
 	ConnListenerBuilder(EventLoop loop) {
 		this.loop = Objects.requireNonNull(loop, "'loop' must not be null");
@@ -329,6 +332,19 @@ public final class ConnListenerBuilder {
 	}
 
 	/**
+	 * Run TLS on every connection: after the PROXY header, admission and deferred accept,
+	 * the listener runs the handshake on its loop and hands the callback an
+	 * {@link AcceptedConnection} whose {@link AcceptedConnection#tls() TLS channel} carries
+	 * plaintext. A callback must then use that channel, not the socket under it.
+	 * @param settings the TLS settings; {@code null} for a plain listener (the default)
+	 * @return this builder
+	 */
+	public ConnListenerBuilder tls(TlsSettings settings) {
+		this.tls = settings;
+		return this;
+	}
+
+	/**
 	 * Count connections together with other listeners, so that the connection limit and the
 	 * per-IP cap hold for all of them together: for several sockets of one service, or for
 	 * the sockets it binds again after closing them. Without it the listener counts alone.
@@ -421,7 +437,7 @@ public final class ConnListenerBuilder {
 					+ "without any, it would close every connection");
 		}
 		return new ListenerSpec(this.callback, this.errorCallback, this.options, settings(), admission(), proxyProtocol,
-				counts(), this.closeObserver);
+				counts(), this.closeObserver, this.tls);
 	}
 
 	private ConnectionCounts counts() {

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 
 import io.connlistener.admission.AdmissionSettings;
 import io.connlistener.proxy.ProxyProtocolSettings;
+import io.connlistener.tls.TlsSettings;
 
 /**
  * Everything a {@link ConnListenerBuilder} gathered for one listener.
@@ -20,10 +21,11 @@ import io.connlistener.proxy.ProxyProtocolSettings;
  * @param proxyProtocol the PROXY protocol settings
  * @param counts where connections are counted
  * @param closeObserver told of every close reported with an address, or {@code null}
+ * @param tls the TLS settings, or {@code null} for a plain listener
  */
 record ListenerSpec(AcceptCallback callback, AcceptErrorCallback errorCallback, Set<ListenerOption> options,
 		ListenerSettings settings, AdmissionSettings admission, ProxyProtocolSettings proxyProtocol,
-		ConnectionCounts counts, Consumer<SocketAddress> closeObserver) {
+		ConnectionCounts counts, Consumer<SocketAddress> closeObserver, TlsSettings tls) {
 
 	ListenerSpec {
 		options = Collections.unmodifiableSet(

@@ -3,6 +3,8 @@ package io.connlistener;
 import io.connlistener.admission.AdmissionRule;
 import io.connlistener.admission.AdmissionSettings;
 import io.connlistener.proxy.ProxyProtocolSettings;
+import io.connlistener.tls.ClientAuth;
+import io.connlistener.tls.TlsSettings;
 
 /**
  * Why a listener closed a connection it had accepted before any callback saw it, or why it
@@ -85,7 +87,27 @@ public enum RejectionReason {
 	 * The connection had not sent a whole PROXY protocol header within the
 	 * {@linkplain ProxyProtocolSettings#timeout() timeout}.
 	 */
-	PROXY_TIMEOUT("proxy-timeout");
+	PROXY_TIMEOUT("proxy-timeout"),
+
+	/**
+	 * The TLS handshake failed: the client sent something that is not TLS (plain text to a
+	 * TLS port), offered no protocol, cipher suite or application protocol in common, sent no
+	 * certificate where one is {@linkplain ClientAuth#NEED required}, or closed the connection
+	 * during the handshake.
+	 */
+	TLS_HANDSHAKE_FAILED("tls-handshake-failed"),
+
+	/**
+	 * The connection had not completed its TLS handshake within the
+	 * {@linkplain TlsSettings#handshakeTimeout() handshake timeout}.
+	 */
+	TLS_HANDSHAKE_TIMEOUT("tls-handshake-timeout"),
+
+	/**
+	 * The client's ClientHello claimed or took more than
+	 * {@link TlsSettings#clientHelloMaxSize()} bytes.
+	 */
+	TLS_CLIENT_HELLO_TOO_LARGE("tls-client-hello-too-large");
 
 	private final String tag;
 

