@@ -245,7 +245,7 @@ public final class Harness {
 	 * Return the peers named by {@code --peers}, or by default every peer whose kind (plain
 	 * or TLS) a selected scenario or sweep loads.
 	 */
-	private List<PeerDefinition> selectedPeers() {
+	List<PeerDefinition> selectedPeers() {
 		List<PeerDefinition> all = PeerDefinition.all(this.options.sampleAppJar());
 		if (this.options.peers() == null) {
 			boolean plain = !this.sweeps.isEmpty() || this.options.scenarios().stream().anyMatch((s) -> !s.tls());

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.connlistener.benchmarks.peers.ConnListenerEchoPeer;
+import io.connlistener.benchmarks.peers.ConnListenerTlsEchoPeer;
 import io.connlistener.benchmarks.peers.JdkEchoPeer;
 import io.connlistener.benchmarks.peers.NettyEchoPeer;
 import io.connlistener.benchmarks.peers.TlsFiles;
@@ -56,11 +57,6 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 	/** Name of the SSL bundle a TLS application jar is given. */
 	public static final String TLS_BUNDLE = "benchmark";
 
-	/** listener-core's TLS peer, by name: it compiles only against a core with TLS. */
-	private static final String CONNLISTENER_TLS_PEER = "io.connlistener.benchmarks.peers.ConnListenerTlsEchoPeer";
-
-	/** The class of core's TLS API that the TLS peer needs. */
-	private static final String TLS_SETTINGS = "io.connlistener.tls.TlsSettings";
 
 	/**
 	 * Create a peer over plain TCP.
@@ -103,7 +99,7 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 						+ "), Netty's defaults otherwise", NettyEchoPeer.class.getName(), List.of("nio", "openssl"), null,
 						null, true),
 				new PeerDefinition(CONNLISTENER_TLS, "listener-core: ConnListener with TlsSettings (the JDK's `SSLEngine`) "
-						+ "and BufferedConnections on one loop", CONNLISTENER_TLS_PEER, List.of(), TLS_SETTINGS, null, true),
+						+ "and BufferedConnections on one loop", ConnListenerTlsEchoPeer.class.getName(), List.of(), null, null, true),
 				sampleAppTls(sampleAppJar));
 	}
 

@@ -3,9 +3,11 @@ package io.connlistener.benchmarks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -16,14 +18,18 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 import io.connlistener.benchmarks.peers.TlsFiles;
 
 /**
- * The load generator's side of TLS, the same for every peer: the JDK's TLS with a trust store
- * that holds the run's test certificate alone (checked by the JDK's PKIX trust manager), one
- * protocol, one cipher suite, and SNI {@code localhost}. Every engine is created without a
+ * The load generator's side of TLS, the same for every peer: the JDK's TLS trusting the run's
+ * test certificate alone, one protocol, one cipher suite, and SNI {@code localhost}. The
+ * certificate is pinned (the server's must be that one, byte for byte) rather than checked
+ * by the JDK's PKIX trust manager, which would build and check a path on every handshake:
+ * work of the client's that only slows the load down. The engine still checks the server's
+ * signature of the handshake with the certificate's key. Every engine is created without a
  * peer host and port, which is what the JDK's client session cache is keyed by, so that
  * every handshake is a full one: nothing is ever resumed.
  * <p>
@@ -54,13 +60,8 @@ public final class TlsClient {
 	public TlsClient(TlsMaterial material, String protocol) throws GeneralSecurityException, IOException {
 		this.protocol = checkProtocol(protocol);
 		this.cipherSuite = cipherSuite(protocol, material.keyType());
-		KeyStore trusted = KeyStore.getInstance("PKCS12");
-		trusted.load(null, null);
-		trusted.setCertificateEntry(TlsFiles.ALIAS, material.certificate());
-		TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
-		trustManagers.init(trusted);
 		this.context = SSLContext.getInstance("TLS");
-		this.context.init(null, trustManagers.getTrustManagers(), null);
+		this.context.init(null, new TrustManager[] { new PinnedTrustManager(material.certificate()) }, null);
 	}
 
 	/**
@@ -152,6 +153,60 @@ public final class TlsClient {
 	 */
 	public String cipherSuite() {
 		return this.cipherSuite;
+	}
+
+	/**
+	 * Trusts one certificate: the server's chain must start with it.
+	 */
+	private static final class PinnedTrustManager extends X509ExtendedTrustManager {
+
+		private final X509Certificate pinned;
+
+		PinnedTrustManager(X509Certificate pinned) {
+			this.pinned = pinned;
+		}
+
+		@Override
+		public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+			if (chain == null || chain.length == 0 || !this.pinned.equals(chain[0])) {
+				throw new CertificateException("The server's certificate is not the run's test certificate");
+			}
+		}
+
+		@Override
+		public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+				throws CertificateException {
+			checkServerTrusted(chain, authType);
+		}
+
+		@Override
+		public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+				throws CertificateException {
+			checkServerTrusted(chain, authType);
+		}
+
+		@Override
+		public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+			throw new CertificateException("A load generator trusts no client");
+		}
+
+		@Override
+		public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+				throws CertificateException {
+			checkClientTrusted(chain, authType);
+		}
+
+		@Override
+		public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+				throws CertificateException {
+			checkClientTrusted(chain, authType);
+		}
+
+		@Override
+		public X509Certificate[] getAcceptedIssuers() {
+			return new X509Certificate[] { this.pinned };
+		}
+
 	}
 
 }

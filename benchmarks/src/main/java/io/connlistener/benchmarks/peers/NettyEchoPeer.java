@@ -55,16 +55,24 @@ public final class NettyEchoPeer {
 		IoHandlerFactory ioHandler = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
 		Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
 				: NioServerSocketChannel.class;
-		SslContext tls = (args.length > 2) ? tls(args[1], Path.of(args[2])) : null;
+		SslContext tls = null;
+		if (args.length > 2) {
+			boolean openssl = "openssl".equals(args[1]);
+			if (openssl && !OpenSsl.isAvailable()) {
+				System.err.println("OpenSSL is not available: " + OpenSsl.unavailabilityCause());
+				System.exit(2);
+			}
+			try {
+				tls = sslContext(openssl ? SslProvider.OPENSSL : SslProvider.JDK, Path.of(args[2]));
+			}
+			catch (SSLException ex) {
+				System.err.println("Cannot load the certificate of " + args[2] + ": " + ex);
+				System.exit(2);
+			}
+		}
 		EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, ioHandler);
 		try {
-			Channel server = new ServerBootstrap().group(group)
-				.channel(channelType)
-				.option(ChannelOption.SO_BACKLOG, PeerSupport.BACKLOG)
-				.childHandler((tls != null) ? new TlsInitializer(tls) : new EchoHandler())
-				.bind(PeerSupport.LOOPBACK)
-				.sync()
-				.channel();
+			Channel server = bootstrap(group, channelType, tls).bind(PeerSupport.LOOPBACK).sync().channel();
 			PeerSupport.ready(server.localAddress());
 			PeerSupport.awaitStop();
 			server.close().sync();
@@ -75,23 +83,34 @@ public final class NettyEchoPeer {
 		System.exit(0);
 	}
 
-	private static SslContext tls(String provider, Path folder) {
-		boolean openssl = "openssl".equals(provider);
-		if (openssl && !OpenSsl.isAvailable()) {
-			System.err.println("OpenSSL is not available: " + OpenSsl.unavailabilityCause());
-			System.exit(2);
-		}
-		try {
-			return SslContextBuilder
-				.forServer(folder.resolve(TlsFiles.CERTIFICATE).toFile(), folder.resolve(TlsFiles.PRIVATE_KEY).toFile())
-				.sslProvider(openssl ? SslProvider.OPENSSL : SslProvider.JDK)
-				.build();
-		}
-		catch (SSLException ex) {
-			System.err.println("Cannot load the certificate of " + folder + ": " + ex);
-			System.exit(2);
-			return null;
-		}
+	/**
+	 * Return the server's bootstrap, before it binds.
+	 * @param group the one event loop
+	 * @param channelType the server channel of the group's transport
+	 * @param tls the TLS context, or {@code null} for plain TCP
+	 * @return the bootstrap
+	 */
+	public static ServerBootstrap bootstrap(EventLoopGroup group, Class<? extends ServerChannel> channelType,
+			SslContext tls) {
+		return new ServerBootstrap().group(group)
+			.channel(channelType)
+			.option(ChannelOption.SO_BACKLOG, PeerSupport.BACKLOG)
+			.childHandler((tls != null) ? new TlsInitializer(tls) : new EchoHandler());
+	}
+
+	/**
+	 * Create the server's TLS context from the PEM files of a {@link TlsFiles} folder, with
+	 * Netty's defaults but the provider.
+	 * @param provider {@code JDK} or {@code OPENSSL}
+	 * @param folder the folder
+	 * @return the context
+	 * @throws SSLException if the files do not load
+	 */
+	public static SslContext sslContext(SslProvider provider, Path folder) throws SSLException {
+		return SslContextBuilder
+			.forServer(folder.resolve(TlsFiles.CERTIFICATE).toFile(), folder.resolve(TlsFiles.PRIVATE_KEY).toFile())
+			.sslProvider(provider)
+			.build();
 	}
 
 	/** An {@code SslHandler}, then the echo handler, in every accepted connection's pipeline. */
