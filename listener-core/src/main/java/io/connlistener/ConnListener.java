@@ -2,11 +2,13 @@ package io.connlistener;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.lang.reflect.Method;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +34,7 @@ import io.connlistener.internal.accept.Ipv6OnlyStage;
 import io.connlistener.internal.accept.ListenerSockets;
 import io.connlistener.internal.accept.Occupancy;
 import io.connlistener.internal.accept.ProxyHeaderStage;
+import io.connlistener.internal.accept.TlsHandshakeStage;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.IoHandler;
 import io.connlistener.proxy.ProxyProtocolSettings;
@@ -152,6 +155,9 @@ public final class ConnListener implements AutoCloseable {
 		if (this.spec.options().contains(ListenerOption.DEFERRED_ACCEPT)) {
 			stages.add(new DeferredAcceptStage(this.spec.settings().deferredAcceptTimeout()));
 		}
+		if (this.spec.tls() != null) {
+			stages.add(new TlsHandshakeStage(this.spec.tls(), this::toStringAddress));
+		}
 		stages.add(new Dispatch(this, () -> this.callback, () -> !this.closed.get() || this.graceful,
 				this.spec.options().contains(ListenerOption.LEAVE_SOCKETS_BLOCKING), this.counters));
 		return stages;
@@ -261,6 +267,7 @@ public final class ConnListener implements AutoCloseable {
 	 * @param callback the new callback; {@code null} stops accepting until one is set
 	 */
 	public void setCallback(AcceptCallback callback) {
+		checkServesTls(callback, this.spec.tls());
 		this.callback = callback;
 		runOnLoop(this::updateInterest);
 	}
@@ -601,6 +608,32 @@ public final class ConnListener implements AutoCloseable {
 
 	private String toStringAddress() {
 		return ListenerSockets.describe(this.localAddress);
+	}
+
+	/**
+	 * Refuse, for a TLS listener, a callback that would be handed the encrypted socket: one
+	 * that only implements {@link AcceptCallback#onAccept(ConnListener, SocketChannel, SocketAddress)}.
+	 * @param callback the callback, or {@code null}
+	 * @param tls the listener's TLS settings, or {@code null}
+	 * @throws IllegalArgumentException if the callback cannot serve TLS
+	 */
+	static void checkServesTls(AcceptCallback callback, TlsSettings tls) {
+		if (callback == null || tls == null) {
+			return;
+		}
+		Method method;
+		try {
+			method = callback.getClass().getMethod("onAccept", ConnListener.class, AcceptedConnection.class);
+		}
+		catch (NoSuchMethodException ex) {
+			throw new IllegalStateException(ex);
+		}
+		if (method.getDeclaringClass() == AcceptCallback.class) {
+			throw new IllegalArgumentException("A TLS listener cannot hand its connections to " + callback
+					+ ": it implements only onAccept(ConnListener, SocketChannel, SocketAddress), which would get the"
+					+ " encrypted socket. Implement onAccept(ConnListener, AcceptedConnection) and read and write"
+					+ " AcceptedConnection.tls(), or serve the connections with BufferedConnections");
+		}
 	}
 
 	@Override

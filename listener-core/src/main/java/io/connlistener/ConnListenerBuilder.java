@@ -436,6 +436,7 @@ public final class ConnListenerBuilder {
 					+ " that requires a PROXY protocol header needs the ranges of its trusted proxies: "
 					+ "without any, it would close every connection");
 		}
+		ConnListener.checkServesTls(this.callback, this.tls);
 		return new ListenerSpec(this.callback, this.errorCallback, this.options, settings(), admission(), proxyProtocol,
 				counts(), this.closeObserver, this.tls);
 	}

@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 
 import io.connlistener.AcceptedConnection;
 import io.connlistener.loop.EventLoop;
+import io.connlistener.tls.TlsChannel;
 import io.connlistener.tls.TlsInfo;
 
 /**
@@ -42,12 +43,22 @@ import io.connlistener.tls.TlsInfo;
  * timeout while output waits for the socket. The idle timeout runs from open to close and
  * is held off only by bytes read or written, so a peer that stops reading is timed out even
  * when the back-pressure it causes has paused reading.
+ * <p>
+ * TLS: opened {@linkplain #open(EventLoop, AcceptedConnection, BufferedHandler,
+ * BufferedConnectionSettings) from a connection a TLS listener accepted}, the connection
+ * moves its bytes through the connection's {@link TlsChannel}: the buffers, the watermarks
+ * and the timeouts count plaintext, records already read are handed to the handler without
+ * waiting for the socket, records the engine sends on its own (a key update) are written
+ * even when the handler writes nothing, {@link #closeAfterFlush()} sends close_notify after
+ * the output, and {@link #close()} sends it if the socket takes it at once.
  */
 public final class BufferedConnection implements AutoCloseable {
 
 	private final EventLoop loop;
 
 	private final SocketChannel channel;
+
+	private final TlsChannel tls;
 
 	private final BufferedConnectionSettings settings;
 
@@ -59,13 +70,14 @@ public final class BufferedConnection implements AutoCloseable {
 
 	private final ConnectionBuffer output;
 
-	private BufferedConnection(EventLoop loop, SocketChannel channel, BufferedHandler handler,
+	private BufferedConnection(EventLoop loop, SocketChannel channel, TlsChannel tls, BufferedHandler handler,
 			BufferedConnectionSettings settings, SocketAddress remoteAddress) {
 		this.loop = loop;
 		this.channel = channel;
+		this.tls = tls;
 		this.settings = settings;
 		this.remoteAddress = (remoteAddress != null) ? remoteAddress : remoteAddressOf(channel);
-		this.socket = new BufferedSocket(this, loop, channel, handler, settings);
+		this.socket = new BufferedSocket(this, loop, channel, tls, handler, settings);
 		this.input = this.socket.reads().buffer();
 		this.output = this.socket.writes().buffer();
 	}
@@ -106,8 +118,13 @@ public final class BufferedConnection implements AutoCloseable {
 	 */
 	public static BufferedConnection open(EventLoop loop, SocketChannel channel, BufferedHandler handler,
 			BufferedConnectionSettings settings, SocketAddress remoteAddress) {
-		Objects.requireNonNull(loop, "'loop' must not be null");
 		Objects.requireNonNull(channel, "'channel' must not be null");
+		return open(loop, channel, null, handler, settings, remoteAddress);
+	}
+
+	private static BufferedConnection open(EventLoop loop, SocketChannel channel, TlsChannel tls,
+			BufferedHandler handler, BufferedConnectionSettings settings, SocketAddress remoteAddress) {
+		Objects.requireNonNull(loop, "'loop' must not be null");
 		Objects.requireNonNull(handler, "'handler' must not be null");
 		Objects.requireNonNull(settings, "'settings' must not be null");
 		try {
@@ -117,7 +134,7 @@ public final class BufferedConnection implements AutoCloseable {
 			BufferedSocket.closeQuietly(channel);
 			throw new UncheckedIOException("Could not make " + channel + " non-blocking", ex);
 		}
-		BufferedConnection connection = new BufferedConnection(loop, channel, handler, settings, remoteAddress);
+		BufferedConnection connection = new BufferedConnection(loop, channel, tls, handler, settings, remoteAddress);
 		try {
 			loop.execute(connection.socket::start);
 		}
@@ -144,10 +161,7 @@ public final class BufferedConnection implements AutoCloseable {
 	public static BufferedConnection open(EventLoop loop, AcceptedConnection accepted, BufferedHandler handler,
 			BufferedConnectionSettings settings) {
 		Objects.requireNonNull(accepted, "'accepted' must not be null");
-		if (accepted.tls() != null) {
-			throw new UnsupportedOperationException("Not implemented yet");
-		}
-		return open(loop, accepted.channel(), handler, settings, accepted.remoteAddress());
+		return open(loop, accepted.channel(), accepted.tls(), handler, settings, accepted.remoteAddress());
 	}
 
 	/**
@@ -281,8 +295,8 @@ public final class BufferedConnection implements AutoCloseable {
 	}
 
 	/**
-	 * Return the underlying channel. Use it for socket options; reading, writing or closing
-	 * it directly bypasses the buffers.
+	 * Return the underlying channel: the socket, under TLS too. Use it for socket options;
+	 * reading, writing or closing it directly bypasses the buffers.
 	 * @return the channel
 	 */
 	public SocketChannel channel() {
@@ -295,7 +309,7 @@ public final class BufferedConnection implements AutoCloseable {
 	 * @return the TLS information, or {@code null} for a connection without TLS
 	 */
 	public TlsInfo tls() {
-		return null;
+		return (this.tls != null) ? this.tls.info() : null;
 	}
 
 	/**

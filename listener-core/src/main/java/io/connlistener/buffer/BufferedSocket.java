@@ -8,6 +8,7 @@ import java.nio.channels.SocketChannel;
 
 import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.IoHandler;
+import io.connlistener.tls.TlsChannel;
 
 /**
  * The loop side of a {@link BufferedConnection}, libevent's socket {@code bufferevent}: the
@@ -15,6 +16,15 @@ import io.connlistener.loop.IoHandler;
  * move between states written here once with what it fires. The {@link ReadSide} and the
  * {@link WriteSide} move the bytes and tell it of what they met: the end of the stream, a
  * failure, an output flushed.
+ * <p>
+ * The transport: the sides read and write the socket itself, or over TLS its
+ * {@link TlsChannel}, through the same calls; the few things TLS adds are here and in the
+ * sides, each behind a check of {@link #tls}, so that a plain connection moves its bytes as
+ * it would without TLS. TLS adds that records already read wait in the channel, which the
+ * selector does not see ({@link TlsChannel#hasBufferedInput()}: read on the loop without
+ * waiting for the socket), that the channel may need the socket writable for records the
+ * handler did not write, or must not read while an answer waits ({@link TlsChannel#interestOps()}),
+ * and that a close after flush ends with close_notify.
  * <p>
  * Loop thread only, except {@link #close()}, {@link #isOpen()}, {@link #error()} and
  * {@link #freeOffLoop()}.
@@ -28,6 +38,9 @@ final class BufferedSocket implements IoHandler {
 	private final EventLoop loop;
 
 	private final SocketChannel channel;
+
+	/** The TLS channel over the socket, or {@code null} for a plain connection. */
+	private final TlsChannel tls;
 
 	private final CloseHooks closeHooks;
 
@@ -45,22 +58,31 @@ final class BufferedSocket implements IoHandler {
 
 	private int interestOps;
 
+	/** TLS: a read of what the channel holds is queued on the loop. */
+	private boolean bufferedReadQueued;
+
+	/** TLS: close_notify was queued by a close after flush. */
+	private boolean closeNotifyQueued;
+
 	private volatile boolean open = true;
 
 	private volatile IOException error;
 
-	BufferedSocket(BufferedConnection connection, EventLoop loop, SocketChannel channel, BufferedHandler handler,
-			BufferedConnectionSettings settings) {
+	BufferedSocket(BufferedConnection connection, EventLoop loop, SocketChannel channel, TlsChannel tls,
+			BufferedHandler handler, BufferedConnectionSettings settings) {
 		this.connection = connection;
 		this.loop = loop;
 		this.channel = channel;
+		this.tls = tls;
 		this.closeHooks = new CloseHooks(connection.remoteAddress());
 		LoopResources resources = LoopResources.of(loop);
 		BufferPool pool = resources.pool(settings.readBufferSize());
 		this.calls = new HandlerCalls(connection, handler, this, resources);
 		this.timeouts = new ConnectionTimeouts(this, loop, settings);
-		this.reads = new ReadSide(this, channel, pool, settings.readHighWatermark(), this.calls, this.timeouts);
-		this.writes = new WriteSide(this, channel, pool, settings, this.calls, this.timeouts);
+		this.reads = new ReadSide(this, (tls != null) ? tls : channel, tls, pool, settings.readHighWatermark(),
+				this.calls, this.timeouts);
+		this.writes = new WriteSide(this, (tls != null) ? tls : channel, tls, pool, settings, this.calls,
+				this.timeouts);
 	}
 
 	ConnectionState state() {
@@ -171,7 +193,7 @@ final class BufferedSocket implements IoHandler {
 			// Closing: the flush frees the connection and nothing is told.
 			return;
 		}
-		boolean flushed = this.writes.buffer().isEmpty();
+		boolean flushed = this.writes.buffer().isEmpty() && !this.writes.transportPending();
 		if (enter(flushed ? ConnectionState.PEER_CLOSED : ConnectionState.EOF_PENDING)) {
 			updateInterest();
 			if (flushed) {
@@ -185,6 +207,19 @@ final class BufferedSocket implements IoHandler {
 	 */
 	void outputFlushed() {
 		if (this.state == ConnectionState.CLOSING) {
+			if (this.tls != null && !this.closeNotifyQueued) {
+				// The output is out: close_notify follows it, and the flush that sends it frees.
+				this.closeNotifyQueued = true;
+				try {
+					this.tls.shutdownOutput();
+				}
+				catch (IOException ex) {
+					free();
+					return;
+				}
+				this.writes.flush();
+				return;
+			}
 			free();
 		}
 		else if (this.state == ConnectionState.EOF_PENDING && enter(ConnectionState.PEER_CLOSED)) {
@@ -216,7 +251,7 @@ final class BufferedSocket implements IoHandler {
 		if (this.state == ConnectionState.FREED || this.state == ConnectionState.CLOSING) {
 			return;
 		}
-		if (this.writes.buffer().isEmpty() || this.state == ConnectionState.ERRORED) {
+		if (this.state == ConnectionState.ERRORED || (this.writes.buffer().isEmpty() && this.tls == null)) {
 			free();
 			return;
 		}
@@ -251,6 +286,9 @@ final class BufferedSocket implements IoHandler {
 		}
 		int ops = (this.reads.wanted() ? SelectionKey.OP_READ : 0)
 				| (this.writes.wantsWritability() ? SelectionKey.OP_WRITE : 0);
+		if (this.tls != null) {
+			ops = tlsInterest(ops);
+		}
 		int old = this.interestOps;
 		if (ops == old) {
 			return;
@@ -263,6 +301,35 @@ final class BufferedSocket implements IoHandler {
 		this.interestOps = ops;
 		key.interestOps(ops);
 		this.timeouts.watching(ops & ~old);
+	}
+
+	/**
+	 * TLS: read what the channel already holds, which the selector cannot tell, and do not
+	 * watch for reading while the channel cannot read.
+	 */
+	private int tlsInterest(int ops) {
+		if ((ops & SelectionKey.OP_READ) == 0) {
+			return ops;
+		}
+		if (this.tls.hasBufferedInput()) {
+			readBufferedLater();
+		}
+		return ((this.tls.interestOps() & SelectionKey.OP_READ) != 0) ? ops : ops & ~SelectionKey.OP_READ;
+	}
+
+	private void readBufferedLater() {
+		if (!this.bufferedReadQueued) {
+			this.bufferedReadQueued = true;
+			this.loop.execute(this::readBuffered);
+		}
+	}
+
+	private void readBuffered() {
+		this.bufferedReadQueued = false;
+		if (this.state != ConnectionState.FREED && this.reads.wanted() && this.tls.hasBufferedInput()) {
+			this.reads.read();
+			updateInterest();
+		}
 	}
 
 	/**
@@ -285,7 +352,12 @@ final class BufferedSocket implements IoHandler {
 		if (this.key != null) {
 			this.key.cancel();
 		}
-		closeQuietly(this.channel);
+		if (this.tls != null) {
+			closeQuietly(this.tls);
+		}
+		else {
+			closeQuietly(this.channel);
+		}
 		this.reads.free();
 		this.writes.free();
 		this.closeHooks.runAll();
@@ -319,7 +391,7 @@ final class BufferedSocket implements IoHandler {
 		return true;
 	}
 
-	static void closeQuietly(SocketChannel channel) {
+	static void closeQuietly(java.nio.channels.Channel channel) {
 		try {
 			channel.close();
 		}

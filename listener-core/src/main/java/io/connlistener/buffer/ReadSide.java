@@ -1,8 +1,10 @@
 package io.connlistener.buffer;
 
 import java.io.IOException;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
+
+import io.connlistener.tls.TlsChannel;
 
 /**
  * The reading direction of a {@link BufferedConnection}: reads the socket into the input
@@ -20,7 +22,11 @@ final class ReadSide implements BufferListener {
 
 	private final BufferedSocket socket;
 
-	private final SocketChannel channel;
+	/** The socket, or the TLS channel over it. */
+	private final ReadableByteChannel channel;
+
+	/** The TLS channel, or {@code null} for a plain connection. */
+	private final TlsChannel tls;
 
 	private final HandlerCalls calls;
 
@@ -32,10 +38,11 @@ final class ReadSide implements BufferListener {
 
 	private boolean enabled = true;
 
-	ReadSide(BufferedSocket socket, SocketChannel channel, BufferPool pool, int highWatermark, HandlerCalls calls,
-			ConnectionTimeouts timeouts) {
+	ReadSide(BufferedSocket socket, ReadableByteChannel channel, TlsChannel tls, BufferPool pool, int highWatermark,
+			HandlerCalls calls, ConnectionTimeouts timeouts) {
 		this.socket = socket;
 		this.channel = channel;
+		this.tls = tls;
 		this.calls = calls;
 		this.timeouts = timeouts;
 		this.input = new ConnectionBuffer(pool, this);
@@ -75,7 +82,12 @@ final class ReadSide implements BufferListener {
 					break;
 				}
 				total += count;
-				if (count == 0 || !this.input.isLastSegmentFull() || isPausedByWatermark()) {
+				if (isPausedByWatermark()) {
+					break;
+				}
+				if ((count == 0 || !this.input.isLastSegmentFull())
+						&& (this.tls == null || !this.tls.hasBufferedInput())) {
+					// The socket has nothing more now; over TLS, nor has the channel.
 					break;
 				}
 			}
@@ -95,6 +107,10 @@ final class ReadSide implements BufferListener {
 		}
 		else if (ended) {
 			this.socket.endOfStream();
+		}
+		else if (this.tls != null && total == 0) {
+			// Records without plaintext may have queued an answer, or left more records behind.
+			this.socket.updateInterest();
 		}
 		return total > 0 || ended || failure != null;
 	}

@@ -2,7 +2,9 @@ package io.connlistener.buffer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.GatheringByteChannel;
+
+import io.connlistener.tls.TlsChannel;
 
 /**
  * The writing direction of a {@link BufferedConnection}: writes the output to the socket and
@@ -14,12 +16,20 @@ import java.nio.channels.SocketChannel;
  * handler's many small writes go out together. What onWrite writes is flushed as it returns;
  * if that drains at once, the flush that called onWrite calls it again, in a loop rather
  * than from deeper and deeper in the stack.
+ * <p>
+ * Over TLS the output is plaintext, written to the TLS channel; records the socket has not
+ * taken yet ({@link #transportPending()}) keep the side waiting for writability as queued
+ * output does, and the output counts as flushed only once they are out.
  */
 final class WriteSide implements BufferListener {
 
 	private final BufferedSocket socket;
 
-	private final SocketChannel channel;
+	/** The socket, or the TLS channel over it. */
+	private final GatheringByteChannel channel;
+
+	/** The TLS channel, or {@code null} for a plain connection. */
+	private final TlsChannel tls;
 
 	private final HandlerCalls calls;
 
@@ -43,10 +53,11 @@ final class WriteSide implements BufferListener {
 
 	private volatile int bufferedBytes;
 
-	WriteSide(BufferedSocket socket, SocketChannel channel, BufferPool pool, BufferedConnectionSettings settings,
-			HandlerCalls calls, ConnectionTimeouts timeouts) {
+	WriteSide(BufferedSocket socket, GatheringByteChannel channel, TlsChannel tls, BufferPool pool,
+			BufferedConnectionSettings settings, HandlerCalls calls, ConnectionTimeouts timeouts) {
 		this.socket = socket;
 		this.channel = channel;
+		this.tls = tls;
 		this.calls = calls;
 		this.timeouts = timeouts;
 		this.output = new ConnectionBuffer(pool, this);
@@ -89,6 +100,10 @@ final class WriteSide implements BufferListener {
 			if (source.hasRemaining()) {
 				pushedBack();
 			}
+			else if (transportPending()) {
+				// TLS took the bytes; their records wait for the socket.
+				this.state = State.WAITING;
+			}
 		}
 		this.output.add(source);
 		if (!this.calls.inCallback()) {
@@ -106,7 +121,17 @@ final class WriteSide implements BufferListener {
 	 * @return {@code true} if the socket pushed back and the state writes
 	 */
 	boolean wantsWritability() {
-		return this.state == State.WAITING && this.socket.state().writes();
+		return (this.state == State.WAITING || (this.state == State.IDLE && transportPending()))
+				&& this.socket.state().writes();
+	}
+
+	/**
+	 * Return whether TLS records wait for the socket: of the output, or that the engine sends
+	 * on its own.
+	 * @return {@code false} for a plain connection
+	 */
+	boolean transportPending() {
+		return this.tls != null && this.tls.hasPendingOutput();
 	}
 
 	void enable(boolean enable) {
@@ -164,9 +189,9 @@ final class WriteSide implements BufferListener {
 			return false;
 		}
 		boolean progressed = false;
-		if (this.state != State.DISABLED && !this.output.isEmpty()) {
+		if (this.state != State.DISABLED && (!this.output.isEmpty() || transportPending())) {
 			try {
-				progressed = this.output.writeTo(this.channel) > 0;
+				progressed = this.output.isEmpty() ? this.tls.flush() : this.output.writeTo(this.channel) > 0;
 			}
 			catch (IOException ex) {
 				publish();
@@ -181,7 +206,7 @@ final class WriteSide implements BufferListener {
 				pushedBack();
 			}
 			else {
-				this.state = State.IDLE;
+				this.state = transportPending() ? State.WAITING : State.IDLE;
 			}
 			if (this.owesOnWrite && buffered <= this.lowWatermark && this.socket.state().notifies()) {
 				if (this.notifying) {
@@ -196,7 +221,7 @@ final class WriteSide implements BufferListener {
 				}
 			}
 		}
-		if (this.output.isEmpty()) {
+		if (this.output.isEmpty() && !transportPending()) {
 			if (this.state == State.WAITING) {
 				this.state = State.IDLE;
 			}

@@ -3,10 +3,15 @@ package io.connlistener.tls;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.Objects;
 
 import javax.net.ssl.SSLException;
+
+import io.connlistener.internal.tls.TlsChannels;
+import io.connlistener.internal.tls.TlsConnection;
 
 /**
  * An established TLS connection over a non-blocking {@link SocketChannel}, driven by its
@@ -22,12 +27,20 @@ import javax.net.ssl.SSLException;
  * <p>
  * TLS 1.3 post-handshake messages (session tickets, key updates) are handled inside
  * {@link #read} and {@link #flush}. A client that starts a renegotiation of a TLS 1.2
- * session is refused: {@link #read} throws {@link SSLException} and the connection closes.
+ * session is refused: {@link #read} throws {@link SSLException}, and the channel then only
+ * closes. A connection accepted by a TLS listener gets its channel from
+ * {@link io.connlistener.AcceptedConnection#tls()}.
  */
-public final class TlsChannel implements ByteChannel {
+public final class TlsChannel implements ByteChannel, GatheringByteChannel {
 
-	private TlsChannel() {
-		throw new UnsupportedOperationException("Not implemented yet");
+	static {
+		TlsChannels.constructor(TlsChannel::new);
+	}
+
+	private final TlsConnection connection;
+
+	private TlsChannel(TlsConnection connection) {
+		this.connection = connection;
 	}
 
 	/**
@@ -40,7 +53,8 @@ public final class TlsChannel implements ByteChannel {
 	 */
 	@Override
 	public int read(ByteBuffer dst) throws IOException {
-		throw new UnsupportedOperationException("Not implemented yet");
+		Objects.requireNonNull(dst, "'dst' must not be null");
+		return this.connection.read(dst);
 	}
 
 	/**
@@ -53,7 +67,43 @@ public final class TlsChannel implements ByteChannel {
 	 */
 	@Override
 	public int write(ByteBuffer src) throws IOException {
-		throw new UnsupportedOperationException("Not implemented yet");
+		Objects.requireNonNull(src, "'src' must not be null");
+		return this.connection.write(src);
+	}
+
+	/**
+	 * Take plaintext from a sequence of buffers and encrypt it, as {@link #write(ByteBuffer)}
+	 * does: a record may gather bytes of several buffers.
+	 * @param srcs the plaintext
+	 * @param offset the first buffer to take from
+	 * @param length how many buffers to take from
+	 * @return how many plaintext bytes were taken
+	 * @throws IOException if the socket or the engine fails
+	 */
+	@Override
+	public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+		Objects.checkFromIndexSize(offset, length, srcs.length);
+		return this.connection.write(srcs, offset, length);
+	}
+
+	/**
+	 * Take plaintext from a sequence of buffers and encrypt it.
+	 * @param srcs the plaintext
+	 * @return how many plaintext bytes were taken
+	 * @throws IOException if the socket or the engine fails
+	 */
+	@Override
+	public long write(ByteBuffer[] srcs) throws IOException {
+		return write(srcs, 0, srcs.length);
+	}
+
+	/**
+	 * Return whether encrypted bytes wait for the socket: the records of what was written,
+	 * or of what the engine sends on its own (a key update, close_notify).
+	 * @return {@code true} until {@link #flush()} has written them
+	 */
+	public boolean hasPendingOutput() {
+		return this.connection.hasPendingOutput();
 	}
 
 	/**
@@ -62,7 +112,7 @@ public final class TlsChannel implements ByteChannel {
 	 * @throws IOException if the socket or the engine fails
 	 */
 	public boolean flush() throws IOException {
-		throw new UnsupportedOperationException("Not implemented yet");
+		return this.connection.flush();
 	}
 
 	/**
@@ -72,7 +122,7 @@ public final class TlsChannel implements ByteChannel {
 	 * @return {@code true} if a read may return bytes without the socket being readable
 	 */
 	public boolean hasBufferedInput() {
-		throw new UnsupportedOperationException("Not implemented yet");
+		return this.connection.hasBufferedInput();
 	}
 
 	/**
@@ -82,7 +132,7 @@ public final class TlsChannel implements ByteChannel {
 	 * @return the interest set
 	 */
 	public int interestOps() {
-		throw new UnsupportedOperationException("Not implemented yet");
+		return this.connection.interestOps();
 	}
 
 	/**
@@ -90,7 +140,7 @@ public final class TlsChannel implements ByteChannel {
 	 * @throws IOException if the engine fails
 	 */
 	public void shutdownOutput() throws IOException {
-		throw new UnsupportedOperationException("Not implemented yet");
+		this.connection.shutdownOutput();
 	}
 
 	/**
@@ -100,12 +150,12 @@ public final class TlsChannel implements ByteChannel {
 	 */
 	@Override
 	public void close() throws IOException {
-		throw new UnsupportedOperationException("Not implemented yet");
+		this.connection.close();
 	}
 
 	@Override
 	public boolean isOpen() {
-		throw new UnsupportedOperationException("Not implemented yet");
+		return this.connection.isOpen();
 	}
 
 	/**
@@ -114,7 +164,7 @@ public final class TlsChannel implements ByteChannel {
 	 * @return the socket
 	 */
 	public SocketChannel socket() {
-		throw new UnsupportedOperationException("Not implemented yet");
+		return this.connection.socket();
 	}
 
 	/**
@@ -122,7 +172,12 @@ public final class TlsChannel implements ByteChannel {
 	 * @return the information
 	 */
 	public TlsInfo info() {
-		throw new UnsupportedOperationException("Not implemented yet");
+		return this.connection.info();
+	}
+
+	@Override
+	public String toString() {
+		return "TlsChannel[" + this.connection.socket() + "]";
 	}
 
 }

@@ -10,6 +10,7 @@ import io.connlistener.AcceptedConnection;
 import io.connlistener.RejectionReason;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.proxy.ProxyHeader;
+import io.connlistener.tls.TlsChannel;
 
 /**
  * An accepted connection on its way through the {@link AcceptPipeline}: what the stages
@@ -32,6 +33,8 @@ public final class PendingConnection {
 	private SocketAddress remoteAddress;
 
 	private ProxyHeader proxyHeader;
+
+	private TlsChannel tls;
 
 	private List<Runnable> undo;
 
@@ -79,11 +82,18 @@ public final class PendingConnection {
 	}
 
 	/**
+	 * Record the TLS channel whose handshake completed: the callback reads and writes it.
+	 */
+	public void secured(TlsChannel tls) {
+		this.tls = tls;
+	}
+
+	/**
 	 * Return what the callback is given.
 	 */
 	public AcceptedConnection accepted() {
-		return (this.proxyHeader != null) ? AcceptedConnection.proxied(this.channel, this.peerAddress, this.proxyHeader)
-				: AcceptedConnection.direct(this.channel, this.remoteAddress);
+		return new AcceptedConnection(this.channel, this.remoteAddress,
+				(this.proxyHeader != null) ? this.peerAddress : null, this.proxyHeader, this.tls);
 	}
 
 	/**
