@@ -27,9 +27,11 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
@@ -42,9 +44,10 @@ import org.springframework.core.env.Environment;
  * for connection listeners: one {@code <name>ConnListener} bean per entry of
  * {@code conn-listener.listeners}, a {@link ConnListenerRegistry}, the event loops they run
  * on, and the {@link ConnListenerLifecycle} that binds them when the context starts and
- * drains them when it stops. {@code conn-listener.enabled=false} turns it all off.
+ * drains them when it stops. TLS listeners take their keys from the application's
+ * {@link SslBundles}. {@code conn-listener.enabled=false} turns it all off.
  */
-@AutoConfiguration
+@AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = ConnListenerProperties.PREFIX + ".enabled", matchIfMissing = true)
 @EnableConfigurationProperties(ConnListenerProperties.class)
 @Import(ConnListenerBeanRegistrar.class)
@@ -99,8 +102,9 @@ public final class ConnListenerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConnListenerRegistry connListenerRegistry(ConnListenerProperties properties) {
-		return new ConnListenerRegistry(ListenerDefinitions.of(properties));
+	ConnListenerRegistry connListenerRegistry(ConnListenerProperties properties,
+			ObjectProvider<SslBundles> sslBundles) {
+		return new ConnListenerRegistry(ListenerDefinitions.of(properties, sslBundles.getIfAvailable()));
 	}
 
 	@Bean

@@ -14,6 +14,8 @@ import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.buffer.BufferedConnectionSettings;
 import io.connlistener.proxy.ProxyProtocolMode;
 import io.connlistener.proxy.ProxyProtocolSettings;
+import io.connlistener.tls.ClientAuth;
+import io.connlistener.tls.TlsSettings;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -24,7 +26,8 @@ import org.springframework.util.unit.DataSize;
  * listener takes when it does not set them. Unknown keys are an error.
  * <p>
  * The defaults of the settings beyond libevent's are those of
- * {@link ListenerSettings#DEFAULTS} and {@link ProxyProtocolSettings#OFF}. The default options are {@code reuseable} and
+ * {@link ListenerSettings#DEFAULTS}, {@link ProxyProtocolSettings#OFF} and core's {@link TlsSettings}. The default
+ * options are {@code reuseable} and
  * {@code close-on-free}, as libevent's own servers pass them, so that an application can
  * bind its port again right after a restart.
  */
@@ -143,6 +146,11 @@ public class ConnListenerProperties {
 			setProxyProtocol(ProxyProtocolMode.OFF);
 			setTrustedProxies(new ArrayList<>());
 			setProxyProtocolTimeout(ProxyProtocolSettings.DEFAULT_TIMEOUT);
+			getTls().setServerNameBundles(new ArrayList<>());
+			getTls().setClientAuth(ClientAuth.NONE);
+			getTls().setHandshakeTimeout(TlsSettings.DEFAULT_HANDSHAKE_TIMEOUT);
+			getTls().setClientHelloMaxSize(DataSize.ofBytes(TlsSettings.DEFAULT_CLIENT_HELLO_MAX_SIZE));
+			getTls().setApplicationProtocols(new ArrayList<>());
 		}
 
 	}
@@ -335,6 +343,139 @@ public class ConnListenerProperties {
 
 		public void setWriteLowWatermark(DataSize writeLowWatermark) {
 			this.writeLowWatermark = writeLowWatermark;
+		}
+
+	}
+
+	/**
+	 * TLS on the connections a listener accepts: the key and certificates of a Spring Boot
+	 * SSL bundle ({@code spring.ssl.bundle.*}), chosen per connection by the host name the
+	 * client asks for with SNI, and the limits of the handshake, which runs on the loop
+	 * before any handler sees the connection. A listener serves TLS when it or the defaults
+	 * name a bundle.
+	 */
+	public static class Tls {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.pem.<name> or .jks.<name>) whose key and
+		 * certificate chain the listener serves; setting it turns TLS on.
+		 */
+		private String bundle;
+
+		/**
+		 * SSL bundles served instead of bundle to clients that ask for one of these host
+		 * names with SNI. A listener that sets its own replaces these.
+		 */
+		private List<ServerNameBundle> serverNameBundles;
+
+		/**
+		 * Whether clients are asked for a certificate, checked against the trust store of the
+		 * bundle served: none, want (asked for, not required) or need (required).
+		 */
+		private ClientAuth clientAuth;
+
+		/**
+		 * How long a connection may take to send its ClientHello and complete its TLS
+		 * handshake, counted from the end of the PROXY header and admission, before it is
+		 * closed.
+		 */
+		private Duration handshakeTimeout;
+
+		/**
+		 * Most bytes of ClientHello accepted before the handshake completes, records'
+		 * headers included; a client that claims or sends more is closed.
+		 */
+		private DataSize clientHelloMaxSize;
+
+		/**
+		 * Application protocols offered with ALPN, in order of preference; a client whose
+		 * list holds none of them fails the handshake. Empty for no ALPN.
+		 */
+		private List<String> applicationProtocols;
+
+		Tls() {
+		}
+
+		public String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(String bundle) {
+			this.bundle = bundle;
+		}
+
+		public List<ServerNameBundle> getServerNameBundles() {
+			return this.serverNameBundles;
+		}
+
+		public void setServerNameBundles(List<ServerNameBundle> serverNameBundles) {
+			this.serverNameBundles = serverNameBundles;
+		}
+
+		public ClientAuth getClientAuth() {
+			return this.clientAuth;
+		}
+
+		public void setClientAuth(ClientAuth clientAuth) {
+			this.clientAuth = clientAuth;
+		}
+
+		public Duration getHandshakeTimeout() {
+			return this.handshakeTimeout;
+		}
+
+		public void setHandshakeTimeout(Duration handshakeTimeout) {
+			this.handshakeTimeout = handshakeTimeout;
+		}
+
+		public DataSize getClientHelloMaxSize() {
+			return this.clientHelloMaxSize;
+		}
+
+		public void setClientHelloMaxSize(DataSize clientHelloMaxSize) {
+			this.clientHelloMaxSize = clientHelloMaxSize;
+		}
+
+		public List<String> getApplicationProtocols() {
+			return this.applicationProtocols;
+		}
+
+		public void setApplicationProtocols(List<String> applicationProtocols) {
+			this.applicationProtocols = applicationProtocols;
+		}
+
+	}
+
+	/**
+	 * The SSL bundle a listener serves to clients that ask for a host name with SNI.
+	 */
+	public static class ServerNameBundle {
+
+		/**
+		 * Host name clients ask for, such as a.example.test, or *.example.test for any
+		 * one label in front of example.test; compared without regard to case.
+		 */
+		private String serverName;
+
+		/**
+		 * Name of the SSL bundle served for it.
+		 */
+		private String bundle;
+
+		public String getServerName() {
+			return this.serverName;
+		}
+
+		public void setServerName(String serverName) {
+			this.serverName = serverName;
+		}
+
+		public String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(String bundle) {
+			this.bundle = bundle;
 		}
 
 	}

@@ -28,6 +28,8 @@ import io.connlistener.boot.listener.ListenerProblem;
 import io.connlistener.proxy.ProxyProtocolMode;
 import io.connlistener.proxy.ProxyProtocolSettings;
 
+import org.springframework.boot.ssl.SslBundles;
+
 /**
  * Turns {@link ConnListenerProperties} into checked {@link ListenerDefinition listener
  * definitions}: a listener's own values win over {@code defaults}, and a value that cannot
@@ -50,14 +52,25 @@ final class ListenerDefinitions {
 	}
 
 	static List<ListenerDefinition> of(ConnListenerProperties properties) {
+		return of(properties, null);
+	}
+
+	/**
+	 * Return the definitions of the listeners configured, the TLS ones with their SSL
+	 * bundles loaded and watched for reloads.
+	 * @param properties the properties
+	 * @param sslBundles the application's SSL bundles, or {@code null} if it has none
+	 * @return the definitions, in configuration order
+	 */
+	static List<ListenerDefinition> of(ConnListenerProperties properties, SslBundles sslBundles) {
 		List<ListenerDefinition> definitions = new ArrayList<>();
 		for (Map.Entry<String, Listener> entry : properties.getListeners().entrySet()) {
-			definitions.add(of(entry.getKey(), entry.getValue(), properties.getDefaults()));
+			definitions.add(of(entry.getKey(), entry.getValue(), properties.getDefaults(), sslBundles));
 		}
 		return definitions;
 	}
 
-	private static ListenerDefinition of(String name, Listener listener, Defaults defaults) {
+	private static ListenerDefinition of(String name, Listener listener, Defaults defaults, SslBundles sslBundles) {
 		ListenerValues values = new ListenerValues(name, listener, defaults);
 		Source source = values.source();
 		// An adopted channel may name its address too: it is then checked against the channel's.
@@ -120,7 +133,8 @@ final class ListenerDefinitions {
 		return new ListenerDefinition(name, address, (source == Source.BIND) ? backlog : 0, options, maxConnections,
 				settings, checked.admission(), idleTimeout, writeTimeout, checked.buffered(idleTimeout, writeTimeout),
 				proxyProtocol(listener, defaults, checked, address), deployment,
-				(listener.getTcpNoDelay() != null) ? listener.getTcpNoDelay() : defaults.getTcpNoDelay());
+				(listener.getTcpNoDelay() != null) ? listener.getTcpNoDelay() : defaults.getTcpNoDelay(),
+				new TlsValues(listener, defaults, checked, sslBundles).tls(name));
 	}
 
 	/**

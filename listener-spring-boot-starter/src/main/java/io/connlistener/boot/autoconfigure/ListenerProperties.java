@@ -8,6 +8,7 @@ import io.connlistener.ListenerSettings.LimitAction;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Admission;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Backoff;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Buffered;
+import io.connlistener.boot.autoconfigure.ConnListenerProperties.Tls;
 import io.connlistener.proxy.ProxyProtocolMode;
 
 /**
@@ -163,6 +164,12 @@ public abstract class ListenerProperties {
 	 * is closed.
 	 */
 	private Duration proxyProtocolTimeout;
+
+	/**
+	 * TLS on the connections the listener accepts, with the key and certificates of a
+	 * Spring Boot SSL bundle.
+	 */
+	private final Tls tls = new Tls();
 
 	ListenerProperties() {
 	}
@@ -345,6 +352,10 @@ public abstract class ListenerProperties {
 
 	public void setProxyProtocolTimeout(Duration proxyProtocolTimeout) {
 		this.proxyProtocolTimeout = proxyProtocolTimeout;
+	}
+
+	public Tls getTls() {
+		return this.tls;
 	}
 
 }

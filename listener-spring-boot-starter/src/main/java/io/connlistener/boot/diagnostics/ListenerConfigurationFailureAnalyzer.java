@@ -18,13 +18,14 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
  * Explains a {@link ListenerConfigurationException}: an invalid listener value, a listener
- * without handler, a handler naming no listener, two handlers for one listener, or an
- * AOT-processed application run with other listeners than it was built with. Writes the
+ * without handler, a handler naming no listener, two handlers for one listener, a TLS
+ * listener whose SSL bundle cannot serve it, or an AOT-processed application run with other
+ * listeners than it was built with. Writes the
  * description and the action from the exception's problem, key and value.
  */
 class ListenerConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<ListenerConfigurationException> {
 
-	private static final String STYLES = AcceptCallback.class.getSimpleName() + " (raw), "
+	static final String STYLES = AcceptCallback.class.getSimpleName() + " (raw), "
 			+ BufferedHandler.class.getSimpleName() + " (buffered) or "
 			+ BlockingConnectionHandler.class.getSimpleName() + " (blocking)";
 
@@ -130,6 +131,9 @@ class ListenerConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Liste
 					+ failure.getDetail(1) + " is annotated with " + handler + " for listener '" + name + "' on "
 					+ failure.getAddress() + ", but implements no handler interface.",
 					"Make bean '" + failure.getDetail(0) + "' implement " + STYLES + ".", cause);
+			case TLS_UNKNOWN_BUNDLE, TLS_BUNDLE_WITHOUT_KEY, TLS_BUNDLE_UNREADABLE,
+					TLS_CLIENT_AUTH_WITHOUT_TRUST_STORE, TLS_SETTING_WITHOUT_BUNDLE, RAW_HANDLER_ON_TLS_LISTENER ->
+				TlsFailureTexts.analysis(failure, subject(failure), property, cause);
 			case LISTENERS_CHANGED_AFTER_AOT_PROCESSING -> listenersChanged(failure, property, cause);
 			case DISABLED_AFTER_AOT_PROCESSING -> new FailureAnalysis("Listeners cannot start: " + property
 					+ " is false, but the application was AOT-processed with it true. " + AOT_FIXES_BEANS
@@ -212,7 +216,7 @@ class ListenerConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Liste
 	/**
 	 * Name the listener and where it listens, or the listeners as a whole.
 	 */
-	private static String subject(ListenerConfigurationException failure) {
+	static String subject(ListenerConfigurationException failure) {
 		if (failure.getListenerName() == null) {
 			return "Listeners";
 		}

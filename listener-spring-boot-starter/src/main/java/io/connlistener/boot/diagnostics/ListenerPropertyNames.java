@@ -28,7 +28,9 @@ final class ListenerPropertyNames {
 			+ "buffered.write-high-watermark, buffered.write-low-watermark, accept-error-backoff.initial, "
 			+ "accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout, proxy-protocol, "
 			+ "trusted-proxies, proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, "
-			+ "disable-delay, path-permissions";
+			+ "disable-delay, path-permissions, tls.bundle, tls.server-name-bundles[].server-name, "
+			+ "tls.server-name-bundles[].bundle, tls.client-auth, tls.handshake-timeout, tls.client-hello-max-size, "
+			+ "tls.application-protocols";
 
 	/** The keys a listener takes. */
 	static final String LISTENER_KEYS = "port, path, " + DEFAULT_KEYS + ", inherited, channel-bean";

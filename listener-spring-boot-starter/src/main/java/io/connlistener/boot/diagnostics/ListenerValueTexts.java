@@ -106,6 +106,20 @@ final class ListenerValueTexts {
 							+ "headers",
 					"no value (remove it), or set " + proxyProtocol(failure, false)
 							+ " to required behind a proxy that sends the header");
+			case TLS_CLIENT_HELLO_MAX_SIZE_OUT_OF_RANGE -> new ValueText("it must be from " + detail(failure, 0)
+					+ " to " + failure.<DataSize>getDetail(1).toKilobytes() + "KB", "a size such as 16KB");
+			case TLS_INVALID_APPLICATION_PROTOCOL -> new ValueText(
+					"an ALPN protocol name has from 1 to 255 characters",
+					"the name of a protocol the listener speaks, such as h2 or http/1.1, or remove it");
+			case TLS_SERVER_NAME_NOT_A_HOST_NAME -> new ValueText(
+					"it is no host name that clients send with SNI (they send none for an IP address)",
+					"a host name such as a.example.test, or *.example.test for every name one label under "
+							+ "example.test");
+			case TLS_SERVER_NAME_TWICE -> new ValueText("entry " + detail(failure, 0) + " of tls.server-name-bundles "
+					+ "gives it already, and a host name is served one bundle", "another host name, or remove the entry");
+			case TLS_SERVER_NAME_WITHOUT_BUNDLE -> new ValueText(
+					"host name " + shown(failure.getDetail(0)) + " needs the SSL bundle it is served",
+					"the name of a bundle configured under spring.ssl.bundle.pem.<name> or spring.ssl.bundle.jks.<name>");
 			default -> throw new IllegalArgumentException("Not a problem of a value: " + failure.getProblem());
 		};
 	}

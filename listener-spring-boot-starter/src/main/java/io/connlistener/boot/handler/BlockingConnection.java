@@ -4,6 +4,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketAddress;
 
+import io.connlistener.tls.TlsInfo;
+
 /**
  * One accepted connection seen through blocking streams, given to a
  * {@link BlockingConnectionHandler}.
@@ -45,6 +47,18 @@ public interface BlockingConnection {
 	 * @return the proxy's address, or {@code null} when the client connected directly
 	 */
 	default SocketAddress proxyAddress() {
+		return null;
+	}
+
+	/**
+	 * Return what the connection's TLS session is, on a listener that serves TLS: its
+	 * protocol, cipher suite and the client's certificates
+	 * ({@code tls().session().getPeerCertificates()}, with {@code client-auth} want or
+	 * need), the host name the client asked for with SNI, and the protocol agreed with ALPN.
+	 * The streams carry plaintext either way.
+	 * @return the TLS information, or {@code null} for a connection without TLS
+	 */
+	default TlsInfo tls() {
 		return null;
 	}
 

@@ -13,6 +13,7 @@ import java.util.Set;
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerSettings;
 import io.connlistener.admission.AdmissionSettings;
+import io.connlistener.boot.listener.tls.ListenerTls;
 import io.connlistener.buffer.BufferedConnectionSettings;
 import io.connlistener.proxy.ProxyProtocolSettings;
 
@@ -41,11 +42,13 @@ import org.springframework.util.Assert;
  * @param deployment where the listening sockets come from and how they follow the
  * application's readiness
  * @param tcpNoDelay whether accepted TCP connections get {@code TCP_NODELAY}
+ * @param tls the TLS the listener serves, after the PROXY header and admission, before the
+ * handler sees the connection; {@code null} for plain connections
  */
 public record ListenerDefinition(String name, SocketAddress address, int backlog, Set<ListenerOption> options,
 		int maxConnections, ListenerSettings settings, AdmissionSettings admission, Duration idleTimeout,
 		Duration writeTimeout, BufferedConnectionSettings buffered, ProxyProtocolSettings proxyProtocol,
-		Deployment deployment, boolean tcpNoDelay) {
+		Deployment deployment, boolean tcpNoDelay, ListenerTls tls) {
 
 	/**
 	 * Default idle timeout: long enough for pooled clients and protocols that send a
@@ -78,6 +81,30 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 				options.isEmpty() ? EnumSet.noneOf(ListenerOption.class) : EnumSet.copyOf(options));
 		idleTimeout = (idleTimeout == null || idleTimeout.isZero()) ? null : idleTimeout;
 		writeTimeout = (writeTimeout == null || writeTimeout.isZero()) ? null : writeTimeout;
+	}
+
+	/**
+	 * Create a definition of a listener that serves plain connections.
+	 * @param name the listener's name
+	 * @param address where to listen, or for an adopted channel where it must listen
+	 * @param backlog listen queue length
+	 * @param options listener options
+	 * @param maxConnections most connections served at once
+	 * @param settings settings beyond libevent's
+	 * @param admission which connections are admitted
+	 * @param idleTimeout the idle timeout, or {@code null} for never
+	 * @param writeTimeout the write timeout, or {@code null} for never
+	 * @param buffered settings of buffered connections
+	 * @param proxyProtocol whether connections must start with a PROXY protocol header
+	 * @param deployment where the sockets come from and how they follow readiness
+	 * @param tcpNoDelay whether accepted TCP connections get {@code TCP_NODELAY}
+	 */
+	public ListenerDefinition(String name, SocketAddress address, int backlog, Set<ListenerOption> options,
+			int maxConnections, ListenerSettings settings, AdmissionSettings admission, Duration idleTimeout,
+			Duration writeTimeout, BufferedConnectionSettings buffered, ProxyProtocolSettings proxyProtocol,
+			Deployment deployment, boolean tcpNoDelay) {
+		this(name, address, backlog, options, maxConnections, settings, admission, idleTimeout, writeTimeout,
+				buffered, proxyProtocol, deployment, tcpNoDelay, null);
 	}
 
 	/**
@@ -140,6 +167,14 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 	 */
 	public boolean enabled() {
 		return !this.options.contains(ListenerOption.DISABLED);
+	}
+
+	/**
+	 * Return whether the listener serves TLS.
+	 * @return {@code true} when connections are TLS
+	 */
+	public boolean isSecure() {
+		return this.tls != null;
 	}
 
 	/**

@@ -119,6 +119,57 @@ public enum ListenerProblem {
 	/** A Unix domain socket listener admits by IP address without PROXY headers. */
 	ADMISSION_OF_UNIX_SOCKET,
 
+	/**
+	 * No SSL bundle has the name a TLS property gives; the value is that name. Details: the
+	 * names of the bundles configured.
+	 */
+	TLS_UNKNOWN_BUNDLE,
+
+	/**
+	 * The SSL bundle has no private key and certificate to serve; the value is its name.
+	 * Details: the {@link io.connlistener.boot.listener.tls.UnusableBundleException.Reason},
+	 * the key alias the bundle names or {@code null}.
+	 */
+	TLS_BUNDLE_WITHOUT_KEY,
+
+	/** The SSL bundle cannot be loaded; the value is its name, and the cause says why. */
+	TLS_BUNDLE_UNREADABLE,
+
+	/**
+	 * {@code tls.client-auth} asks clients for certificates, but a bundle served has no trust
+	 * store. Details: that bundle's name, the key that names it, whether that key is the
+	 * defaults'.
+	 */
+	TLS_CLIENT_AUTH_WITHOUT_TRUST_STORE,
+
+	/** {@code tls.client-hello-max-size} is out of range. Details: the smallest size, the largest. */
+	TLS_CLIENT_HELLO_MAX_SIZE_OUT_OF_RANGE,
+
+	/** An ALPN protocol name is empty or longer than 255 characters. */
+	TLS_INVALID_APPLICATION_PROTOCOL,
+
+	/** A server name of {@code tls.server-name-bundles} is no host name nor a wildcard of one. */
+	TLS_SERVER_NAME_NOT_A_HOST_NAME,
+
+	/**
+	 * A server name of {@code tls.server-name-bundles} is given twice. Details: the index of
+	 * its first entry.
+	 */
+	TLS_SERVER_NAME_TWICE,
+
+	/** An entry of {@code tls.server-name-bundles} names no bundle. Details: its server name. */
+	TLS_SERVER_NAME_WITHOUT_BUNDLE,
+
+	/** The listener sets a TLS property but no {@code tls.bundle}, its own or the defaults'. */
+	TLS_SETTING_WITHOUT_BUNDLE,
+
+	/**
+	 * A raw handler ({@code AcceptCallback}) serves a TLS listener, and would see encrypted
+	 * bytes; the key and value are those of {@code tls.bundle}. Details: the handler bean's
+	 * name.
+	 */
+	RAW_HANDLER_ON_TLS_LISTENER,
+
 	/** No channel beans can be looked up. */
 	NO_CHANNEL_BEANS,
 

@@ -54,7 +54,10 @@ class ConfigurationMetadataTests {
 				"conn-listener.defaults.trusted-proxies", "conn-listener.defaults.proxy-protocol-timeout",
 				"conn-listener.defaults.acceptors", "conn-listener.defaults.follow-readiness",
 				"conn-listener.defaults.unbind-on-disable", "conn-listener.defaults.disable-delay",
-				"conn-listener.defaults.path-permissions");
+				"conn-listener.defaults.path-permissions", "conn-listener.defaults.tls.bundle",
+				"conn-listener.defaults.tls.server-name-bundles", "conn-listener.defaults.tls.client-auth",
+				"conn-listener.defaults.tls.handshake-timeout", "conn-listener.defaults.tls.client-hello-max-size",
+				"conn-listener.defaults.tls.application-protocols");
 		List<Object> undescribed = metadata.read("$.properties[?(!@.description)].name");
 		assertThat(undescribed).isEmpty();
 		List<Object> optionsDefault = metadata
@@ -82,6 +85,9 @@ class ConfigurationMetadataTests {
 		List<String> proxyProtocolHints = metadata
 			.read("$.hints[?(@.name == 'conn-listener.defaults.proxy-protocol')].values[*].value");
 		assertThat(proxyProtocolHints).containsExactly("off", "required");
+		List<String> clientAuthHints = metadata
+			.read("$.hints[?(@.name == 'conn-listener.defaults.tls.client-auth')].values[*].value");
+		assertThat(clientAuthHints).containsExactly("none", "want", "need");
 		List<Object> timeoutDefault = metadata
 			.read("$.properties[?(@.name == 'conn-listener.defaults.proxy-protocol-timeout')].defaultValue");
 		assertThat(timeoutDefault).containsExactly("3s");
@@ -94,7 +100,8 @@ class ConfigurationMetadataTests {
 		List<String> listeners = metadata.read("$.properties[?(@.name == 'conn-listener.listeners')].description");
 		assertThat(listeners).singleElement()
 			.asString()
-			.contains("inherited", "channel-bean", "acceptors", "unbind-on-disable");
+			.contains("inherited", "channel-bean", "acceptors", "unbind-on-disable", "tls.bundle",
+					"tls.server-name-bundles", "tls.application-protocols");
 	}
 
 	@Test
@@ -117,7 +124,9 @@ class ConfigurationMetadataTests {
 				DEFAULTS + "deferred-accept-timeout", DEFAULTS + "acceptors", DEFAULTS + "follow-readiness",
 				DEFAULTS + "unbind-on-disable", DEFAULTS + "disable-delay", DEFAULTS + "path-permissions",
 				DEFAULTS + "proxy-protocol",
-				DEFAULTS + "trusted-proxies", DEFAULTS + "proxy-protocol-timeout");
+				DEFAULTS + "trusted-proxies", DEFAULTS + "proxy-protocol-timeout", DEFAULTS + "tls.bundle",
+				DEFAULTS + "tls.server-name-bundles", DEFAULTS + "tls.client-auth", DEFAULTS + "tls.handshake-timeout",
+				DEFAULTS + "tls.client-hello-max-size", DEFAULTS + "tls.application-protocols");
 		assertThat(values).containsEntry(DEFAULTS + "address", "0.0.0.0")
 			.containsEntry(DEFAULTS + "backlog", -1)
 			.containsEntry(DEFAULTS + "options", List.of("reuseable", "close-on-free"))
@@ -148,7 +157,13 @@ class ConfigurationMetadataTests {
 			.containsEntry(DEFAULTS + "path-permissions", null)
 			.containsEntry(DEFAULTS + "proxy-protocol", "off")
 			.containsEntry(DEFAULTS + "trusted-proxies", List.of())
-			.containsEntry(DEFAULTS + "proxy-protocol-timeout", "3s");
+			.containsEntry(DEFAULTS + "proxy-protocol-timeout", "3s")
+			.containsEntry(DEFAULTS + "tls.bundle", null)
+			.containsEntry(DEFAULTS + "tls.server-name-bundles", List.of())
+			.containsEntry(DEFAULTS + "tls.client-auth", "none")
+			.containsEntry(DEFAULTS + "tls.handshake-timeout", "10s")
+			.containsEntry(DEFAULTS + "tls.client-hello-max-size", "16KB")
+			.containsEntry(DEFAULTS + "tls.application-protocols", List.of());
 	}
 
 	@Test

@@ -15,11 +15,14 @@ import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.buffer.BufferedConnectionSettings;
 import io.connlistener.proxy.ProxyProtocolMode;
 import io.connlistener.proxy.ProxyProtocolSettings;
+import io.connlistener.tls.ClientAuth;
+import io.connlistener.tls.TlsSettings;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,6 +76,39 @@ class ConnListenerPropertiesTests {
 			.isEqualTo(BufferedConnectionSettings.DEFAULT_WRITE_LOW_WATERMARK);
 		assertThat(defaults.getIdleTimeout()).isEqualTo(Duration.ofMinutes(5));
 		assertThat(defaults.getWriteTimeout()).isNull();
+		TlsSettings tls = TlsSettings.builder((serverName) -> null).build();
+		assertThat(defaults.getTls().getBundle()).isNull();
+		assertThat(defaults.getTls().getServerNameBundles()).isEmpty();
+		assertThat(defaults.getTls().getClientAuth()).isEqualTo(tls.clientAuth());
+		assertThat(defaults.getTls().getHandshakeTimeout()).isEqualTo(tls.handshakeTimeout());
+		assertThat(defaults.getTls().getClientHelloMaxSize().toBytes()).isEqualTo(tls.clientHelloMaxSize());
+		assertThat(defaults.getTls().getApplicationProtocols()).isEqualTo(tls.applicationProtocols());
+	}
+
+	@Test
+	void tlsKeysBindAndAListenerWithoutBundleServesNoTls() {
+		ConnListenerProperties properties = bind(Map.of("conn-listener.listeners.echo.port", "9443",
+				"conn-listener.listeners.echo.tls.bundle", "gateway",
+				"conn-listener.listeners.echo.tls.server-name-bundles[0].server-name", "a.example.test",
+				"conn-listener.listeners.echo.tls.server-name-bundles[0].bundle", "a",
+				"conn-listener.listeners.echo.tls.client-auth", "need",
+				"conn-listener.listeners.echo.tls.handshake-timeout", "3s",
+				"conn-listener.listeners.echo.tls.client-hello-max-size", "8KB",
+				"conn-listener.listeners.echo.tls.application-protocols", "h2,http/1.1",
+				"conn-listener.listeners.plain.port", "9876"));
+		ConnListenerProperties.Tls tls = properties.getListeners().get("echo").getTls();
+		assertThat(tls.getBundle()).isEqualTo("gateway");
+		assertThat(tls.getServerNameBundles()).singleElement().satisfies((mapping) -> {
+			assertThat(mapping.getServerName()).isEqualTo("a.example.test");
+			assertThat(mapping.getBundle()).isEqualTo("a");
+		});
+		assertThat(tls.getClientAuth()).isEqualTo(ClientAuth.NEED);
+		assertThat(tls.getHandshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
+		assertThat(tls.getClientHelloMaxSize()).isEqualTo(DataSize.ofKilobytes(8));
+		assertThat(tls.getApplicationProtocols()).containsExactly("h2", "http/1.1");
+		ConnListenerProperties plain = bind(Map.of("conn-listener.listeners.plain.port", "9876"));
+		assertThat(ListenerDefinitions.of(plain).get(0).tls()).isNull();
+		assertThat(ListenerDefinitions.of(plain).get(0).isSecure()).isFalse();
 	}
 
 	@Test

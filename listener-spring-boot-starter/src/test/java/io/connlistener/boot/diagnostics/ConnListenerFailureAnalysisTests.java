@@ -64,7 +64,9 @@ class ConnListenerFailureAnalysisTests {
 			+ "buffered.write-high-watermark, buffered.write-low-watermark, accept-error-backoff.initial, "
 			+ "accept-error-backoff.max, max-accepts-per-wakeup, deferred-accept-timeout, proxy-protocol, "
 			+ "trusted-proxies, proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, "
-			+ "disable-delay, path-permissions, inherited, channel-bean";
+			+ "disable-delay, path-permissions, tls.bundle, tls.server-name-bundles[].server-name, "
+			+ "tls.server-name-bundles[].bundle, tls.client-auth, tls.handshake-timeout, tls.client-hello-max-size, "
+			+ "tls.application-protocols, inherited, channel-bean";
 
 	@RegisterExtension
 	final LogCapture log = CapturingAppender.capture();
@@ -445,7 +447,10 @@ class ConnListenerFailureAnalysisTests {
 						+ "buffered.read-buffer-size, buffered.read-high-watermark, buffered.write-high-watermark, "
 						+ "buffered.write-low-watermark, accept-error-backoff.initial, accept-error-backoff.max, "
 						+ "max-accepts-per-wakeup, deferred-accept-timeout, proxy-protocol, trusted-proxies, "
-						+ "proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, disable-delay, path-permissions.");
+						+ "proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, disable-delay, "
+						+ "path-permissions, tls.bundle, tls.server-name-bundles[].server-name, "
+						+ "tls.server-name-bundles[].bundle, tls.client-auth, tls.handshake-timeout, "
+						+ "tls.client-hello-max-size, tls.application-protocols.");
 	}
 
 	@Test

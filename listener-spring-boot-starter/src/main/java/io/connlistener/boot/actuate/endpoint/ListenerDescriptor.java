@@ -48,13 +48,15 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * @param acceptedPerAcceptor connections accepted by each acceptor, in order
  * @param inService whether the listener is in service: running, meant to accept, and not
  * on its way out during {@code disable-delay}; its health is OUT_OF_SERVICE otherwise
+ * @param tls the SSL bundles the listener serves and the limits of its handshakes, or
+ * {@code null} for a listener without TLS
  */
 public record ListenerDescriptor(String name, String address, String state, boolean enabled, boolean accepting,
 		boolean atConnectionLimit, boolean paused, List<String> options, int backlog, long accepted,
 		Map<String, Long> acceptErrors, Map<String, Long> rejections, long activeConnections,
 		long currentBackoffMillis, AcceptErrorDescriptor lastAcceptError, ProxyProtocolDescriptor proxyProtocol,
-		boolean bound, boolean refusingTraffic, int acceptors, List<Long> acceptedPerAcceptor, boolean inService)
-		implements OperationResponseBody {
+		boolean bound, boolean refusingTraffic, int acceptors, List<Long> acceptedPerAcceptor, boolean inService,
+		TlsDescriptor tls) implements OperationResponseBody {
 
 	/**
 	 * Describe a listener.
@@ -92,7 +94,7 @@ public record ListenerDescriptor(String name, String address, String state, bool
 				(lastError != null) ? new AcceptErrorDescriptor(lastError.reason().tag(), lastError.message(),
 						lastError.time()) : null,
 				ProxyProtocolDescriptor.of(definition.proxyProtocol()), listener.isBound(), listener.isRefusingTraffic(),
-				acceptors, acceptedPerAcceptor, listener.isInService());
+				acceptors, acceptedPerAcceptor, listener.isInService(), TlsDescriptor.of(definition.tls()));
 	}
 
 	/**

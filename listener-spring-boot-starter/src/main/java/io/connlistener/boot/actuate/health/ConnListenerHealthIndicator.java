@@ -1,9 +1,12 @@
 package io.connlistener.boot.actuate.health;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.connlistener.ListenerStats;
 import io.connlistener.boot.listener.ManagedConnListener;
+import io.connlistener.boot.listener.tls.BundleCertificate;
+import io.connlistener.boot.listener.tls.ListenerTls;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -18,7 +21,9 @@ import org.springframework.util.Assert;
  * its way out during {@code disable-delay} (while it still accepts, so that a load balancer
  * that checks this health takes it out first). Otherwise UP, at {@code max-connections} or
  * pausing after an accept error too. Neither OUT_OF_SERVICE nor DOWN belongs in a liveness
- * probe: a restart fixes neither.
+ * probe: a restart fixes neither. A TLS listener shows the certificate of each SSL bundle it
+ * serves, with its expiry ({@code notAfter}); an expiring or expired certificate leaves the
+ * status as it is, as a restart would not renew it.
  * <p>
  * Safe to call from any thread: it reads the listener's state, which changes meanwhile.
  */
@@ -56,6 +61,13 @@ public class ConnListenerHealthIndicator extends AbstractHealthIndicator {
 			builder.withDetail("lastAcceptError", Map.of("reason", lastError.reason().tag(), "message",
 					String.valueOf(lastError.message()), "time", lastError.time().toString()));
 		}
+		ListenerTls tls = listener.definition().tls();
+		if (tls != null) {
+			// An expiring certificate is no failure of the listener: it shows, and the status stays.
+			Map<String, Object> certificates = new LinkedHashMap<>();
+			tls.bundles().forEach((name, bundle) -> certificates.put(name, certificate(bundle.certificate())));
+			builder.withDetail("certificates", certificates);
+		}
 		if (failure != null) {
 			builder.down();
 		}
@@ -65,6 +77,14 @@ public class ConnListenerHealthIndicator extends AbstractHealthIndicator {
 		else {
 			builder.up();
 		}
+	}
+
+	private static Map<String, Object> certificate(BundleCertificate certificate) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("subject", certificate.subject());
+		details.put("serialNumber", certificate.serialNumber());
+		details.put("notAfter", certificate.notAfter().toString());
+		return details;
 	}
 
 }

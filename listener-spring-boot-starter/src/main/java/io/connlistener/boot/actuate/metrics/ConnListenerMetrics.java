@@ -15,6 +15,7 @@ import io.connlistener.boot.listener.ConnListenerRegistry;
 import io.connlistener.boot.listener.ConnListenerStartedEvent;
 import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.boot.listener.ManagedConnListener;
+import io.connlistener.boot.listener.tls.ListenerTls;
 import io.connlistener.boot.listener.tracking.CloseReason;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -32,6 +33,8 @@ import org.springframework.util.Assert;
  * Meters read the listeners' own counters when scraped: nothing is counted twice and the
  * accept path pays nothing for them. On Linux, the kernel's accept queues of each
  * listener's sockets are gauges too, read from one {@link ListenQueues} snapshot per scrape.
+ * A TLS listener's handshakes are timed by outcome and protocol
+ * ({@code conn.listener.tls.handshake}); those that fail are its rejections by reason too.
  */
 public class ConnListenerMetrics implements MeterBinder, ApplicationListener<ConnListenerStartedEvent> {
 
@@ -146,6 +149,10 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 			.tags(tags)
 			.register(meterRegistry);
 		listener.onConnectionClosed((nanos) -> duration.record(nanos, TimeUnit.NANOSECONDS));
+		ListenerTls tls = listener.definition().tls();
+		if (tls != null) {
+			tls.onHandshake(new TlsHandshakeTimers(meterRegistry, tags, tls));
+		}
 	}
 
 	private void bindBacklog(MeterRegistry meterRegistry, ManagedConnListener listener) {

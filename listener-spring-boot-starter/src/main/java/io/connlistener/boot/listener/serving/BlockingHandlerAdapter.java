@@ -11,6 +11,8 @@ import io.connlistener.boot.handler.BlockingConnection;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
 import io.connlistener.boot.listener.tracking.CloseReason;
 import io.connlistener.boot.listener.tracking.TrackedConnection;
+import io.connlistener.tls.TlsChannel;
+import io.connlistener.tls.TlsInfo;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -21,7 +23,8 @@ import org.apache.commons.logging.LogFactory;
  * timeout can tell a slow peer from a stalled one. A write the peer takes nothing of for the
  * listener's write timeout, or a read or write that waits while nothing moves either way for
  * its idle timeout, closes the connection, is counted as that timeout, and fails with a
- * {@link java.net.SocketTimeoutException}.
+ * {@link java.net.SocketTimeoutException}. On a TLS listener the streams carry plaintext
+ * through core's {@link TlsChannel}, and closing sends close_notify.
  */
 final class BlockingHandlerAdapter implements HandlerAdapter {
 
@@ -121,11 +124,21 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 
 		private final OutputStream outputStream;
 
+		private final TlsInfo tls;
+
 		StreamConnection(TrackedConnection connection, Duration idleTimeout, Duration writeTimeout) {
 			this.connection = connection;
+			TlsChannel tls = connection.accepted().tls();
+			this.tls = (tls != null) ? tls.info() : null;
 			ChannelPoller poller = new ChannelPoller(connection.listener().loop(), connection.channel());
-			connection.closeWith(poller::close);
-			ChannelStreams streams = new ChannelStreams(connection.channel(), poller, idleTimeout, writeTimeout,
+			// Over TLS the streams read and write the TLS channel, which closes with a close_notify.
+			StreamTransport transport = (tls != null) ? new TlsStreamTransport(tls)
+					: StreamTransport.of(connection.channel());
+			connection.closeWith(() -> {
+				transport.close();
+				poller.close();
+			});
+			ChannelStreams streams = new ChannelStreams(transport, poller, idleTimeout, writeTimeout,
 					(writing) -> timedOut(connection, writing), () -> connection.closing(CloseReason.PEER_FAILED));
 			this.inputStream = streams.inputStream();
 			this.outputStream = streams.outputStream();
@@ -162,6 +175,11 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 		@Override
 		public SocketAddress proxyAddress() {
 			return this.connection.proxyAddress();
+		}
+
+		@Override
+		public TlsInfo tls() {
+			return this.tls;
 		}
 
 		@Override

@@ -19,8 +19,9 @@ import io.connlistener.loop.IoHandler;
  * read or write again, which is how a timeout tells a peer that reads slowly from one that
  * reads nothing: Linux wakes a writer only once about a third of the send buffer is free.
  * <p>
- * One thread at a time may wait for reading, and one for writing; they call {@link #await}
- * and {@link #close}, everything else runs on the loop. The channel is registered on the
+ * One thread at a time may wait as the reader, and one as the writer; they call
+ * {@link #await} and {@link #close}, everything else runs on the loop. A reader may wait for
+ * the channel to be writable too, as a TLS read does when it has a record to answer. The channel is registered on the
  * first wait and deregistered when it closes.
  */
 final class ChannelPoller implements IoHandler {
@@ -32,9 +33,9 @@ final class ChannelPoller implements IoHandler {
 	/** Operations the loop reported ready since their waiter last asked. */
 	private final AtomicInteger ready = new AtomicInteger();
 
-	private volatile Thread reader;
+	private volatile Waiter reader;
 
-	private volatile Thread writer;
+	private volatile Waiter writer;
 
 	private volatile boolean closed;
 
@@ -58,20 +59,33 @@ final class ChannelPoller implements IoHandler {
 	 * Wait until the loop reports the channel ready for the operation, the deadline passes,
 	 * the channel closes or the thread is interrupted. The caller then tries its read or
 	 * write again, which tells what happened.
-	 * @param op {@link SelectionKey#OP_READ} or {@link SelectionKey#OP_WRITE}
+	 * @param op {@link SelectionKey#OP_READ} (as the reader) or {@link SelectionKey#OP_WRITE}
+	 * (as the writer)
 	 * @param deadline a {@link System#nanoTime()} to give up at, or 0 for none
 	 */
 	void await(int op, long deadline) {
+		await(op, deadline, op == SelectionKey.OP_READ);
+	}
+
+	/**
+	 * Wait until the loop reports the channel ready for any of the operations, the deadline
+	 * passes, the channel closes or the thread is interrupted.
+	 * @param ops {@link SelectionKey#OP_READ}, {@link SelectionKey#OP_WRITE} or both
+	 * @param deadline a {@link System#nanoTime()} to give up at, or 0 for none
+	 * @param reading whether the caller waits as the reader, else as the writer
+	 */
+	void await(int ops, long deadline, boolean reading) {
 		Thread current = Thread.currentThread();
 		// Readiness reported before the call that found the channel not ready is stale; the
-		// selector is level-triggered, so it reports the channel again if it still is.
-		this.ready.getAndUpdate((ops) -> ops & ~op);
-		setWaiter(op, current);
+		// selector is level-triggered, so it reports the channel again if it still is, and
+		// for any other waiter whose interest this clears, as each waiter registers its own.
+		this.ready.getAndUpdate((ready) -> ready & ~ops);
+		setWaiter(reading, new Waiter(current, ops));
 		try {
-			if (!submit(() -> watch(op))) {
+			if (!submit(() -> watch(ops))) {
 				return;
 			}
-			while ((this.ready.get() & op) == 0 && !this.closed && !current.isInterrupted()) {
+			while ((this.ready.get() & ops) == 0 && !this.closed && !current.isInterrupted()) {
 				if (deadline == 0) {
 					LockSupport.park(this);
 				}
@@ -85,7 +99,7 @@ final class ChannelPoller implements IoHandler {
 			}
 		}
 		finally {
-			setWaiter(op, null);
+			setWaiter(reading, null);
 		}
 	}
 
@@ -168,24 +182,30 @@ final class ChannelPoller implements IoHandler {
 		wake(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
 	}
 
-	private void setWaiter(int op, Thread thread) {
-		if (op == SelectionKey.OP_READ) {
-			this.reader = thread;
+	private void setWaiter(boolean reading, Waiter waiter) {
+		if (reading) {
+			this.reader = waiter;
 		}
 		else {
-			this.writer = thread;
+			this.writer = waiter;
 		}
 	}
 
 	private void wake(int ops) {
-		Thread reader = this.reader;
-		if ((ops & SelectionKey.OP_READ) != 0 && reader != null) {
-			LockSupport.unpark(reader);
+		Waiter reader = this.reader;
+		if (reader != null && (ops & reader.ops()) != 0) {
+			LockSupport.unpark(reader.thread());
 		}
-		Thread writer = this.writer;
-		if ((ops & SelectionKey.OP_WRITE) != 0 && writer != null) {
-			LockSupport.unpark(writer);
+		Waiter writer = this.writer;
+		if (writer != null && (ops & writer.ops()) != 0) {
+			LockSupport.unpark(writer.thread());
 		}
+	}
+
+	/**
+	 * A thread that waits, and what for.
+	 */
+	private record Waiter(Thread thread, int ops) {
 	}
 
 }

@@ -16,8 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Blocking streams over a {@link SocketChannel} in non-blocking mode, for TCP and Unix domain
- * sockets alike: a read or write that the channel cannot serve at once waits on a
- * {@link ChannelPoller}. Unlike {@link java.nio.channels.Channels#newInputStream}, whose reads
+ * sockets alike, and over TLS on such a socket: a read or write that the channel cannot
+ * serve at once waits on a {@link ChannelPoller}. Over TLS the streams carry plaintext, a
+ * write returns once its records are on the socket, and closing sends close_notify. Unlike {@link java.nio.channels.Channels#newInputStream}, whose reads
  * and writes share one lock, one thread may read while another writes. Closing either stream
  * closes the channel, as a socket's streams do; so does interrupting a thread that reads or
  * writes, as with any interruptible channel.
@@ -41,7 +42,7 @@ final class ChannelStreams {
 	 */
 	private static final int MAX_WRITE = 64 * 1024;
 
-	private final SocketChannel channel;
+	private final StreamTransport transport;
 
 	private final ChannelPoller poller;
 
@@ -78,7 +79,21 @@ final class ChannelStreams {
 	 */
 	ChannelStreams(SocketChannel channel, ChannelPoller poller, Duration idleTimeout, Duration writeTimeout,
 			TimeoutAction timeoutAction, Runnable failed) {
-		this.channel = channel;
+		this(StreamTransport.of(channel), poller, idleTimeout, writeTimeout, timeoutAction, failed);
+	}
+
+	/**
+	 * Create the streams of a transport over a channel in non-blocking mode.
+	 * @param transport reads and writes the channel, or TLS over it
+	 * @param poller waits for the channel to be ready, and closes it
+	 * @param idleTimeout the idle timeout, or {@code null} for none
+	 * @param writeTimeout the write timeout, or {@code null} for none
+	 * @param timeoutAction told once which timeout ran out, and closes the connection
+	 * @param failed told when a read or write fails
+	 */
+	ChannelStreams(StreamTransport transport, ChannelPoller poller, Duration idleTimeout, Duration writeTimeout,
+			TimeoutAction timeoutAction, Runnable failed) {
+		this.transport = transport;
 		this.poller = poller;
 		this.idleNanos = (idleTimeout != null) ? idleTimeout.toNanos() : 0;
 		this.writeNanos = (writeTimeout != null) ? writeTimeout.toNanos() : 0;
@@ -98,19 +113,27 @@ final class ChannelStreams {
 		this.readLock.lock();
 		try {
 			long since = System.nanoTime();
+			boolean retried = false;
 			while (true) {
-				int read = io(() -> this.channel.read(buffer));
+				int read = io(() -> this.transport.read(buffer));
 				if (read != 0) {
 					if (read > 0) {
 						this.lastProgress = System.nanoTime();
 					}
 					return read;
 				}
+				int interest = this.transport.readInterest();
+				if (interest == 0 && !retried) {
+					// Decrypted already: read it without waiting, once.
+					retried = true;
+					continue;
+				}
+				retried = false;
 				long idleDeadline = idleDeadline(since);
 				if (idleDeadline != 0 && System.nanoTime() - idleDeadline >= 0) {
 					throw timeout(false, "Read timed out: nothing moved either way for ", this.idleNanos);
 				}
-				await(SelectionKey.OP_READ, idleDeadline);
+				await((interest != 0) ? interest : SelectionKey.OP_READ, idleDeadline, true);
 			}
 		}
 		finally {
@@ -124,10 +147,20 @@ final class ChannelStreams {
 			long since = System.nanoTime();
 			long lastWrite = since;
 			int limit = buffer.limit();
-			while (buffer.hasRemaining()) {
-				buffer.limit(Math.min(limit, buffer.position() + MAX_WRITE));
-				int written = io(() -> this.channel.write(buffer));
-				buffer.limit(limit);
+			while (true) {
+				int written = 0;
+				if (buffer.hasRemaining()) {
+					buffer.limit(Math.min(limit, buffer.position() + MAX_WRITE));
+					written = io(() -> this.transport.write(buffer));
+					buffer.limit(limit);
+				}
+				// Over TLS, records the socket has not taken yet are the write's too: it returns once they are sent.
+				if (!buffer.hasRemaining() && flushed()) {
+					if (written > 0) {
+						this.lastProgress = System.nanoTime();
+					}
+					return;
+				}
 				if (written > 0) {
 					lastWrite = System.nanoTime();
 					this.lastProgress = lastWrite;
@@ -143,7 +176,7 @@ final class ChannelStreams {
 				if (idleDeadline != 0 && now - idleDeadline >= 0) {
 					throw timeout(false, "Write timed out: nothing moved either way for ", this.idleNanos);
 				}
-				await(SelectionKey.OP_WRITE, earliest(writeDeadline, idleDeadline));
+				await(SelectionKey.OP_WRITE, earliest(writeDeadline, idleDeadline), false);
 			}
 		}
 		finally {
@@ -151,8 +184,8 @@ final class ChannelStreams {
 		}
 	}
 
-	private void await(int op, long deadline) throws IOException {
-		this.poller.await(op, deadline);
+	private void await(int ops, long deadline, boolean reading) throws IOException {
+		this.poller.await(ops, deadline, reading);
 		if (Thread.currentThread().isInterrupted()) {
 			// As a blocking channel does: a non-blocking one does not look at interrupts.
 			io(() -> {
@@ -160,6 +193,11 @@ final class ChannelStreams {
 				throw new ClosedByInterruptException();
 			});
 		}
+	}
+
+	private void close() {
+		this.transport.close();
+		this.poller.close();
 	}
 
 	private long idleDeadline(long since) {
@@ -183,6 +221,10 @@ final class ChannelStreams {
 			return other;
 		}
 		return deadline;
+	}
+
+	private boolean flushed() throws IOException {
+		return io(() -> this.transport.flush() ? 1 : 0) == 1;
 	}
 
 	private int io(ChannelCall call) throws IOException {
@@ -251,7 +293,7 @@ final class ChannelStreams {
 
 		@Override
 		public void close() {
-			ChannelStreams.this.poller.close();
+			ChannelStreams.this.close();
 		}
 
 	}
@@ -271,7 +313,7 @@ final class ChannelStreams {
 
 		@Override
 		public void close() {
-			ChannelStreams.this.poller.close();
+			ChannelStreams.this.close();
 		}
 
 	}

@@ -13,13 +13,15 @@ import io.connlistener.boot.listener.ListenerConfigurationException;
 import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.boot.listener.ListenerProblem;
 import io.connlistener.boot.listener.ManagedConnListener;
+import io.connlistener.boot.listener.tls.ListenerTls;
 import io.connlistener.buffer.BufferedHandler;
 import io.connlistener.loop.EventLoopGroup;
 
 /**
  * Matches discovered handlers to listeners, one each, and adapts each to its style. A
  * mismatch is a {@link ListenerConfigurationException} with the listener, its address and
- * the beans concerned.
+ * the beans concerned; so is a raw handler of a TLS listener, which would see encrypted
+ * bytes (the buffered and blocking styles see plaintext).
  */
 public final class HandlerAdapters {
 
@@ -74,7 +76,14 @@ public final class HandlerAdapters {
 	 * @throws ListenerConfigurationException if the bean implements no handler interface
 	 */
 	public HandlerAdapter adapt(ManagedConnListener listener, DiscoveredHandler handler) {
+		ListenerTls tls = listener.definition().tls();
 		if (handler.handler() instanceof AcceptCallback callback) {
+			if (tls != null) {
+				// The raw channel carries TLS records: the handler would have to run the engine itself.
+				throw ListenerConfigurationException.of(ListenerProblem.RAW_HANDLER_ON_TLS_LISTENER, listener.name(),
+						address(listener), "tls.bundle", tls.isBundleFromDefaults(), tls.bundleName(), null,
+						handler.beanName());
+			}
 			return new RawHandlerAdapter(handler.beanName(), callback);
 		}
 		if (handler.handler() instanceof BufferedHandler buffered) {

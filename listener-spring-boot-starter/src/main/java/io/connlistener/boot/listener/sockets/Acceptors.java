@@ -177,7 +177,8 @@ public final class Acceptors {
 			.connectionCounts(this.counts)
 			.onConnectionClosed(this.closeObserver)
 			.admission(this.definition.admission())
-			.proxyProtocol(this.definition.proxyProtocol());
+			.proxyProtocol(this.definition.proxyProtocol())
+			.tls(this.definition.isSecure() ? this.definition.tls().settings() : null);
 		for (ConnListenerCustomizer customizer : this.customizers) {
 			customizer.customize(this.definition.name(), builder);
 		}

@@ -1,0 +1,97 @@
+package io.connlistener.boot.listener.serving;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.connlistener.tls.TlsChannel;
+
+/**
+ * Reads and writes plaintext through core's {@link TlsChannel}, which is not thread-safe:
+ * every call on it holds one lock, briefly, as each returns at once, so that a thread may
+ * read while another writes. A read may need the socket writable (a TLS 1.3 key update to
+ * answer), which {@link #readInterest()} says.
+ */
+final class TlsStreamTransport implements StreamTransport {
+
+	private final TlsChannel tls;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	/** Reading thread only: what the last read that returned 0 waits for. */
+	private int readInterest = SelectionKey.OP_READ;
+
+	TlsStreamTransport(TlsChannel tls) {
+		this.tls = tls;
+	}
+
+	@Override
+	public int read(ByteBuffer dst) throws IOException {
+		this.lock.lock();
+		try {
+			int read = this.tls.read(dst);
+			if (read == 0) {
+				this.readInterest = interestAfterEmptyRead();
+			}
+			return read;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private int interestAfterEmptyRead() throws IOException {
+		if (this.tls.hasBufferedInput()) {
+			return 0;
+		}
+		int ops = this.tls.interestOps();
+		if ((ops & SelectionKey.OP_WRITE) != 0 && this.tls.flush()) {
+			ops = this.tls.interestOps();
+		}
+		return (ops != 0) ? ops : SelectionKey.OP_READ;
+	}
+
+	@Override
+	public int readInterest() {
+		return this.readInterest;
+	}
+
+	@Override
+	public int write(ByteBuffer src) throws IOException {
+		this.lock.lock();
+		try {
+			// Records held from the last call go first: the channel takes nothing meanwhile.
+			return this.tls.flush() ? this.tls.write(src) : 0;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Override
+	public boolean flush() throws IOException {
+		this.lock.lock();
+		try {
+			return this.tls.flush();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Override
+	public void close() {
+		this.lock.lock();
+		try {
+			this.tls.close();
+		}
+		catch (IOException | RuntimeException ex) {
+			// The peer is gone: there is no one to say goodbye to.
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+}
