@@ -94,7 +94,8 @@ public final class BufferedConnections implements AcceptCallback {
 	 * each connection's handler, or add close hooks of their own.
 	 * @param listener the listener that accepted the connection
 	 * @param accepted the connection; behind a proxy its remote address is the client's,
-	 * which is also the address the listener counts under a per-IP cap
+	 * which is also the address the listener counts under a per-IP cap; on a TLS listener
+	 * served over its {@linkplain AcceptedConnection#tls() TLS channel}
 	 * @param handler the connection's handler
 	 * @return the connection, opening on its loop
 	 */
@@ -102,8 +103,7 @@ public final class BufferedConnections implements AcceptCallback {
 		Objects.requireNonNull(handler, "Handler supplier returned null");
 		EventLoop loop = (this.loopChoice == LoopChoice.LEAST_LOADED) ? this.group.leastLoaded() : this.group.next();
 		SocketAddress remoteAddress = accepted.remoteAddress();
-		BufferedConnection connection = BufferedConnection.open(loop, accepted.channel(), handler, this.settings,
-				remoteAddress);
+		BufferedConnection connection = BufferedConnection.open(loop, accepted, handler, this.settings);
 		this.connections.add(connection);
 		connection.onClose(() -> {
 			this.connections.remove(connection);

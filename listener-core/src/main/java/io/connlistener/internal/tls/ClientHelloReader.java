@@ -188,7 +188,8 @@ public final class ClientHelloReader {
 			tooLarge("more than " + this.maxSize + " bytes arrived without a whole ClientHello");
 			return false;
 		}
-		int grown = Math.min(this.maxSize, Math.max(capacity * 2, claimedLength()));
+		int claimed = claimedLength();
+		int grown = Math.min(this.maxSize, (claimed > capacity) ? claimed : capacity * 2);
 		this.received = ByteBuffer.allocate(grown).put(this.received.flip());
 		return true;
 	}
@@ -252,9 +253,13 @@ public final class ClientHelloReader {
 		this.records++;
 		this.recordEnd = at + RECORD_HEADER_LENGTH + length;
 		this.scanned = at + RECORD_HEADER_LENGTH;
-		if (claimedLength() > this.maxSize) {
+		if (this.recordEnd > this.maxSize) {
 			tooLarge("a record claims " + length + " bytes, which takes the ClientHello past " + this.maxSize
 					+ " bytes");
+			return false;
+		}
+		if (claimedLength() > this.maxSize) {
+			tooLarge("the ClientHello's records take it past " + this.maxSize + " bytes");
 			return false;
 		}
 		if (length == 0 || length > MAX_FRAGMENT_LENGTH) {

@@ -54,6 +54,9 @@ public final class TlsConnection {
 
 	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
+	/** Nothing to wrap: for what the engine sends on its own. Shared: an empty buffer never changes. */
+	private static final ByteBuffer[] NOTHING = { EMPTY };
+
 	private final SocketChannel socket;
 
 	private final SSLEngine engine;
@@ -131,7 +134,7 @@ public final class TlsConnection {
 				case NEED_TASK -> {
 					return HandshakeStep.TASK;
 				}
-				case NEED_WRAP -> wrap(EMPTY);
+				case NEED_WRAP -> wrap(NOTHING, 0, 1);
 				case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
 					if (unwrapHandshake() && readSocket() == 0) {
 						return HandshakeStep.READ;
@@ -316,7 +319,7 @@ public final class TlsConnection {
 					return true;
 				}
 				this.wrapPending = false;
-				wrap(EMPTY);
+				wrap(NOTHING, 0, 1);
 				if (!this.netOut.hasRemaining()) {
 					// Nothing came of it: the engine had nothing more to send.
 					this.wrapPending = false;
@@ -578,15 +581,6 @@ public final class TlsConnection {
 		}
 	}
 
-	private int wrap(ByteBuffer src) throws IOException {
-		this.single[0] = src;
-		try {
-			return wrap(this.single, 0, 1);
-		}
-		finally {
-			this.single[0] = null;
-		}
-	}
 
 	/**
 	 * Read from the socket into the record buffer.
