@@ -11,9 +11,8 @@ import io.connlistener.AcceptCallback;
 import io.connlistener.AcceptedConnection;
 import io.connlistener.ConnListener;
 import io.connlistener.ListenerOption;
-import io.connlistener.buffer.BufferedConnection;
 import io.connlistener.buffer.BufferedConnectionSettings;
-import io.connlistener.buffer.BufferedHandler;
+import io.connlistener.buffer.BufferedConnections;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.EventLoopGroup;
 import io.connlistener.tls.TlsContexts;
@@ -24,11 +23,8 @@ import io.connlistener.tls.TlsSettings;
  * {@link ConnListenerEchoPeer} over TLS: the same loop, listener options and echo handler,
  * with {@link TlsSettings} of a JDK {@code SSLContext} from the PKCS#12 key store of the
  * {@link TlsFiles} folder named by the only argument, and core's defaults otherwise. The
- * listener makes the handshake on the loop; each connection is then a
- * {@link BufferedConnection} on that loop over its {@link AcceptedConnection#tls() TLS
- * channel}, opened with {@link BufferedConnection#open(EventLoop, AcceptedConnection,
- * BufferedHandler, BufferedConnectionSettings)}, whose close is reported to the listener, as
- * {@code BufferedConnections} does for the plain peer.
+ * listener makes the handshake; {@link BufferedConnections} serves the connection's
+ * {@link AcceptedConnection#tls() TLS channel}.
  */
 public final class ConnListenerTlsEchoPeer {
 
@@ -41,8 +37,10 @@ public final class ConnListenerTlsEchoPeer {
 			.build();
 		EventLoopGroup group = new EventLoopGroup(1, "connlistener-tls-echo");
 		EventLoop loop = group.loops().get(0);
+		BufferedConnections acceptor = BufferedConnections.shared(group, new ConnListenerEchoPeer.EchoHandler(),
+				BufferedConnectionSettings.DEFAULTS);
 		ConnListener listener = ConnListener.builder(loop)
-			.callback(new TlsEchoCallback(loop, new ConnListenerEchoPeer.EchoHandler()))
+			.callback(new NoDelayCallback(acceptor))
 			.options(ListenerOption.CLOSE_ON_FREE, ListenerOption.REUSEABLE)
 			.backlog(PeerSupport.BACKLOG)
 			.tls(tls)
@@ -55,18 +53,15 @@ public final class ConnListenerTlsEchoPeer {
 	}
 
 	/**
-	 * Sets {@code TCP_NODELAY}, as {@link ConnListenerEchoPeer} does, then serves the
-	 * connection, with its TLS channel, as a buffered connection on the loop.
+	 * Sets {@code TCP_NODELAY}, as {@link ConnListenerEchoPeer} does, then hands the
+	 * connection, with its TLS channel, to the buffered connections.
 	 */
-	private static final class TlsEchoCallback implements AcceptCallback {
+	private static final class NoDelayCallback implements AcceptCallback {
 
-		private final EventLoop loop;
+		private final BufferedConnections acceptor;
 
-		private final BufferedHandler handler;
-
-		TlsEchoCallback(EventLoop loop, BufferedHandler handler) {
-			this.loop = loop;
-			this.handler = handler;
+		NoDelayCallback(BufferedConnections acceptor) {
+			this.acceptor = acceptor;
 		}
 
 		@Override
@@ -75,12 +70,9 @@ public final class ConnListenerTlsEchoPeer {
 				connection.channel().setOption(StandardSocketOptions.TCP_NODELAY, true);
 			}
 			catch (IOException ex) {
-				// The peer reset already: the connection sees the same failure and closes.
+				// The peer reset already: the acceptor sees the same failure and closes.
 			}
-			SocketAddress remoteAddress = connection.remoteAddress();
-			BufferedConnection buffered = BufferedConnection.open(this.loop, connection, this.handler,
-					BufferedConnectionSettings.DEFAULTS);
-			buffered.onClose(() -> listener.connectionClosed(remoteAddress));
+			this.acceptor.onAccept(listener, connection);
 		}
 
 		@Override
