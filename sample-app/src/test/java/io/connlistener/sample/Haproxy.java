@@ -100,6 +100,9 @@ final class Haproxy implements AutoCloseable {
 			.append("  timeout connect 2s\n")
 			.append("  timeout client 20s\n")
 			.append("  timeout server 20s\n")
+			// Without it a check times out after its interval (200 ms): one slow answer from a
+			// busy machine took a healthy server out, and both out left the frontend none.
+			.append("  timeout check 2s\n")
 			// A connection refused by a server that released its port is tried on another.
 			.append("  retries 3\n")
 			.append("  option redispatch 1\n")
@@ -118,7 +121,7 @@ final class Haproxy implements AutoCloseable {
 		}
 		// TCP checks send a PROXY v2 header too (LOCAL command), as the servers require one;
 		// checks on a port of their own (HTTP) send none.
-		config.append("  default-server check inter 200ms fall 1 rise 2 send-proxy-v2\n");
+		config.append("  default-server check inter 200ms fall 2 rise 2 send-proxy-v2\n");
 		for (int i = 0; i < serverPorts.length; i++) {
 			config.append("  server ").append((char) ('a' + i)).append(" 127.0.0.1:").append(serverPorts[i]);
 			if (httpPorts != null) {
