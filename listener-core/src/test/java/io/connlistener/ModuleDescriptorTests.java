@@ -25,7 +25,7 @@ class ModuleDescriptorTests {
 		assertThat(descriptor.exports()).filteredOn((exports) -> !exports.isQualified())
 			.extracting(Exports::source)
 			.containsExactlyInAnyOrder("io.connlistener", "io.connlistener.admission", "io.connlistener.buffer",
-					"io.connlistener.loop", "io.connlistener.proxy");
+					"io.connlistener.loop", "io.connlistener.proxy", "io.connlistener.tls");
 		assertThat(descriptor.packages()).contains("io.connlistener.internal", "io.connlistener.internal.accept");
 		assertThat(descriptor.requires()).extracting(Requires::name).containsExactly("java.base");
 	}

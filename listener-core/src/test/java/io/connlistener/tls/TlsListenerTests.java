@@ -2,7 +2,13 @@ package io.connlistener.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -14,20 +20,34 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
 
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
+import io.connlistener.AcceptCallback;
+import io.connlistener.AcceptedConnection;
+import io.connlistener.ConnListener;
+import io.connlistener.ConnListenerBuilder;
 import io.connlistener.RejectionReason;
 import io.connlistener.buffer.BufferedConnection;
+import io.connlistener.buffer.BufferedConnectionSettings;
+import io.connlistener.loop.EventLoop;
+import io.connlistener.proxy.ProxyHeaders;
+import io.connlistener.proxy.ProxyProtocolMode;
+import io.connlistener.testsupport.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.connlistener.tls.TlsServer.certificates;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -40,6 +60,9 @@ import static org.awaitility.Awaitility.await;
 class TlsListenerTests {
 
 	private static final byte[] HELLO = "hello over TLS\n".getBytes(StandardCharsets.US_ASCII);
+
+	@RegisterExtension
+	final LogCapture log = LogCapture.julLoggers("io.connlistener");
 
 	private TlsServer server;
 
@@ -200,13 +223,22 @@ class TlsListenerTests {
 	@Test
 	void plainTextToTheTlsPortIsRejectedAtOnceAndNeverReachesTheHandler() throws Exception {
 		this.server = TlsServer.start(TlsServer.settings().observer(this.handshakes::add).build());
+		Logger logger = Logger.getLogger(ConnListener.class.getName());
+		java.util.logging.Level level = logger.getLevel();
+		logger.setLevel(java.util.logging.Level.FINE);
 		try (Socket client = new Socket()) {
 			client.connect(this.server.address(), 5000);
 			client.setSoTimeout(10_000);
 			client.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
 			InputStream in = client.getInputStream();
 			assertThat(in.read()).isEqualTo(-1);
+			assertThat(this.log.awaitEntry(System.Logger.Level.DEBUG, "(tls-handshake-failed)").message())
+				.endsWith("the first byte is not that of a TLS handshake record");
 		}
+		finally {
+			logger.setLevel(level);
+		}
+		assertThat(this.log.entries(System.Logger.Level.DEBUG, "closed the connection")).hasSize(1);
 		assertThat(this.server.rejections(RejectionReason.TLS_HANDSHAKE_FAILED)).isEqualTo(1);
 		assertThat(this.handshakes.poll(10, TimeUnit.SECONDS).outcome()).isEqualTo(TlsHandshakeOutcome.FAILED);
 		assertThat(this.server.opened).isEmpty();
@@ -231,6 +263,103 @@ class TlsListenerTests {
 		}
 		finally {
 			pool.shutdownNow();
+		}
+	}
+
+	@Test
+	void proxyHeaderInClearBeforeTheHandshakeGivesTheHandlerTheClientAddress() throws Exception {
+		this.server = TlsServer.start(TlsServer.settings().build(), TlsServer.echo(), BufferedConnectionSettings.DEFAULTS,
+				(builder) -> builder.proxyProtocol(ProxyProtocolMode.REQUIRED).trustedProxies("127.0.0.0/8", "::1"));
+		Socket proxy = new Socket();
+		proxy.connect(this.server.address(), 5000);
+		proxy.setSoTimeout(10_000);
+		proxy.getOutputStream().write(ProxyHeaders.v2(ProxyHeaders.PROXY, ProxyHeaders.TCP4,
+				ProxyHeaders.inet("203.0.113.7", "192.0.2.1", 51234, 443)));
+		SSLSocketFactory factory = certificates.clientContext().getSocketFactory();
+		try (SSLSocket client = (SSLSocket) factory.createSocket(proxy, "localhost", this.server.address().getPort(),
+				true)) {
+			SSLParameters parameters = client.getSSLParameters();
+			parameters.setEndpointIdentificationAlgorithm("HTTPS");
+			client.setSSLParameters(parameters);
+			assertThat(TlsServer.echo(client, HELLO)).isEqualTo(HELLO);
+			BufferedConnection connection = this.server.opened.poll(10, TimeUnit.SECONDS);
+			assertThat(connection.remoteAddress()).isEqualTo(new InetSocketAddress("203.0.113.7", 51234));
+			assertThat(connection.tls().session().getProtocol()).isEqualTo("TLSv1.3");
+		}
+	}
+
+	@Test
+	void callbackThatWouldGetTheEncryptedSocketIsRefused() throws Exception {
+		EventLoop loop = new EventLoop("tls-refused");
+		try {
+			ConnListenerBuilder builder = ConnListener.builder(loop)
+				.callback((listener, channel, remoteAddress) -> {
+				})
+				.tls(TlsServer.settings().build());
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> builder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))
+				.withMessageContaining("implements only onAccept(ConnListener, SocketChannel, SocketAddress)")
+				.withMessageContaining("AcceptedConnection.tls()");
+		}
+		finally {
+			loop.close();
+		}
+	}
+
+	@Test
+	void rawCallbackReadsAndWritesTheTlsChannel() throws Exception {
+		EventLoop loop = new EventLoop("tls-raw");
+		BlockingQueue<AcceptedConnection> accepted = new LinkedBlockingQueue<>();
+		AcceptCallback raw = new AcceptCallback() {
+
+			@Override
+			public void onAccept(ConnListener listener, SocketChannel channel, SocketAddress remoteAddress) {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public void onAccept(ConnListener listener, AcceptedConnection connection) {
+				accepted.add(connection);
+			}
+
+		};
+		ConnListener listener = ConnListener.builder(loop).callback(raw).tls(TlsServer.settings().build())
+			.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+		SSLSocket client = (SSLSocket) certificates.clientContext().getSocketFactory().createSocket();
+		try (client) {
+			client.connect(listener.localAddress(), 5000);
+			client.setSoTimeout(10_000);
+			client.getOutputStream().write(HELLO);
+			AcceptedConnection connection = accepted.poll(10, TimeUnit.SECONDS);
+			assertThat(connection.isSecure()).isTrue();
+			TlsChannel tls = connection.tls();
+			assertThat(tls.socket()).isSameAs(connection.channel());
+			assertThat(connection.channel().isBlocking()).isFalse();
+			// Served by a selector of the test's own, as a raw callback would.
+			try (Selector selector = Selector.open()) {
+				connection.channel().register(selector, tls.interestOps());
+				ByteBuffer received = ByteBuffer.allocate(HELLO.length);
+				while (received.hasRemaining()) {
+					if (!tls.hasBufferedInput()) {
+						selector.select(5000);
+						selector.selectedKeys().clear();
+					}
+					assertThat(tls.read(received)).isNotNegative();
+				}
+				assertThat(received.array()).isEqualTo(HELLO);
+				ByteBuffer answer = ByteBuffer.wrap(HELLO);
+				while (answer.hasRemaining() || !tls.flush()) {
+					tls.write(answer);
+				}
+			}
+			assertThat(TlsServer.readFully(client.getInputStream(), HELLO.length)).isEqualTo(HELLO);
+			tls.close();
+			assertThat(tls.isOpen()).isFalse();
+			assertThat(client.getInputStream().read()).isEqualTo(-1);
+		}
+		finally {
+			listener.close();
+			loop.close();
 		}
 	}
 

@@ -90,9 +90,23 @@ final class TlsServer implements AutoCloseable {
 		return connect(certificates.clientContext(), "localhost", List.of(), protocols);
 	}
 
+	/**
+	 * Connect a client as {@link #connect(String...)} does, with a small receive buffer.
+	 */
+	SSLSocket connect(int receiveBufferSize) throws IOException {
+		SSLSocket socket = (SSLSocket) certificates.clientContext().getSocketFactory().createSocket();
+		socket.setReceiveBufferSize(receiveBufferSize);
+		return configure(socket, "localhost", List.of());
+	}
+
 	SSLSocket connect(SSLContext context, String serverName, List<String> applicationProtocols, String... protocols)
 			throws IOException {
-		SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
+		return configure((SSLSocket) context.getSocketFactory().createSocket(), serverName, applicationProtocols,
+				protocols);
+	}
+
+	private SSLSocket configure(SSLSocket socket, String serverName, List<String> applicationProtocols,
+			String... protocols) throws IOException {
 		socket.connect(address(), 5000);
 		socket.setSoTimeout(10_000);
 		SSLParameters parameters = socket.getSSLParameters();

@@ -1,0 +1,224 @@
+package io.connlistener.tls;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.StandardSocketOptions;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import javax.net.ssl.SSLSocket;
+
+import io.connlistener.buffer.BufferedConnection;
+import io.connlistener.buffer.BufferedConnectionSettings;
+import io.connlistener.buffer.BufferedHandler;
+import io.connlistener.buffer.ConnectionEvent;
+import io.connlistener.testsupport.Figures;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for buffered connections over TLS, with real JDK clients: backpressure counts
+ * plaintext, records the TLS channel has already read reach the handler without the socket
+ * becoming readable, and a close after flush ends with close_notify.
+ */
+@Timeout(60)
+class TlsBufferedConnectionTests {
+
+	private TlsServer server;
+
+	@AfterEach
+	void close() {
+		if (this.server != null) {
+			this.server.close();
+		}
+	}
+
+	@Test
+	void eightMibEchoedToASlowReaderKeepsTheOutputWithinTheWatermarks() throws Exception {
+		BufferedConnectionSettings settings = BufferedConnectionSettings.DEFAULTS.withReadHighWatermark(64 * 1024)
+			.withWriteWatermarks(8 * 1024, 32 * 1024);
+		BufferedHandler smallSendBuffer = new BufferedHandler() {
+
+			@Override
+			public void onOpen(BufferedConnection connection) {
+				try {
+					// Small kernel buffers, so that the slow reader backs the output up soon.
+					connection.channel().setOption(StandardSocketOptions.SO_SNDBUF, 32 * 1024);
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			}
+
+			@Override
+			public void onRead(BufferedConnection connection) {
+				TlsServer.echo().onRead(connection);
+			}
+
+			@Override
+			public void onWrite(BufferedConnection connection) {
+				connection.enableRead();
+			}
+
+		};
+		this.server = TlsServer.start(TlsServer.settings().build(), smallSendBuffer, settings, (builder) -> {
+		});
+		int total = 8 * 1024 * 1024;
+		byte[] data = new byte[total];
+		new Random(42).nextBytes(data);
+		try (SSLSocket client = this.server.connect(64 * 1024)) {
+			client.startHandshake();
+			BufferedConnection connection = this.server.opened.poll(10, TimeUnit.SECONDS);
+			AtomicInteger largest = new AtomicInteger();
+			CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+				try {
+					OutputStream out = client.getOutputStream();
+					for (int at = 0; at < total; at += 64 * 1024) {
+						out.write(data, at, 64 * 1024);
+						largest.accumulateAndGet(connection.outputBufferedBytes(), Math::max);
+					}
+					out.flush();
+				}
+				catch (IOException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			MessageDigest sent = MessageDigest.getInstance("SHA-256");
+			sent.update(data);
+			MessageDigest received = MessageDigest.getInstance("SHA-256");
+			InputStream in = client.getInputStream();
+			byte[] chunk = new byte[16 * 1024];
+			long next = System.nanoTime();
+			for (int read = 0; read < total;) {
+				int count = in.read(chunk, 0, Math.min(chunk.length, total - read));
+				assertThat(count).isPositive();
+				received.update(chunk, 0, count);
+				read += count;
+				largest.accumulateAndGet(connection.outputBufferedBytes(), Math::max);
+				// Slow: at most 16 KiB per 2 ms, so that the server's output backs up.
+				next += TimeUnit.MILLISECONDS.toNanos(2);
+				LockSupport.parkNanos(next - System.nanoTime());
+			}
+			writer.get(30, TimeUnit.SECONDS);
+			assertThat(received.digest()).isEqualTo(sent.digest());
+			// Reading stops above the write high watermark; what one read burst moved may sit on top.
+			int bound = settings.writeHighWatermark() + settings.readHighWatermark() + settings.readBufferSize();
+			assertThat(largest.get()).isGreaterThan(settings.writeLowWatermark()).isLessThanOrEqualTo(bound);
+			Figures.record("tls-slow-reader", "8 MiB echoed over TLS: largest output buffered %d bytes"
+					+ " (write high watermark %d, bound %d)", largest.get(), settings.writeHighWatermark(), bound);
+		}
+	}
+
+	@Test
+	void recordsAlreadyReadReachTheHandlerWithoutTheSocketBecomingReadable() throws Exception {
+		// A tiny read watermark: reading stops after a few records with many more read from
+		// the socket into the TLS channel, which the selector cannot see.
+		BufferedConnectionSettings settings = BufferedConnectionSettings.DEFAULTS.withReadHighWatermark(64);
+		BufferedHandler pausedAtOpen = new BufferedHandler() {
+
+			@Override
+			public void onOpen(BufferedConnection connection) {
+				connection.disableRead();
+			}
+
+			@Override
+			public void onRead(BufferedConnection connection) {
+				connection.input().moveTo(connection.output());
+			}
+
+		};
+		this.server = TlsServer.start(TlsServer.settings().build(), pausedAtOpen, settings, (builder) -> {
+		});
+		try (SSLSocket client = this.server.connect()) {
+			client.setTcpNoDelay(false);
+			client.startHandshake();
+			BufferedConnection connection = this.server.opened.poll(10, TimeUnit.SECONDS);
+			StringBuilder expected = new StringBuilder();
+			OutputStream out = client.getOutputStream();
+			for (int i = 0; i < 300; i++) {
+				String message = "message " + i + "\n";
+				expected.append(message);
+				// One record each.
+				out.write(message.getBytes(StandardCharsets.US_ASCII));
+			}
+			out.flush();
+			// Every record is in the kernel by now, or on its way: let the server read them.
+			connection.enableRead();
+			byte[] echoed = TlsServer.readFully(client.getInputStream(), expected.length());
+			assertThat(new String(echoed, StandardCharsets.US_ASCII)).isEqualTo(expected.toString());
+		}
+	}
+
+	@Test
+	void manySmallRecordsReadAtOnceAreAllDelivered() throws Exception {
+		this.server = TlsServer.start(TlsServer.settings().build());
+		try (SSLSocket client = this.server.connect()) {
+			client.startHandshake();
+			StringBuilder expected = new StringBuilder();
+			OutputStream out = client.getOutputStream();
+			for (int i = 0; i < 2000; i++) {
+				String message = "m" + i + "\n";
+				expected.append(message);
+				out.write(message.getBytes(StandardCharsets.US_ASCII));
+			}
+			out.flush();
+			byte[] echoed = TlsServer.readFully(client.getInputStream(), expected.length());
+			assertThat(new String(echoed, StandardCharsets.US_ASCII)).isEqualTo(expected.toString());
+		}
+	}
+
+	@Test
+	void closeAfterFlushSendsTheOutputThenCloseNotify() throws Exception {
+		BufferedHandler answerAndClose = new BufferedHandler() {
+
+			@Override
+			public void onRead(BufferedConnection connection) {
+				String line = connection.input().readLine();
+				if (line != null) {
+					byte[] answer = new byte[100_000];
+					Arrays.fill(answer, (byte) 'x');
+					connection.output().add(answer);
+					connection.closeAfterFlush();
+				}
+			}
+
+		};
+		this.server = TlsServer.start(TlsServer.settings().build(), answerAndClose, BufferedConnectionSettings.DEFAULTS,
+				(builder) -> {
+				});
+		try (SSLSocket client = this.server.connect()) {
+			client.getOutputStream().write("bye\n".getBytes(StandardCharsets.US_ASCII));
+			InputStream in = client.getInputStream();
+			assertThat(TlsServer.readFully(in, 100_000)).containsOnly((byte) 'x');
+			// A clean end: close_notify, not a truncation.
+			assertThat(in.read()).isEqualTo(-1);
+		}
+		await().until(() -> this.server.connections.openConnections() == 0);
+	}
+
+	@Test
+	void clientCloseNotifyIsTheEndOfTheStream() throws Exception {
+		this.server = TlsServer.start(TlsServer.settings().build());
+		try (SSLSocket client = this.server.connect()) {
+			byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
+			assertThat(TlsServer.echo(client, hello)).isEqualTo(hello);
+			client.shutdownOutput();
+			assertThat(this.server.events.poll(10, TimeUnit.SECONDS)).isEqualTo(ConnectionEvent.EOF);
+			assertThat(client.getInputStream().read()).isEqualTo(-1);
+		}
+		await().until(() -> this.server.connections.openConnections() == 0);
+	}
+
+}
