@@ -187,7 +187,6 @@ public final class Harness {
 			throws InterruptedException {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		String classPath = System.getProperty("java.class.path");
-		Map<PeerDefinition, Integer> knownPorts = new LinkedHashMap<>();
 		for (PeerDefinition peer : peers) {
 			String reason = peer.unavailableReason();
 			if (reason == null && peer.tls() && this.tlsClient == null) {
@@ -198,11 +197,9 @@ public final class Harness {
 				continue;
 			}
 			try {
-				int port = peer.needsPort() ? PeerDefinition.freeLoopbackPort() : 0;
-				List<String> command = peer.command(java, this.options.jvmFlags(), classPath, port,
+				List<String> command = peer.command(java, this.options.jvmFlags(), classPath,
 						peer.tls() ? this.tlsMaterial.folder() : null);
-				running.put(peer, PeerProcess.start(peer.name(), command, peer.needsPort() ? port : null));
-				knownPorts.put(peer, port);
+				running.put(peer, PeerProcess.start(peer.name(), command, peer.application()));
 			}
 			catch (IOException ex) {
 				skip(results, peer.name(), "could not start: " + ex.getMessage());

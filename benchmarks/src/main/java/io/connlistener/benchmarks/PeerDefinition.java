@@ -1,8 +1,5 @@
 package io.connlistener.benchmarks;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,6 +50,9 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 
 	/** Name of the sample application's TLS peer. */
 	public static final String SAMPLE_APP_TLS = "sample-app-tls";
+
+	/** Name of the sample application's echo listener, under {@code conn-listener.listeners}. */
+	public static final String LISTENER = "echo";
 
 	/** Name of the SSL bundle a TLS application jar is given. */
 	public static final String TLS_BUNDLE = "benchmark";
@@ -112,7 +112,7 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 	static PeerDefinition sampleAppTls(Path sampleAppJar) {
 		PeerDefinition app = sampleApp(SAMPLE_APP_TLS, "the Spring Boot sample app jar as `sample-app`, its listener "
 				+ "with `tls.bundle` a PEM SSL bundle (`spring.ssl.bundle.pem`)", sampleAppJar,
-				List.of("--conn-listener.io-threads=1", "--conn-listener.listeners.echo.tls.bundle=" + TLS_BUNDLE));
+				List.of("--conn-listener.io-threads=1", "--conn-listener.listeners." + LISTENER + ".tls.bundle=" + TLS_BUNDLE));
 		return new PeerDefinition(app.name(), app.label(), null, app.args(), null, sampleAppJar, true);
 	}
 
@@ -128,7 +128,8 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 	public static PeerDefinition sampleApp(String name, String label, Path sampleAppJar, List<String> properties) {
 		List<String> args = new ArrayList<>(List.of("--server.port=0",
 				"--management.endpoints.web.exposure.include=health,prometheus",
-				"--conn-listener.listeners.echo.address=127.0.0.1", "--conn-listener.listeners.echo.max-connections=20000"));
+				"--conn-listener.listeners." + LISTENER + ".address=127.0.0.1",
+				"--conn-listener.listeners." + LISTENER + ".max-connections=20000"));
 		args.addAll(properties);
 		return new PeerDefinition(name, label, null, List.copyOf(args), null, sampleAppJar);
 	}
@@ -174,10 +175,11 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 	}
 
 	/**
-	 * Return whether this peer is told its port rather than announcing it.
+	 * Return whether this peer is an application jar, which logs the port its listener
+	 * {@value #LISTENER} bound rather than printing a {@code READY} line.
 	 * @return {@code true} for an application jar
 	 */
-	public boolean needsPort() {
+	public boolean application() {
 		return this.mainClass == null;
 	}
 
@@ -186,11 +188,10 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 	 * @param java the {@code java} executable
 	 * @param jvmFlags flags every peer gets
 	 * @param classPath the harness's class path, for main classes
-	 * @param port the port to listen on, for an application jar
 	 * @param tlsFolder the run's {@link TlsFiles} folder, for a TLS peer
 	 * @return the command
 	 */
-	public List<String> command(String java, List<String> jvmFlags, String classPath, int port, Path tlsFolder) {
+	public List<String> command(String java, List<String> jvmFlags, String classPath, Path tlsFolder) {
 		if (this.tls && tlsFolder == null) {
 			throw new IllegalArgumentException("Peer '" + this.name + "' serves TLS: it needs the certificate's folder");
 		}
@@ -210,7 +211,8 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 			command.add("-jar");
 			command.add(this.jar.toAbsolutePath().toString());
 			command.addAll(this.args);
-			command.add("--conn-listener.listeners.echo.port=" + port);
+			// Port 0: a port picked beforehand could be taken by another process before the app binds it.
+			command.add("--conn-listener.listeners." + LISTENER + ".port=0");
 			if (this.tls) {
 				String bundle = "--spring.ssl.bundle.pem." + TLS_BUNDLE + ".keystore.";
 				command.add(bundle + "certificate=file:" + tlsFolder.resolve(TlsFiles.CERTIFICATE).toAbsolutePath());
@@ -218,18 +220,6 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 			}
 		}
 		return command;
-	}
-
-	/**
-	 * Find a free loopback port for a peer that must be told one. Another process may take
-	 * it before the peer binds; the peer then fails to start and is skipped.
-	 * @return a port
-	 * @throws IOException if no port can be had
-	 */
-	static int freeLoopbackPort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

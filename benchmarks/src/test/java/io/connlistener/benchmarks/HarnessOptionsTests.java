@@ -56,18 +56,19 @@ class HarnessOptionsTests {
 	@Test
 	void aTlsMainGetsTheCertificateFolderLast() {
 		PeerDefinition netty = peer(PeerDefinition.NETTY_NIO_TLS_OPENSSL);
-		assertThat(netty.command("java", List.of("-Xmx1g"), "cp", 0, Path.of("/tmp/tls"))).containsExactly("java",
+		assertThat(netty.command("java", List.of("-Xmx1g"), "cp", Path.of("/tmp/tls"))).containsExactly("java",
 				"-Xmx1g", "-cp", "cp", "io.connlistener.benchmarks.peers.NettyEchoPeer", "nio", "openssl", "/tmp/tls");
-		assertThat(peer(PeerDefinition.CONNLISTENER_TLS).command("java", List.of(), "cp", 0, Path.of("/tmp/tls")))
+		assertThat(peer(PeerDefinition.CONNLISTENER_TLS).command("java", List.of(), "cp", Path.of("/tmp/tls")))
 			.containsExactly("java", "-cp", "cp", ConnListenerTlsEchoPeer.class.getName(), "/tmp/tls");
-		assertThatIllegalArgumentException().isThrownBy(() -> netty.command("java", List.of(), "cp", 0, null));
+		assertThatIllegalArgumentException().isThrownBy(() -> netty.command("java", List.of(), "cp", null));
 	}
 
 	@Test
 	void theTlsSampleAppGetsAPemBundleOfTheCertificateFiles() {
-		List<String> command = peer(PeerDefinition.SAMPLE_APP_TLS).command("java", List.of(), "cp", 9443,
+		List<String> command = peer(PeerDefinition.SAMPLE_APP_TLS).command("java", List.of("-Xmx1g"), "cp",
 				Path.of("/tmp/tls"));
-		assertThat(command).contains("--conn-listener.io-threads=1", "--conn-listener.listeners.echo.port=9443",
+		assertThat(command).startsWith("java", "-Xmx1g", "-jar", Path.of("app.jar").toAbsolutePath().toString());
+		assertThat(command).contains("--conn-listener.io-threads=1", "--conn-listener.listeners.echo.port=0",
 				"--conn-listener.listeners.echo.tls.bundle=benchmark",
 				"--spring.ssl.bundle.pem.benchmark.keystore.certificate=file:/tmp/tls/server-cert.pem",
 				"--spring.ssl.bundle.pem.benchmark.keystore.private-key=file:/tmp/tls/server-key.pem");
