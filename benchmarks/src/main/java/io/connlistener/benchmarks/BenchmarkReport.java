@@ -160,21 +160,43 @@ public final class BenchmarkReport {
 				if (results.results(scenario, name).isEmpty()) {
 					continue;
 				}
-				md.append("| ").append(scenario.describe()).append(" | ").append(name).append(" | ")
-					.append(number(results.median(scenario, name, LoadResult::rate), 0)).append(" | ")
-					.append(ratio(results.sameRoundRatio(scenario, name, PeerDefinition.NETTY_NIO))).append(" | ")
-					.append(ratio(results.sameRoundRatio(scenario, name, PeerDefinition.JDK))).append(" | ")
-					.append(number(results.median(scenario, name, (r) -> r.latencyMicros(50)), 1)).append(" | ")
-					.append(number(results.median(scenario, name, (r) -> r.latencyMicros(99)), 1)).append(" | ")
-					.append(number(results.median(scenario, name, (r) -> r.latencyMicros(99.9)), 1)).append(" | ")
-					.append(percent(results.spread(scenario, name))).append(" | ")
-					.append(percent(results.median(scenario, name, LoadResult::clientCpuShare))).append(" | ")
-					.append(percent(results.median(scenario, name, LoadResult::serverCpuShare))).append(" | ")
-					.append(number(results.median(scenario, name, LoadResult::machineBusyCores), 2)).append(" | ")
-					.append(results.results(scenario, name).stream().mapToLong(LoadResult::errors).sum()).append(" |\n");
+				appendLoadRow(md, results, scenario, name, List.of(PeerDefinition.NETTY_NIO, PeerDefinition.JDK), false);
 			}
 		}
 		md.append("\n![Throughput relative to Netty NIO](").append(CHART).append(")\n");
+	}
+
+	/**
+	 * Append one row of a table of loads: the median rate, its same-round ratios to each
+	 * reference peer, latency, spread and CPU shares, the CPU time per operation of the peer
+	 * and of the load generator if asked, then the machine and the errors.
+	 * @param md the report so far
+	 * @param results the whole run's results
+	 * @param scenario the scenario
+	 * @param name the peer's name
+	 * @param references the peers of the ratio columns
+	 * @param perOperation whether to add the columns of CPU time per operation
+	 */
+	static void appendLoadRow(StringBuilder md, BenchmarkResults results, Scenario scenario, String name,
+			List<String> references, boolean perOperation) {
+		md.append("| ").append(scenario.describe()).append(" | ").append(name).append(" | ")
+			.append(number(results.median(scenario, name, LoadResult::rate), 0)).append(" | ");
+		for (String reference : references) {
+			md.append(ratio(results.sameRoundRatio(scenario, name, reference))).append(" | ");
+		}
+		md.append(number(results.median(scenario, name, (r) -> r.latencyMicros(50)), 1)).append(" | ")
+			.append(number(results.median(scenario, name, (r) -> r.latencyMicros(99)), 1)).append(" | ")
+			.append(number(results.median(scenario, name, (r) -> r.latencyMicros(99.9)), 1)).append(" | ")
+			.append(percent(results.spread(scenario, name))).append(" | ")
+			.append(percent(results.median(scenario, name, LoadResult::clientCpuShare))).append(" | ")
+			.append(percent(results.median(scenario, name, LoadResult::serverCpuShare))).append(" | ");
+		if (perOperation) {
+			md.append(number(results.median(scenario, name, LoadResult::serverCpuMicrosPerOperation), 1)).append(" | ")
+				.append(number(results.median(scenario, name, LoadResult::clientCpuMicrosPerOperation), 1))
+				.append(" | ");
+		}
+		md.append(number(results.median(scenario, name, LoadResult::machineBusyCores), 2)).append(" | ")
+			.append(results.results(scenario, name).stream().mapToLong(LoadResult::errors).sum()).append(" |\n");
 	}
 
 	private static void appendRounds(StringBuilder md, BenchmarkResults results) {

@@ -2,7 +2,6 @@ package io.connlistener.benchmarks;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -49,23 +48,7 @@ final class ClientConnection implements LoadConnection {
 	 */
 	static ClientConnection connect(Selector selector, InetSocketAddress target, ByteBuffer payload)
 			throws IOException {
-		SocketChannel channel = SocketChannel.open();
-		try {
-			channel.configureBlocking(false);
-			channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-			channel.setOption(StandardSocketOptions.SO_LINGER, 0);
-			boolean connected = channel.connect(target);
-			ClientConnection connection = new ClientConnection(channel,
-					channel.register(selector, connected ? 0 : SelectionKey.OP_CONNECT), payload);
-			if (connected) {
-				connection.send();
-			}
-			return connection;
-		}
-		catch (IOException | RuntimeException ex) {
-			channel.close();
-			throw ex;
-		}
+		return LoadConnection.connect(selector, target, (channel, key) -> new ClientConnection(channel, key, payload));
 	}
 
 	/**

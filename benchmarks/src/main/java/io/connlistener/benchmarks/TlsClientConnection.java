@@ -2,12 +2,10 @@ package io.connlistener.benchmarks;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -81,23 +79,8 @@ final class TlsClientConnection implements LoadConnection {
 	 */
 	static TlsClientConnection connect(Selector selector, InetSocketAddress target, ByteBuffer payload, TlsClient tls)
 			throws IOException {
-		SocketChannel channel = SocketChannel.open();
-		try {
-			channel.configureBlocking(false);
-			channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-			channel.setOption(StandardSocketOptions.SO_LINGER, 0);
-			boolean connected = channel.connect(target);
-			TlsClientConnection connection = new TlsClientConnection(channel,
-					channel.register(selector, connected ? 0 : SelectionKey.OP_CONNECT), tls.newEngine(), payload);
-			if (connected) {
-				connection.startHandshake();
-			}
-			return connection;
-		}
-		catch (IOException | RuntimeException ex) {
-			channel.close();
-			throw ex;
-		}
+		return LoadConnection.connect(selector, target,
+				(channel, key) -> new TlsClientConnection(channel, key, tls.newEngine(), payload));
 	}
 
 	@Override

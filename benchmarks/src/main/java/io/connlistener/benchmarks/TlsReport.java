@@ -3,7 +3,6 @@ package io.connlistener.benchmarks;
 import java.util.List;
 
 import static io.connlistener.benchmarks.BenchmarkReport.number;
-import static io.connlistener.benchmarks.BenchmarkReport.percent;
 import static io.connlistener.benchmarks.BenchmarkReport.ratio;
 
 /**
@@ -40,6 +39,9 @@ final class TlsReport {
 			.append("nothing is resumed. `TLS echo` is as `echo`, each message a record each way; `TLS handshake N` keeps ")
 			.append("N clients that each connect, make the handshake, echo one message, send `close_notify` and reset, ")
 			.append("and counts these cycles (handshakes per second; latency from the connect to the echo). ")
+			.append("Each round of a TLS echo scenario leaves at least ")
+			.append(Harness.TLS_ECHO_ROUND_WARMUP.toSeconds())
+			.append(" s unmeasured while its connections make their handshakes. ")
 			.append("`× netty-nio-tls` and `× netty-nio-tls-openssl` are medians of same-round ratios of the rate. ")
 			.append("`peer µs/op` and `load gen µs/op` are the CPU time of the peer and of the harness over the window, ")
 			.append("divided by the operations: the cost of one round trip or handshake, which still compares peers when ")
@@ -53,23 +55,8 @@ final class TlsReport {
 				if (!peer.tls() || results.results(scenario, name).isEmpty()) {
 					continue;
 				}
-				md.append("| ").append(scenario.describe()).append(" | ").append(name).append(" | ")
-					.append(number(results.median(scenario, name, LoadResult::rate), 0)).append(" | ")
-					.append(ratio(results.sameRoundRatio(scenario, name, PeerDefinition.NETTY_NIO_TLS))).append(" | ")
-					.append(ratio(results.sameRoundRatio(scenario, name, PeerDefinition.NETTY_NIO_TLS_OPENSSL)))
-					.append(" | ")
-					.append(number(results.median(scenario, name, (r) -> r.latencyMicros(50)), 1)).append(" | ")
-					.append(number(results.median(scenario, name, (r) -> r.latencyMicros(99)), 1)).append(" | ")
-					.append(number(results.median(scenario, name, (r) -> r.latencyMicros(99.9)), 1)).append(" | ")
-					.append(percent(results.spread(scenario, name))).append(" | ")
-					.append(percent(results.median(scenario, name, LoadResult::clientCpuShare))).append(" | ")
-					.append(percent(results.median(scenario, name, LoadResult::serverCpuShare))).append(" | ")
-					.append(number(results.median(scenario, name, LoadResult::serverCpuMicrosPerOperation), 1))
-					.append(" | ")
-					.append(number(results.median(scenario, name, LoadResult::clientCpuMicrosPerOperation), 1))
-					.append(" | ")
-					.append(number(results.median(scenario, name, LoadResult::machineBusyCores), 2)).append(" | ")
-					.append(results.results(scenario, name).stream().mapToLong(LoadResult::errors).sum()).append(" |\n");
+				BenchmarkReport.appendLoadRow(md, results, scenario, name,
+						List.of(PeerDefinition.NETTY_NIO_TLS, PeerDefinition.NETTY_NIO_TLS_OPENSSL), true);
 			}
 		}
 		appendBar(md, results, scenarios);

@@ -1,6 +1,7 @@
 package io.connlistener.benchmarks;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import io.connlistener.benchmarks.peers.ConnListenerTlsEchoPeer;
@@ -43,6 +44,17 @@ class HarnessOptionsTests {
 			.withMessage("TLS key must be ec or rsa, not dsa");
 		assertThatIllegalArgumentException().isThrownBy(() -> HarnessOptions.parse("--tls-protocol", "TLSv1.1"))
 			.withMessage("TLS protocol must be TLSv1.3 or TLSv1.2, not TLSv1.1");
+	}
+
+	@Test
+	void tlsEchoRoundsLeaveTheirHandshakesOutOfTheWindow() {
+		Duration asked = Duration.ofMillis(500);
+		assertThat(Harness.roundWarmup(Scenario.parse("tls-echo-100x4k"), asked)).isEqualTo(Harness.TLS_ECHO_ROUND_WARMUP)
+			.isGreaterThan(asked);
+		assertThat(Harness.roundWarmup(Scenario.parse("tls-echo-100x64"), Duration.ofSeconds(3)))
+			.isEqualTo(Duration.ofSeconds(3));
+		assertThat(Harness.roundWarmup(Scenario.parse("tls-handshake-50"), asked)).isEqualTo(asked);
+		assertThat(Harness.roundWarmup(Scenario.parse("echo-100x64"), asked)).isEqualTo(asked);
 	}
 
 	@Test
