@@ -7,9 +7,11 @@ import java.io.UncheckedIOException;
 import java.net.StandardSocketOptions;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -49,6 +51,7 @@ class TlsBufferedConnectionTests {
 	void eightMibEchoedToASlowReaderKeepsTheOutputWithinTheWatermarks() throws Exception {
 		BufferedConnectionSettings settings = BufferedConnectionSettings.DEFAULTS.withReadHighWatermark(64 * 1024)
 			.withWriteWatermarks(8 * 1024, 32 * 1024);
+		AtomicInteger largest = new AtomicInteger();
 		BufferedHandler smallSendBuffer = new BufferedHandler() {
 
 			@Override
@@ -65,6 +68,8 @@ class TlsBufferedConnectionTests {
 			@Override
 			public void onRead(BufferedConnection connection) {
 				TlsServer.echo().onRead(connection);
+				// The most the output holds: right after a read moved the input to it.
+				largest.accumulateAndGet(connection.outputBufferedBytes(), Math::max);
 			}
 
 			@Override
@@ -80,14 +85,12 @@ class TlsBufferedConnectionTests {
 		new Random(42).nextBytes(data);
 		try (SSLSocket client = this.server.connect(64 * 1024)) {
 			client.startHandshake();
-			BufferedConnection connection = this.server.opened.poll(10, TimeUnit.SECONDS);
-			AtomicInteger largest = new AtomicInteger();
+			assertThat(this.server.opened.poll(10, TimeUnit.SECONDS)).isNotNull();
 			CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
 				try {
 					OutputStream out = client.getOutputStream();
 					for (int at = 0; at < total; at += 64 * 1024) {
 						out.write(data, at, 64 * 1024);
-						largest.accumulateAndGet(connection.outputBufferedBytes(), Math::max);
 					}
 					out.flush();
 				}
@@ -106,7 +109,6 @@ class TlsBufferedConnectionTests {
 				assertThat(count).isPositive();
 				received.update(chunk, 0, count);
 				read += count;
-				largest.accumulateAndGet(connection.outputBufferedBytes(), Math::max);
 				// Slow: at most 16 KiB per 2 ms, so that the server's output backs up.
 				next += TimeUnit.MILLISECONDS.toNanos(2);
 				LockSupport.parkNanos(next - System.nanoTime());
@@ -209,6 +211,53 @@ class TlsBufferedConnectionTests {
 	}
 
 	@Test
+	void closeWhileOutputWaitsForAPeerThatNeverReadsClosesAtOnce() throws Exception {
+		this.server = TlsServer.start(TlsServer.settings().build(), answerWithFourMib(),
+				BufferedConnectionSettings.DEFAULTS, (builder) -> {
+				});
+		try (SSLSocket client = this.server.connect(16 * 1024)) {
+			client.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
+			BufferedConnection connection = this.server.opened.poll(10, TimeUnit.SECONDS);
+			CountDownLatch closed = new CountDownLatch(1);
+			connection.onClose(closed::countDown);
+			await().until(() -> connection.outputBufferedBytes() > 0);
+			long start = System.nanoTime();
+			// close_notify goes only if the socket takes it at once: the client never reads.
+			connection.close();
+			assertThat(closed.await(10, TimeUnit.SECONDS)).isTrue();
+			long closedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+			assertThat(connection.channel().isOpen()).isFalse();
+			Figures.record("tls-close-unread", "close() with 4 MiB waiting for a peer that never reads took %d ms",
+					closedAfter);
+		}
+		await().until(() -> this.server.connections.openConnections() == 0);
+	}
+
+	@Test
+	void closeAfterFlushToAPeerThatNeverReadsEndsAtTheWriteTimeout() throws Exception {
+		Duration writeTimeout = Duration.ofMillis(300);
+		this.server = TlsServer.start(TlsServer.settings().build(), answerWithFourMib(),
+				BufferedConnectionSettings.DEFAULTS.withTimeouts(null, writeTimeout), (builder) -> {
+				});
+		try (SSLSocket client = this.server.connect(16 * 1024)) {
+			client.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
+			BufferedConnection connection = this.server.opened.poll(10, TimeUnit.SECONDS);
+			CountDownLatch closed = new CountDownLatch(1);
+			connection.onClose(closed::countDown);
+			await().until(() -> connection.outputBufferedBytes() > 0);
+			long start = System.nanoTime();
+			connection.closeAfterFlush();
+			assertThat(closed.await(10, TimeUnit.SECONDS)).isTrue();
+			long closedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+			assertThat(closedAfter).isGreaterThanOrEqualTo(writeTimeout.toMillis() - 10);
+			assertThat(connection.outputBufferedBytes()).isZero();
+			Figures.record("tls-close-after-flush-unread", "closeAfterFlush() with 4 MiB waiting for a peer that"
+					+ " never reads ended after %d ms, with a write timeout of %d ms", closedAfter,
+					writeTimeout.toMillis());
+		}
+	}
+
+	@Test
 	void clientCloseNotifyIsTheEndOfTheStream() throws Exception {
 		this.server = TlsServer.start(TlsServer.settings().build());
 		try (SSLSocket client = this.server.connect()) {
@@ -219,6 +268,34 @@ class TlsBufferedConnectionTests {
 			assertThat(client.getInputStream().read()).isEqualTo(-1);
 		}
 		await().until(() -> this.server.connections.openConnections() == 0);
+	}
+
+	/**
+	 * Answer the first line with 4 MiB, far more than the kernel's buffers hold: the first
+	 * flush fills the socket, and a client that never reads keeps it full.
+	 */
+	private static BufferedHandler answerWithFourMib() {
+		return new BufferedHandler() {
+
+			@Override
+			public void onOpen(BufferedConnection connection) {
+				try {
+					connection.channel().setOption(StandardSocketOptions.SO_SNDBUF, 32 * 1024);
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			}
+
+			@Override
+			public void onRead(BufferedConnection connection) {
+				if (connection.input().readLine() != null) {
+					connection.disableRead();
+					connection.output().add(new byte[4 * 1024 * 1024]);
+				}
+			}
+
+		};
 	}
 
 }

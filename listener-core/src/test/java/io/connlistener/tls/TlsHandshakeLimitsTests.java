@@ -1,8 +1,13 @@
 package io.connlistener.tls;
 
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.SocketException;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +19,14 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLSocket;
 
+import io.connlistener.AcceptCallback;
+import io.connlistener.AcceptedConnection;
+import io.connlistener.ConnListener;
 import io.connlistener.ListenerOption;
+import io.connlistener.ListenerStats;
 import io.connlistener.RejectionReason;
 import io.connlistener.buffer.BufferedConnectionSettings;
+import io.connlistener.loop.EventLoop;
 import io.connlistener.testsupport.Figures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -187,6 +197,64 @@ class TlsHandshakeLimitsTests {
 	}
 
 	@Test
+	void failedHandshakesAreCountedByReasonAndNeverReachARawCallback() throws Exception {
+		BlockingQueue<AcceptedConnection> accepted = new LinkedBlockingQueue<>();
+		AcceptCallback raw = new AcceptCallback() {
+
+			@Override
+			public void onAccept(ConnListener listener, SocketChannel channel, SocketAddress remoteAddress) {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public void onAccept(ConnListener listener, AcceptedConnection connection) {
+				accepted.add(connection);
+			}
+
+		};
+		EventLoop loop = new EventLoop("tls-raw-rejections");
+		ConnListener listener = ConnListener.builder(loop)
+			.callback(raw)
+			.tls(TlsServer.settings().handshakeTimeout(Duration.ofSeconds(2)).observer(this.handshakes::add).build())
+			.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+		try {
+			Socket plainText = connect(listener.localAddress());
+			plainText.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+			Socket tooLarge = connect(listener.localAddress());
+			tooLarge.getOutputStream().write(new byte[] { 22, 3, 1, (byte) 0xff, (byte) 0xff });
+			Socket silent = connect(listener.localAddress());
+			assertThat(plainText.getInputStream().read()).isEqualTo(-1);
+			assertThat(closedByTheListener(tooLarge)).isTrue();
+			assertThat(silent.getInputStream().read()).isEqualTo(-1);
+			try (SSLSocket client = (SSLSocket) TlsServer.certificates.clientContext().getSocketFactory()
+				.createSocket(InetAddress.getLoopbackAddress(), ((InetSocketAddress) listener.localAddress()).getPort())) {
+				client.startHandshake();
+				AcceptedConnection connection = accepted.poll(10, TimeUnit.SECONDS);
+				assertThat(connection.isSecure()).isTrue();
+				connection.tls().close();
+			}
+			List<TlsHandshakeOutcome> outcomes = new ArrayList<>();
+			for (int i = 0; i < 4; i++) {
+				outcomes.add(this.handshakes.poll(10, TimeUnit.SECONDS).outcome());
+			}
+			assertThat(outcomes).containsExactlyInAnyOrder(TlsHandshakeOutcome.FAILED,
+					TlsHandshakeOutcome.CLIENT_HELLO_TOO_LARGE, TlsHandshakeOutcome.TIMEOUT, TlsHandshakeOutcome.SUCCESS);
+			assertThat(accepted).isEmpty();
+			ListenerStats stats = listener.stats();
+			assertThat(stats.rejections(RejectionReason.TLS_HANDSHAKE_FAILED)).isEqualTo(1);
+			assertThat(stats.rejections(RejectionReason.TLS_CLIENT_HELLO_TOO_LARGE)).isEqualTo(1);
+			assertThat(stats.rejections(RejectionReason.TLS_HANDSHAKE_TIMEOUT)).isEqualTo(1);
+			assertThat(stats.rejectionsByReason().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(3);
+			assertThat(stats.accepted()).isEqualTo(4);
+			assertThat(listener.pendingConnections()).isZero();
+		}
+		finally {
+			listener.close();
+			loop.close();
+		}
+	}
+
+	@Test
 	void handshakeRunsAfterDeferredAccept() throws Exception {
 		this.server = TlsServer.start(TlsServer.settings().build(), TlsServer.echo(), BufferedConnectionSettings.DEFAULTS,
 				(builder) -> builder.options(ListenerOption.DEFERRED_ACCEPT));
@@ -197,8 +265,12 @@ class TlsHandshakeLimitsTests {
 	}
 
 	private Socket connect() throws Exception {
+		return connect(this.server.address());
+	}
+
+	private Socket connect(SocketAddress address) throws Exception {
 		Socket client = new Socket();
-		client.connect(this.server.address(), 5000);
+		client.connect(address, 5000);
 		client.setSoTimeout(10_000);
 		this.clients.add(client);
 		return client;
