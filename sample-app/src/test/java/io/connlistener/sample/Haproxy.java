@@ -73,7 +73,7 @@ final class Haproxy implements AutoCloseable {
 	 * checking each server with a TCP connect to that port.
 	 */
 	static Haproxy start(Path executable, Path directory, int... serverPorts) throws IOException {
-		return start(executable, directory, serverPorts, null);
+		return start(executable, directory, serverPorts, null, null);
 	}
 
 	/**
@@ -84,10 +84,21 @@ final class Haproxy implements AutoCloseable {
 	 */
 	static Haproxy startCheckingReadiness(Path executable, Path directory, int[] serverPorts, int[] httpPorts)
 			throws IOException {
-		return start(executable, directory, serverPorts, httpPorts);
+		return start(executable, directory, serverPorts, httpPorts, null);
 	}
 
-	private static Haproxy start(Path executable, Path directory, int[] serverPorts, int[] httpPorts)
+	/**
+	 * Start HAProxy as {@link #startCheckingReadiness} does, but speaking TLS to the servers
+	 * ({@code ssl verify required ca-file}): the client's side stays plain TCP, and each
+	 * connection to a server starts with its PROXY v2 header, in clear, then the handshake.
+	 * @param caFile the CA that signed the servers' certificates
+	 */
+	static Haproxy startTlsToServers(Path executable, Path directory, Path caFile, int[] serverPorts,
+			int[] httpPorts) throws IOException {
+		return start(executable, directory, serverPorts, httpPorts, caFile);
+	}
+
+	private static Haproxy start(Path executable, Path directory, int[] serverPorts, int[] httpPorts, Path caFile)
 			throws IOException {
 		int port = ChildProcesses.freePort();
 		Path statsSocket = directory.resolve("stats.sock");
@@ -125,7 +136,11 @@ final class Haproxy implements AutoCloseable {
 		for (int i = 0; i < serverPorts.length; i++) {
 			config.append("  server ").append((char) ('a' + i)).append(" 127.0.0.1:").append(serverPorts[i]);
 			if (httpPorts != null) {
+				// A check on a port of its own is plain HTTP, without TLS (no-check-ssl).
 				config.append(" port ").append(httpPorts[i]);
+			}
+			if (caFile != null) {
+				config.append(" ssl verify required ca-file ").append(caFile).append(" no-check-ssl");
 			}
 			config.append('\n');
 		}

@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +16,10 @@ import java.util.stream.Collectors;
 
 /**
  * A real TLS client: {@code openssl s_client} in a child process, connected to a loopback
- * port, that sends the lines it is given and keeps every line it prints (the certificate
- * chain, the negotiated protocol and ALPN protocol, what the server sends back). Waits are
- * signalled by the lines the reading thread takes, never polled, and bounded.
+ * port or a Unix domain socket, that sends the lines it is given and keeps every line it
+ * prints (the certificate chain, the negotiated protocol and ALPN protocol, what the
+ * server sends back). Waits are signalled by the lines the reading thread takes, never
+ * polled, and bounded.
  * <p>
  * Needs the {@code openssl} command line tool ({@link TestCertificates#opensslAvailable()});
  * {@code .ci/run} installs it. Thread-safe.
@@ -64,7 +66,18 @@ public final class OpensslClient implements AutoCloseable {
 	 * @return the client, connecting
 	 */
 	public static OpensslClient connect(int port, String... options) {
-		return start(port, true, options);
+		return start(List.of("-connect", "127.0.0.1:" + port), true, options);
+	}
+
+	/**
+	 * Start {@code openssl s_client -unix <socket> -nocommands -brief} with more options,
+	 * as {@link #connect(int, String...)} does over TCP.
+	 * @param socket the Unix domain socket file
+	 * @param options more options of {@code s_client}
+	 * @return the client, connecting
+	 */
+	public static OpensslClient connectUnix(Path socket, String... options) {
+		return start(List.of("-unix", socket.toString()), true, options);
 	}
 
 	/**
@@ -77,12 +90,13 @@ public final class OpensslClient implements AutoCloseable {
 	 * @return the client, connecting
 	 */
 	public static OpensslClient connectVerbose(int port, String... options) {
-		return start(port, false, options);
+		return start(List.of("-connect", "127.0.0.1:" + port), false, options);
 	}
 
-	private static OpensslClient start(int port, boolean brief, String... options) {
-		List<String> command = new ArrayList<>(
-				List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-nocommands"));
+	private static OpensslClient start(List<String> target, boolean brief, String... options) {
+		List<String> command = new ArrayList<>(List.of("openssl", "s_client"));
+		command.addAll(target);
+		command.add("-nocommands");
 		if (brief) {
 			command.add("-brief");
 		}

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
+import io.connlistener.boot.testsupport.EchoGreeterConfiguration;
 import io.connlistener.boot.testsupport.TlsEchoConfiguration;
+import io.connlistener.testsupport.TestCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -14,8 +16,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.Environment;
 
 /**
- * Tests for the failure analysis of TLS listeners that cannot start because of a value:
- * each gives an exact description and action, naming the property to change.
+ * Tests for the failure analysis of TLS listeners that cannot start because of a value or
+ * of an SSL bundle that cannot serve them: each gives an exact description and action,
+ * naming the property to change.
  */
 @Timeout(60)
 class TlsFailureAnalysisTests {
@@ -104,6 +107,29 @@ class TlsFailureAnalysisTests {
 	}
 
 	@Test
+	void clientHelloMaxSizeOfZero() {
+		assertFailure(List.of(GATEWAY + "tls.bundle=gateway", GATEWAY + "tls.client-hello-max-size=0"),
+				"Listener 'gateway' on 0.0.0.0:9443 cannot start: conn-listener.listeners.gateway.tls.client-hello-max-size "
+						+ "is 0B, but it must be from 512B to 64KB.",
+				"Set conn-listener.listeners.gateway.tls.client-hello-max-size to a size such as 16KB.");
+	}
+
+	@Test
+	void clientAuthNeedWithoutTrustStore() {
+		TestCertificates certificates = TestCertificates.shared();
+		assertFailure(List.of(GATEWAY + "tls.bundle=keyonly", GATEWAY + "tls.client-auth=need",
+				"spring.ssl.bundle.pem.keyonly.keystore.certificate=file:" + certificates.file("server.pem"),
+				"spring.ssl.bundle.pem.keyonly.keystore.private-key=file:" + certificates.file("server.key")),
+				"Listener 'gateway' on 0.0.0.0:9443 cannot start: conn-listener.listeners.gateway.tls.client-auth is "
+						+ "need, but SSL bundle 'keyonly' (conn-listener.listeners.gateway.tls.bundle) has no trust store "
+						+ "to check client certificates against.",
+				"Give SSL bundle 'keyonly' the certificates of the authorities that sign client certificates "
+						+ "(spring.ssl.bundle.pem.keyonly.truststore.certificate, or "
+						+ "spring.ssl.bundle.jks.keyonly.truststore.location), or set "
+						+ "conn-listener.listeners.gateway.tls.client-auth to none.");
+	}
+
+	@Test
 	void applicationProtocolTooLong() {
 		String name = "x".repeat(256);
 		assertFailure(List.of(GATEWAY + "tls.bundle=gateway", GATEWAY + "tls.application-protocols[0]=h2",
@@ -169,6 +195,84 @@ class TlsFailureAnalysisTests {
 						+ "listener property.",
 				"Remove conn-listener.listeners.gateway.tls.protocols or correct its name. A listener takes: "
 						+ ListenerPropertyNames.LISTENER_KEYS + ".");
+	}
+
+	@Test
+	void bundleWithACertificateButNoKey() {
+		TestCertificates certificates = TestCertificates.shared();
+		assertFailure(List.of(GATEWAY + "tls.bundle=certonly",
+				"spring.ssl.bundle.pem.certonly.keystore.certificate=file:" + certificates.file("server.pem")),
+				"Listener 'gateway' on 0.0.0.0:9443 cannot start: conn-listener.listeners.gateway.tls.bundle is "
+						+ "'certonly', but the key store of that SSL bundle holds no private key.",
+				"Give SSL bundle 'certonly' the private key of its certificate (spring.ssl.bundle.pem.certonly"
+						+ ".keystore.private-key, or a key entry in the key store of spring.ssl.bundle.jks.certonly), "
+						+ "or set conn-listener.listeners.gateway.tls.bundle to a bundle that has them.");
+	}
+
+	@Test
+	void bundleWithOnlyATrustStoreInTheDefaults() {
+		TestCertificates certificates = TestCertificates.shared();
+		assertFailure(List.of("conn-listener.defaults.tls.bundle=trustonly",
+				"spring.ssl.bundle.pem.trustonly.truststore.certificate=file:" + certificates.file("ca.pem")),
+				"Listener 'gateway' on 0.0.0.0:9443 cannot start: conn-listener.defaults.tls.bundle is 'trustonly', "
+						+ "but that SSL bundle has no key store.",
+				"Give SSL bundle 'trustonly' the listener's certificate chain and private key "
+						+ "(spring.ssl.bundle.pem.trustonly.keystore.certificate and .keystore.private-key, or "
+						+ "spring.ssl.bundle.jks.trustonly.keystore.location), or set conn-listener.defaults.tls.bundle "
+						+ "to a bundle that has them.");
+	}
+
+	@Test
+	void bundleWhosePrivateKeyIsNotTheCertificates() {
+		TestCertificates certificates = TestCertificates.shared();
+		assertFailure(List.of(GATEWAY + "tls.bundle=mixed",
+				"spring.ssl.bundle.pem.mixed.keystore.certificate=file:" + certificates.file("server.pem"),
+				"spring.ssl.bundle.pem.mixed.keystore.private-key=file:" + certificates.file("server2.key")),
+				"Listener 'gateway' on 0.0.0.0:9443 cannot start: conn-listener.listeners.gateway.tls.bundle is "
+						+ "'mixed', but the private key of that SSL bundle does not match its certificate.",
+				"Give SSL bundle 'mixed' the certificate issued for its private key, or set "
+						+ "conn-listener.listeners.gateway.tls.bundle to a bundle that has them.");
+	}
+
+	@Test
+	void clientAuthWithoutTrustStoreInTheBundleOfAServerName() {
+		TestCertificates certificates = TestCertificates.shared();
+		assertFailure(List.of(GATEWAY + "tls.bundle=trusting", GATEWAY + "tls.client-auth=want",
+				GATEWAY + "tls.server-name-bundles[0].server-name=b.example.test",
+				GATEWAY + "tls.server-name-bundles[0].bundle=keyonly",
+				"spring.ssl.bundle.pem.trusting.keystore.certificate=file:" + certificates.file("server.pem"),
+				"spring.ssl.bundle.pem.trusting.keystore.private-key=file:" + certificates.file("server.key"),
+				"spring.ssl.bundle.pem.trusting.truststore.certificate=file:" + certificates.file("ca.pem"),
+				"spring.ssl.bundle.pem.keyonly.keystore.certificate=file:" + certificates.file("server2.pem"),
+				"spring.ssl.bundle.pem.keyonly.keystore.private-key=file:" + certificates.file("server2.key")),
+				"Listener 'gateway' on 0.0.0.0:9443 cannot start: conn-listener.listeners.gateway.tls.client-auth is "
+						+ "want, but SSL bundle 'keyonly' "
+						+ "(conn-listener.listeners.gateway.tls.server-name-bundles[0].bundle) has no trust store to "
+						+ "check client certificates against.",
+				"Give SSL bundle 'keyonly' the certificates of the authorities that sign client certificates "
+						+ "(spring.ssl.bundle.pem.keyonly.truststore.certificate, or "
+						+ "spring.ssl.bundle.jks.keyonly.truststore.location), or set "
+						+ "conn-listener.listeners.gateway.tls.client-auth to none.");
+	}
+
+	@Test
+	void rawHandlerOfATlsListener() {
+		TestCertificates certificates = TestCertificates.shared();
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, ConnListenerAutoConfiguration.class))
+			.withUserConfiguration(EchoGreeterConfiguration.class)
+			.withPropertyValues("conn-listener.io-threads=1", "conn-listener.listeners.echo.port=0",
+					"conn-listener.listeners.echo.address=127.0.0.1", "conn-listener.defaults.tls.bundle=server",
+					"spring.ssl.bundle.pem.server.keystore.certificate=file:" + certificates.file("server.pem"),
+					"spring.ssl.bundle.pem.server.keystore.private-key=file:" + certificates.file("server.key"))
+			.run((context) -> ConnListenerFailureAnalysisTests.assertAnalysis(context.getStartupFailure(),
+					environment(List.of()),
+					"Listener 'echo' on 127.0.0.1:0 serves TLS (conn-listener.defaults.tls.bundle is 'server'), but its "
+							+ "handler, bean 'echoHandler', is an AcceptCallback (raw), which would be given the "
+							+ "encrypted channel.",
+					"Make bean 'echoHandler' implement BufferedHandler (buffered) or BlockingConnectionHandler "
+							+ "(blocking), which see plaintext over TLS, or remove conn-listener.defaults.tls.bundle to "
+							+ "serve plain connections."));
 	}
 
 	private void assertFailure(List<String> properties, String description, String action) {
