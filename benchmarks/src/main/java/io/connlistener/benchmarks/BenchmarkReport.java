@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * Writes {@link BenchmarkResults} as Markdown ({@code BENCHMARKS.md}): the machine, the
- * flags, a table of medians and same-round ratios per scenario, memory per idle connection,
- * and what to make of the noise; and, beside it, {@link RatioChart the chart}.
+ * flags, a table of medians and same-round ratios per scenario, the {@link TlsReport TLS
+ * scenarios}, memory per idle connection, and what to make of the noise; and, beside it,
+ * {@link RatioChart the chart} of the plain scenarios.
  */
 public final class BenchmarkReport {
 
@@ -85,14 +86,19 @@ public final class BenchmarkReport {
 			.append(" before the run, ").append(number(results.busyAfter(), 2))
 			.append(" in the ").append(seconds(options.backgroundSample().toMillis())).append(" after, of ").append(machine.processors()).append(" |\n\n");
 		md.append("Peers:\n\n");
-		results.peers().forEach((peer) -> md.append("- `").append(peer.name()).append("`: ").append(peer.label()).append('\n'));
+		results.peers().forEach((peer) -> {
+			md.append("- `").append(peer.name()).append("`: ").append(peer.label());
+			String session = results.tlsSessions().get(peer.name());
+			md.append((session != null) ? " (negotiated " + session + ")" : "").append('\n');
+		});
 		for (Map.Entry<String, String> skipped : results.skipped().entrySet()) {
 			md.append("- skipped `").append(skipped.getKey()).append("`: ").append(skipped.getValue()).append('\n');
 		}
 		BarReport.append(md, results);
-		if (!results.loadScenarios().isEmpty()) {
+		if (results.loadScenarios().stream().anyMatch((scenario) -> !scenario.tls())) {
 			appendLoads(md, results);
 		}
+		TlsReport.append(md, results);
 		for (Map.Entry<Scenario, Map<String, IdleResult>> idle : results.idles().entrySet()) {
 			md.append("\n## Memory: ").append(idle.getKey().describe()).append("\n\n");
 			md.append("Each connection echoed one 64-byte message, then stayed open and silent. ")
@@ -146,26 +152,51 @@ public final class BenchmarkReport {
 		md.append("| scenario | peer | ops/s | × netty-nio | × jdk | p50 µs | p99 µs | p99.9 µs | spread | load gen CPU | peer CPU | machine | errors |\n");
 		md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
 		for (Scenario scenario : results.loadScenarios()) {
+			if (scenario.tls()) {
+				continue;
+			}
 			for (PeerDefinition peer : results.peers()) {
 				String name = peer.name();
 				if (results.results(scenario, name).isEmpty()) {
 					continue;
 				}
-				md.append("| ").append(scenario.describe()).append(" | ").append(name).append(" | ")
-					.append(number(results.median(scenario, name, LoadResult::rate), 0)).append(" | ")
-					.append(ratio(results.sameRoundRatio(scenario, name, PeerDefinition.NETTY_NIO))).append(" | ")
-					.append(ratio(results.sameRoundRatio(scenario, name, PeerDefinition.JDK))).append(" | ")
-					.append(number(results.median(scenario, name, (r) -> r.latencyMicros(50)), 1)).append(" | ")
-					.append(number(results.median(scenario, name, (r) -> r.latencyMicros(99)), 1)).append(" | ")
-					.append(number(results.median(scenario, name, (r) -> r.latencyMicros(99.9)), 1)).append(" | ")
-					.append(percent(results.spread(scenario, name))).append(" | ")
-					.append(percent(results.median(scenario, name, LoadResult::clientCpuShare))).append(" | ")
-					.append(percent(results.median(scenario, name, LoadResult::serverCpuShare))).append(" | ")
-					.append(number(results.median(scenario, name, LoadResult::machineBusyCores), 2)).append(" | ")
-					.append(results.results(scenario, name).stream().mapToLong(LoadResult::errors).sum()).append(" |\n");
+				appendLoadRow(md, results, scenario, name, List.of(PeerDefinition.NETTY_NIO, PeerDefinition.JDK), false);
 			}
 		}
 		md.append("\n![Throughput relative to Netty NIO](").append(CHART).append(")\n");
+	}
+
+	/**
+	 * Append one row of a table of loads: the median rate, its same-round ratios to each
+	 * reference peer, latency, spread and CPU shares, the CPU time per operation of the peer
+	 * and of the load generator if asked, then the machine and the errors.
+	 * @param md the report so far
+	 * @param results the whole run's results
+	 * @param scenario the scenario
+	 * @param name the peer's name
+	 * @param references the peers of the ratio columns
+	 * @param perOperation whether to add the columns of CPU time per operation
+	 */
+	static void appendLoadRow(StringBuilder md, BenchmarkResults results, Scenario scenario, String name,
+			List<String> references, boolean perOperation) {
+		md.append("| ").append(scenario.describe()).append(" | ").append(name).append(" | ")
+			.append(number(results.median(scenario, name, LoadResult::rate), 0)).append(" | ");
+		for (String reference : references) {
+			md.append(ratio(results.sameRoundRatio(scenario, name, reference))).append(" | ");
+		}
+		md.append(number(results.median(scenario, name, (r) -> r.latencyMicros(50)), 1)).append(" | ")
+			.append(number(results.median(scenario, name, (r) -> r.latencyMicros(99)), 1)).append(" | ")
+			.append(number(results.median(scenario, name, (r) -> r.latencyMicros(99.9)), 1)).append(" | ")
+			.append(percent(results.spread(scenario, name))).append(" | ")
+			.append(percent(results.median(scenario, name, LoadResult::clientCpuShare))).append(" | ")
+			.append(percent(results.median(scenario, name, LoadResult::serverCpuShare))).append(" | ");
+		if (perOperation) {
+			md.append(number(results.median(scenario, name, LoadResult::serverCpuMicrosPerOperation), 1)).append(" | ")
+				.append(number(results.median(scenario, name, LoadResult::clientCpuMicrosPerOperation), 1))
+				.append(" | ");
+		}
+		md.append(number(results.median(scenario, name, LoadResult::machineBusyCores), 2)).append(" | ")
+			.append(results.results(scenario, name).stream().mapToLong(LoadResult::errors).sum()).append(" |\n");
 	}
 
 	private static void appendRounds(StringBuilder md, BenchmarkResults results) {

@@ -48,6 +48,12 @@ public final class BenchmarkResults {
 
 	private final Map<Sweep, BenchmarkResults> sweeps = new LinkedHashMap<>();
 
+	private String tlsCertificate;
+
+	private String tlsClient;
+
+	private final Map<String, String> tlsSessions = new LinkedHashMap<>();
+
 	BenchmarkResults(HarnessOptions options, MachineInfo machine) {
 		this(options, machine, options.rounds());
 	}
@@ -125,6 +131,39 @@ public final class BenchmarkResults {
 
 	void record(Scenario scenario, String peer, IdleResult result) {
 		this.idles.computeIfAbsent(scenario, (key) -> new LinkedHashMap<>()).put(peer, result);
+	}
+
+	void tls(String certificate, TlsClient client) {
+		this.tlsCertificate = certificate;
+		this.tlsClient = client.protocol() + " with " + client.cipherSuite();
+	}
+
+	void tlsSession(String peer, String session) {
+		this.tlsSessions.put(peer, session);
+	}
+
+	/**
+	 * Return the run's TLS certificate, described.
+	 * @return the description, or {@code null} if the run made none
+	 */
+	public String tlsCertificate() {
+		return this.tlsCertificate;
+	}
+
+	/**
+	 * Return what the TLS clients offer.
+	 * @return for example {@code TLSv1.3 with TLS_AES_128_GCM_SHA256}, or {@code null}
+	 */
+	public String tlsClient() {
+		return this.tlsClient;
+	}
+
+	/**
+	 * Return the protocol and cipher suite each TLS peer negotiated when it was checked.
+	 * @return the sessions by peer name
+	 */
+	public Map<String, String> tlsSessions() {
+		return this.tlsSessions;
 	}
 
 	void problem(String problem) {

@@ -2,7 +2,6 @@ package io.connlistener.benchmarks;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -15,7 +14,7 @@ import java.nio.channels.SocketChannel;
  * <p>
  * Not thread-safe: owned by the thread of the selector it is registered with.
  */
-final class ClientConnection {
+final class ClientConnection implements LoadConnection {
 
 	private final SocketChannel channel;
 
@@ -49,23 +48,7 @@ final class ClientConnection {
 	 */
 	static ClientConnection connect(Selector selector, InetSocketAddress target, ByteBuffer payload)
 			throws IOException {
-		SocketChannel channel = SocketChannel.open();
-		try {
-			channel.configureBlocking(false);
-			channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-			channel.setOption(StandardSocketOptions.SO_LINGER, 0);
-			boolean connected = channel.connect(target);
-			ClientConnection connection = new ClientConnection(channel,
-					channel.register(selector, connected ? 0 : SelectionKey.OP_CONNECT), payload);
-			if (connected) {
-				connection.send();
-			}
-			return connection;
-		}
-		catch (IOException | RuntimeException ex) {
-			channel.close();
-			throw ex;
-		}
+		return LoadConnection.connect(selector, target, (channel, key) -> new ClientConnection(channel, key, payload));
 	}
 
 	/**
@@ -73,7 +56,8 @@ final class ClientConnection {
 	 * @return whether the connection is established
 	 * @throws IOException if the connect failed
 	 */
-	boolean finishConnect() throws IOException {
+	@Override
+	public boolean finishConnect() throws IOException {
 		if (!this.channel.finishConnect()) {
 			return false;
 		}
@@ -85,7 +69,8 @@ final class ClientConnection {
 	 * Send the message once more and wait for its echo.
 	 * @throws IOException if the write failed
 	 */
-	void send() throws IOException {
+	@Override
+	public void send() throws IOException {
 		this.in.clear();
 		this.out.clear();
 		this.sentAt = System.nanoTime();
@@ -96,7 +81,8 @@ final class ClientConnection {
 	 * Write what is left of the message, reading meanwhile.
 	 * @throws IOException if the write failed
 	 */
-	void flush() throws IOException {
+	@Override
+	public void flush() throws IOException {
 		this.channel.write(this.out);
 		this.key.interestOps(SelectionKey.OP_READ | (this.out.hasRemaining() ? SelectionKey.OP_WRITE : 0));
 	}
@@ -106,7 +92,8 @@ final class ClientConnection {
 	 * @return whether the whole echo has arrived
 	 * @throws IOException if the read failed or the server closed the connection
 	 */
-	boolean read() throws IOException {
+	@Override
+	public boolean read() throws IOException {
 		if (this.channel.read(this.in) < 0) {
 			throw new IOException("Server closed the connection");
 		}
@@ -120,18 +107,21 @@ final class ClientConnection {
 		this.key.interestOps(0);
 	}
 
-	long openedAt() {
+	@Override
+	public long openedAt() {
 		return this.openedAt;
 	}
 
-	long sentAt() {
+	@Override
+	public long sentAt() {
 		return this.sentAt;
 	}
 
 	/**
 	 * Close with a reset.
 	 */
-	void close() {
+	@Override
+	public void close() {
 		this.key.cancel();
 		try {
 			this.channel.close();

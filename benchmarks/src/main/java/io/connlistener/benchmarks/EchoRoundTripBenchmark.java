@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 import io.connlistener.ConnListener;
 import io.connlistener.ListenerOption;
-import io.connlistener.buffer.BufferedConnections;
 import io.connlistener.buffer.BufferedConnection;
 import io.connlistener.buffer.BufferedConnectionSettings;
+import io.connlistener.buffer.BufferedConnections;
 import io.connlistener.buffer.BufferedHandler;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.EventLoopGroup;

@@ -3,6 +3,7 @@ package io.connlistener.benchmarks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
@@ -13,10 +14,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Runs the benchmark: starts every peer as a child JVM with the same flags, all at once;
- * measures idle connections while the peers are fresh; then, per echo or churn scenario,
- * warms each peer up and loads them one at a time, in an order rotated every round;
- * destroys the peers; and writes
+ * Runs the benchmark: makes the run's TLS certificate if a TLS peer is to run; starts every
+ * peer as a child JVM with the same flags, all at once, and checks each TLS peer with one
+ * handshake; measures idle connections while the peers are fresh; then, per echo, churn or
+ * TLS scenario, warms each peer of its kind (plain or TLS) up and loads them one at a time,
+ * in an order rotated every round; destroys the peers; and writes
  * {@code BENCHMARKS.md} and {@code benchmarks.svg}.
  * <p>
  * Run it with {@code java -jar benchmarks/target/benchmarks.jar [options]}; see
@@ -31,6 +33,16 @@ public final class Harness {
 	/** How long opening the connections of an idle scenario may take. */
 	static final Duration IDLE_OPEN_TIMEOUT = Duration.ofSeconds(120);
 
+	/** How long each step of the handshake that checks a TLS peer may take. */
+	static final Duration TLS_PROBE_TIMEOUT = Duration.ofSeconds(10);
+
+	/**
+	 * Least unmeasured time at the start of a round of a TLS echo scenario: each connection
+	 * makes a full handshake before its first echo, and the handshakes must not fall into
+	 * the window, or the peer that handshakes slower would lose echo time for it.
+	 */
+	static final Duration TLS_ECHO_ROUND_WARMUP = Duration.ofSeconds(2);
+
 	private final HarnessOptions options;
 
 	private final LoadGenerator generator;
@@ -38,6 +50,10 @@ public final class Harness {
 	private final List<Sweep> sweeps;
 
 	private final Consumer<String> progress;
+
+	private TlsMaterial tlsMaterial;
+
+	private TlsClient tlsClient;
 
 	/**
 	 * Create a harness that reports its progress on standard output.
@@ -122,8 +138,12 @@ public final class Harness {
 		Map<PeerDefinition, PeerProcess> running = new LinkedHashMap<>();
 		Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
 		results.background(true, backgroundBusyCores());
+		List<PeerDefinition> peers = selectedPeers();
 		try {
-			startPeers(results, selectedPeers(), running, addresses);
+			if (peers.stream().anyMatch(PeerDefinition::tls)) {
+				startTls(results);
+			}
+			startPeers(results, peers, running, addresses);
 			// Idle first, on fresh peers: memory that load touched before would hide in the baseline.
 			for (Scenario scenario : this.options.scenarios()) {
 				if (scenario.kind() == Scenario.Kind.IDLE && !addresses.isEmpty()) {
@@ -141,10 +161,27 @@ public final class Harness {
 		}
 		finally {
 			running.values().forEach(PeerProcess::close);
+			if (this.tlsMaterial != null) {
+				this.tlsMaterial.close();
+			}
 		}
 		results.background(false, backgroundBusyCores());
 		results.finish();
 		return results;
+	}
+
+	private void startTls(BenchmarkResults results) throws InterruptedException {
+		try {
+			this.tlsMaterial = TlsMaterial.create(this.options.tlsKey());
+			this.tlsClient = new TlsClient(this.tlsMaterial, this.options.tlsProtocol());
+			results.tls(this.tlsMaterial.describe(), this.tlsClient);
+			log("TLS: %s; clients offer %s with %s only", this.tlsMaterial.describe(), this.tlsClient.protocol(),
+					this.tlsClient.cipherSuite());
+		}
+		catch (IOException | GeneralSecurityException ex) {
+			results.problem("No TLS certificate, so no TLS peer runs: " + ex.getMessage());
+			log("no TLS certificate: %s", ex.getMessage());
+		}
 	}
 
 	private double backgroundBusyCores() throws InterruptedException {
@@ -157,18 +194,19 @@ public final class Harness {
 			throws InterruptedException {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		String classPath = System.getProperty("java.class.path");
-		Map<PeerDefinition, Integer> knownPorts = new LinkedHashMap<>();
 		for (PeerDefinition peer : peers) {
 			String reason = peer.unavailableReason();
+			if (reason == null && peer.tls() && this.tlsClient == null) {
+				reason = "no TLS certificate (see the problems below)";
+			}
 			if (reason != null) {
 				skip(results, peer.name(), reason);
 				continue;
 			}
 			try {
-				int port = peer.needsPort() ? PeerDefinition.freeLoopbackPort() : 0;
-				List<String> command = peer.command(java, this.options.jvmFlags(), classPath, port);
-				running.put(peer, PeerProcess.start(peer.name(), command, peer.needsPort() ? port : null));
-				knownPorts.put(peer, port);
+				List<String> command = peer.command(java, this.options.jvmFlags(), classPath,
+						peer.tls() ? this.tlsMaterial.folder() : null);
+				running.put(peer, PeerProcess.start(peer.name(), command, peer.application()));
 			}
 			catch (IOException ex) {
 				skip(results, peer.name(), "could not start: " + ex.getMessage());
@@ -178,9 +216,18 @@ public final class Harness {
 			PeerProcess process = running.get(peer);
 			try {
 				int port = process.awaitReady(STARTUP_TIMEOUT);
-				addresses.put(peer.name(), new InetSocketAddress("127.0.0.1", port));
+				InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
+				String session = null;
+				if (peer.tls()) {
+					session = probe(peer, address);
+				}
+				addresses.put(peer.name(), address);
 				results.peerStarted(peer);
-				log("started %s (pid %d) on 127.0.0.1:%d", peer.name(), process.pid(), port);
+				if (session != null) {
+					results.tlsSession(peer.name(), session);
+				}
+				log("started %s (pid %d) on 127.0.0.1:%d%s", peer.name(), process.pid(), port,
+						(session != null) ? ", " + session : "");
 			}
 			catch (IOException ex) {
 				skip(results, peer.name(), ex.getMessage());
@@ -189,10 +236,25 @@ public final class Harness {
 		}
 	}
 
-	private List<PeerDefinition> selectedPeers() {
+	private String probe(PeerDefinition peer, InetSocketAddress address) throws IOException {
+		try {
+			return this.tlsClient.probe(address, TLS_PROBE_TIMEOUT);
+		}
+		catch (IOException ex) {
+			throw new IOException("serves no TLS: a handshake and an echo failed: " + ex, ex);
+		}
+	}
+
+	/**
+	 * Return the peers named by {@code --peers}, or by default every peer whose kind (plain
+	 * or TLS) a selected scenario or sweep loads.
+	 */
+	List<PeerDefinition> selectedPeers() {
 		List<PeerDefinition> all = PeerDefinition.all(this.options.sampleAppJar());
 		if (this.options.peers() == null) {
-			return all;
+			boolean plain = !this.sweeps.isEmpty() || this.options.scenarios().stream().anyMatch((s) -> !s.tls());
+			boolean tls = this.options.scenarios().stream().anyMatch(Scenario::tls);
+			return all.stream().filter((peer) -> peer.tls() ? tls : plain).toList();
 		}
 		for (String name : this.options.peers()) {
 			if (all.stream().noneMatch((peer) -> peer.name().equals(name))) {
@@ -236,9 +298,14 @@ public final class Harness {
 
 	private void runLoad(BenchmarkResults results, Scenario scenario, Map<PeerDefinition, PeerProcess> running,
 			Map<String, InetSocketAddress> addresses, Duration warmup, Duration window) throws InterruptedException {
+		// Plain peers take the plain scenarios, TLS peers the TLS ones.
+		List<PeerDefinition> peers = results.peers().stream().filter((peer) -> peer.tls() == scenario.tls()).toList();
+		if (peers.isEmpty()) {
+			log("%s: no peer of its kind runs", scenario.describe());
+			return;
+		}
 		log("%s: warm-up %.1f s per peer, then %d rounds of %.1f s", scenario.describe(), warmup.toMillis() / 1000.0,
 				results.rounds(), window.toMillis() / 1000.0);
-		List<PeerDefinition> peers = new ArrayList<>(results.peers());
 		if (!warmup.isZero()) {
 			for (PeerDefinition peer : peers) {
 				measure(results, scenario, peer, running.get(peer), addresses, warmup, -1);
@@ -252,6 +319,18 @@ public final class Harness {
 		}
 	}
 
+	/**
+	 * Return the unmeasured time at the start of a round of a scenario.
+	 * @param scenario the scenario
+	 * @param roundWarmup the time the options ask for
+	 * @return that time, or {@link #TLS_ECHO_ROUND_WARMUP} for a TLS echo scenario if longer
+	 */
+	static Duration roundWarmup(Scenario scenario, Duration roundWarmup) {
+		boolean handshakesFirst = scenario.tls() && !scenario.closesEachCycle();
+		return (handshakesFirst && roundWarmup.compareTo(TLS_ECHO_ROUND_WARMUP) < 0) ? TLS_ECHO_ROUND_WARMUP
+				: roundWarmup;
+	}
+
 	private void measure(BenchmarkResults results, Scenario scenario, PeerDefinition peer, PeerProcess process,
 			Map<String, InetSocketAddress> addresses, Duration window, int round) throws InterruptedException {
 		if (!process.isAlive()) {
@@ -259,12 +338,12 @@ public final class Harness {
 			return;
 		}
 		try {
-			LoadResult result = this.generator.run(scenario, addresses.get(peer.name()), this.options.roundWarmup(),
-					window, process::cpuNanos);
+			LoadResult result = this.generator.run(scenario, addresses.get(peer.name()), this.tlsClient,
+					roundWarmup(scenario, this.options.roundWarmup()), window, process::cpuNanos);
 			if (round >= 0) {
 				results.record(scenario, peer.name(), round, result);
 			}
-			log("%-12s %-13s %-7s %,12.0f/s  p50 %,8.1f µs  p99 %,9.1f µs  load gen CPU %3.0f%%  peer CPU %3.0f%%  machine %.2f cores%s",
+			log("%-16s %-21s %-7s %,12.0f/s  p50 %,8.1f µs  p99 %,9.1f µs  load gen CPU %3.0f%%  peer CPU %3.0f%%  machine %.2f cores%s",
 					scenario.name(), peer.name(), (round < 0) ? "warm-up" : "round " + (round + 1), result.rate(),
 					result.latencyMicros(50), result.latencyMicros(99), 100 * result.clientCpuShare(),
 					100 * result.serverCpuShare(), result.machineBusyCores(), (result.errors() > 0) ? "  errors " + result.errors() : "");
@@ -287,6 +366,9 @@ public final class Harness {
 		}
 		log("%s: memory per connection above a baseline with none", scenario.describe());
 		for (PeerDefinition peer : results.peers()) {
+			if (peer.tls()) {
+				continue;
+			}
 			PeerProcess process = running.get(peer);
 			if (!process.isAlive()) {
 				results.problem(peer.name() + " had exited before " + scenario.name());
@@ -303,7 +385,7 @@ public final class Harness {
 				IdleResult result = new IdleResult(connections.established(), connections.failed(), baselineResident,
 						resident, baselineHeap, heap);
 				results.record(scenario, peer.name(), result);
-				log("%-12s %-13s %,d open, %d failed: RSS %,.0f B/conn, heap %,.0f B/conn", scenario.name(),
+				log("%-16s %-21s %,d open, %d failed: RSS %,.0f B/conn, heap %,.0f B/conn", scenario.name(),
 						peer.name(), result.established(), result.failed(), result.residentPerConnection(),
 						result.heapPerConnection());
 			}

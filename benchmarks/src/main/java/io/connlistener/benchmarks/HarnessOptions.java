@@ -10,7 +10,7 @@ import java.util.List;
  * What a benchmark run does, from the command line: {@code --rounds 5 --seconds 5
  * --warmup 5 --threads 1 --peers jdk,netty-nio --scenarios echo-1x64,idle-10000
  * --jvm-flags "-Xms256m -Xmx1g" --output docs --sample-app-jar PATH --sweeps io-loops
- * --sweep-rounds 3 --sweep-seconds 3}.
+ * --sweep-rounds 3 --sweep-seconds 3 --tls-key ec --tls-protocol TLSv1.3}.
  * <p>
  * Mutable, for one thread: parse, adjust, then hand to {@link Harness}.
  */
@@ -18,7 +18,7 @@ public final class HarnessOptions {
 
 	/** Scenarios of a full run, in report order. */
 	public static final List<String> DEFAULT_SCENARIOS = List.of("echo-1x64", "echo-100x64", "echo-1000x64",
-			"echo-100x4k", "churn-50x64", "idle-10000");
+			"echo-100x4k", "churn-50x64", "idle-10000", "tls-echo-100x64", "tls-echo-100x4k", "tls-handshake-50");
 
 	/** Flags every peer JVM gets unless told otherwise. */
 	public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
@@ -56,6 +56,10 @@ public final class HarnessOptions {
 
 	private Duration sweepWarmup = Duration.ofSeconds(2);
 
+	private TlsMaterial.KeyType tlsKey = TlsMaterial.KeyType.EC;
+
+	private String tlsProtocol = TlsClient.DEFAULT_PROTOCOL;
+
 	/**
 	 * Parse command-line arguments.
 	 * @param args the arguments
@@ -86,6 +90,8 @@ public final class HarnessOptions {
 				case "--sweeps" -> options.sweeps(value.equals("none") ? List.of() : split(value));
 				case "--sweep-rounds" -> options.sweepRounds(Integer.parseInt(value));
 				case "--sweep-seconds" -> options.sweepWindow(Duration.ofMillis((long) (Double.parseDouble(value) * 1000)));
+				case "--tls-key" -> options.tlsKey(TlsMaterial.KeyType.parse(value));
+				case "--tls-protocol" -> options.tlsProtocol(value);
 				default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + usage());
 			}
 		}
@@ -94,11 +100,12 @@ public final class HarnessOptions {
 
 	static String usage() {
 		return "Usage: java -jar benchmarks/target/benchmarks.jar [--rounds 5] [--seconds 5] [--warmup 3] "
-				+ "[--threads 1] [--peers jdk,netty-nio,netty-epoll,connlistener,sample-app] "
+				+ "[--threads 1] [--peers jdk,netty-nio,netty-epoll,connlistener,sample-app,netty-nio-tls,"
+				+ "netty-nio-tls-openssl,connlistener-tls,sample-app-tls] "
 				+ "[--scenarios " + String.join(",", DEFAULT_SCENARIOS) + "] [--jvm-flags \""
 				+ String.join(" ", DEFAULT_JVM_FLAGS) + "\"] [--output docs] [--sample-app-jar PATH] "
 				+ "[--sweeps io-loops,accepts-per-wakeup,read-buffer-size,write-watermarks|none] [--sweep-rounds 3] "
-				+ "[--sweep-seconds 3]";
+				+ "[--sweep-seconds 3] [--tls-key ec|rsa] [--tls-protocol TLSv1.3|TLSv1.2]";
 	}
 
 	private static List<String> split(String value) {
@@ -408,6 +415,42 @@ public final class HarnessOptions {
 			throw new IllegalArgumentException("'" + name + "' must be in (0, 600] seconds, not " + duration);
 		}
 		return duration;
+	}
+
+	/**
+	 * Return the algorithm of the run's TLS server key.
+	 * @return the key type
+	 */
+	public TlsMaterial.KeyType tlsKey() {
+		return this.tlsKey;
+	}
+
+	/**
+	 * Set the algorithm of the run's TLS server key.
+	 * @param tlsKey the key type
+	 * @return these options
+	 */
+	public HarnessOptions tlsKey(TlsMaterial.KeyType tlsKey) {
+		this.tlsKey = tlsKey;
+		return this;
+	}
+
+	/**
+	 * Return the protocol the TLS clients speak.
+	 * @return {@code TLSv1.3} or {@code TLSv1.2}
+	 */
+	public String tlsProtocol() {
+		return this.tlsProtocol;
+	}
+
+	/**
+	 * Set the protocol the TLS clients speak.
+	 * @param tlsProtocol {@code TLSv1.3} or {@code TLSv1.2}
+	 * @return these options
+	 */
+	public HarnessOptions tlsProtocol(String tlsProtocol) {
+		this.tlsProtocol = TlsClient.checkProtocol(tlsProtocol);
+		return this;
 	}
 
 }

@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 
 /**
- * Drives an {@code echo} or {@code churn} scenario against one peer with one or two NIO
+ * Drives an {@code echo}, {@code churn} or TLS scenario against one peer with one or two NIO
  * threads ({@link LoadWorker}), and measures, over the same window, the round trips, their
  * latency, and the CPU time of both this process and the peer, so that a load generator that
  * becomes the bottleneck shows.
@@ -41,6 +41,7 @@ final class LoadGenerator {
 	 * Run a scenario: connect, warm up, measure, close.
 	 * @param scenario an echo or churn scenario
 	 * @param target the peer's loopback address
+	 * @param tls the TLS client of a TLS scenario, or {@code null}
 	 * @param warmup time before the measured window
 	 * @param window length of the measured window
 	 * @param serverCpuNanos reads the peer's CPU time
@@ -48,7 +49,7 @@ final class LoadGenerator {
 	 * @throws IOException if a load thread failed
 	 * @throws InterruptedException if interrupted while waiting
 	 */
-	LoadResult run(Scenario scenario, InetSocketAddress target, Duration warmup, Duration window,
+	LoadResult run(Scenario scenario, InetSocketAddress target, TlsClient tls, Duration warmup, Duration window,
 			LongSupplier serverCpuNanos) throws IOException, InterruptedException {
 		if (scenario.kind() == Scenario.Kind.IDLE) {
 			throw new IllegalArgumentException("Idle scenarios are measured by IdleConnections");
@@ -60,7 +61,7 @@ final class LoadGenerator {
 		List<Thread> started = new ArrayList<>(threadCount);
 		for (int i = 0; i < threadCount; i++) {
 			int share = scenario.connections() / threadCount + ((i < scenario.connections() % threadCount) ? 1 : 0);
-			LoadWorker worker = new LoadWorker(scenario, target, share, measureFrom, stopAt);
+			LoadWorker worker = new LoadWorker(scenario, target, tls, share, measureFrom, stopAt);
 			Thread thread = new Thread(worker, "load-" + (i + 1));
 			thread.setDaemon(true);
 			workers.add(worker);

@@ -57,4 +57,20 @@ public record LoadResult(long operations, double seconds, Histogram latency, lon
 		return (this.seconds > 0) ? this.serverCpuSeconds / this.seconds : 0;
 	}
 
+	/**
+	 * Return the peer's CPU time per operation in the window.
+	 * @return microseconds, or {@code NaN} if unknown or nothing was done
+	 */
+	public double serverCpuMicrosPerOperation() {
+		return (this.operations > 0) ? this.serverCpuSeconds * 1e6 / this.operations : Double.NaN;
+	}
+
+	/**
+	 * Return the harness's CPU time per operation in the window.
+	 * @return microseconds, or {@code NaN} if nothing was done
+	 */
+	public double clientCpuMicrosPerOperation() {
+		return (this.operations > 0) ? this.clientCpuSeconds * 1e6 / this.operations : Double.NaN;
+	}
+
 }

@@ -16,7 +16,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * One thread of the load generator: a selector with its share of the connections of an
- * {@code echo} or {@code churn} scenario. Everything before {@code measureFrom} is warm-up;
+ * {@code echo}, {@code churn} or TLS scenario. Everything before {@code measureFrom} is warm-up;
  * everything from {@code measureFrom} to {@code stopAt} is counted and recorded; at
  * {@code stopAt} it closes its connections and returns.
  * <p>
@@ -41,7 +41,9 @@ final class LoadWorker implements Runnable {
 
 	private final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
 
-	private final Set<ClientConnection> open = new HashSet<>();
+	private final TlsClient tls;
+
+	private final Set<LoadConnection> open = new HashSet<>();
 
 	private int missing;
 
@@ -53,8 +55,13 @@ final class LoadWorker implements Runnable {
 
 	private volatile Throwable failure;
 
-	LoadWorker(Scenario scenario, InetSocketAddress target, int connections, long measureFrom, long stopAt) {
+	LoadWorker(Scenario scenario, InetSocketAddress target, TlsClient tls, int connections, long measureFrom,
+			long stopAt) {
+		if (scenario.tls() && tls == null) {
+			throw new IllegalArgumentException("Scenario " + scenario + " needs a TLS client");
+		}
 		this.scenario = scenario;
+		this.tls = tls;
 		this.target = target;
 		this.connections = connections;
 		this.measureFrom = measureFrom;
@@ -99,13 +106,13 @@ final class LoadWorker implements Runnable {
 			this.failure = ex;
 		}
 		finally {
-			this.open.forEach(ClientConnection::close);
+			this.open.forEach(LoadConnection::close);
 			this.open.clear();
 		}
 	}
 
 	private void handle(Selector selector, ByteBuffer payload, SelectionKey key) {
-		ClientConnection connection = (ClientConnection) key.attachment();
+		LoadConnection connection = (LoadConnection) key.attachment();
 		try {
 			if (!key.isValid()) {
 				return;
@@ -131,9 +138,9 @@ final class LoadWorker implements Runnable {
 		}
 	}
 
-	private void complete(Selector selector, ByteBuffer payload, ClientConnection connection) throws IOException {
+	private void complete(Selector selector, ByteBuffer payload, LoadConnection connection) throws IOException {
 		long now = System.nanoTime();
-		boolean churn = this.scenario.kind() == Scenario.Kind.CHURN;
+		boolean churn = this.scenario.closesEachCycle();
 		if (now >= this.measureFrom && now < this.stopAt) {
 			this.latency.recordValue(Math.min(now - (churn ? connection.openedAt() : connection.sentAt()),
 					this.latency.getHighestTrackableValue()));
@@ -154,7 +161,8 @@ final class LoadWorker implements Runnable {
 
 	private void connect(Selector selector, ByteBuffer payload) {
 		try {
-			this.open.add(ClientConnection.connect(selector, this.target, payload));
+			this.open.add(this.scenario.tls() ? TlsClientConnection.connect(selector, this.target, payload, this.tls)
+					: ClientConnection.connect(selector, this.target, payload));
 		}
 		catch (IOException ex) {
 			// Try again on the next turn of the loop, up to MAX_ERRORS.

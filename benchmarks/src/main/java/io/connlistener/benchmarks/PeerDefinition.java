@@ -1,21 +1,22 @@
 package io.connlistener.benchmarks;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.connlistener.benchmarks.peers.ConnListenerEchoPeer;
+import io.connlistener.benchmarks.peers.ConnListenerTlsEchoPeer;
 import io.connlistener.benchmarks.peers.JdkEchoPeer;
 import io.connlistener.benchmarks.peers.NettyEchoPeer;
+import io.connlistener.benchmarks.peers.TlsFiles;
 import io.netty.util.Version;
 
 /**
  * An echo server the harness can start as a child JVM: a {@code main} of this module, or a
- * Spring Boot application jar told its port on the command line.
+ * Spring Boot application jar told its port on the command line. A TLS peer is also told
+ * where the run's certificate is: a main class gets the {@link TlsFiles} folder as its last
+ * argument, an application jar a PEM SSL bundle {@value #TLS_BUNDLE} of its files.
  *
  * @param name short name, as in {@code --peers}
  * @param label name in the report
@@ -24,9 +25,10 @@ import io.netty.util.Version;
  * @param requiredClass a class that must be on the class path for the peer to run, or
  * {@code null}
  * @param jar the application jar, or {@code null} for a main class
+ * @param tls whether the peer serves TLS, and so the TLS scenarios
  */
 public record PeerDefinition(String name, String label, String mainClass, List<String> args, String requiredClass,
-		Path jar) {
+		Path jar, boolean tls) {
 
 	/** Name of the peer every ratio is taken against first. */
 	public static final String NETTY_NIO = "netty-nio";
@@ -36,6 +38,40 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 
 	/** Name of the Spring Boot sample application's peer. */
 	public static final String SAMPLE_APP = "sample-app";
+
+	/** Name of the peer every TLS ratio is taken against first: Netty with the JDK's TLS. */
+	public static final String NETTY_NIO_TLS = "netty-nio-tls";
+
+	/** Name of the peer every TLS ratio is taken against second: Netty with BoringSSL. */
+	public static final String NETTY_NIO_TLS_OPENSSL = "netty-nio-tls-openssl";
+
+	/** Name of listener-core's TLS peer. */
+	public static final String CONNLISTENER_TLS = "connlistener-tls";
+
+	/** Name of the sample application's TLS peer. */
+	public static final String SAMPLE_APP_TLS = "sample-app-tls";
+
+	/** Name of the sample application's echo listener, under {@code conn-listener.listeners}. */
+	public static final String LISTENER = "echo";
+
+	/** Name of the SSL bundle a TLS application jar is given. */
+	public static final String TLS_BUNDLE = "benchmark";
+
+
+	/**
+	 * Create a peer over plain TCP.
+	 * @param name short name, as in {@code --peers}
+	 * @param label name in the report
+	 * @param mainClass the main class, or {@code null} for a jar
+	 * @param args arguments after the main class or jar
+	 * @param requiredClass a class that must be on the class path for the peer to run, or
+	 * {@code null}
+	 * @param jar the application jar, or {@code null} for a main class
+	 */
+	public PeerDefinition(String name, String label, String mainClass, List<String> args, String requiredClass,
+			Path jar) {
+		this(name, label, mainClass, args, requiredClass, jar, false);
+	}
 
 	/**
 	 * Return every known peer, in report order.
@@ -54,7 +90,30 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 				new PeerDefinition("connlistener", "listener-core: ConnListener and BufferedConnections on one loop",
 						ConnListenerEchoPeer.class.getName(), List.of(), "io.connlistener.buffer.BufferedConnections", null),
 				sampleApp(SAMPLE_APP, "the Spring Boot sample app jar (Actuator and a Prometheus registry on), with "
-						+ "conn-listener.io-threads=1", sampleAppJar, List.of("--conn-listener.io-threads=1")));
+						+ "conn-listener.io-threads=1", sampleAppJar, List.of("--conn-listener.io-threads=1")),
+				new PeerDefinition(NETTY_NIO_TLS, netty + ", NIO transport, one event loop, `SslHandler` with "
+						+ "`SslProvider.JDK` (the JDK's `SSLEngine`), Netty's defaults otherwise",
+						NettyEchoPeer.class.getName(), List.of("nio", "jdk"), null, null, true),
+				new PeerDefinition(NETTY_NIO_TLS_OPENSSL, netty + ", NIO transport, one event loop, `SslHandler` with "
+						+ "`SslProvider.OPENSSL` (netty-tcnative-boringssl-static " + tcnativeVersion()
+						+ "), Netty's defaults otherwise", NettyEchoPeer.class.getName(), List.of("nio", "openssl"), null,
+						null, true),
+				new PeerDefinition(CONNLISTENER_TLS, "listener-core: ConnListener with TlsSettings (the JDK's `SSLEngine`) "
+						+ "and BufferedConnections on one loop", ConnListenerTlsEchoPeer.class.getName(), List.of(), null, null, true),
+				sampleAppTls(sampleAppJar));
+	}
+
+	/**
+	 * Return the sample application as {@link #SAMPLE_APP} runs it, with its echo listener
+	 * serving TLS from the PEM SSL bundle {@value #TLS_BUNDLE}.
+	 * @param sampleAppJar the jar, which may not exist
+	 * @return the peer
+	 */
+	static PeerDefinition sampleAppTls(Path sampleAppJar) {
+		PeerDefinition app = sampleApp(SAMPLE_APP_TLS, "the Spring Boot sample app jar as `sample-app`, its listener "
+				+ "with `tls.bundle` a PEM SSL bundle (`spring.ssl.bundle.pem`)", sampleAppJar,
+				List.of("--conn-listener.io-threads=1", "--conn-listener.listeners." + LISTENER + ".tls.bundle=" + TLS_BUNDLE));
+		return new PeerDefinition(app.name(), app.label(), null, app.args(), null, sampleAppJar, true);
 	}
 
 	/**
@@ -69,7 +128,8 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 	public static PeerDefinition sampleApp(String name, String label, Path sampleAppJar, List<String> properties) {
 		List<String> args = new ArrayList<>(List.of("--server.port=0",
 				"--management.endpoints.web.exposure.include=health,prometheus",
-				"--conn-listener.listeners.echo.address=127.0.0.1", "--conn-listener.listeners.echo.max-connections=20000"));
+				"--conn-listener.listeners." + LISTENER + ".address=127.0.0.1",
+				"--conn-listener.listeners." + LISTENER + ".max-connections=20000"));
 		args.addAll(properties);
 		return new PeerDefinition(name, label, null, List.copyOf(args), null, sampleAppJar);
 	}
@@ -79,17 +139,33 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 		return (version != null) ? version.artifactVersion() : "4.2";
 	}
 
+	private static String tcnativeVersion() {
+		try {
+			// By name, without loading the native library: the jar is a runtime dependency.
+			Package tcnative = Class.forName("io.netty.internal.tcnative.SSL", false, PeerDefinition.class.getClassLoader())
+				.getPackage();
+			String version = (tcnative != null) ? tcnative.getImplementationVersion() : null;
+			return (version != null) ? version : "2.0";
+		}
+		catch (ClassNotFoundException ex) {
+			return "missing";
+		}
+	}
+
 	/**
 	 * Tell why this peer cannot run here.
 	 * @return the reason, or {@code null} if it can run
 	 */
 	public String unavailableReason() {
-		if (this.requiredClass != null) {
+		for (String required : new String[] { this.requiredClass, this.mainClass }) {
+			if (required == null) {
+				continue;
+			}
 			try {
-				Class.forName(this.requiredClass, false, PeerDefinition.class.getClassLoader());
+				Class.forName(required, false, PeerDefinition.class.getClassLoader());
 			}
 			catch (ClassNotFoundException ex) {
-				return this.requiredClass + " is not on the class path";
+				return required + " is not on the class path";
 			}
 		}
 		if (this.mainClass == null && (this.jar == null || !Files.isRegularFile(this.jar))) {
@@ -99,10 +175,11 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 	}
 
 	/**
-	 * Return whether this peer is told its port rather than announcing it.
+	 * Return whether this peer is an application jar, which logs the port its listener
+	 * {@value #LISTENER} bound rather than printing a {@code READY} line.
 	 * @return {@code true} for an application jar
 	 */
-	public boolean needsPort() {
+	public boolean application() {
 		return this.mainClass == null;
 	}
 
@@ -111,10 +188,13 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 	 * @param java the {@code java} executable
 	 * @param jvmFlags flags every peer gets
 	 * @param classPath the harness's class path, for main classes
-	 * @param port the port to listen on, for an application jar
+	 * @param tlsFolder the run's {@link TlsFiles} folder, for a TLS peer
 	 * @return the command
 	 */
-	public List<String> command(String java, List<String> jvmFlags, String classPath, int port) {
+	public List<String> command(String java, List<String> jvmFlags, String classPath, Path tlsFolder) {
+		if (this.tls && tlsFolder == null) {
+			throw new IllegalArgumentException("Peer '" + this.name + "' serves TLS: it needs the certificate's folder");
+		}
 		List<String> command = new ArrayList<>();
 		command.add(java);
 		command.addAll(jvmFlags);
@@ -123,26 +203,23 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 			command.add(classPath);
 			command.add(this.mainClass);
 			command.addAll(this.args);
+			if (this.tls) {
+				command.add(tlsFolder.toAbsolutePath().toString());
+			}
 		}
 		else {
 			command.add("-jar");
 			command.add(this.jar.toAbsolutePath().toString());
 			command.addAll(this.args);
-			command.add("--conn-listener.listeners.echo.port=" + port);
+			// Port 0: a port picked beforehand could be taken by another process before the app binds it.
+			command.add("--conn-listener.listeners." + LISTENER + ".port=0");
+			if (this.tls) {
+				String bundle = "--spring.ssl.bundle.pem." + TLS_BUNDLE + ".keystore.";
+				command.add(bundle + "certificate=file:" + tlsFolder.resolve(TlsFiles.CERTIFICATE).toAbsolutePath());
+				command.add(bundle + "private-key=file:" + tlsFolder.resolve(TlsFiles.PRIVATE_KEY).toAbsolutePath());
+			}
 		}
 		return command;
-	}
-
-	/**
-	 * Find a free loopback port for a peer that must be told one. Another process may take
-	 * it before the peer binds; the peer then fails to start and is skipped.
-	 * @return a port
-	 * @throws IOException if no port can be had
-	 */
-	static int freeLoopbackPort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

@@ -23,8 +23,9 @@ import io.connlistener.benchmarks.peers.PeerSupport;
 
 /**
  * A peer running as a child JVM: started with its command, ready once it prints
- * {@code READY <port>} (or, for a Spring Boot application given its port, Boot's
- * {@code Started ...} line), and always destroyed: by {@link #close()}, and by a shutdown
+ * {@code READY <port>} (or, for a Spring Boot application, once Boot's {@code Started ...}
+ * line follows the starter's {@code Conn listeners started: 'echo' on 127.0.0.1:<port>}),
+ * and always destroyed: by {@link #close()}, and by a shutdown
  * hook for every peer still alive when the harness exits.
  * <p>
  * Reads the peer's CPU time and resident memory from {@code /proc}, and its heap through
@@ -35,6 +36,10 @@ import io.connlistener.benchmarks.peers.PeerSupport;
 final class PeerProcess implements AutoCloseable {
 
 	private static final Set<PeerProcess> alive = ConcurrentHashMap.newKeySet();
+
+	/** The starter's line once its listeners are bound: the port the echo listener was given. */
+	private static final Pattern LISTENER_STARTED = Pattern
+		.compile("Conn listeners started: .*'" + PeerDefinition.LISTENER + "' on (?:\\[[^\\]]*\\]|[^\\s:,]+):(\\d+)");
 
 	private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total\\s+\\d+K,\\s+used\\s+(\\d+)K");
 
@@ -56,11 +61,11 @@ final class PeerProcess implements AutoCloseable {
 
 	private final boolean readsStop;
 
-	private PeerProcess(String name, Process process, Integer knownPort) {
+	private PeerProcess(String name, Process process, boolean application) {
 		this.name = name;
 		this.process = process;
-		this.readsStop = (knownPort == null);
-		Thread reader = new Thread(() -> readOutput(knownPort), "peer-output-" + name);
+		this.readsStop = !application;
+		Thread reader = new Thread(() -> readOutput(application), "peer-output-" + name);
 		reader.setDaemon(true);
 		reader.start();
 		process.onExit()
@@ -72,29 +77,35 @@ final class PeerProcess implements AutoCloseable {
 	 * Start a peer.
 	 * @param name the peer's name, for messages
 	 * @param command the command line
-	 * @param knownPort the port a peer that prints no {@code READY} line was told to use, or
-	 * {@code null}
+	 * @param application whether the peer is a Spring Boot application, which logs its
+	 * port rather than printing a {@code READY} line
 	 * @return the running peer
 	 * @throws IOException if the process cannot be started
 	 */
-	static PeerProcess start(String name, List<String> command, Integer knownPort) throws IOException {
+	static PeerProcess start(String name, List<String> command, boolean application) throws IOException {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		PeerProcess peer = new PeerProcess(name, process, knownPort);
+		PeerProcess peer = new PeerProcess(name, process, application);
 		alive.add(peer);
 		return peer;
 	}
 
-	private void readOutput(Integer knownPort) {
+	private void readOutput(boolean application) {
 		try (BufferedReader reader = new BufferedReader(
 				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
 			String line;
+			Integer port = null;
 			while ((line = reader.readLine()) != null) {
 				keep(line);
-				if (line.startsWith(PeerSupport.READY + " ")) {
+				Matcher started = LISTENER_STARTED.matcher(line);
+				if (!application && line.startsWith(PeerSupport.READY + " ")) {
 					this.ready.complete(Integer.parseInt(line.substring(PeerSupport.READY.length() + 1).trim()));
 				}
-				else if (knownPort != null && line.contains(" Started ")) {
-					this.ready.complete(knownPort);
+				else if (application && started.find()) {
+					port = Integer.valueOf(started.group(1));
+				}
+				else if (application && port != null && line.contains(" Started ")) {
+					// Ready once the application is, not once the port is bound: it accepts from then.
+					this.ready.complete(port);
 				}
 			}
 		}

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Draws a bar chart, as hand-written SVG, of each peer's throughput relative to Netty NIO
- * (the median of same-round ratios), one group of bars per echo or churn scenario, with a
- * dashed line at 1.
+ * Draws a bar chart, as hand-written SVG, of each plain peer's throughput relative to Netty
+ * NIO (the median of same-round ratios), one group of bars per echo or churn scenario, with
+ * a dashed line at 1.
  */
 final class RatioChart {
 
@@ -29,8 +29,9 @@ final class RatioChart {
 	}
 
 	static String svg(BenchmarkResults results) {
-		List<Scenario> scenarios = results.loadScenarios();
-		List<PeerDefinition> peers = results.peers();
+		// Plain scenarios and peers only: the TLS ones are relative to a peer of their own.
+		List<Scenario> scenarios = results.loadScenarios().stream().filter((scenario) -> !scenario.tls()).toList();
+		List<PeerDefinition> peers = results.peers().stream().filter((peer) -> !peer.tls()).toList();
 		double max = 1.0;
 		for (Scenario scenario : scenarios) {
 			for (PeerDefinition peer : peers) {

@@ -5,19 +5,26 @@ import java.util.Locale;
 /**
  * One load shape: {@code echo-NxS} (N persistent connections, each with one S-byte message
  * in flight), {@code churn-NxS} (N connections at a time that connect, echo S bytes and close
- * with a reset) or {@code idle-N} (N open connections, measured for memory).
+ * with a reset) or {@code idle-N} (N open connections, measured for memory); and over TLS,
+ * {@code tls-echo-NxS} and {@code tls-handshake-N} (N clients at a time that connect, make a
+ * full handshake, echo 64 bytes, or S with {@code tls-handshake-NxS}, and close).
  *
  * @param kind what the connections do
  * @param connections how many connections at once
  * @param size bytes per message
+ * @param tls whether the connections speak TLS, to the TLS peers only
  */
-public record Scenario(Kind kind, int connections, int size) {
+public record Scenario(Kind kind, int connections, int size, boolean tls) {
 
 	/** Largest number of connections a scenario may ask for. */
 	public static final int MAX_CONNECTIONS = 50_000;
 
 	/** Largest message a scenario may ask for. */
 	public static final int MAX_SIZE = 1024 * 1024;
+
+	private static final String TLS_PREFIX = "tls-";
+
+	private static final int DEFAULT_SIZE = 64;
 
 	/**
 	 * Create a scenario, checking its bounds.
@@ -29,25 +36,51 @@ public record Scenario(Kind kind, int connections, int size) {
 		if (size < 1 || size > MAX_SIZE) {
 			throw new IllegalArgumentException("Message size must be in [1, " + MAX_SIZE + "], not " + size);
 		}
+		if ((tls && kind != Kind.ECHO && kind != Kind.HANDSHAKE) || (!tls && kind == Kind.HANDSHAKE)) {
+			throw new IllegalArgumentException("TLS scenarios are tls-echo-NxS and tls-handshake-N, not "
+					+ (tls ? TLS_PREFIX : "") + kind.name().toLowerCase(Locale.ROOT));
+		}
 	}
 
 	/**
-	 * Parse {@code echo-100x64}, {@code churn-50x64}, {@code echo-100x4k} or {@code idle-10000}.
+	 * Create a scenario over plain TCP.
+	 * @param kind what the connections do
+	 * @param connections how many connections at once
+	 * @param size bytes per message
+	 */
+	public Scenario(Kind kind, int connections, int size) {
+		this(kind, connections, size, false);
+	}
+
+	/**
+	 * Parse {@code echo-100x64}, {@code churn-50x64}, {@code echo-100x4k}, {@code idle-10000},
+	 * {@code tls-echo-100x64} or {@code tls-handshake-50}.
 	 * @param text the scenario's name
 	 * @return the scenario
 	 */
 	public static Scenario parse(String text) {
 		String value = text.trim().toLowerCase(Locale.ROOT);
+		boolean tls = value.startsWith(TLS_PREFIX);
+		if (tls) {
+			value = value.substring(TLS_PREFIX.length());
+		}
 		int dash = value.indexOf('-');
 		if (dash < 0) {
 			throw new IllegalArgumentException("Scenario '" + text + "' is not KIND-NxS or idle-N");
 		}
-		Kind kind = Kind.valueOf(value.substring(0, dash).toUpperCase(Locale.ROOT));
-		String shape = value.substring(dash + 1);
-		if (kind == Kind.IDLE) {
-			return new Scenario(kind, Integer.parseInt(shape), 64);
+		Kind kind;
+		try {
+			kind = Kind.valueOf(value.substring(0, dash).toUpperCase(Locale.ROOT));
 		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("Scenario '" + text + "' is of no known kind: "
+					+ "echo, churn, idle, tls-echo or tls-handshake");
+		}
+		String shape = value.substring(dash + 1);
 		int x = shape.indexOf('x');
+		if (kind == Kind.IDLE || (kind == Kind.HANDSHAKE && x < 0)) {
+			return new Scenario(kind, Integer.parseInt(shape), DEFAULT_SIZE, tls);
+		}
 		if (x < 0) {
 			throw new IllegalArgumentException("Scenario '" + text + "' is not KIND-NxS");
 		}
@@ -57,7 +90,7 @@ public record Scenario(Kind kind, int connections, int size) {
 			multiplier = 1024;
 			size = size.substring(0, size.length() - 1);
 		}
-		return new Scenario(kind, Integer.parseInt(shape.substring(0, x)), Integer.parseInt(size) * multiplier);
+		return new Scenario(kind, Integer.parseInt(shape.substring(0, x)), Integer.parseInt(size) * multiplier, tls);
 	}
 
 	/**
@@ -65,8 +98,9 @@ public record Scenario(Kind kind, int connections, int size) {
 	 * @return for example {@code echo-100x4k}
 	 */
 	public String name() {
-		String prefix = this.kind.name().toLowerCase(Locale.ROOT) + "-" + this.connections;
-		if (this.kind == Kind.IDLE) {
+		String prefix = (this.tls ? TLS_PREFIX : "") + this.kind.name().toLowerCase(Locale.ROOT) + "-"
+				+ this.connections;
+		if (this.kind == Kind.IDLE || (this.kind == Kind.HANDSHAKE && this.size == DEFAULT_SIZE)) {
 			return prefix;
 		}
 		return prefix + "x" + ((this.size % 1024 == 0) ? (this.size / 1024) + "k" : String.valueOf(this.size));
@@ -74,14 +108,23 @@ public record Scenario(Kind kind, int connections, int size) {
 
 	/**
 	 * Return a human description, as in the report.
-	 * @return for example {@code echo 100 × 4 KiB}
+	 * @return for example {@code echo 100 × 4 KiB} or {@code TLS handshake 50 × 64 B}
 	 */
 	public String describe() {
-		String prefix = this.kind.name().toLowerCase(Locale.ROOT) + " " + this.connections;
+		String prefix = (this.tls ? "TLS " : "") + this.kind.name().toLowerCase(Locale.ROOT) + " " + this.connections;
 		if (this.kind == Kind.IDLE) {
 			return prefix + " connections";
 		}
 		return prefix + " × " + ((this.size % 1024 == 0) ? (this.size / 1024) + " KiB" : this.size + " B");
+	}
+
+	/**
+	 * Return whether every connection makes one round trip and closes, so that a cycle is
+	 * counted from its connect.
+	 * @return {@code true} for churn and handshake scenarios
+	 */
+	public boolean closesEachCycle() {
+		return this.kind == Kind.CHURN || this.kind == Kind.HANDSHAKE;
 	}
 
 	@Override
@@ -101,7 +144,13 @@ public record Scenario(Kind kind, int connections, int size) {
 		CHURN,
 
 		/** Connections that stay open and silent after one echo: memory per connection. */
-		IDLE
+		IDLE,
+
+		/**
+		 * TLS only: connect, make a full handshake (nothing to resume), echo one message, send
+		 * {@code close_notify} and close with a reset: handshakes per second.
+		 */
+		HANDSHAKE
 
 	}
 

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.connlistener.testsupport.Figures;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +49,38 @@ class HarnessTests {
 		Path report = BenchmarkReport.write(results, this.output);
 		assertThat(Files.readString(report)).contains("| echo 4 × 64 B | jdk |");
 		assertThat(Files.readString(this.output.resolve(BenchmarkReport.CHART))).startsWith("<svg").endsWith("</svg>\n");
+	}
+
+	@Test
+	@Timeout(value = 90, unit = TimeUnit.SECONDS)
+	void measuresTlsEchoesAndHandshakesAgainstTheNettyTlsPeerAndReportsThemApart() throws Exception {
+		Scenario echo = Scenario.parse("tls-echo-2x64");
+		Scenario handshake = Scenario.parse("tls-handshake-2");
+		HarnessOptions options = new HarnessOptions().peers(List.of(PeerDefinition.NETTY_NIO_TLS))
+			.scenarios(List.of(echo, handshake))
+			.rounds(1)
+			.warmup(Duration.ZERO)
+			.roundWarmup(Duration.ofMillis(200))
+			.window(Duration.ofSeconds(1))
+			.backgroundSample(Duration.ZERO)
+			.sweeps(List.of())
+			.output(this.output);
+		BenchmarkResults results = new Harness(options, HarnessTests::record).run();
+		assertThat(results.problems()).isEmpty();
+		assertThat(results.tlsSessions()).containsEntry(PeerDefinition.NETTY_NIO_TLS, "TLSv1.3 TLS_AES_128_GCM_SHA256");
+		for (Scenario scenario : List.of(echo, handshake)) {
+			LoadResult round = results.results(scenario, PeerDefinition.NETTY_NIO_TLS).get(0);
+			assertThat(round.operations()).as(scenario.name()).isPositive();
+			assertThat(round.errors()).as(scenario.name()).isZero();
+			assertThat(round.serverCpuMicrosPerOperation()).as(scenario.name()).isPositive();
+		}
+		String report = BenchmarkReport.markdown(results);
+		assertThat(report).contains("## TLS", "self-signed EC P-256 certificate",
+				"| TLS echo 2 × 64 B | netty-nio-tls | ", "| TLS handshake 2 × 64 B | netty-nio-tls | ",
+				"| TLS echo 2 × 64 B | sample-app-tls | – | not measured |",
+				"`netty-nio-tls`: Netty 4.2.18.Final, NIO transport, one event loop, `SslHandler` with `SslProvider.JDK`")
+			.doesNotContain("## Throughput and latency");
+		assertThat(RatioChart.svg(results)).doesNotContain("tls-echo");
 	}
 
 	@Test

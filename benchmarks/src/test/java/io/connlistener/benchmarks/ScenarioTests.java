@@ -1,5 +1,7 @@
 package io.connlistener.benchmarks;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,6 +25,34 @@ class ScenarioTests {
 			assertThat(Scenario.parse(name).name()).isEqualTo(name);
 		}
 		assertThat(Scenario.parse("echo-100x4k").describe()).isEqualTo("echo 100 × 4 KiB");
+	}
+
+	@Test
+	void parsesTlsEchoAndHandshake() {
+		assertThat(Scenario.parse("tls-echo-100x4k")).isEqualTo(new Scenario(Scenario.Kind.ECHO, 100, 4096, true));
+		assertThat(Scenario.parse("tls-handshake-50")).isEqualTo(new Scenario(Scenario.Kind.HANDSHAKE, 50, 64, true));
+		assertThat(Scenario.parse("tls-handshake-50x1k")).isEqualTo(new Scenario(Scenario.Kind.HANDSHAKE, 50, 1024, true));
+		assertThat(Scenario.parse("tls-handshake-50").closesEachCycle()).isTrue();
+		assertThat(Scenario.parse("tls-echo-100x64").closesEachCycle()).isFalse();
+		assertThat(Scenario.parse("echo-100x64").tls()).isFalse();
+	}
+
+	@Test
+	void tlsNamesRoundTrip() {
+		for (String name : List.of("tls-echo-100x64", "tls-echo-100x4k", "tls-handshake-50", "tls-handshake-8x4k")) {
+			assertThat(Scenario.parse(name).name()).isEqualTo(name);
+		}
+		assertThat(Scenario.parse("tls-handshake-50").describe()).isEqualTo("TLS handshake 50 × 64 B");
+		assertThat(Scenario.parse("tls-echo-100x4k").describe()).isEqualTo("TLS echo 100 × 4 KiB");
+	}
+
+	@Test
+	void rejectsTlsKindsThatDoNotExist() {
+		assertThatIllegalArgumentException().isThrownBy(() -> Scenario.parse("tls-churn-50x64"))
+			.withMessage("TLS scenarios are tls-echo-NxS and tls-handshake-N, not tls-churn");
+		assertThatIllegalArgumentException().isThrownBy(() -> Scenario.parse("tls-idle-100"));
+		assertThatIllegalArgumentException().isThrownBy(() -> Scenario.parse("handshake-50"))
+			.withMessage("TLS scenarios are tls-echo-NxS and tls-handshake-N, not handshake");
 	}
 
 	@Test

@@ -1,13 +1,18 @@
 package io.connlistener.benchmarks.peers;
 
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLException;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -17,13 +22,24 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 
 /**
  * Netty's echo server as its own example writes it, on ONE event loop that both accepts
  * and serves: {@code channelRead} writes, {@code channelReadComplete} flushes. The first
  * argument picks the transport: {@code nio} (JDK selector) or {@code epoll} (native). Exits
  * with status 2 if the transport is not available on this machine.
+ * <p>
+ * With two more arguments, {@code jdk} or {@code openssl} and a {@link TlsFiles} folder, it
+ * serves TLS: an {@code SslHandler} first in each connection's pipeline, from
+ * {@code SslContextBuilder.forServer(certificate, key)} with that provider and Netty's
+ * defaults otherwise, then the same echo handler. {@code openssl} is
+ * {@code netty-tcnative-boringssl-static}; it exits with status 2 if that cannot load.
  */
 public final class NettyEchoPeer {
 
@@ -39,15 +55,24 @@ public final class NettyEchoPeer {
 		IoHandlerFactory ioHandler = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
 		Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
 				: NioServerSocketChannel.class;
+		SslContext tls = null;
+		if (args.length > 2) {
+			boolean openssl = "openssl".equals(args[1]);
+			if (openssl && !OpenSsl.isAvailable()) {
+				System.err.println("OpenSSL is not available: " + OpenSsl.unavailabilityCause());
+				System.exit(2);
+			}
+			try {
+				tls = sslContext(openssl ? SslProvider.OPENSSL : SslProvider.JDK, Path.of(args[2]));
+			}
+			catch (SSLException ex) {
+				System.err.println("Cannot load the certificate of " + args[2] + ": " + ex);
+				System.exit(2);
+			}
+		}
 		EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, ioHandler);
 		try {
-			Channel server = new ServerBootstrap().group(group)
-				.channel(channelType)
-				.option(ChannelOption.SO_BACKLOG, PeerSupport.BACKLOG)
-				.childHandler(new EchoHandler())
-				.bind(PeerSupport.LOOPBACK)
-				.sync()
-				.channel();
+			Channel server = bootstrap(group, channelType, tls).bind(PeerSupport.LOOPBACK).sync().channel();
 			PeerSupport.ready(server.localAddress());
 			PeerSupport.awaitStop();
 			server.close().sync();
@@ -56,6 +81,54 @@ public final class NettyEchoPeer {
 			group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
 		}
 		System.exit(0);
+	}
+
+	/**
+	 * Return the server's bootstrap, before it binds.
+	 * @param group the one event loop
+	 * @param channelType the server channel of the group's transport
+	 * @param tls the TLS context, or {@code null} for plain TCP
+	 * @return the bootstrap
+	 */
+	public static ServerBootstrap bootstrap(EventLoopGroup group, Class<? extends ServerChannel> channelType,
+			SslContext tls) {
+		return new ServerBootstrap().group(group)
+			.channel(channelType)
+			.option(ChannelOption.SO_BACKLOG, PeerSupport.BACKLOG)
+			.childHandler((tls != null) ? new TlsInitializer(tls) : new EchoHandler());
+	}
+
+	/**
+	 * Create the server's TLS context from the PEM files of a {@link TlsFiles} folder, with
+	 * Netty's defaults but the provider.
+	 * @param provider {@code JDK} or {@code OPENSSL}
+	 * @param folder the folder
+	 * @return the context
+	 * @throws SSLException if the files do not load
+	 */
+	public static SslContext sslContext(SslProvider provider, Path folder) throws SSLException {
+		return SslContextBuilder
+			.forServer(folder.resolve(TlsFiles.CERTIFICATE).toFile(), folder.resolve(TlsFiles.PRIVATE_KEY).toFile())
+			.sslProvider(provider)
+			.build();
+	}
+
+	/** An {@code SslHandler}, then the echo handler, in every accepted connection's pipeline. */
+	static final class TlsInitializer extends ChannelInitializer<SocketChannel> {
+
+		private final ChannelHandler echo = new EchoHandler();
+
+		private final SslContext context;
+
+		TlsInitializer(SslContext context) {
+			this.context = context;
+		}
+
+		@Override
+		protected void initChannel(SocketChannel channel) {
+			channel.pipeline().addLast(this.context.newHandler(channel.alloc()), this.echo);
+		}
+
 	}
 
 	@Sharable
