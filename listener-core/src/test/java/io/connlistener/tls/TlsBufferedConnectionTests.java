@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.StandardSocketOptions;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -14,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import javax.net.ssl.SSLSocket;
@@ -24,6 +24,7 @@ import io.connlistener.buffer.BufferedConnectionSettings;
 import io.connlistener.buffer.BufferedHandler;
 import io.connlistener.buffer.ConnectionEvent;
 import io.connlistener.testsupport.Figures;
+import io.connlistener.testsupport.PacedReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,6 +39,9 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(60)
 class TlsBufferedConnectionTests {
+
+	/** Bytes per second of the slow reader: a second for the 8 MiB echo, so that its output backs up. */
+	private static final int SLOW_READER_RATE = 8 * 1024 * 1024;
 
 	private TlsServer server;
 
@@ -97,18 +101,9 @@ class TlsBufferedConnectionTests {
 			MessageDigest sent = MessageDigest.getInstance("SHA-256");
 			sent.update(data);
 			MessageDigest received = MessageDigest.getInstance("SHA-256");
-			InputStream in = client.getInputStream();
-			byte[] chunk = new byte[16 * 1024];
-			long next = System.nanoTime();
-			for (int read = 0; read < total;) {
-				int count = in.read(chunk, 0, Math.min(chunk.length, total - read));
-				assertThat(count).isPositive();
-				received.update(chunk, 0, count);
-				read += count;
-				// Slow: at most 16 KiB per 2 ms, so that the server's output backs up.
-				next += TimeUnit.MILLISECONDS.toNanos(2);
-				LockSupport.parkNanos(next - System.nanoTime());
-			}
+			PacedReader.Result read = PacedReader.read(Channels.newChannel(client.getInputStream()), total,
+					SLOW_READER_RATE, received::update);
+			assertThat(read.bytes()).isEqualTo(total);
 			writer.get(30, TimeUnit.SECONDS);
 			assertThat(received.digest()).isEqualTo(sent.digest());
 			// Reading stops above the write high watermark; what one read burst moved may sit on top.

@@ -2,9 +2,10 @@ package io.connlistener.testsupport;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * A peer that reads steadily and slowly: a load shape for timeouts that must tell a slow
@@ -26,14 +27,30 @@ public final class PacedReader {
 	 * @return what was read
 	 * @throws IOException if a read fails
 	 */
-	public static Result read(SocketChannel channel, long total, int bytesPerSecond) throws IOException {
+	public static Result read(ReadableByteChannel channel, long total, int bytesPerSecond) throws IOException {
+		return read(channel, total, bytesPerSecond, (bytes) -> {
+		});
+	}
+
+	/**
+	 * Read as {@link #read(ReadableByteChannel, long, int)} does, giving each read's bytes to
+	 * {@code received} (a digest, say) before the next.
+	 * @param channel the channel, in blocking mode ({@code Channels.newChannel} of a stream)
+	 * @param total how many bytes to read at most
+	 * @param bytesPerSecond the pace
+	 * @param received takes each read's bytes, between position and limit
+	 * @return what was read
+	 * @throws IOException if a read fails
+	 */
+	public static Result read(ReadableByteChannel channel, long total, int bytesPerSecond,
+			Consumer<ByteBuffer> received) throws IOException {
 		ByteBuffer buffer = ByteBuffer.allocate(Math.max(1, bytesPerSecond / 100));
-		long received = 0;
+		long bytes = 0;
 		long longestGap = 0;
 		long lastRead = System.nanoTime();
 		long next = lastRead;
-		while (received < total) {
-			buffer.clear().limit((int) Math.min(buffer.capacity(), total - received));
+		while (bytes < total) {
+			buffer.clear().limit((int) Math.min(buffer.capacity(), total - bytes));
 			int read = channel.read(buffer);
 			if (read < 0) {
 				break;
@@ -41,11 +58,12 @@ public final class PacedReader {
 			long now = System.nanoTime();
 			longestGap = Math.max(longestGap, now - lastRead);
 			lastRead = now;
-			received += read;
+			bytes += read;
+			received.accept(buffer.flip());
 			next += TICK_NANOS;
 			LockSupport.parkNanos(next - System.nanoTime());
 		}
-		return new Result(received, longestGap);
+		return new Result(bytes, longestGap);
 	}
 
 	/**
