@@ -219,7 +219,7 @@ public final class Harness {
 				InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
 				String session = null;
 				if (peer.tls()) {
-					session = probe(peer, address);
+					session = probe(address);
 				}
 				addresses.put(peer.name(), address);
 				results.peerStarted(peer);
@@ -236,7 +236,7 @@ public final class Harness {
 		}
 	}
 
-	private String probe(PeerDefinition peer, InetSocketAddress address) throws IOException {
+	private String probe(InetSocketAddress address) throws IOException {
 		try {
 			return this.tlsClient.probe(address, TLS_PROBE_TIMEOUT);
 		}

@@ -49,6 +49,9 @@ public final class TlsClient {
 
 	private final String cipherSuite;
 
+	/** What every connection offers, made once: the engines and sockets copy it. */
+	private final SSLParameters parameters;
+
 	/**
 	 * Create a client that trusts the run's certificate.
 	 * @param material the run's certificate
@@ -61,6 +64,10 @@ public final class TlsClient {
 		this.cipherSuite = cipherSuite(protocol, material.keyType());
 		this.context = SSLContext.getInstance("TLS");
 		this.context.init(null, new TrustManager[] { new PinnedTrustManager(material.certificate()) }, null);
+		this.parameters = this.context.getDefaultSSLParameters();
+		this.parameters.setProtocols(new String[] { this.protocol });
+		this.parameters.setCipherSuites(new String[] { this.cipherSuite });
+		this.parameters.setServerNames(List.of(new SNIHostName(TlsFiles.HOST_NAME)));
 	}
 
 	/**
@@ -90,16 +97,8 @@ public final class TlsClient {
 	SSLEngine newEngine() {
 		SSLEngine engine = this.context.createSSLEngine();
 		engine.setUseClientMode(true);
-		engine.setSSLParameters(parameters());
+		engine.setSSLParameters(this.parameters);
 		return engine;
-	}
-
-	private SSLParameters parameters() {
-		SSLParameters parameters = this.context.getDefaultSSLParameters();
-		parameters.setProtocols(new String[] { this.protocol });
-		parameters.setCipherSuites(new String[] { this.cipherSuite });
-		parameters.setServerNames(List.of(new SNIHostName(TlsFiles.HOST_NAME)));
-		return parameters;
 	}
 
 	/**
@@ -113,7 +112,7 @@ public final class TlsClient {
 	 */
 	String probe(InetSocketAddress target, Duration timeout) throws IOException {
 		try (SSLSocket socket = (SSLSocket) this.context.getSocketFactory().createSocket()) {
-			socket.setSSLParameters(parameters());
+			socket.setSSLParameters(this.parameters);
 			socket.connect(target, (int) timeout.toMillis());
 			socket.setSoTimeout((int) timeout.toMillis());
 			socket.startHandshake();

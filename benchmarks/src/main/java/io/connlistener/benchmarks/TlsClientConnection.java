@@ -246,22 +246,6 @@ final class TlsClientConnection implements LoadConnection {
 		return this.sentAt;
 	}
 
-	/**
-	 * Return whether the handshake is done.
-	 * @return {@code true} once the message could be sent
-	 */
-	boolean isEstablished() {
-		return this.established;
-	}
-
-	/**
-	 * Return the engine, to read its session.
-	 * @return the engine
-	 */
-	SSLEngine engine() {
-		return this.engine;
-	}
-
 	@Override
 	public void close() {
 		this.key.cancel();

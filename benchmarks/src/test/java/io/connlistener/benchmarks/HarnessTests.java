@@ -27,15 +27,7 @@ class HarnessTests {
 	@Timeout(value = 60, unit = TimeUnit.SECONDS)
 	void measuresRoundTripsAgainstTheJdkEchoPeerAndWritesTheReport() throws Exception {
 		Scenario echo = Scenario.parse("echo-4x64");
-		HarnessOptions options = new HarnessOptions().peers(List.of(PeerDefinition.JDK))
-			.scenarios(List.of(echo, Scenario.parse("churn-2x64"), Scenario.parse("idle-50")))
-			.rounds(1)
-			.warmup(Duration.ZERO)
-			.roundWarmup(Duration.ofMillis(200))
-			.window(Duration.ofSeconds(1))
-			.backgroundSample(Duration.ZERO)
-			.sweeps(List.of())
-			.output(this.output);
+		HarnessOptions options = quick(PeerDefinition.JDK, echo, Scenario.parse("churn-2x64"), Scenario.parse("idle-50"));
 		BenchmarkResults results = new Harness(options, HarnessTests::record).run();
 		assertThat(results.peers()).extracting(PeerDefinition::name).containsExactly(PeerDefinition.JDK);
 		assertThat(results.problems()).isEmpty();
@@ -56,15 +48,7 @@ class HarnessTests {
 	void measuresTlsEchoesAndHandshakesAgainstTheNettyTlsPeerAndReportsThemApart() throws Exception {
 		Scenario echo = Scenario.parse("tls-echo-2x64");
 		Scenario handshake = Scenario.parse("tls-handshake-2");
-		HarnessOptions options = new HarnessOptions().peers(List.of(PeerDefinition.NETTY_NIO_TLS))
-			.scenarios(List.of(echo, handshake))
-			.rounds(1)
-			.warmup(Duration.ZERO)
-			.roundWarmup(Duration.ofMillis(200))
-			.window(Duration.ofSeconds(1))
-			.backgroundSample(Duration.ZERO)
-			.sweeps(List.of())
-			.output(this.output);
+		HarnessOptions options = quick(PeerDefinition.NETTY_NIO_TLS, echo, handshake);
 		BenchmarkResults results = new Harness(options, HarnessTests::record).run();
 		assertThat(results.problems()).isEmpty();
 		assertThat(results.tlsSessions()).containsEntry(PeerDefinition.NETTY_NIO_TLS, "TLSv1.3 TLS_AES_128_GCM_SHA256");
@@ -114,6 +98,21 @@ class HarnessTests {
 
 	private static void record(String progress) {
 		Figures.record("harness", "%s", progress);
+	}
+
+	/**
+	 * Options of one short round against one peer, with no sweeps: enough to see every part run.
+	 */
+	private HarnessOptions quick(String peer, Scenario... scenarios) {
+		return new HarnessOptions().peers(List.of(peer))
+			.scenarios(List.of(scenarios))
+			.rounds(1)
+			.warmup(Duration.ZERO)
+			.roundWarmup(Duration.ofMillis(200))
+			.window(Duration.ofSeconds(1))
+			.backgroundSample(Duration.ZERO)
+			.sweeps(List.of())
+			.output(this.output);
 	}
 
 }
