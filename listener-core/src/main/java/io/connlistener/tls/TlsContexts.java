@@ -14,8 +14,8 @@ public interface TlsContexts {
 
 	/**
 	 * Choose the context of a handshake.
-	 * @param serverName the host name the client sent as SNI, or {@code null} when it sent
-	 * none
+	 * @param serverName the host name the client sent as SNI, in lower case, or {@code null}
+	 * when it sent none
 	 * @return the context; never {@code null}
 	 */
 	TlsServerContext select(String serverName);

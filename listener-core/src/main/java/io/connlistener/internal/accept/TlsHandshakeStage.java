@@ -43,7 +43,7 @@ public final class TlsHandshakeStage implements AcceptStage {
 	static {
 		EventLoop.preload(Handshake.class, ClientHelloReader.class, ClientHelloReader.Status.class,
 				TlsConnection.class, HandshakeStep.class, TlsChannels.class, TlsHandshake.class,
-				TlsHandshakeOutcome.class);
+				TlsHandshakeOutcome.class, ContextParameters.class);
 	}
 
 	private final TlsSettings settings;
@@ -51,6 +51,12 @@ public final class TlsHandshakeStage implements AcceptStage {
 	private final Supplier<String> listenerDescription;
 
 	private boolean observerFailed;
+
+	/**
+	 * The parameters of the context last chosen: one context per listener, or one per SNI
+	 * name; read and replaced by the loops of the listener's sockets, each value complete.
+	 */
+	private volatile ContextParameters lastParameters;
 
 	/**
 	 * Create the stage.
@@ -73,7 +79,25 @@ public final class TlsHandshakeStage implements AcceptStage {
 	private SSLEngine createEngine(TlsServerContext context) {
 		SSLEngine engine = context.context().createSSLEngine();
 		engine.setUseClientMode(false);
-		SSLParameters parameters = engine.getSSLParameters();
+		engine.setSSLParameters(parameters(context, engine));
+		return engine;
+	}
+
+	/**
+	 * Return the engine parameters of a context, made once for the context most recently
+	 * chosen rather than copied and filled in per connection ({@code setSSLParameters}
+	 * copies them).
+	 */
+	private SSLParameters parameters(TlsServerContext context, SSLEngine engine) {
+		ContextParameters last = this.lastParameters;
+		if (last == null || last.context() != context) {
+			last = new ContextParameters(context, parameters(context, engine.getSSLParameters()));
+			this.lastParameters = last;
+		}
+		return last.parameters();
+	}
+
+	private SSLParameters parameters(TlsServerContext context, SSLParameters parameters) {
 		parameters.setProtocols(context.effectiveProtocols().toArray(new String[0]));
 		if (!context.cipherSuites().isEmpty()) {
 			parameters.setCipherSuites(context.cipherSuites().toArray(new String[0]));
@@ -87,8 +111,7 @@ public final class TlsHandshakeStage implements AcceptStage {
 		if (!protocols.isEmpty()) {
 			parameters.setApplicationProtocols(protocols.toArray(new String[0]));
 		}
-		engine.setSSLParameters(parameters);
-		return engine;
+		return parameters;
 	}
 
 	private void observe(TlsHandshake handshake) {
@@ -306,6 +329,9 @@ public final class TlsHandshakeStage implements AcceptStage {
 			return "TLS handshake of the " + this.connection;
 		}
 
+	}
+
+	private record ContextParameters(TlsServerContext context, SSLParameters parameters) {
 	}
 
 }

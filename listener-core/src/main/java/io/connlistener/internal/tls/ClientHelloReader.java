@@ -124,14 +124,6 @@ public final class ClientHelloReader {
 	}
 
 	/**
-	 * Return where the ClientHello stands.
-	 * @return the status
-	 */
-	public Status status() {
-		return this.status;
-	}
-
-	/**
 	 * Return what was wrong, once {@link Status#FAILED} or {@link Status#TOO_LARGE}.
 	 * @return the problem, or {@code null}
 	 */

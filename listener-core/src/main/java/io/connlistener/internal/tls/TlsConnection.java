@@ -74,8 +74,7 @@ public final class TlsConnection {
 
 	private final ByteBuffer[] single = new ByteBuffer[1];
 
-	private boolean handshaken;
-
+	/** What the handshake settled; {@code null} until it completed. */
 	private TlsInfo info;
 
 	/** The socket reached the end of its stream; records read before may still wait. */
@@ -178,14 +177,6 @@ public final class TlsConnection {
 		catch (IOException | RuntimeException ex) {
 			// The alert is a courtesy to a peer that failed; the connection closes either way.
 		}
-	}
-
-	/**
-	 * Return the engine.
-	 * @return the engine
-	 */
-	public SSLEngine engine() {
-		return this.engine;
 	}
 
 	public SocketChannel socket() {
@@ -393,7 +384,7 @@ public final class TlsConnection {
 			return;
 		}
 		try {
-			if (this.failure == null && this.handshaken && this.socket.isOpen() && !this.socket.isBlocking()) {
+			if (this.failure == null && this.info != null && this.socket.isOpen() && !this.socket.isBlocking()) {
 				shutdownOutput();
 				flush();
 			}
@@ -412,7 +403,6 @@ public final class TlsConnection {
 	}
 
 	private void handshaken() {
-		this.handshaken = true;
 		String protocol = this.engine.getApplicationProtocol();
 		this.info = new TlsInfo(this.engine.getSession(), this.serverName,
 				(protocol == null || protocol.isEmpty()) ? null : protocol);
@@ -433,12 +423,13 @@ public final class TlsConnection {
 
 	/**
 	 * Unwrap the next record of application data, straight into the target when it has room
-	 * for a whole record, else through the plaintext buffer.
+	 * for this record's plaintext (never longer than the record), else through the plaintext
+	 * buffer.
 	 * @return the plaintext bytes put into {@code dst}; 0 when the record held none or more
 	 * bytes are needed; -1 at close_notify
 	 */
 	private int unwrap(ByteBuffer dst) throws IOException {
-		boolean direct = dst.remaining() >= this.appIn.capacity();
+		boolean direct = dst.remaining() >= recordLength(this.netIn);
 		int before = dst.position();
 		SSLEngineResult result = unwrapInto(direct ? dst : this.appIn);
 		switch (result.getStatus()) {
@@ -553,7 +544,7 @@ public final class TlsConnection {
 			}
 			switch (result.getStatus()) {
 				case OK -> {
-					if (this.handshaken) {
+					if (this.info != null) {
 						postHandshake(result.getHandshakeStatus());
 					}
 					return result.bytesConsumed();
@@ -599,7 +590,7 @@ public final class TlsConnection {
 			this.netIn.flip();
 		}
 		if (read < 0) {
-			if (!this.handshaken) {
+			if (this.info == null) {
 				throw new EOFException("Closed by the peer during the TLS handshake");
 			}
 			this.socketEnded = true;
@@ -633,13 +624,20 @@ public final class TlsConnection {
 	}
 
 	private static boolean hasWholeRecord(ByteBuffer records) {
-		int remaining = records.remaining();
-		if (remaining < RECORD_HEADER_LENGTH) {
-			return false;
+		int length = recordLength(records);
+		return length >= 0 && records.remaining() >= RECORD_HEADER_LENGTH + length;
+	}
+
+	/**
+	 * Return the length of the first record's payload, as its header says.
+	 * @return the length, or -1 while the header is incomplete
+	 */
+	private static int recordLength(ByteBuffer records) {
+		if (records.remaining() < RECORD_HEADER_LENGTH) {
+			return -1;
 		}
 		int at = records.position();
-		int length = ((records.get(at + 3) & 0xff) << 8) | (records.get(at + 4) & 0xff);
-		return remaining >= RECORD_HEADER_LENGTH + length;
+		return ((records.get(at + 3) & 0xff) << 8) | (records.get(at + 4) & 0xff);
 	}
 
 	private static boolean remaining(ByteBuffer[] srcs, int offset, int length) {
