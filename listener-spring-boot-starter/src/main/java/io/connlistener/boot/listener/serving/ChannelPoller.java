@@ -56,20 +56,9 @@ final class ChannelPoller implements IoHandler {
 	}
 
 	/**
-	 * Wait until the loop reports the channel ready for the operation, the deadline passes,
-	 * the channel closes or the thread is interrupted. The caller then tries its read or
-	 * write again, which tells what happened.
-	 * @param op {@link SelectionKey#OP_READ} (as the reader) or {@link SelectionKey#OP_WRITE}
-	 * (as the writer)
-	 * @param deadline a {@link System#nanoTime()} to give up at, or 0 for none
-	 */
-	void await(int op, long deadline) {
-		await(op, deadline, op == SelectionKey.OP_READ);
-	}
-
-	/**
 	 * Wait until the loop reports the channel ready for any of the operations, the deadline
-	 * passes, the channel closes or the thread is interrupted.
+	 * passes, the channel closes or the thread is interrupted. The caller then tries its read
+	 * or write again, which tells what happened.
 	 * @param ops {@link SelectionKey#OP_READ}, {@link SelectionKey#OP_WRITE} or both
 	 * @param deadline a {@link System#nanoTime()} to give up at, or 0 for none
 	 * @param reading whether the caller waits as the reader, else as the writer

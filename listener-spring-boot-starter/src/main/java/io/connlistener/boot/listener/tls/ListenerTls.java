@@ -107,14 +107,6 @@ public final class ListenerTls {
 	}
 
 	/**
-	 * Return the contexts handshakes take.
-	 * @return the contexts
-	 */
-	public SslBundleContexts contexts() {
-		return this.contexts;
-	}
-
-	/**
 	 * Return how many handshakes completed since the listener was made.
 	 * @return the count of handshakes that succeeded
 	 */

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -76,13 +75,13 @@ public final class SslBundleContexts implements TlsContexts {
 	public TlsServerContext select(String serverName) {
 		Snapshot snapshot = this.snapshot;
 		if (serverName != null && !snapshot.byName().isEmpty()) {
-			String name = serverName.toLowerCase(Locale.ROOT);
-			TlsServerContext exact = snapshot.byName().get(name);
+			// In lower case already, as TlsContexts.select is given it.
+			TlsServerContext exact = snapshot.byName().get(serverName);
 			if (exact != null) {
 				return exact;
 			}
-			int dot = name.indexOf('.');
-			TlsServerContext wildcard = (dot > 0) ? snapshot.byWildcard().get(name.substring(dot + 1)) : null;
+			int dot = serverName.indexOf('.');
+			TlsServerContext wildcard = (dot > 0) ? snapshot.byWildcard().get(serverName.substring(dot + 1)) : null;
 			if (wildcard != null) {
 				return wildcard;
 			}
