@@ -74,6 +74,7 @@ final class ReadSide implements BufferListener {
 		int total = 0;
 		boolean ended = false;
 		IOException failure = null;
+		long received = receivedOnSocket();
 		try {
 			for (int reads = 0; reads < MAX_READS_PER_WAKEUP; reads++) {
 				int count = this.input.readFrom(this.channel);
@@ -95,8 +96,12 @@ final class ReadSide implements BufferListener {
 		catch (IOException ex) {
 			failure = ex;
 		}
-		if (total > 0) {
+		// Over TLS, part of a record is progress too, although it gives no plaintext yet.
+		boolean progressed = total > 0 || receivedOnSocket() != received;
+		if (progressed) {
 			this.timeouts.read();
+		}
+		if (total > 0) {
 			this.calls.onRead();
 			if (this.socket.state() == ConnectionState.FREED) {
 				return true;
@@ -112,7 +117,7 @@ final class ReadSide implements BufferListener {
 			// Records without plaintext may have queued an answer, or left more records behind.
 			this.socket.updateInterest();
 		}
-		return total > 0 || ended || failure != null;
+		return progressed || ended || failure != null;
 	}
 
 	void free() {
@@ -130,6 +135,10 @@ final class ReadSide implements BufferListener {
 		if (!this.calls.inCallback() && !this.socket.isWatching(SelectionKey.OP_READ)) {
 			this.socket.updateInterest();
 		}
+	}
+
+	private long receivedOnSocket() {
+		return (this.tls != null) ? this.tls.socketBytesRead() : 0;
 	}
 
 	private boolean isPausedByWatermark() {

@@ -190,14 +190,23 @@ final class WriteSide implements BufferListener {
 		}
 		boolean progressed = false;
 		if (this.state != State.DISABLED && (!this.output.isEmpty() || transportPending())) {
+			long sent = sentOnSocket();
 			try {
-				progressed = this.output.isEmpty() ? this.tls.flush() : this.output.writeTo(this.channel) > 0;
+				if (this.output.isEmpty()) {
+					this.tls.flush();
+				}
+				else {
+					progressed = this.output.writeTo(this.channel) > 0;
+				}
 			}
 			catch (IOException ex) {
 				publish();
 				this.socket.fail(ex);
 				return false;
 			}
+			// Over TLS, the rest of a pending record going out is progress too, although the
+			// channel takes no plaintext until the whole record is out.
+			progressed |= sentOnSocket() != sent;
 			if (progressed) {
 				this.timeouts.wrote();
 			}
@@ -260,6 +269,10 @@ final class WriteSide implements BufferListener {
 				&& !this.calls.inCallback()) {
 			flush();
 		}
+	}
+
+	private long sentOnSocket() {
+		return (this.tls != null) ? this.tls.socketBytesWritten() : 0;
 	}
 
 	private void notifyWritable() {

@@ -116,6 +116,26 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel {
 	}
 
 	/**
+	 * Return how many encrypted bytes were read from the socket so far, the ClientHello
+	 * included (a PROXY header before it is not). A read that returns no plaintext may still
+	 * have moved some: part of a record.
+	 * @return the count
+	 */
+	public long socketBytesRead() {
+		return this.connection.socketBytesRead();
+	}
+
+	/**
+	 * Return how many encrypted bytes were written to the socket so far, the handshake's
+	 * included. A write that takes no plaintext may still have moved some: the rest of a
+	 * pending record.
+	 * @return the count
+	 */
+	public long socketBytesWritten() {
+		return this.connection.socketBytesWritten();
+	}
+
+	/**
 	 * Return whether plaintext, or whole records, were read from the socket and not returned
 	 * yet: the caller must {@link #read} again without waiting for the socket to become
 	 * readable.

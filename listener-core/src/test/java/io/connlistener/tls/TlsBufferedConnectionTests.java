@@ -16,7 +16,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-
 import javax.net.ssl.SSLSocket;
 
 import io.connlistener.buffer.BufferedConnection;
@@ -25,6 +24,7 @@ import io.connlistener.buffer.BufferedHandler;
 import io.connlistener.buffer.ConnectionEvent;
 import io.connlistener.testsupport.Figures;
 import io.connlistener.testsupport.PacedReader;
+import io.connlistener.testsupport.PacedRelay;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,6 +42,9 @@ class TlsBufferedConnectionTests {
 
 	/** Bytes per second of the slow reader: a second for the 8 MiB echo, so that its output backs up. */
 	private static final int SLOW_READER_RATE = 8 * 1024 * 1024;
+
+	/** Bytes per second that take about 400 ms per full record. */
+	private static final int SLOW_RECORD_RATE = 40 * 1024;
 
 	private TlsServer server;
 
@@ -222,6 +225,72 @@ class TlsBufferedConnectionTests {
 	}
 
 	@Test
+	void writeTimeoutCountsTheRestOfARecordGoingOut() throws Exception {
+		// The server's records reach the client through a relay that takes them at a pace of
+		// about 400 ms per 16 KiB record, twice the write timeout: the socket takes bytes all
+		// the while, although the channel takes no plaintext until a whole record is out.
+		Duration writeTimeout = Duration.ofMillis(200);
+		BufferedConnectionSettings settings = BufferedConnectionSettings.DEFAULTS.withTimeouts(null, writeTimeout);
+		int total = 64 * 1024;
+		BufferedHandler answer = new BufferedHandler() {
+
+			@Override
+			public void onOpen(BufferedConnection connection) {
+				smallSendBuffer(connection, 8 * 1024);
+			}
+
+			@Override
+			public void onRead(BufferedConnection connection) {
+				if (connection.input().readLine() != null) {
+					connection.write(new byte[total]);
+				}
+			}
+
+		};
+		this.server = TlsServer.start(TlsServer.settings().build(), answer, settings, (builder) -> {
+		});
+		try (PacedRelay relay = PacedRelay.pacingServer(this.server.address(), SLOW_RECORD_RATE);
+				SSLSocket client = this.server.connect(relay.address())) {
+			client.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
+			client.getOutputStream().flush();
+			long started = System.nanoTime();
+			assertThat(TlsServer.readFully(client.getInputStream(), total)).hasSize(total);
+			assertThat(this.server.events).doesNotContain(ConnectionEvent.WRITE_TIMEOUT);
+			Figures.record("tls-write-timeout-progress", "%d bytes taken over TLS at %d B/s in %d ms with a"
+					+ " write timeout of %d ms, no timeout", total, SLOW_RECORD_RATE,
+					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), writeTimeout.toMillis());
+		}
+	}
+
+	@Test
+	void readTimeoutCountsPartOfARecordArriving() throws Exception {
+		// The client's records reach the server through a relay at a pace that takes about
+		// 400 ms per 16 KiB record, twice the read timeout: bytes arrive all the while,
+		// although no plaintext does until a whole record is in.
+		Duration readTimeout = Duration.ofMillis(200);
+		BufferedConnectionSettings settings = BufferedConnectionSettings.DEFAULTS.withTimeouts(readTimeout, null);
+		int total = 64 * 1024;
+		AtomicInteger received = new AtomicInteger();
+		BufferedHandler count = (connection) -> {
+			int now = received.addAndGet(connection.input().readableBytes());
+			connection.input().drain(connection.input().readableBytes());
+			if (now == total) {
+				connection.write("done\n".getBytes(StandardCharsets.US_ASCII));
+			}
+		};
+		this.server = TlsServer.start(TlsServer.settings().build(), count, settings, (builder) -> {
+		});
+		try (PacedRelay relay = PacedRelay.pacingClient(this.server.address(), SLOW_RECORD_RATE);
+				SSLSocket client = this.server.connect(relay.address())) {
+			client.getOutputStream().write(new byte[total]);
+			client.getOutputStream().flush();
+			byte[] done = TlsServer.readFully(client.getInputStream(), 5);
+			assertThat(new String(done, StandardCharsets.US_ASCII)).isEqualTo("done\n");
+			assertThat(this.server.events).doesNotContain(ConnectionEvent.READ_TIMEOUT);
+		}
+	}
+
+	@Test
 	void clientCloseNotifyIsTheEndOfTheStream() throws Exception {
 		this.server = TlsServer.start(TlsServer.settings().build());
 		try (SSLSocket client = this.server.connect()) {
@@ -287,8 +356,12 @@ class TlsBufferedConnectionTests {
 	}
 
 	private static void smallSendBuffer(BufferedConnection connection) {
+		smallSendBuffer(connection, 32 * 1024);
+	}
+
+	private static void smallSendBuffer(BufferedConnection connection, int size) {
 		try {
-			connection.channel().setOption(StandardSocketOptions.SO_SNDBUF, 32 * 1024);
+			connection.channel().setOption(StandardSocketOptions.SO_SNDBUF, size);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

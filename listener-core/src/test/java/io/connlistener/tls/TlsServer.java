@@ -100,18 +100,27 @@ final class TlsServer implements AutoCloseable {
 	SSLSocket connect(int receiveBufferSize) throws IOException {
 		SSLSocket socket = (SSLSocket) certificates.clientContext().getSocketFactory().createSocket();
 		socket.setReceiveBufferSize(receiveBufferSize);
-		return configure(socket, "localhost", List.of());
+		return configure(socket, address(), "localhost", List.of());
+	}
+
+	/**
+	 * Connect a client as {@link #connect(String...)} does, through another address (a
+	 * relay to this server).
+	 */
+	SSLSocket connect(InetSocketAddress through) throws IOException {
+		return configure((SSLSocket) certificates.clientContext().getSocketFactory().createSocket(), through,
+				"localhost", List.of());
 	}
 
 	SSLSocket connect(SSLContext context, String serverName, List<String> applicationProtocols, String... protocols)
 			throws IOException {
-		return configure((SSLSocket) context.getSocketFactory().createSocket(), serverName, applicationProtocols,
-				protocols);
+		return configure((SSLSocket) context.getSocketFactory().createSocket(), address(), serverName,
+				applicationProtocols, protocols);
 	}
 
-	private SSLSocket configure(SSLSocket socket, String serverName, List<String> applicationProtocols,
-			String... protocols) throws IOException {
-		socket.connect(address(), 5000);
+	private SSLSocket configure(SSLSocket socket, InetSocketAddress address, String serverName,
+			List<String> applicationProtocols, String... protocols) throws IOException {
+		socket.connect(address, 5000);
 		socket.setSoTimeout(10_000);
 		SSLParameters parameters = socket.getSSLParameters();
 		parameters.setEndpointIdentificationAlgorithm("HTTPS");

@@ -95,6 +95,12 @@ public final class TlsConnection {
 
 	private IOException failure;
 
+	/** Bytes of records read from the socket, the ClientHello included. */
+	private long socketBytesRead;
+
+	/** Bytes of records written to the socket. */
+	private long socketBytesWritten;
+
 	/**
 	 * Create the connection of an engine whose handshake has begun.
 	 * @param socket the socket the records travel on
@@ -107,6 +113,7 @@ public final class TlsConnection {
 		this.engine = engine;
 		this.serverName = serverName;
 		SSLSession session = engine.getSession();
+		this.socketBytesRead = received.remaining();
 		this.netIn = ByteBuffer.allocate(Math.max(session.getPacketBufferSize(), received.remaining())).put(received)
 			.flip();
 		this.netOut = ByteBuffer.allocate(session.getPacketBufferSize()).flip();
@@ -124,7 +131,7 @@ public final class TlsConnection {
 	public HandshakeStep handshake() throws IOException {
 		while (true) {
 			if (this.netOut.hasRemaining()) {
-				this.socket.write(this.netOut);
+				writeSocket();
 				if (this.netOut.hasRemaining()) {
 					return HandshakeStep.WRITE;
 				}
@@ -171,7 +178,7 @@ public final class TlsConnection {
 				}
 			}
 			if (this.netOut.hasRemaining() && !this.socket.isBlocking()) {
-				this.socket.write(this.netOut);
+				writeSocket();
 			}
 		}
 		catch (IOException | RuntimeException ex) {
@@ -301,7 +308,7 @@ public final class TlsConnection {
 		try {
 			while (true) {
 				if (this.netOut.hasRemaining()) {
-					this.socket.write(this.netOut);
+					writeSocket();
 					if (this.netOut.hasRemaining()) {
 						return false;
 					}
@@ -321,6 +328,22 @@ public final class TlsConnection {
 		catch (IOException ex) {
 			throw failed(ex);
 		}
+	}
+
+	/**
+	 * Return the bytes of records read from the socket so far, the ClientHello included.
+	 * @return the count
+	 */
+	public long socketBytesRead() {
+		return this.socketBytesRead;
+	}
+
+	/**
+	 * Return the bytes of records written to the socket so far, the handshake's included.
+	 * @return the count
+	 */
+	public long socketBytesWritten() {
+		return this.socketBytesWritten;
 	}
 
 	/**
@@ -573,6 +596,10 @@ public final class TlsConnection {
 	}
 
 
+	private void writeSocket() throws IOException {
+		this.socketBytesWritten += this.socket.write(this.netOut);
+	}
+
 	/**
 	 * Read from the socket into the record buffer.
 	 * @return the bytes read, or 1 at the end of the stream (which {@link #socketEnded} tells),
@@ -596,6 +623,7 @@ public final class TlsConnection {
 			this.socketEnded = true;
 			return 1;
 		}
+		this.socketBytesRead += read;
 		return read;
 	}
 

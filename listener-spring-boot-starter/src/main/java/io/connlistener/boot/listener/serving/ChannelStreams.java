@@ -115,12 +115,17 @@ final class ChannelStreams {
 			long since = System.nanoTime();
 			boolean retried = false;
 			while (true) {
+				long received = this.transport.receivedOnSocket();
 				int read = io(() -> this.transport.read(buffer));
 				if (read != 0) {
 					if (read > 0) {
 						this.lastProgress = System.nanoTime();
 					}
 					return read;
+				}
+				if (this.transport.receivedOnSocket() != received) {
+					// Part of a TLS record: no plaintext yet, but the peer is sending.
+					this.lastProgress = System.nanoTime();
 				}
 				int interest = this.transport.readInterest();
 				if (interest == 0 && !retried) {
@@ -148,6 +153,7 @@ final class ChannelStreams {
 			long lastWrite = since;
 			int limit = buffer.limit();
 			while (true) {
+				long sent = this.transport.sentOnSocket();
 				int written = 0;
 				if (buffer.hasRemaining()) {
 					buffer.limit(Math.min(limit, buffer.position() + MAX_WRITE));
@@ -155,13 +161,16 @@ final class ChannelStreams {
 					buffer.limit(limit);
 				}
 				// Over TLS, records the socket has not taken yet are the write's too: it returns once they are sent.
-				if (!buffer.hasRemaining() && flushed()) {
-					if (written > 0) {
+				boolean done = !buffer.hasRemaining() && flushed();
+				// The rest of a TLS record going out is progress too, although no plaintext was taken.
+				boolean moved = written > 0 || this.transport.sentOnSocket() != sent;
+				if (done) {
+					if (moved) {
 						this.lastProgress = System.nanoTime();
 					}
 					return;
 				}
-				if (written > 0) {
+				if (moved) {
 					lastWrite = System.nanoTime();
 					this.lastProgress = lastWrite;
 					continue;

@@ -44,6 +44,22 @@ interface StreamTransport {
 	boolean flush() throws IOException;
 
 	/**
+	 * Return how many bytes the transport read from the socket so far, where that is not
+	 * what {@link #read} returns (the records of a TLS channel, which may arrive without
+	 * giving plaintext yet). Called by the reading thread.
+	 * @return the count; always 0 for the socket itself
+	 */
+	long receivedOnSocket();
+
+	/**
+	 * Return how many bytes the transport wrote to the socket so far, where that is not what
+	 * {@link #write} returns (the records of a TLS channel, which go out while it takes no
+	 * plaintext). Called by the writing thread.
+	 * @return the count; always 0 for the socket itself
+	 */
+	long sentOnSocket();
+
+	/**
 	 * End the connection in the transport's own way, as far as the socket takes it now
 	 * (a TLS close_notify); the socket is closed afterwards by the caller.
 	 */
@@ -75,6 +91,16 @@ interface StreamTransport {
 			@Override
 			public boolean flush() {
 				return true;
+			}
+
+			@Override
+			public long receivedOnSocket() {
+				return 0;
+			}
+
+			@Override
+			public long sentOnSocket() {
+				return 0;
 			}
 
 			@Override

@@ -81,6 +81,28 @@ final class TlsStreamTransport implements StreamTransport {
 	}
 
 	@Override
+	public long receivedOnSocket() {
+		this.lock.lock();
+		try {
+			return this.tls.socketBytesRead();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Override
+	public long sentOnSocket() {
+		this.lock.lock();
+		try {
+			return this.tls.socketBytesWritten();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Override
 	public void close() {
 		this.lock.lock();
 		try {
