@@ -271,11 +271,10 @@ public final class TlsHandshakeStage implements AcceptStage {
 				return;
 			}
 			// Deregistered before the hand-over, so that the channel may be registered again
-			// or made blocking. A key cancelled while the selector dispatches is deregistered
-			// by the selection after this one, so proceed once that has run.
+			// or made blocking: by the next selection, after which the loop runs what is handed
+			// to it now (during a dispatch too).
 			this.key.cancel();
-			EventLoop loop = this.connection.loop();
-			loop.executeAfterSelect(() -> loop.executeAfterSelect(this.connection::proceed));
+			this.connection.loop().executeAfterSelect(this.connection::proceed);
 		}
 
 		private void failed(RejectionReason reason, TlsHandshakeOutcome outcome, String problem) {
