@@ -63,6 +63,9 @@ public final class TlsConnection {
 
 	private final String serverName;
 
+	/** The largest record, as the session said when the handshake began. */
+	private final int packetSize;
+
 	/** Records read and not yet unwrapped; read mode. */
 	private ByteBuffer netIn;
 
@@ -116,7 +119,9 @@ public final class TlsConnection {
 		this.socketBytesRead = received.remaining();
 		this.netIn = ByteBuffer.allocate(Math.max(session.getPacketBufferSize(), received.remaining())).put(received)
 			.flip();
-		this.netOut = ByteBuffer.allocate(session.getPacketBufferSize()).flip();
+		this.packetSize = session.getPacketBufferSize();
+		// Room for a flight of records during the handshake; one record's afterwards.
+		this.netOut = ByteBuffer.allocate(2 * this.packetSize).flip();
 		this.appIn = ByteBuffer.allocate(session.getApplicationBufferSize()).flip();
 	}
 
@@ -129,18 +134,29 @@ public final class TlsConnection {
 	 * @throws IOException if the socket fails
 	 */
 	public HandshakeStep handshake() throws IOException {
+		boolean wrapped = false;
 		while (true) {
-			if (this.netOut.hasRemaining()) {
+			HandshakeStatus status = this.engine.getHandshakeStatus();
+			// The records of one flight (the JDK wraps a ServerHello flight as three) go out
+			// in one write: the next is wrapped into the room left first, while there is room.
+			boolean wrapsMore = wrapped && status == HandshakeStatus.NEED_WRAP
+					&& this.netOut.capacity() - this.netOut.remaining() >= this.packetSize;
+			if (this.netOut.hasRemaining() && !wrapsMore) {
 				writeSocket();
 				if (this.netOut.hasRemaining()) {
 					return HandshakeStep.WRITE;
 				}
 			}
-			switch (this.engine.getHandshakeStatus()) {
+			wrapped = false;
+			switch (status) {
 				case NEED_TASK -> {
 					return HandshakeStep.TASK;
 				}
-				case NEED_WRAP -> wrap(NOTHING, 0, 1);
+				case NEED_WRAP -> {
+					int pending = this.netOut.remaining();
+					wrap(NOTHING, 0, 1);
+					wrapped = this.netOut.remaining() > pending;
+				}
 				case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
 					if (unwrapHandshake() && readSocket() == 0) {
 						return HandshakeStep.READ;
@@ -426,6 +442,9 @@ public final class TlsConnection {
 	}
 
 	private void handshaken() {
+		if (!this.netOut.hasRemaining() && this.netOut.capacity() > this.packetSize) {
+			this.netOut = ByteBuffer.allocate(this.packetSize).flip();
+		}
 		String protocol = this.engine.getApplicationProtocol();
 		this.info = new TlsInfo(this.engine.getSession(), this.serverName,
 				(protocol == null || protocol.isEmpty()) ? null : protocol);
