@@ -71,13 +71,13 @@ public final class BufferedConnection implements AutoCloseable {
 	private final ConnectionBuffer output;
 
 	private BufferedConnection(EventLoop loop, SocketChannel channel, TlsChannel tls, BufferedHandler handler,
-			BufferedConnectionSettings settings, SocketAddress remoteAddress) {
+			BufferedConnectionSettings settings, SocketAddress remoteAddress, TrafficCounter traffic) {
 		this.loop = loop;
 		this.channel = channel;
 		this.tls = tls;
 		this.settings = settings;
 		this.remoteAddress = (remoteAddress != null) ? remoteAddress : remoteAddressOf(channel);
-		this.socket = new BufferedSocket(this, loop, channel, tls, handler, settings);
+		this.socket = new BufferedSocket(this, loop, channel, tls, handler, settings, traffic);
 		this.input = this.socket.reads().buffer();
 		this.output = this.socket.writes().buffer();
 	}
@@ -119,14 +119,16 @@ public final class BufferedConnection implements AutoCloseable {
 	public static BufferedConnection open(EventLoop loop, SocketChannel channel, BufferedHandler handler,
 			BufferedConnectionSettings settings, SocketAddress remoteAddress) {
 		Objects.requireNonNull(channel, "'channel' must not be null");
-		return open(loop, channel, null, handler, settings, remoteAddress);
+		return open(loop, channel, null, handler, settings, remoteAddress, TrafficCounter.NONE);
 	}
 
 	private static BufferedConnection open(EventLoop loop, SocketChannel channel, TlsChannel tls,
-			BufferedHandler handler, BufferedConnectionSettings settings, SocketAddress remoteAddress) {
+			BufferedHandler handler, BufferedConnectionSettings settings, SocketAddress remoteAddress,
+			TrafficCounter traffic) {
 		Objects.requireNonNull(loop, "'loop' must not be null");
 		Objects.requireNonNull(handler, "'handler' must not be null");
 		Objects.requireNonNull(settings, "'settings' must not be null");
+		Objects.requireNonNull(traffic, "'traffic' must not be null");
 		try {
 			channel.configureBlocking(false);
 		}
@@ -134,7 +136,8 @@ public final class BufferedConnection implements AutoCloseable {
 			BufferedSocket.closeQuietly(channel);
 			throw new UncheckedIOException("Could not make " + channel + " non-blocking", ex);
 		}
-		BufferedConnection connection = new BufferedConnection(loop, channel, tls, handler, settings, remoteAddress);
+		BufferedConnection connection = new BufferedConnection(loop, channel, tls, handler, settings, remoteAddress,
+				traffic);
 		try {
 			loop.execute(connection.socket::start);
 		}
@@ -149,7 +152,8 @@ public final class BufferedConnection implements AutoCloseable {
 	 * Serve an accepted connection as {@link #open(EventLoop, SocketChannel, BufferedHandler,
 	 * BufferedConnectionSettings, SocketAddress)} does, with its remote address; on a TLS
 	 * listener over its {@link AcceptedConnection#tls() TLS channel}, so that the handler
-	 * reads and writes plaintext and the watermarks and timeouts count plaintext bytes.
+	 * reads and writes plaintext and the watermarks count plaintext bytes (the timeouts
+	 * count the records' bytes that move too).
 	 * @param loop the loop that serves the connection
 	 * @param accepted the connection, closed when the buffered connection is
 	 * @param handler the handler
@@ -160,8 +164,26 @@ public final class BufferedConnection implements AutoCloseable {
 	 */
 	public static BufferedConnection open(EventLoop loop, AcceptedConnection accepted, BufferedHandler handler,
 			BufferedConnectionSettings settings) {
+		return open(loop, accepted, handler, settings, TrafficCounter.NONE);
+	}
+
+	/**
+	 * Serve an accepted connection as {@link #open(EventLoop, AcceptedConnection,
+	 * BufferedHandler, BufferedConnectionSettings)} does, telling a counter of the bytes its
+	 * socket moves.
+	 * @param loop the loop that serves the connection
+	 * @param accepted the connection, closed when the buffered connection is
+	 * @param handler the handler
+	 * @param settings buffer sizes, watermarks and timeouts
+	 * @param traffic told of every read and write that moved bytes, on the loop
+	 * @return the connection
+	 * @throws UncheckedIOException if the channel cannot be made non-blocking (it is closed)
+	 * @throws RejectedExecutionException if the loop is closed (the channel is closed)
+	 */
+	public static BufferedConnection open(EventLoop loop, AcceptedConnection accepted, BufferedHandler handler,
+			BufferedConnectionSettings settings, TrafficCounter traffic) {
 		Objects.requireNonNull(accepted, "'accepted' must not be null");
-		return open(loop, accepted.channel(), accepted.tls(), handler, settings, accepted.remoteAddress());
+		return open(loop, accepted.channel(), accepted.tls(), handler, settings, accepted.remoteAddress(), traffic);
 	}
 
 	/**
@@ -318,6 +340,24 @@ public final class BufferedConnection implements AutoCloseable {
 	 */
 	public BufferedConnectionSettings settings() {
 		return this.settings;
+	}
+
+	/**
+	 * Return how many bytes the socket received since the connection opened: over TLS the
+	 * records, the handshake's included. Safe to call from any thread.
+	 * @return the count
+	 */
+	public long bytesReceived() {
+		return this.socket.bytesReceived();
+	}
+
+	/**
+	 * Return how many bytes the socket sent since the connection opened: over TLS the
+	 * records, the handshake's included. Safe to call from any thread.
+	 * @return the count
+	 */
+	public long bytesSent() {
+		return this.socket.bytesSent();
 	}
 
 	/**

@@ -34,6 +34,8 @@ public final class BufferedConnections implements AcceptCallback {
 
 	private final LoopChoice loopChoice;
 
+	private final TrafficCounter traffic;
+
 	private final Set<BufferedConnection> connections = ConcurrentHashMap.newKeySet();
 
 	/**
@@ -54,10 +56,25 @@ public final class BufferedConnections implements AcceptCallback {
 	 */
 	public BufferedConnections(EventLoopGroup group, Supplier<? extends BufferedHandler> handlers,
 			BufferedConnectionSettings settings, LoopChoice loopChoice) {
+		this(group, handlers, settings, loopChoice, TrafficCounter.NONE);
+	}
+
+	/**
+	 * Create the callback, telling a counter of the bytes its connections' sockets move.
+	 * @param group the loops that serve connections
+	 * @param handlers gives the handler of each new connection
+	 * @param settings buffer sizes, watermarks and timeouts of each connection
+	 * @param loopChoice how to pick the loop of a new connection
+	 * @param traffic told of every read and write that moved bytes, on the connections'
+	 * loops
+	 */
+	public BufferedConnections(EventLoopGroup group, Supplier<? extends BufferedHandler> handlers,
+			BufferedConnectionSettings settings, LoopChoice loopChoice, TrafficCounter traffic) {
 		this.group = Objects.requireNonNull(group, "'group' must not be null");
 		this.handlers = Objects.requireNonNull(handlers, "'handlers' must not be null");
 		this.settings = Objects.requireNonNull(settings, "'settings' must not be null");
 		this.loopChoice = Objects.requireNonNull(loopChoice, "'loopChoice' must not be null");
+		this.traffic = Objects.requireNonNull(traffic, "'traffic' must not be null");
 	}
 
 	/**
@@ -103,7 +120,7 @@ public final class BufferedConnections implements AcceptCallback {
 		Objects.requireNonNull(handler, "Handler supplier returned null");
 		EventLoop loop = (this.loopChoice == LoopChoice.LEAST_LOADED) ? this.group.leastLoaded() : this.group.next();
 		SocketAddress remoteAddress = accepted.remoteAddress();
-		BufferedConnection connection = BufferedConnection.open(loop, accepted, handler, this.settings);
+		BufferedConnection connection = BufferedConnection.open(loop, accepted, handler, this.settings, this.traffic);
 		this.connections.add(connection);
 		connection.onClose(() -> {
 			this.connections.remove(connection);

@@ -64,13 +64,22 @@ final class BufferedSocket implements IoHandler {
 	/** TLS: close_notify was queued by a close after flush. */
 	private boolean closeNotifyQueued;
 
+	private final TrafficCounter traffic;
+
+	/** Bytes read from the socket; written on the loop only, read anywhere. */
+	private volatile long bytesReceived;
+
+	/** Bytes written to the socket; written on the loop only, read anywhere. */
+	private volatile long bytesSent;
+
 	private volatile boolean open = true;
 
 	private volatile IOException error;
 
 	BufferedSocket(BufferedConnection connection, EventLoop loop, SocketChannel channel, TlsChannel tls,
-			BufferedHandler handler, BufferedConnectionSettings settings) {
+			BufferedHandler handler, BufferedConnectionSettings settings, TrafficCounter traffic) {
 		this.connection = connection;
+		this.traffic = traffic;
 		this.loop = loop;
 		this.channel = channel;
 		this.tls = tls;
@@ -109,6 +118,37 @@ final class BufferedSocket implements IoHandler {
 		return this.open;
 	}
 
+	long bytesReceived() {
+		return this.bytesReceived;
+	}
+
+	long bytesSent() {
+		return this.bytesSent;
+	}
+
+	/**
+	 * Count bytes read from the socket. Loop thread only.
+	 * @param bytes how many; nothing happens for 0
+	 */
+	void received(long bytes) {
+		if (bytes > 0) {
+			// One writer: the loop.
+			this.bytesReceived += bytes;
+			this.traffic.received(bytes);
+		}
+	}
+
+	/**
+	 * Count bytes written to the socket. Loop thread only.
+	 * @param bytes how many; nothing happens for 0
+	 */
+	void sent(long bytes) {
+		if (bytes > 0) {
+			this.bytesSent += bytes;
+			this.traffic.sent(bytes);
+		}
+	}
+
 	IOException error() {
 		return this.error;
 	}
@@ -139,6 +179,11 @@ final class BufferedSocket implements IoHandler {
 		catch (ClosedChannelException ex) {
 			free();
 			return;
+		}
+		if (this.tls != null) {
+			// The handshake's records, moved before the connection opened.
+			received(this.tls.socketBytesRead());
+			sent(this.tls.socketBytesWritten());
 		}
 		this.timeouts.opened();
 		this.calls.onOpen();

@@ -97,8 +97,10 @@ final class ReadSide implements BufferListener {
 			failure = ex;
 		}
 		// Over TLS, part of a record is progress too, although it gives no plaintext yet.
-		boolean progressed = total > 0 || receivedOnSocket() != received;
+		long moved = (this.tls != null) ? receivedOnSocket() - received : total;
+		boolean progressed = moved > 0;
 		if (progressed) {
+			this.socket.received(moved);
 			this.timeouts.read();
 		}
 		if (total > 0) {

@@ -88,8 +88,14 @@ final class WriteSide implements BufferListener {
 		}
 		if (canWriteDirectly()) {
 			// Nothing queued: skip the copy and give the bytes straight to the socket.
+			long sent = sentOnSocket();
 			try {
-				if (this.channel.write(source) > 0) {
+				int taken = this.channel.write(source);
+				long moved = (this.tls != null) ? sentOnSocket() - sent : taken;
+				if (moved > 0) {
+					this.socket.sent(moved);
+				}
+				if (taken > 0 || moved > 0) {
 					this.timeouts.wroteDirectly();
 				}
 			}
@@ -191,12 +197,13 @@ final class WriteSide implements BufferListener {
 		boolean progressed = false;
 		if (this.state != State.DISABLED && (!this.output.isEmpty() || transportPending())) {
 			long sent = sentOnSocket();
+			long taken = 0;
 			try {
 				if (this.output.isEmpty()) {
 					this.tls.flush();
 				}
 				else {
-					progressed = this.output.writeTo(this.channel) > 0;
+					taken = this.output.writeTo(this.channel);
 				}
 			}
 			catch (IOException ex) {
@@ -206,7 +213,11 @@ final class WriteSide implements BufferListener {
 			}
 			// Over TLS, the rest of a pending record going out is progress too, although the
 			// channel takes no plaintext until the whole record is out.
-			progressed |= sentOnSocket() != sent;
+			long moved = (this.tls != null) ? sentOnSocket() - sent : taken;
+			progressed = taken > 0 || moved > 0;
+			if (moved > 0) {
+				this.socket.sent(moved);
+			}
 			if (progressed) {
 				this.timeouts.wrote();
 			}

@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import io.connlistener.loop.EventLoop;
@@ -95,6 +96,70 @@ class BufferedConnectionsTests {
 			assertThat(this.server.listener.stats().activeConnections()).isZero();
 		});
 		baseline.awaitBackToThis(WAIT);
+	}
+
+	@Test
+	void trafficCountsExactlyTheBytesEachSocketMovedPerConnectionAndInAll() throws Exception {
+		LongAdder received = new LongAdder();
+		LongAdder sent = new LongAdder();
+		TrafficCounter traffic = new TrafficCounter() {
+
+			@Override
+			public void received(long bytes) {
+				received.add(bytes);
+			}
+
+			@Override
+			public void sent(long bytes) {
+				sent.add(bytes);
+			}
+
+		};
+		List<BufferedConnection> served = new CopyOnWriteArrayList<>();
+		BufferedHandler echoTwice = new BufferedHandler() {
+
+			@Override
+			public void onOpen(BufferedConnection connection) {
+				served.add(connection);
+			}
+
+			@Override
+			public void onRead(BufferedConnection connection) {
+				// Twice what arrived: sent and received differ, so that neither stands for the other.
+				byte[] bytes = new byte[connection.input().readableBytes()];
+				connection.input().read(bytes);
+				connection.write(bytes);
+				connection.write(bytes);
+			}
+
+		};
+		this.server = new BufferedServer(new EventLoopGroup(2, "traffic-test-io"), (group) -> new BufferedConnections(
+				group, () -> echoTwice, BufferedConnectionSettings.DEFAULTS, BufferedConnections.LoopChoice.ROUND_ROBIN,
+				traffic));
+		int[] sizes = { 1, 64, 4096, 100_000 };
+		for (int size : sizes) {
+			try (SocketChannel client = this.server.connect()) {
+				ByteBuffer message = ByteBuffer.allocate(size);
+				while (message.hasRemaining()) {
+					client.write(message);
+				}
+				ByteBuffer answer = ByteBuffer.allocate(2 * size);
+				while (answer.hasRemaining() && client.read(answer) >= 0) {
+					// Until the whole answer is in.
+				}
+				assertThat(answer.hasRemaining()).isFalse();
+			}
+		}
+		await().atMost(WAIT)
+			.until(() -> served.size() == sizes.length && served.stream().noneMatch(BufferedConnection::isOpen));
+		long total = 0;
+		for (int i = 0; i < sizes.length; i++) {
+			assertThat(served.get(i).bytesReceived()).as("received, %d bytes", sizes[i]).isEqualTo(sizes[i]);
+			assertThat(served.get(i).bytesSent()).as("sent, %d bytes", sizes[i]).isEqualTo(2L * sizes[i]);
+			total += sizes[i];
+		}
+		assertThat(received.sum()).isEqualTo(total);
+		assertThat(sent.sum()).isEqualTo(2 * total);
 	}
 
 	@Test

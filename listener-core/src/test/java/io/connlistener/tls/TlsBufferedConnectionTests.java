@@ -291,6 +291,29 @@ class TlsBufferedConnectionTests {
 	}
 
 	@Test
+	void trafficCountsTheRecordsTheHandshakesIncluded() throws Exception {
+		this.server = TlsServer.start(TlsServer.settings().build());
+		byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
+		BufferedConnection connection;
+		long sentAtOpen;
+		try (SSLSocket client = this.server.connect()) {
+			client.startHandshake();
+			connection = this.server.opened.poll(10, TimeUnit.SECONDS);
+			assertThat(connection).isNotNull();
+			// Counted as the connection opens: the ClientHello in, the server's flight out.
+			sentAtOpen = connection.bytesSent();
+			assertThat(connection.bytesReceived()).isGreaterThan(200);
+			assertThat(sentAtOpen).isGreaterThan(1000);
+			assertThat(TlsServer.echo(client, hello)).isEqualTo(hello);
+		}
+		await().until(() -> !connection.isOpen());
+		// A record of the five bytes each way: a header, the bytes, its type and tag.
+		assertThat(connection.bytesSent() - sentAtOpen).isGreaterThanOrEqualTo(5 + 5 + 1 + 16);
+		assertThat(this.server.received.sum()).isEqualTo(connection.bytesReceived());
+		assertThat(this.server.sent.sum()).isEqualTo(connection.bytesSent());
+	}
+
+	@Test
 	void clientCloseNotifyIsTheEndOfTheStream() throws Exception {
 		this.server = TlsServer.start(TlsServer.settings().build());
 		try (SSLSocket client = this.server.connect()) {

@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 import javax.net.ssl.SNIHostName;
@@ -27,6 +28,7 @@ import io.connlistener.buffer.BufferedConnectionSettings;
 import io.connlistener.buffer.BufferedConnections;
 import io.connlistener.buffer.BufferedHandler;
 import io.connlistener.buffer.ConnectionEvent;
+import io.connlistener.buffer.TrafficCounter;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.EventLoopGroup;
 import io.connlistener.testsupport.TestCertificates;
@@ -48,6 +50,12 @@ final class TlsServer implements AutoCloseable {
 
 	final BlockingQueue<ConnectionEvent> events = new LinkedBlockingQueue<>();
 
+	/** Bytes the sockets of the buffered connections received, as their traffic counter was told. */
+	final LongAdder received = new LongAdder();
+
+	/** Bytes the sockets of the buffered connections sent, as their traffic counter was told. */
+	final LongAdder sent = new LongAdder();
+
 	final BufferedConnections connections;
 
 	final ConnListener listener;
@@ -55,7 +63,19 @@ final class TlsServer implements AutoCloseable {
 	private TlsServer(TlsSettings settings, BufferedHandler handler, BufferedConnectionSettings bufferSettings,
 			Consumer<ConnListenerBuilder> customizer) throws IOException {
 		this.connections = new BufferedConnections(this.group, () -> new Recording(handler), bufferSettings,
-				BufferedConnections.LoopChoice.ROUND_ROBIN);
+				BufferedConnections.LoopChoice.ROUND_ROBIN, new TrafficCounter() {
+
+					@Override
+					public void received(long bytes) {
+						TlsServer.this.received.add(bytes);
+					}
+
+					@Override
+					public void sent(long bytes) {
+						TlsServer.this.sent.add(bytes);
+					}
+
+				});
 		ConnListenerBuilder builder = ConnListener.builder(this.loop).callback(this.connections).tls(settings);
 		customizer.accept(builder);
 		this.listener = builder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
