@@ -134,7 +134,8 @@ final class ListenerDefinitions {
 				settings, checked.admission(), idleTimeout, writeTimeout, checked.buffered(idleTimeout, writeTimeout),
 				proxyProtocol(listener, defaults, checked, address), deployment,
 				(listener.getTcpNoDelay() != null) ? listener.getTcpNoDelay() : defaults.getTcpNoDelay(),
-				new TlsValues(listener, defaults, checked, sslBundles).tls(name));
+				new TlsValues(listener, defaults, checked, sslBundles).tls(name),
+				new FramingValues(listener, defaults, checked).framing());
 	}
 
 	/**
