@@ -54,10 +54,12 @@ final class FramingValues {
 
 	/**
 	 * Return the listener's framing.
+	 * @param readHighWatermark the listener's read high watermark, which a whole frame must
+	 * fit under: reading stops there, and the frame could never complete
 	 * @return the framing, without settings when no type is set; {@code null} when neither
 	 * a type nor a framing key of the listener's own is set
 	 */
-	ListenerFraming framing() {
+	ListenerFraming framing(int readHighWatermark) {
 		String ownKey = firstOwnKey();
 		Charset charset = charset();
 		FrameType type = orElse(this.own.getType(), this.fallback.getType());
@@ -85,13 +87,20 @@ final class FramingValues {
 				// The other types need nothing more.
 			}
 		}
+		FramingSettings settings;
 		try {
-			return new ListenerFraming(builder.build(), charset, ownKey);
+			settings = builder.build();
 		}
 		catch (IllegalArgumentException ex) {
 			throw this.checked.invalidBecause(ListenerProblem.FRAMING_REFUSED, TYPE, this.own.getType(), kebab(type),
 					ex);
 		}
+		if (readHighWatermark > 0 && settings.maxEncodedFrameSize() > readHighWatermark) {
+			throw this.checked.invalid(ListenerProblem.FRAME_SIZE_ABOVE_READ_HIGH_WATERMARK, "framing.max-frame-size",
+					this.own.getMaxFrameSize(), DataSize.ofBytes(maxFrameSize), DataSize.ofBytes(readHighWatermark),
+					DataSize.ofBytes(settings.maxEncodedFrameSize() - maxFrameSize));
+		}
+		return new ListenerFraming(settings, charset, ownKey);
 	}
 
 	/**

@@ -200,6 +200,13 @@ public enum ListenerProblem {
 	 */
 	FRAME_SIZE_NOT_POSITIVE,
 
+	/**
+	 * {@code framing.max-frame-size}, with the frame's delimiter or header, does not fit
+	 * under {@code buffered.read-high-watermark}. Details: the watermark, the bytes the
+	 * framing adds to a payload.
+	 */
+	FRAME_SIZE_ABOVE_READ_HIGH_WATERMARK,
+
 	/** {@code framing.charset} names no character set this JVM has. */
 	UNKNOWN_CHARSET,
 

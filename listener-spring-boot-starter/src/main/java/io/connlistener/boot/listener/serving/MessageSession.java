@@ -65,9 +65,6 @@ final class MessageSession implements FrameHandler, MessageContext {
 	/** The reply is written, but reading waits for the output to drain. */
 	private boolean waitingForWrite;
 
-	/** The peer shut its side down: close once the frames it sent are answered. */
-	private boolean peerDone;
-
 	private boolean closed;
 
 	MessageSession(MessageHandlerAdapter adapter, TrackedConnection tracked) {
@@ -130,12 +127,8 @@ final class MessageSession implements FrameHandler, MessageContext {
 	@Override
 	public void onEvent(BufferedConnection connection, ConnectionEvent event) {
 		switch (event) {
-			case EOF -> {
-				this.peerDone = true;
-				if (!this.busy && !this.waitingForWrite) {
-					connection.closeAfterFlush();
-				}
-			}
+			// Told only once the frames before it were answered: the framing holds it back while suspended.
+			case EOF -> connection.closeAfterFlush();
 			case IDLE_TIMEOUT -> {
 				this.tracked.closing(CloseReason.IDLE_TIMEOUT);
 				// A peer that went silent gets what was written; one that stopped reading does not.
@@ -194,9 +187,6 @@ final class MessageSession implements FrameHandler, MessageContext {
 
 	private void readOn(BufferedConnection connection) {
 		this.framed.resume(connection);
-		if (this.peerDone && !this.busy) {
-			connection.closeAfterFlush();
-		}
 	}
 
 	private boolean write(BufferedConnection connection, ByteBuffer payload) {
