@@ -135,8 +135,9 @@ public final class HandlerAdapters {
 		}
 		ListenerDefinition definition = listener.definition();
 		return new MessageHandlerAdapter(handler.beanName(), (MessageHandler<Object>) messages, codec, framing,
-				this.ioLoopGroup, definition.buffered(), HandlerThreads.create(listener.name(),
-						definition.maxConnections(), definition.settings().maxAcceptsPerWakeup(), this.virtualThreads),
+				this.ioLoopGroup, definition.buffered(),
+				// One task at a time per connection, and a close's onClose after its last message.
+				HandlerThreads.createForTasks(listener.name(), definition.maxConnections() + 1, this.virtualThreads),
 				listener.messages());
 	}
 

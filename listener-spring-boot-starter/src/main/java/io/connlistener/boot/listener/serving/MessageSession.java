@@ -67,6 +67,9 @@ final class MessageSession implements FrameHandler, MessageContext {
 
 	private boolean closed;
 
+	/** The handler closed the connection while handling a message: close after its reply. */
+	private boolean closeAfterReply;
+
 	MessageSession(MessageHandlerAdapter adapter, TrackedConnection tracked) {
 		this.adapter = adapter;
 		this.tracked = tracked;
@@ -175,6 +178,10 @@ final class MessageSession implements FrameHandler, MessageContext {
 			return;
 		}
 		if (reply != null && !write(connection, reply)) {
+			return;
+		}
+		if (this.closeAfterReply) {
+			connection.closeAfterFlush();
 			return;
 		}
 		if (isWritable(connection)) {
@@ -394,8 +401,23 @@ final class MessageSession implements FrameHandler, MessageContext {
 	@Override
 	public void close() {
 		BufferedConnection connection = this.connection;
-		if (connection != null) {
-			connection.closeAfterFlush();
+		if (connection == null) {
+			return;
+		}
+		Runnable close = () -> {
+			// From the handler, while it handles a message: its reply still goes out.
+			if (this.busy) {
+				this.closeAfterReply = true;
+			}
+			else {
+				connection.closeAfterFlush();
+			}
+		};
+		if (connection.loop().inEventLoop()) {
+			close.run();
+		}
+		else {
+			onLoop(close);
 		}
 	}
 
