@@ -67,13 +67,14 @@ final class FramingValues {
 			return (ownKey != null) ? new ListenerFraming(null, charset, ownKey) : null;
 		}
 		boolean typeFromDefaults = this.own.getType() == null;
+		DataSize configured = orElse(this.own.getMaxFrameSize(), this.fallback.getMaxFrameSize());
+		// Checked before the range: 0 or less would be no limit at all, never allowed.
+		if (configured != null && configured.toBytes() <= 0) {
+			throw this.checked.invalid(ListenerProblem.FRAME_SIZE_NOT_POSITIVE, "framing.max-frame-size",
+					this.own.getMaxFrameSize(), configured, DataSize.ofBytes(FramingSettings.DEFAULT_MAX_FRAME_SIZE));
+		}
 		int maxFrameSize = this.checked.bytes("framing.max-frame-size", this.own.getMaxFrameSize(),
 				this.fallback.getMaxFrameSize(), FramingSettings.DEFAULT_MAX_FRAME_SIZE);
-		if (maxFrameSize <= 0) {
-			throw this.checked.invalid(ListenerProblem.FRAME_SIZE_NOT_POSITIVE, "framing.max-frame-size",
-					this.own.getMaxFrameSize(), DataSize.ofBytes(maxFrameSize),
-					DataSize.ofBytes(FramingSettings.DEFAULT_MAX_FRAME_SIZE));
-		}
 		Duration frameTimeout = this.checked.positive("framing.frame-timeout", this.own.getFrameTimeout(),
 				this.fallback.getFrameTimeout(), FramingSettings.DEFAULT_FRAME_TIMEOUT);
 		FramingSettings.Builder builder = FramingSettings.builder(type)

@@ -7,7 +7,6 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,6 +68,8 @@ class MessageHandlerTests {
 	void pipelinedFramesInOneWriteGetTheirRepliesInOrder() {
 		this.contextRunner.run((context) -> {
 			ManagedConnListener orders = context.getBean(ConnListenerRegistry.class).get("orders");
+			SimpleMeterRegistry meters = new SimpleMeterRegistry();
+			new ConnListenerMetrics(context.getBean(ConnListenerRegistry.class)).bindTo(meters);
 			try (LoopbackClient client = LoopbackClient.connect(orders.localAddress())) {
 				client.send("a\r\nb\r\n");
 				assertThat(client.readLine()).isEqualTo("OK a");
@@ -77,6 +78,13 @@ class MessageHandlerTests {
 			await().atMost(WAIT).until(() -> orders.activeConnections() == 0);
 			assertThat(orders.messages().received()).isEqualTo(2);
 			assertThat(orders.messages().sent()).isEqualTo(2);
+			assertThat(meters.get("conn.listener.messages.received").tags("listener", "orders").functionCounter().count())
+				.isEqualTo(2);
+			assertThat(meters.get("conn.listener.messages.sent").tags("listener", "orders").functionCounter().count())
+				.isEqualTo(2);
+			assertThat(meters.get("conn.listener.message.duration").tags("listener", "orders").timer().count())
+				.isEqualTo(2);
+			assertThat(meters.find("conn.listener.messages.received").tags("reason", "x").meters()).isEmpty();
 		});
 	}
 
