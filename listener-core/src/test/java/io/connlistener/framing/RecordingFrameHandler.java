@@ -5,15 +5,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 import io.connlistener.buffer.BufferedConnection;
 
 /**
  * A {@link FrameHandler} that records what it gets and answers each frame with {@code OK}
- * and the frame, framed by its {@link FramedHandler}.
+ * and the frame, framed by its {@link FramedHandler}, then does what the test asks. Serves one
+ * connection at a time.
  */
-final class RecordingFrameHandler implements FrameHandler {
+class RecordingFrameHandler implements FrameHandler {
 
 	final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
 
@@ -30,16 +31,16 @@ final class RecordingFrameHandler implements FrameHandler {
 
 	volatile long closedAt;
 
-	private final Consumer<BufferedConnection> onFrame;
+	private final BiConsumer<RecordingFrameHandler, BufferedConnection> onFrame;
 
 	FramedHandler framed;
 
 	RecordingFrameHandler() {
-		this((connection) -> {
+		this((handler, connection) -> {
 		});
 	}
 
-	RecordingFrameHandler(Consumer<BufferedConnection> onFrame) {
+	RecordingFrameHandler(BiConsumer<RecordingFrameHandler, BufferedConnection> onFrame) {
 		this.onFrame = onFrame;
 	}
 
@@ -65,7 +66,7 @@ final class RecordingFrameHandler implements FrameHandler {
 		String text = StandardCharsets.ISO_8859_1.decode(frame).toString();
 		this.frames.add(text);
 		this.framed.encoder().encode(StandardCharsets.ISO_8859_1.encode("OK " + text), connection.output());
-		this.onFrame.accept(connection);
+		this.onFrame.accept(this, connection);
 	}
 
 	@Override
