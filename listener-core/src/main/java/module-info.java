@@ -8,6 +8,7 @@ module io.connlistener.core {
 	exports io.connlistener;
 	exports io.connlistener.admission;
 	exports io.connlistener.buffer;
+	exports io.connlistener.framing;
 	exports io.connlistener.loop;
 	exports io.connlistener.proxy;
 	exports io.connlistener.tls;

@@ -25,8 +25,9 @@ class ModuleDescriptorTests {
 		assertThat(descriptor.exports()).filteredOn((exports) -> !exports.isQualified())
 			.extracting(Exports::source)
 			.containsExactlyInAnyOrder("io.connlistener", "io.connlistener.admission", "io.connlistener.buffer",
-					"io.connlistener.loop", "io.connlistener.proxy", "io.connlistener.tls");
-		assertThat(descriptor.packages()).contains("io.connlistener.internal", "io.connlistener.internal.accept");
+					"io.connlistener.framing", "io.connlistener.loop", "io.connlistener.proxy", "io.connlistener.tls");
+		assertThat(descriptor.packages()).contains("io.connlistener.internal", "io.connlistener.internal.accept",
+				"io.connlistener.internal.framing");
 		assertThat(descriptor.requires()).extracting(Requires::name).containsExactly("java.base");
 	}
 

@@ -236,6 +236,23 @@ public final class BufferedConnection implements AutoCloseable {
 	}
 
 	/**
+	 * Call {@link BufferedHandler#onRead} with what the input holds, as if bytes had just
+	 * arrived: libevent's {@code bufferevent_trigger(EV_READ)}. For a handler that left bytes
+	 * in the input for later, say while work it handed off was running. The call goes through
+	 * the connection as every callback does: a handler that throws is counted and closed. Off
+	 * the loop thread, it is handed to the loop. Nothing happens once the connection no
+	 * longer tells its handler anything (closing, failed or closed).
+	 */
+	public void triggerRead() {
+		if (this.loop.inEventLoop()) {
+			this.socket.triggerRead();
+		}
+		else {
+			runOnLoop(this.socket::triggerRead);
+		}
+	}
+
+	/**
 	 * Start reading from the socket again: libevent's {@code bufferevent_enable(EV_READ)}.
 	 * Idempotent. Rearms the read timeout.
 	 */

@@ -233,6 +233,16 @@ final class BufferedSocket implements IoHandler {
 	/**
 	 * The peer shut its side down: EOF now, or once the queued output is flushed.
 	 */
+	/**
+	 * Call the handler's {@link BufferedHandler#onRead} with what the input holds, while the
+	 * handler still hears of what happens.
+	 */
+	void triggerRead() {
+		if (this.state.notifies()) {
+			this.calls.onRead();
+		}
+	}
+
 	void endOfStream() {
 		if (this.state != ConnectionState.OPEN) {
 			// Closing: the flush frees the connection and nothing is told.

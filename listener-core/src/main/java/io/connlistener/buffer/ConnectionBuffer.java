@@ -239,15 +239,48 @@ public final class ConnectionBuffer {
 	 * @return its index from the front, or -1
 	 */
 	public int indexOf(byte value) {
+		return indexOf(value, 0, this.readable);
+	}
+
+	/**
+	 * Return the index of the first occurrence of a byte at or after an index, so that a
+	 * search can go on where an earlier one stopped.
+	 * @param value the byte to look for
+	 * @param fromIndex where to start, from the front; may exceed the readable bytes
+	 * @return its index from the front, or -1
+	 */
+	public int indexOf(byte value, int fromIndex) {
+		return indexOf(value, fromIndex, this.readable);
+	}
+
+	/**
+	 * Return the index of the first occurrence of a byte in a range, so that a search neither
+	 * repeats what an earlier one covered nor goes past a limit.
+	 * @param value the byte to look for
+	 * @param fromIndex the first index to look at
+	 * @param toIndex the index after the last to look at; may exceed the readable bytes
+	 * @return its index from the front, or -1
+	 */
+	public int indexOf(byte value, int fromIndex, int toIndex) {
+		if (fromIndex < 0) {
+			throw new IllegalArgumentException("'fromIndex' must not be negative");
+		}
+		int end = Math.min(toIndex, this.readable);
 		int base = 0;
-		for (int i = 0, segments = this.chain.size(); i < segments; i++) {
+		for (int i = 0, segments = this.chain.size(); i < segments && base < end; i++) {
 			ByteBuffer segment = this.chain.get(i);
-			for (int j = segment.position(), end = segment.limit(); j < end; j++) {
-				if (segment.get(j) == value) {
-					return base + j - segment.position();
+			int remaining = segment.remaining();
+			if (fromIndex < base + remaining) {
+				int position = segment.position();
+				int from = position + Math.max(0, fromIndex - base);
+				int to = position + Math.min(remaining, end - base);
+				for (int j = from; j < to; j++) {
+					if (segment.get(j) == value) {
+						return base + j - position;
+					}
 				}
 			}
-			base += segment.remaining();
+			base += remaining;
 		}
 		return -1;
 	}

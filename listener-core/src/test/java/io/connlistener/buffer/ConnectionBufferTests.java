@@ -112,6 +112,23 @@ class ConnectionBufferTests {
 	}
 
 	@Test
+	void indexOfSearchesARangeAcrossSegmentsOnly() {
+		ConnectionBuffer buffer = new ConnectionBuffer(this.pool, null);
+		// Four segments of 64 bytes after 10 drained: byte i at index i - 10.
+		buffer.add(sequence(256));
+		buffer.drain(10);
+		assertThat(buffer.indexOf((byte) 100)).isEqualTo(90);
+		assertThat(buffer.indexOf((byte) 100, 90)).isEqualTo(90);
+		assertThat(buffer.indexOf((byte) 100, 91)).isEqualTo(-1);
+		assertThat(buffer.indexOf((byte) 100, 60, 91)).isEqualTo(90);
+		assertThat(buffer.indexOf((byte) 100, 60, 90)).as("the end is exclusive").isEqualTo(-1);
+		assertThat(buffer.indexOf((byte) 250, 200, 1000)).as("an end past the bytes").isEqualTo(240);
+		assertThat(buffer.indexOf((byte) 5)).as("drained").isEqualTo(-1);
+		assertThat(buffer.indexOf((byte) 20, 500)).isEqualTo(-1);
+		assertThatIllegalArgumentException().isThrownBy(() -> buffer.indexOf((byte) 0, -1));
+	}
+
+	@Test
 	void aFreedBufferDropsWhatIsAddedAndReleasesItsSegments() {
 		ConnectionBuffer buffer = new ConnectionBuffer(this.pool, null);
 		buffer.add(sequence(100));

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * path and a group member of its own, over real HTTP.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "conn-listener.listeners.echo.port=0", "conn-listener.listeners.echo.address=127.0.0.1",
+		properties = { "conn-listener.listeners.echo.port=0", "conn-listener.listeners.commands.port=0", "conn-listener.listeners.echo.address=127.0.0.1",
 				"spring.jackson.property-naming-strategy=SNAKE_CASE",
 				"management.endpoint.health.group.readiness.include=readinessState,connListeners/echo" })
 @Timeout(60)

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Under the endpoint's default access, read-only, the write is not mapped.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "conn-listener.listeners.echo.port=0", "conn-listener.listeners.echo.address=127.0.0.1",
+		properties = { "conn-listener.listeners.echo.port=0", "conn-listener.listeners.commands.port=0", "conn-listener.listeners.echo.address=127.0.0.1",
 				"management.endpoint.connlisteners.access=read-only" })
 @Timeout(60)
 class SampleActuatorDefaultAccessTests {

@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * HTTP and real echo connections.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "conn-listener.listeners.echo.port=0", "conn-listener.listeners.echo.address=127.0.0.1" })
+		properties = { "conn-listener.listeners.echo.port=0", "conn-listener.listeners.commands.port=0", "conn-listener.listeners.echo.address=127.0.0.1" })
 @Timeout(60)
 class SampleActuatorTests {
 
@@ -145,8 +145,9 @@ class SampleActuatorTests {
 	void healthShowsListenerDetails() {
 		HttpResponse<String> health = this.actuator.get("/health");
 		assertThat(health.statusCode()).isEqualTo(200);
-		assertThat(health.body())
-			.contains("\"connListeners\":{\"components\":{\"echo\":{\"details\":{\"address\":\"127.0.0.1:" + this.echoPort);
+		// Components in name order: the command listener, then the echo.
+		assertThat(health.body()).contains("\"connListeners\":{\"components\":{\"commands\":{\"details\":")
+			.contains("\"echo\":{\"details\":{\"address\":\"127.0.0.1:" + this.echoPort);
 	}
 
 	private ConnListenerClient client() throws Exception {

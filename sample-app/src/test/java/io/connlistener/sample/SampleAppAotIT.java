@@ -55,7 +55,8 @@ class SampleAppAotIT {
 			await().atMost(Duration.ofSeconds(60))
 				.untilAsserted(() -> assertThat(app.logged(action)).as("output:%n%s", app.output()).isTrue());
 			assertThat(app.logged("APPLICATION FAILED TO START")).isTrue();
-			assertThat(app.logged("Listeners cannot start: the application was AOT-processed with listener 'echo', "
+			assertThat(app.logged("Listeners cannot start: the application was AOT-processed with listeners 'echo', "
+					+ "'commands', "
 					+ "but conn-listener.listeners configures listeners ")).as(app.output()).isTrue();
 			assertThat(app.logged("Under AOT, the beans are fixed at build time: listener 'other' has no bean."))
 				.as(app.output())

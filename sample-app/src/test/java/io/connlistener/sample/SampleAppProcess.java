@@ -85,7 +85,8 @@ final class SampleAppProcess implements AutoCloseable {
 				: " --conn-listener.listeners.echo.port=" + this.echoPort;
 		StringBuilder command = new StringBuilder("ulimit -n " + fileLimit + " && exec " + launch + " "
 				+ String.join(" ", jvmOptions) + " -Xmx256m -XX:TieredStopAtLevel=1 -jar '" + jar + "'" + echo
-				+ " --conn-listener.listeners.echo.address=127.0.0.1 --server.port=" + this.httpPort
+				+ " --conn-listener.listeners.echo.address=127.0.0.1 --conn-listener.listeners.commands.port=0"
+				+ " --server.port=" + this.httpPort
 				+ " --server.address=127.0.0.1");
 		for (String arg : extraArgs) {
 			command.append(' ').append(arg);

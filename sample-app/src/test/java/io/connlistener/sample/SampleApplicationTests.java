@@ -1,6 +1,7 @@
 package io.connlistener.sample;
 
 import java.net.InetSocketAddress;
+import java.time.Instant;
 
 import io.connlistener.boot.listener.ConnListenerRegistry;
 import io.connlistener.boot.listener.ManagedConnListener;
@@ -16,9 +17,10 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link SampleApplication}: the echo server answers a real client.
+ * Tests for {@link SampleApplication}: the echo server and the command listener answer a
+ * real client.
  */
-@SpringBootTest(properties = { "conn-listener.listeners.echo.port=0",
+@SpringBootTest(properties = { "conn-listener.listeners.echo.port=0", "conn-listener.listeners.commands.port=0",
 		"conn-listener.listeners.echo.address=127.0.0.1" })
 @Timeout(60)
 class SampleApplicationTests {
@@ -33,6 +35,9 @@ class SampleApplicationTests {
 	@LocalConnListenerPort("echo")
 	private int port;
 
+	@LocalConnListenerPort("commands")
+	private int commandsPort;
+
 	@Test
 	void echoesWhatItReceives() throws Exception {
 		assertThat(this.registry.get("echo")).isSameAs(this.echo);
@@ -40,6 +45,18 @@ class SampleApplicationTests {
 		try (ConnListenerClient client = ConnListenerClient.connect(this.port)) {
 			client.sendLine("hello, echo").expectLine("hello, echo");
 			client.sendLine("and again").expectLine("and again");
+		}
+	}
+
+	@Test
+	void commandsListenerAnswersItsLineProtocol() throws Exception {
+		try (ConnListenerClient client = ConnListenerClient.connect(this.commandsPort)) {
+			// Pipelined in one write: the replies come back in order.
+			client.send("PING\r\nECHO hi there\r\n").expectLine("PONG").expectLine("hi there");
+			assertThat(Instant.parse(client.sendLine("TIME").readLine())).isBeforeOrEqualTo(Instant.now());
+			client.sendLine("DANCE").expectLine("ERR unknown command");
+			client.sendLine("QUIT").expectLine("BYE");
+			client.expectClosed();
 		}
 	}
 

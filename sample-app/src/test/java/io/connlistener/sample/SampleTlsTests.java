@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
  * with the expiry in its details, and the handshake is timed by outcome and protocol.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "conn-listener.listeners.echo.port=0", "conn-listener.listeners.echo.address=127.0.0.1" })
+		properties = { "conn-listener.listeners.echo.port=0", "conn-listener.listeners.commands.port=0", "conn-listener.listeners.echo.address=127.0.0.1" })
 @ActiveProfiles("tls")
 @Timeout(60)
 class SampleTlsTests {

@@ -1,5 +1,7 @@
 package io.connlistener.boot.autoconfigure;
 
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +14,8 @@ import io.connlistener.ListenerSettings;
 import io.connlistener.admission.AdmissionSettings;
 import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.buffer.BufferedConnectionSettings;
+import io.connlistener.framing.FrameType;
+import io.connlistener.framing.FramingSettings;
 import io.connlistener.proxy.ProxyProtocolMode;
 import io.connlistener.proxy.ProxyProtocolSettings;
 import io.connlistener.tls.ClientAuth;
@@ -151,6 +155,14 @@ public class ConnListenerProperties {
 			getTls().setHandshakeTimeout(TlsSettings.DEFAULT_HANDSHAKE_TIMEOUT);
 			getTls().setClientHelloMaxSize(DataSize.ofBytes(TlsSettings.DEFAULT_CLIENT_HELLO_MAX_SIZE));
 			getTls().setApplicationProtocols(new ArrayList<>());
+			getFraming().setMaxFrameSize(DataSize.ofBytes(FramingSettings.DEFAULT_MAX_FRAME_SIZE));
+			getFraming().setFrameTimeout(FramingSettings.DEFAULT_FRAME_TIMEOUT);
+			getFraming().setCharset(StandardCharsets.UTF_8.name());
+			getFraming().getLengthField().setSize(io.connlistener.framing.LengthField.DEFAULT.size());
+			getFraming().getLengthField().setOffset(io.connlistener.framing.LengthField.DEFAULT.offset());
+			getFraming().getLengthField().setAdjustment(io.connlistener.framing.LengthField.DEFAULT.adjustment());
+			getFraming().getLengthField().setStrip(io.connlistener.framing.LengthField.DEFAULT.strip());
+			getFraming().getLengthField().setOrder(LengthFieldOrder.BIG_ENDIAN);
 		}
 
 	}
@@ -476,6 +488,215 @@ public class ConnListenerProperties {
 
 		public void setBundle(String bundle) {
 			this.bundle = bundle;
+		}
+
+	}
+
+	/**
+	 * How the bytes of a connection served by a message handler are cut into messages.
+	 * Setting type turns framing on.
+	 */
+	public static class Framing {
+
+		/**
+		 * How frames are delimited: line (ends with LF, an optional CR before it dropped),
+		 * delimiter, length-field, stx-etx, fixed or raw (whatever one read brings).
+		 */
+		private FrameType type;
+
+		/**
+		 * Most bytes of one frame's payload; a peer that sends or claims more is closed
+		 * before more is buffered.
+		 */
+		private DataSize maxFrameSize;
+
+		/**
+		 * How long a frame may take to arrive once its first byte has; a peer that takes
+		 * longer is closed.
+		 */
+		private Duration frameTimeout;
+
+		/**
+		 * Character set of String messages.
+		 */
+		private String charset;
+
+		/**
+		 * Bytes that end each frame, for type delimiter. Escapes \r, \n, \t, \0, \\ and
+		 * \xHH (one byte in hex) are understood; other characters are encoded with charset.
+		 */
+		private String delimiter;
+
+		/**
+		 * Header that gives each frame's length, for type length-field.
+		 */
+		private final LengthField lengthField = new LengthField();
+
+		/**
+		 * Bytes of each frame, for type fixed.
+		 */
+		private Integer recordSize;
+
+		Framing() {
+		}
+
+		public FrameType getType() {
+			return this.type;
+		}
+
+		public void setType(FrameType type) {
+			this.type = type;
+		}
+
+		public DataSize getMaxFrameSize() {
+			return this.maxFrameSize;
+		}
+
+		public void setMaxFrameSize(DataSize maxFrameSize) {
+			this.maxFrameSize = maxFrameSize;
+		}
+
+		public Duration getFrameTimeout() {
+			return this.frameTimeout;
+		}
+
+		public void setFrameTimeout(Duration frameTimeout) {
+			this.frameTimeout = frameTimeout;
+		}
+
+		public String getCharset() {
+			return this.charset;
+		}
+
+		public void setCharset(String charset) {
+			this.charset = charset;
+		}
+
+		public String getDelimiter() {
+			return this.delimiter;
+		}
+
+		public void setDelimiter(String delimiter) {
+			this.delimiter = delimiter;
+		}
+
+		public LengthField getLengthField() {
+			return this.lengthField;
+		}
+
+		public Integer getRecordSize() {
+			return this.recordSize;
+		}
+
+		public void setRecordSize(Integer recordSize) {
+			this.recordSize = recordSize;
+		}
+
+	}
+
+	/**
+	 * The header in front of each frame of type length-field.
+	 */
+	public static class LengthField {
+
+		/**
+		 * Bytes of the length: 1, 2, 4 or 8.
+		 */
+		private Integer size;
+
+		/**
+		 * Bytes before the length, part of the header.
+		 */
+		private Integer offset;
+
+		/**
+		 * Added to the length read to get the payload's length, for protocols whose length
+		 * counts more or less than the payload.
+		 */
+		private Integer adjustment;
+
+		/**
+		 * Whether the header is left out of the message handed to the handler.
+		 */
+		private Boolean strip;
+
+		/**
+		 * Byte order of the length: big-endian (network order) or little-endian.
+		 */
+		private LengthFieldOrder order;
+
+		LengthField() {
+		}
+
+		public Integer getSize() {
+			return this.size;
+		}
+
+		public void setSize(Integer size) {
+			this.size = size;
+		}
+
+		public Integer getOffset() {
+			return this.offset;
+		}
+
+		public void setOffset(Integer offset) {
+			this.offset = offset;
+		}
+
+		public Integer getAdjustment() {
+			return this.adjustment;
+		}
+
+		public void setAdjustment(Integer adjustment) {
+			this.adjustment = adjustment;
+		}
+
+		public Boolean getStrip() {
+			return this.strip;
+		}
+
+		public void setStrip(Boolean strip) {
+			this.strip = strip;
+		}
+
+		public LengthFieldOrder getOrder() {
+			return this.order;
+		}
+
+		public void setOrder(LengthFieldOrder order) {
+			this.order = order;
+		}
+
+	}
+
+	/**
+	 * Byte order of a length field.
+	 */
+	public enum LengthFieldOrder {
+
+		/**
+		 * Most significant byte first, network order.
+		 */
+		BIG_ENDIAN(ByteOrder.BIG_ENDIAN),
+
+		/**
+		 * Least significant byte first.
+		 */
+		LITTLE_ENDIAN(ByteOrder.LITTLE_ENDIAN);
+
+		private final ByteOrder order;
+
+		LengthFieldOrder(ByteOrder order) {
+			this.order = order;
+		}
+
+		/**
+		 * Return the order as the JDK names it.
+		 * @return the byte order
+		 */
+		public ByteOrder order() {
+			return this.order;
 		}
 
 	}

@@ -25,6 +25,7 @@ import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.boot.listener.ListenerDefinition.Deployment;
 import io.connlistener.boot.listener.ListenerDefinition.Source;
 import io.connlistener.boot.listener.ListenerProblem;
+import io.connlistener.buffer.BufferedConnectionSettings;
 import io.connlistener.proxy.ProxyProtocolMode;
 import io.connlistener.proxy.ProxyProtocolSettings;
 
@@ -130,11 +131,13 @@ final class ListenerDefinitions {
 		if (deployment.acceptors() > 1) {
 			options.add(ListenerOption.REUSEABLE_PORT);
 		}
+		BufferedConnectionSettings buffered = checked.buffered(idleTimeout, writeTimeout);
 		return new ListenerDefinition(name, address, (source == Source.BIND) ? backlog : 0, options, maxConnections,
-				settings, checked.admission(), idleTimeout, writeTimeout, checked.buffered(idleTimeout, writeTimeout),
+				settings, checked.admission(), idleTimeout, writeTimeout, buffered,
 				proxyProtocol(listener, defaults, checked, address), deployment,
 				(listener.getTcpNoDelay() != null) ? listener.getTcpNoDelay() : defaults.getTcpNoDelay(),
-				new TlsValues(listener, defaults, checked, sslBundles).tls(name));
+				new TlsValues(listener, defaults, checked, sslBundles).tls(name),
+				new FramingValues(listener, defaults, checked).framing(buffered.readHighWatermark()));
 	}
 
 	/**

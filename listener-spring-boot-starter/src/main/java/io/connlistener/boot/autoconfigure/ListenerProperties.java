@@ -8,6 +8,7 @@ import io.connlistener.ListenerSettings.LimitAction;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Admission;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Backoff;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Buffered;
+import io.connlistener.boot.autoconfigure.ConnListenerProperties.Framing;
 import io.connlistener.boot.autoconfigure.ConnListenerProperties.Tls;
 import io.connlistener.proxy.ProxyProtocolMode;
 
@@ -170,6 +171,13 @@ public abstract class ListenerProperties {
 	 * Spring Boot SSL bundle.
 	 */
 	private final Tls tls = new Tls();
+
+	/**
+	 * How the bytes of connections served by a message handler are cut into messages,
+	 * and replies framed. A message handler needs it; other handlers refuse a listener's
+	 * own.
+	 */
+	private final Framing framing = new Framing();
 
 	ListenerProperties() {
 	}
@@ -356,6 +364,10 @@ public abstract class ListenerProperties {
 
 	public Tls getTls() {
 		return this.tls;
+	}
+
+	public Framing getFraming() {
+		return this.framing;
 	}
 
 }

@@ -184,7 +184,7 @@ final class ListenerValues {
 					idleTimeout);
 		}
 
-		private int bytes(String key, DataSize listenerValue, DataSize defaultValue, int fallback) {
+		int bytes(String key, DataSize listenerValue, DataSize defaultValue, int fallback) {
 			DataSize value = (listenerValue != null) ? listenerValue : defaultValue;
 			long bytes = (value != null) ? value.toBytes() : fallback;
 			if (bytes < 0 || bytes > Integer.MAX_VALUE) {
@@ -213,6 +213,16 @@ final class ListenerValues {
 		ListenerConfigurationException invalid(ListenerProblem problem, String key, Object listenerValue, Object value,
 				Object... details) {
 			return invalidBecause(problem, key, listenerValue, value, null, details);
+		}
+
+		/**
+		 * Create the exception for a setting that is missing, naming the listener's own
+		 * property or the default's.
+		 */
+		ListenerConfigurationException missing(ListenerProblem problem, String key, boolean fromDefaults,
+				Object... details) {
+			return ListenerConfigurationException.of(problem, ListenerValues.this.name, this.address, key, fromDefaults,
+					null, null, details);
 		}
 
 		ListenerConfigurationException invalidBecause(ListenerProblem problem, String key, Object listenerValue,

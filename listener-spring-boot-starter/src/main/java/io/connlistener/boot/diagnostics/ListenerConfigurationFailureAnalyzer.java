@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import io.connlistener.AcceptCallback;
 import io.connlistener.boot.diagnostics.ListenerValueTexts.ValueText;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
+import io.connlistener.boot.handler.MessageHandler;
 import io.connlistener.boot.listener.ListenerConfigurationException;
 import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.boot.listener.ListenerProblem;
@@ -19,15 +20,16 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 /**
  * Explains a {@link ListenerConfigurationException}: an invalid listener value, a listener
  * without handler, a handler naming no listener, two handlers for one listener, a TLS
- * listener whose SSL bundle cannot serve it, or an AOT-processed application run with other
+ * listener whose SSL bundle cannot serve it, framing that does not fit the handler, or an AOT-processed application run with other
  * listeners than it was built with. Writes the
  * description and the action from the exception's problem, key and value.
  */
 class ListenerConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<ListenerConfigurationException> {
 
 	static final String STYLES = AcceptCallback.class.getSimpleName() + " (raw), "
-			+ BufferedHandler.class.getSimpleName() + " (buffered) or "
-			+ BlockingConnectionHandler.class.getSimpleName() + " (blocking)";
+			+ BufferedHandler.class.getSimpleName() + " (buffered), "
+			+ BlockingConnectionHandler.class.getSimpleName() + " (blocking) or "
+			+ MessageHandler.class.getSimpleName() + " (message)";
 
 	private static final String CHANNEL_BEAN_ACTION = "Bind the channel in its @Bean method "
 			+ "(channel.bind(address, backlog)); the listener adopts it as it is, with backlog 0.";
@@ -134,6 +136,9 @@ class ListenerConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Liste
 			case TLS_UNKNOWN_BUNDLE, TLS_BUNDLE_WITHOUT_KEY, TLS_BUNDLE_UNREADABLE,
 					TLS_CLIENT_AUTH_WITHOUT_TRUST_STORE, TLS_SETTING_WITHOUT_BUNDLE, RAW_HANDLER_ON_TLS_LISTENER ->
 				TlsFailureTexts.analysis(failure, subject(failure), property, cause);
+			case FRAMING_REQUIRED, FRAMING_OF_OTHER_HANDLER, FRAMING_SETTING_MISSING, FRAMING_REFUSED,
+					UNSUPPORTED_MESSAGE_TYPE ->
+				FramingFailureTexts.analysis(failure, subject(failure), property, cause);
 			case LISTENERS_CHANGED_AFTER_AOT_PROCESSING -> listenersChanged(failure, property, cause);
 			case DISABLED_AFTER_AOT_PROCESSING -> new FailureAnalysis("Listeners cannot start: " + property
 					+ " is false, but the application was AOT-processed with it true. " + AOT_FIXES_BEANS

@@ -30,7 +30,10 @@ final class ListenerPropertyNames {
 			+ "trusted-proxies, proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, "
 			+ "disable-delay, path-permissions, tls.bundle, tls.server-name-bundles[].server-name, "
 			+ "tls.server-name-bundles[].bundle, tls.client-auth, tls.handshake-timeout, tls.client-hello-max-size, "
-			+ "tls.application-protocols";
+			+ "tls.application-protocols, framing.type, framing.max-frame-size, framing.frame-timeout, framing.charset, "
+			+ "framing.delimiter, framing.length-field.size, framing.length-field.offset, "
+			+ "framing.length-field.adjustment, framing.length-field.strip, framing.length-field.order, "
+			+ "framing.record-size";
 
 	/** The keys a listener takes. */
 	static final String LISTENER_KEYS = "port, path, " + DEFAULT_KEYS + ", inherited, channel-bean";

@@ -120,6 +120,20 @@ final class ListenerValueTexts {
 			case TLS_SERVER_NAME_WITHOUT_BUNDLE -> new ValueText(
 					"host name " + shown(failure.getDetail(0)) + " needs the SSL bundle it is served",
 					"the name of a bundle configured under spring.ssl.bundle.pem.<name> or spring.ssl.bundle.jks.<name>");
+			case LENGTH_FIELD_SIZE_INVALID -> new ValueText("a length field has 1, 2, 4 or 8 bytes", "1, 2, 4 or 8");
+			case LENGTH_FIELD_OFFSET_NEGATIVE -> new ValueText("it must not be negative",
+					"the bytes before the length field, 0 or more");
+			case FRAME_SIZE_NOT_POSITIVE -> new ValueText("it must be positive: framing is never unlimited",
+					"a size such as " + ((failure.getDetail(0) instanceof DataSize size) ? size.toKilobytes() + "KB"
+							: detail(failure, 0)));
+			case FRAME_SIZE_ABOVE_READ_HIGH_WATERMARK -> new ValueText("a whole frame, with the "
+					+ detail(failure, 1) + " its framing adds, must fit under buffered.read-high-watermark ("
+					+ detail(failure, 0) + "), where reading stops",
+					"at most " + (failure.<DataSize>getDetail(0).toBytes() - failure.<DataSize>getDetail(1).toBytes())
+							+ "B, or raise buffered.read-high-watermark");
+			case UNKNOWN_CHARSET -> new ValueText("this JVM has no character set of that name",
+					"a character set such as UTF-8, US-ASCII or ISO-8859-1");
+			case DELIMITER_INVALID -> new ValueText(failure.getDetail(0), FramingFailureTexts.DELIMITER_EXAMPLE);
 			default -> throw new IllegalArgumentException("Not a problem of a value: " + failure.getProblem());
 		};
 	}

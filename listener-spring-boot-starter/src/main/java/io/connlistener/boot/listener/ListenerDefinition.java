@@ -44,11 +44,13 @@ import org.springframework.util.Assert;
  * @param tcpNoDelay whether accepted TCP connections get {@code TCP_NODELAY}
  * @param tls the TLS the listener serves, after the PROXY header and admission, before the
  * handler sees the connection; {@code null} for plain connections
+ * @param framing how connections are cut into messages for a message handler, or
+ * {@code null} when neither the listener nor the defaults set any framing key
  */
 public record ListenerDefinition(String name, SocketAddress address, int backlog, Set<ListenerOption> options,
 		int maxConnections, ListenerSettings settings, AdmissionSettings admission, Duration idleTimeout,
 		Duration writeTimeout, BufferedConnectionSettings buffered, ProxyProtocolSettings proxyProtocol,
-		Deployment deployment, boolean tcpNoDelay, ListenerTls tls) {
+		Deployment deployment, boolean tcpNoDelay, ListenerTls tls, ListenerFraming framing) {
 
 	/**
 	 * Default idle timeout: long enough for pooled clients and protocols that send a
@@ -84,6 +86,31 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 	}
 
 	/**
+	 * Create a definition of a listener without framing.
+	 * @param name the listener's name
+	 * @param address where to listen, or for an adopted channel where it must listen
+	 * @param backlog listen queue length
+	 * @param options listener options
+	 * @param maxConnections most connections served at once
+	 * @param settings settings beyond libevent's
+	 * @param admission which connections are admitted
+	 * @param idleTimeout the idle timeout, or {@code null} for never
+	 * @param writeTimeout the write timeout, or {@code null} for never
+	 * @param buffered settings of buffered connections
+	 * @param proxyProtocol whether connections must start with a PROXY protocol header
+	 * @param deployment where the sockets come from and how they follow readiness
+	 * @param tcpNoDelay whether accepted TCP connections get {@code TCP_NODELAY}
+	 * @param tls the TLS the listener serves, or {@code null}
+	 */
+	public ListenerDefinition(String name, SocketAddress address, int backlog, Set<ListenerOption> options,
+			int maxConnections, ListenerSettings settings, AdmissionSettings admission, Duration idleTimeout,
+			Duration writeTimeout, BufferedConnectionSettings buffered, ProxyProtocolSettings proxyProtocol,
+			Deployment deployment, boolean tcpNoDelay, ListenerTls tls) {
+		this(name, address, backlog, options, maxConnections, settings, admission, idleTimeout, writeTimeout,
+				buffered, proxyProtocol, deployment, tcpNoDelay, tls, null);
+	}
+
+	/**
 	 * Create a definition of a listener that serves plain connections.
 	 * @param name the listener's name
 	 * @param address where to listen, or for an adopted channel where it must listen
@@ -104,7 +131,7 @@ public record ListenerDefinition(String name, SocketAddress address, int backlog
 			Duration writeTimeout, BufferedConnectionSettings buffered, ProxyProtocolSettings proxyProtocol,
 			Deployment deployment, boolean tcpNoDelay) {
 		this(name, address, backlog, options, maxConnections, settings, admission, idleTimeout, writeTimeout,
-				buffered, proxyProtocol, deployment, tcpNoDelay, null);
+				buffered, proxyProtocol, deployment, tcpNoDelay, null, null);
 	}
 
 	/**

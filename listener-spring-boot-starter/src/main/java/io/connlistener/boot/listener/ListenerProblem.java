@@ -170,6 +170,59 @@ public enum ListenerProblem {
 	 */
 	RAW_HANDLER_ON_TLS_LISTENER,
 
+	/**
+	 * A message handler serves the listener, but no {@code framing.type} is set, its own or
+	 * the defaults'; the key is {@code framing.type}. Details: the handler bean's name.
+	 */
+	FRAMING_REQUIRED,
+
+	/**
+	 * The listener sets a framing key itself, but its handler is no message handler; the
+	 * key is the first framing key it sets. Details: the handler bean's name, its style.
+	 */
+	FRAMING_OF_OTHER_HANDLER,
+
+	/**
+	 * The framing type needs a setting that is not set; the key is that setting's.
+	 * Details: the type, as configured.
+	 */
+	FRAMING_SETTING_MISSING,
+
+	/** {@code framing.length-field.size} is not 1, 2, 4 or 8. */
+	LENGTH_FIELD_SIZE_INVALID,
+
+	/** {@code framing.length-field.offset} is negative. */
+	LENGTH_FIELD_OFFSET_NEGATIVE,
+
+	/**
+	 * A framing size ({@code max-frame-size}, {@code record-size}) is not positive.
+	 * Details: an example of a good value.
+	 */
+	FRAME_SIZE_NOT_POSITIVE,
+
+	/**
+	 * {@code framing.max-frame-size}, with the frame's delimiter or header, does not fit
+	 * under {@code buffered.read-high-watermark}. Details: the watermark, the bytes the
+	 * framing adds to a payload.
+	 */
+	FRAME_SIZE_ABOVE_READ_HIGH_WATERMARK,
+
+	/** {@code framing.charset} names no character set this JVM has. */
+	UNKNOWN_CHARSET,
+
+	/** {@code framing.delimiter} is empty or holds an escape that is not understood. Details: what is wrong. */
+	DELIMITER_INVALID,
+
+	/** Core refused the framing settings; the key is {@code framing.type}, and the cause says why. */
+	FRAMING_REFUSED,
+
+	/**
+	 * A message handler's message type is not {@code String}, {@code byte[]} or
+	 * {@code ByteBuffer}. Details: the bean's name, the type or {@code null} if it cannot be
+	 * told.
+	 */
+	UNSUPPORTED_MESSAGE_TYPE,
+
 	/** No channel beans can be looked up. */
 	NO_CHANNEL_BEANS,
 

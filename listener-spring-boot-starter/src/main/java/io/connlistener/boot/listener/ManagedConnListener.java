@@ -21,6 +21,7 @@ import io.connlistener.boot.listener.sockets.BindFailures;
 import io.connlistener.boot.listener.sockets.ListenerChannels;
 import io.connlistener.boot.listener.tracking.CloseReason;
 import io.connlistener.boot.listener.tracking.ConnectionOutcomes;
+import io.connlistener.boot.listener.tracking.MessageCounts;
 import io.connlistener.boot.listener.tracking.ConnectionTracker;
 import io.connlistener.loop.EventLoop;
 import org.apache.commons.logging.Log;
@@ -313,6 +314,15 @@ public final class ManagedConnListener {
 	 */
 	public ConnectionOutcomes outcomes() {
 		return this.tracker.outcomes();
+	}
+
+	/**
+	 * Return how many messages a message handler received and sent, and how long it took
+	 * over them, over every start of the context.
+	 * @return the counts, live
+	 */
+	public MessageCounts messages() {
+		return this.tracker.messages();
 	}
 
 	/**

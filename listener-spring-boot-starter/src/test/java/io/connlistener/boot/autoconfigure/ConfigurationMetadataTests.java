@@ -126,7 +126,12 @@ class ConfigurationMetadataTests {
 				DEFAULTS + "proxy-protocol",
 				DEFAULTS + "trusted-proxies", DEFAULTS + "proxy-protocol-timeout", DEFAULTS + "tls.bundle",
 				DEFAULTS + "tls.server-name-bundles", DEFAULTS + "tls.client-auth", DEFAULTS + "tls.handshake-timeout",
-				DEFAULTS + "tls.client-hello-max-size", DEFAULTS + "tls.application-protocols");
+				DEFAULTS + "tls.client-hello-max-size", DEFAULTS + "tls.application-protocols",
+				DEFAULTS + "framing.type", DEFAULTS + "framing.max-frame-size", DEFAULTS + "framing.frame-timeout",
+				DEFAULTS + "framing.charset", DEFAULTS + "framing.delimiter", DEFAULTS + "framing.length-field.size",
+				DEFAULTS + "framing.length-field.offset", DEFAULTS + "framing.length-field.adjustment",
+				DEFAULTS + "framing.length-field.strip", DEFAULTS + "framing.length-field.order",
+				DEFAULTS + "framing.record-size");
 		assertThat(values).containsEntry(DEFAULTS + "address", "0.0.0.0")
 			.containsEntry(DEFAULTS + "backlog", -1)
 			.containsEntry(DEFAULTS + "options", List.of("reuseable", "close-on-free"))
@@ -163,7 +168,18 @@ class ConfigurationMetadataTests {
 			.containsEntry(DEFAULTS + "tls.client-auth", "none")
 			.containsEntry(DEFAULTS + "tls.handshake-timeout", "10s")
 			.containsEntry(DEFAULTS + "tls.client-hello-max-size", "16KB")
-			.containsEntry(DEFAULTS + "tls.application-protocols", List.of());
+			.containsEntry(DEFAULTS + "tls.application-protocols", List.of())
+			.containsEntry(DEFAULTS + "framing.type", null)
+			.containsEntry(DEFAULTS + "framing.max-frame-size", "64KB")
+			.containsEntry(DEFAULTS + "framing.frame-timeout", "30s")
+			.containsEntry(DEFAULTS + "framing.charset", "UTF-8")
+			.containsEntry(DEFAULTS + "framing.delimiter", null)
+			.containsEntry(DEFAULTS + "framing.length-field.size", 4)
+			.containsEntry(DEFAULTS + "framing.length-field.offset", 0)
+			.containsEntry(DEFAULTS + "framing.length-field.adjustment", 0)
+			.containsEntry(DEFAULTS + "framing.length-field.strip", true)
+			.containsEntry(DEFAULTS + "framing.length-field.order", "big-endian")
+			.containsEntry(DEFAULTS + "framing.record-size", null);
 	}
 
 	@Test

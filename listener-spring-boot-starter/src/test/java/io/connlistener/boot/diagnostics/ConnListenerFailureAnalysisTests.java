@@ -61,7 +61,9 @@ class ConnListenerFailureAnalysisTests {
 			+ "trusted-proxies, proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, "
 			+ "disable-delay, path-permissions, tls.bundle, tls.server-name-bundles[].server-name, "
 			+ "tls.server-name-bundles[].bundle, tls.client-auth, tls.handshake-timeout, tls.client-hello-max-size, "
-			+ "tls.application-protocols, inherited, channel-bean";
+			+ "tls.application-protocols, framing.type, framing.max-frame-size, framing.frame-timeout, framing.charset, framing.delimiter, "
+			+ "framing.length-field.size, framing.length-field.offset, framing.length-field.adjustment, "
+			+ "framing.length-field.strip, framing.length-field.order, framing.record-size, inherited, channel-bean";
 
 	@RegisterExtension
 	final LogCapture log = CapturingAppender.capture();
@@ -445,7 +447,9 @@ class ConnListenerFailureAnalysisTests {
 						+ "proxy-protocol-timeout, acceptors, follow-readiness, unbind-on-disable, disable-delay, "
 						+ "path-permissions, tls.bundle, tls.server-name-bundles[].server-name, "
 						+ "tls.server-name-bundles[].bundle, tls.client-auth, tls.handshake-timeout, "
-						+ "tls.client-hello-max-size, tls.application-protocols.");
+						+ "tls.client-hello-max-size, tls.application-protocols, framing.type, framing.max-frame-size, framing.frame-timeout, framing.charset, framing.delimiter, "
+						+ "framing.length-field.size, framing.length-field.offset, framing.length-field.adjustment, "
+						+ "framing.length-field.strip, framing.length-field.order, framing.record-size.");
 	}
 
 	@Test
@@ -487,8 +491,8 @@ class ConnListenerFailureAnalysisTests {
 			.run((context) -> assertAnalysis(context.getStartupFailure(), new MockEnvironment(),
 					"Bean 'otherHandler' of type java.lang.String is annotated with @ConnectionHandler(\"other\") "
 							+ "for listener 'other' on 127.0.0.1:0, but implements no handler interface.",
-					"Make bean 'otherHandler' implement AcceptCallback (raw), BufferedHandler (buffered) or "
-							+ "BlockingConnectionHandler (blocking)."));
+					"Make bean 'otherHandler' implement AcceptCallback (raw), BufferedHandler (buffered), "
+							+ "BlockingConnectionHandler (blocking) or MessageHandler (message)."));
 	}
 
 	@Test

@@ -50,13 +50,15 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * on its way out during {@code disable-delay}; its health is OUT_OF_SERVICE otherwise
  * @param tls the SSL bundles the listener serves and the limits of its handshakes, or
  * {@code null} for a listener without TLS
+ * @param framing how a message handler's frames are cut, or {@code null} for a listener
+ * without framing
  */
 public record ListenerDescriptor(String name, String address, String state, boolean enabled, boolean accepting,
 		boolean atConnectionLimit, boolean paused, List<String> options, int backlog, long accepted,
 		Map<String, Long> acceptErrors, Map<String, Long> rejections, long activeConnections,
 		long currentBackoffMillis, AcceptErrorDescriptor lastAcceptError, ProxyProtocolDescriptor proxyProtocol,
 		boolean bound, boolean refusingTraffic, int acceptors, List<Long> acceptedPerAcceptor, boolean inService,
-		TlsDescriptor tls) implements OperationResponseBody {
+		TlsDescriptor tls, FramingDescriptor framing) implements OperationResponseBody {
 
 	/**
 	 * Describe a listener.
@@ -94,7 +96,8 @@ public record ListenerDescriptor(String name, String address, String state, bool
 				(lastError != null) ? new AcceptErrorDescriptor(lastError.reason().tag(), lastError.message(),
 						lastError.time()) : null,
 				ProxyProtocolDescriptor.of(definition.proxyProtocol()), listener.isBound(), listener.isRefusingTraffic(),
-				acceptors, acceptedPerAcceptor, listener.isInService(), TlsDescriptor.of(definition.tls()));
+				acceptors, acceptedPerAcceptor, listener.isInService(), TlsDescriptor.of(definition.tls()),
+				FramingDescriptor.of(definition.framing()));
 	}
 
 	/**

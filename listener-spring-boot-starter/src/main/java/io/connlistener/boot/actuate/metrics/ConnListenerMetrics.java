@@ -14,9 +14,11 @@ import io.connlistener.RejectionReason;
 import io.connlistener.boot.listener.ConnListenerRegistry;
 import io.connlistener.boot.listener.ConnListenerStartedEvent;
 import io.connlistener.boot.listener.ListenerDefinition;
+import io.connlistener.boot.listener.ListenerFraming;
 import io.connlistener.boot.listener.ManagedConnListener;
 import io.connlistener.boot.listener.tls.ListenerTls;
 import io.connlistener.boot.listener.tracking.CloseReason;
+import io.connlistener.boot.listener.tracking.MessageCounts;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,6 +37,8 @@ import org.springframework.util.Assert;
  * listener's sockets are gauges too, read from one {@link ListenQueues} snapshot per scrape.
  * A TLS listener's handshakes are timed by outcome and protocol
  * ({@code conn.listener.tls.handshake}); those that fail are its rejections by reason too.
+ * A listener with framing counts its messages ({@code conn.listener.messages.received},
+ * {@code .sent}) and times its handler ({@code conn.listener.message.duration}).
  */
 public class ConnListenerMetrics implements MeterBinder, ApplicationListener<ConnListenerStartedEvent> {
 
@@ -55,6 +59,12 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 	private static final String BACKLOG_QUEUED = "conn.listener.backlog.queued";
 
 	private static final String BACKLOG_LIMIT = "conn.listener.backlog.limit";
+
+	private static final String MESSAGES_RECEIVED = "conn.listener.messages.received";
+
+	private static final String MESSAGES_SENT = "conn.listener.messages.sent";
+
+	private static final String MESSAGE_DURATION = "conn.listener.message.duration";
 
 	private static final String LISTENER_TAG = "listener";
 
@@ -153,6 +163,26 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 		if (tls != null) {
 			tls.onHandshake(new TlsHandshakeTimers(meterRegistry, tags, tls));
 		}
+		ListenerFraming framing = listener.definition().framing();
+		if (framing != null && framing.isFramed()) {
+			bindMessages(meterRegistry, listener.messages(), tags);
+		}
+	}
+
+	private static void bindMessages(MeterRegistry meterRegistry, MessageCounts messages, Tags tags) {
+		FunctionCounter.builder(MESSAGES_RECEIVED, messages, MessageCounts::received)
+			.description("Messages handed to the message handler")
+			.tags(tags)
+			.register(meterRegistry);
+		FunctionCounter.builder(MESSAGES_SENT, messages, MessageCounts::sent)
+			.description("Messages queued for sending: replies and sends")
+			.tags(tags)
+			.register(meterRegistry);
+		Timer duration = Timer.builder(MESSAGE_DURATION)
+			.description("How long the message handler took over each message")
+			.tags(tags)
+			.register(meterRegistry);
+		messages.onHandled((nanos) -> duration.record(nanos, TimeUnit.NANOSECONDS));
 	}
 
 	private void bindBacklog(MeterRegistry meterRegistry, ManagedConnListener listener) {

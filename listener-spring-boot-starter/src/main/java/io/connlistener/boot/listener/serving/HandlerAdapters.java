@@ -8,20 +8,28 @@ import java.util.Map;
 import io.connlistener.AcceptCallback;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
 import io.connlistener.boot.handler.ConnectionHandlerDiscoverer.DiscoveredHandler;
+import io.connlistener.boot.handler.MessageHandler;
 import io.connlistener.boot.listener.ConnListenerRegistry;
 import io.connlistener.boot.listener.ListenerConfigurationException;
 import io.connlistener.boot.listener.ListenerDefinition;
+import io.connlistener.boot.listener.ListenerFraming;
 import io.connlistener.boot.listener.ListenerProblem;
 import io.connlistener.boot.listener.ManagedConnListener;
 import io.connlistener.boot.listener.tls.ListenerTls;
 import io.connlistener.buffer.BufferedHandler;
 import io.connlistener.loop.EventLoopGroup;
 
+import org.springframework.core.ResolvableType;
+import org.springframework.util.ClassUtils;
+
 /**
  * Matches discovered handlers to listeners, one each, and adapts each to its style. A
  * mismatch is a {@link ListenerConfigurationException} with the listener, its address and
  * the beans concerned; so is a raw handler of a TLS listener, which would see encrypted
- * bytes (the buffered and blocking styles see plaintext).
+ * bytes (the buffered and blocking styles see plaintext). A message handler needs the
+ * listener's {@code framing}, and may take only {@code String}, {@code byte[]} or
+ * {@code ByteBuffer} messages; a handler of another style refuses framing the listener sets
+ * itself (the defaults' is there for the message handlers), as it reads the bytes itself.
  */
 public final class HandlerAdapters {
 
@@ -77,6 +85,15 @@ public final class HandlerAdapters {
 	 */
 	public HandlerAdapter adapt(ManagedConnListener listener, DiscoveredHandler handler) {
 		ListenerTls tls = listener.definition().tls();
+		ListenerFraming framing = listener.definition().framing();
+		if (handler.handler() instanceof MessageHandler<?> messages) {
+			return messageAdapter(listener, handler, messages, framing);
+		}
+		if (framing != null && framing.isOwn()) {
+			// Framing would be ignored: raw, buffered and blocking handlers read the bytes themselves.
+			throw new ListenerConfigurationException(ListenerProblem.FRAMING_OF_OTHER_HANDLER, listener.name(),
+					address(listener), framing.ownKey(), null, handler.beanName(), style(handler.handler()));
+		}
 		if (handler.handler() instanceof AcceptCallback callback) {
 			if (tls != null) {
 				// The raw channel carries TLS records: the handler would have to run the engine itself.
@@ -98,6 +115,43 @@ public final class HandlerAdapters {
 		}
 		throw new ListenerConfigurationException(ListenerProblem.NOT_A_HANDLER, listener.name(), address(listener),
 				null, null, handler.beanName(), handler.handler().getClass().getName());
+	}
+
+	@SuppressWarnings("unchecked")
+	private HandlerAdapter messageAdapter(ManagedConnListener listener, DiscoveredHandler handler,
+			MessageHandler<?> messages, ListenerFraming framing) {
+		Class<?> type = ResolvableType.forClass(ClassUtils.getUserClass(messages))
+			.as(MessageHandler.class)
+			.getGeneric(0)
+			.resolve();
+		MessageCodec codec = (type != null) ? MessageCodec.of(type) : null;
+		if (codec == null) {
+			throw new ListenerConfigurationException(ListenerProblem.UNSUPPORTED_MESSAGE_TYPE, listener.name(),
+					address(listener), null, null, handler.beanName(), (type != null) ? type.getName() : null);
+		}
+		if (framing == null || !framing.isFramed()) {
+			throw new ListenerConfigurationException(ListenerProblem.FRAMING_REQUIRED, listener.name(),
+					address(listener), "framing.type", null, handler.beanName());
+		}
+		ListenerDefinition definition = listener.definition();
+		return new MessageHandlerAdapter(handler.beanName(), (MessageHandler<Object>) messages, codec, framing,
+				this.ioLoopGroup, definition.buffered(),
+				// One task at a time per connection, and a close's onClose after its last message.
+				HandlerThreads.createForTasks(listener.name(), definition.maxConnections() + 1, this.virtualThreads),
+				listener.messages());
+	}
+
+	/**
+	 * Name a handler's style as failure analysis shows it.
+	 */
+	private static String style(Object handler) {
+		if (handler instanceof AcceptCallback) {
+			return "raw";
+		}
+		if (handler instanceof BufferedHandler) {
+			return "buffered";
+		}
+		return (handler instanceof BlockingConnectionHandler) ? "blocking" : "none";
 	}
 
 	private static ListenerConfigurationException noSuchListener(ConnListenerRegistry registry,

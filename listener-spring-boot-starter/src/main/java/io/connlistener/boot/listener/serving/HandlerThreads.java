@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -70,6 +71,29 @@ public final class HandlerThreads implements Executor, AutoCloseable {
 		ThreadPoolExecutor executor = new ThreadPoolExecutor(maxThreads, maxThreads, 60, TimeUnit.SECONDS,
 				new ArrayBlockingQueue<>(Math.max(1, queueCapacity)), factory);
 		executor.allowCoreThreadTimeOut(true);
+		return new HandlerThreads(null, executor);
+	}
+
+	/**
+	 * Create the threads of a listener whose handler gets many short tasks, such as one per
+	 * message: idle threads take new tasks before any thread is added, up to the most
+	 * threads, and a task is refused only when every thread is busy. With virtual threads,
+	 * as {@link #create}.
+	 * @param listenerName the listener's name, used in thread names
+	 * @param maxThreads most platform threads busy at once
+	 * @param virtual whether to run each task on a virtual thread
+	 * @return the threads
+	 * @throws IllegalStateException if virtual threads are asked for before Java 21
+	 */
+	static HandlerThreads createForTasks(String listenerName, int maxThreads, boolean virtual) {
+		if (virtual) {
+			return create(listenerName, maxThreads, 0, true);
+		}
+		CustomizableThreadFactory factory = new CustomizableThreadFactory("connlistener-" + listenerName + "-");
+		factory.setDaemon(true);
+		// No core threads and a hand-off queue: a thread is added only when none is idle.
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(0, maxThreads, 60, TimeUnit.SECONDS,
+				new SynchronousQueue<>(), factory);
 		return new HandlerThreads(null, executor);
 	}
 

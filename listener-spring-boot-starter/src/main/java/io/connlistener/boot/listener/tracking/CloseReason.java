@@ -37,6 +37,22 @@ public enum CloseReason {
 	WRITE_TIMEOUT("write-timeout"),
 
 	/**
+	 * Its peer sent or claimed a frame larger than {@code framing.max-frame-size}.
+	 */
+	FRAME_TOO_LARGE("frame-too-large"),
+
+	/**
+	 * A frame it began did not arrive whole within {@code framing.frame-timeout}.
+	 */
+	FRAME_TIMEOUT("frame-timeout"),
+
+	/**
+	 * Its peer sent bytes that its framing cannot read, such as a frame of type
+	 * {@code stx-etx} that does not start with STX.
+	 */
+	MALFORMED_FRAME("malformed-frame"),
+
+	/**
 	 * Still open when the shutdown grace period ended.
 	 */
 	SHUTDOWN("shutdown");
@@ -59,10 +75,12 @@ public enum CloseReason {
 	/**
 	 * Return whether the connection was closed by the listener rather than by its handler
 	 * or peer, so that a failure its handler sees afterwards is no failure of the handler.
-	 * @return {@code true} for a timeout, the shutdown, or no handler thread
+	 * @return {@code true} for a timeout, the shutdown, no handler thread, or a frame the
+	 * framing refused
 	 */
 	public boolean isListenersDoing() {
-		return this == IDLE_TIMEOUT || this == WRITE_TIMEOUT || this == SHUTDOWN || this == NO_HANDLER_THREAD;
+		return this == IDLE_TIMEOUT || this == WRITE_TIMEOUT || this == SHUTDOWN || this == NO_HANDLER_THREAD
+				|| this == FRAME_TOO_LARGE || this == FRAME_TIMEOUT || this == MALFORMED_FRAME;
 	}
 
 }

@@ -39,6 +39,8 @@ public final class ConnectionTracker {
 
 	private final ConnectionOutcomes outcomes = new ConnectionOutcomes();
 
+	private final MessageCounts messages = new MessageCounts();
+
 	private final List<LongConsumer> closeObservers = new CopyOnWriteArrayList<>();
 
 	private final ReentrantLock lock = new ReentrantLock();
@@ -143,6 +145,14 @@ public final class ConnectionTracker {
 	 */
 	public ConnectionOutcomes outcomes() {
 		return this.outcomes;
+	}
+
+	/**
+	 * Return what the listener's message handler received and sent.
+	 * @return the counts, live
+	 */
+	public MessageCounts messages() {
+		return this.messages;
 	}
 
 	/**
