@@ -3,6 +3,7 @@ package io.connlistener.testsupport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +20,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.Assumptions;
@@ -278,6 +281,25 @@ public final class TestCertificates {
 	 */
 	public SSLContext clientContext() {
 		return context((KeyStore) null);
+	}
+
+	/**
+	 * Connect a client that trusts the test CA, presents no certificate, asks for
+	 * {@code localhost} with SNI and checks the server's certificate against that name; the
+	 * handshake starts with the first read or write.
+	 * @param address the server's (or a relay's) loopback address
+	 * @return the connected socket, with a read timeout of 10 s
+	 * @throws IOException if the connect fails
+	 */
+	public SSLSocket connectClient(InetSocketAddress address) throws IOException {
+		SSLSocket socket = (SSLSocket) clientContext().getSocketFactory().createSocket();
+		socket.connect(address, 5000);
+		socket.setSoTimeout(10_000);
+		SSLParameters parameters = socket.getSSLParameters();
+		parameters.setEndpointIdentificationAlgorithm("HTTPS");
+		parameters.setServerNames(List.of(new SNIHostName("localhost")));
+		socket.setSSLParameters(parameters);
+		return socket;
 	}
 
 	private SSLContext context(KeyStore keys) {

@@ -4,15 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
 import io.connlistener.boot.handler.BlockingConnection;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
 import io.connlistener.boot.handler.ConnectionHandler;
+import io.connlistener.boot.testsupport.TlsListeners;
 import io.connlistener.boot.testsupport.YamlProperties;
 import io.connlistener.testsupport.PacedRelay;
 import io.connlistener.testsupport.TestCertificates;
@@ -54,7 +52,7 @@ class TlsSlowPeerTests {
 		this.contextRunner.run((context) -> {
 			ManagedConnListener listener = listener(context, "count");
 			try (PacedRelay relay = PacedRelay.pacingClient(address(listener), PACE);
-					SSLSocket client = connect(relay.address())) {
+					SSLSocket client = certificates.connectClient(relay.address())) {
 				client.getOutputStream().write(new byte[TOTAL]);
 				client.getOutputStream().flush();
 				assertThat(new String(client.getInputStream().readNBytes(5), StandardCharsets.US_ASCII))
@@ -65,16 +63,7 @@ class TlsSlowPeerTests {
 	}
 
 	private static String yaml() {
-		String certs = certificates.directory().toAbsolutePath().toString();
-		return """
-				spring:
-				  ssl:
-				    bundle:
-				      pem:
-				        server:
-				          keystore:
-				            certificate: "file:%1$s/server.pem"
-				            private-key: "file:%1$s/server.key"
+		return TlsListeners.bundles(certificates) + """
 				conn-listener:
 				  io-threads: 1
 				  defaults:
@@ -85,7 +74,7 @@ class TlsSlowPeerTests {
 				    count:
 				      port: 0
 				      idle-timeout: 200ms
-				""".formatted(certs);
+				""";
 	}
 
 	private static ManagedConnListener listener(ApplicationContext context, String name) {
@@ -94,17 +83,6 @@ class TlsSlowPeerTests {
 
 	private static InetSocketAddress address(ManagedConnListener listener) {
 		return (InetSocketAddress) listener.localAddress();
-	}
-
-	private static SSLSocket connect(InetSocketAddress address) throws IOException {
-		SSLSocket socket = (SSLSocket) certificates.clientContext().getSocketFactory().createSocket();
-		socket.connect(address, 5000);
-		socket.setSoTimeout(10_000);
-		SSLParameters parameters = socket.getSSLParameters();
-		parameters.setEndpointIdentificationAlgorithm("HTTPS");
-		parameters.setServerNames(List.of(new SNIHostName("localhost")));
-		socket.setSSLParameters(parameters);
-		return socket;
 	}
 
 	@Configuration(proxyBeanMethods = false)

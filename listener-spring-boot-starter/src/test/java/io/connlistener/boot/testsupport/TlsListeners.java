@@ -36,22 +36,7 @@ public final class TlsListeners {
 	 * @return the YAML
 	 */
 	public static String yaml(TestCertificates certificates) {
-		String certs = certificates.directory().toAbsolutePath().toString();
-		return """
-				spring:
-				  ssl:
-				    bundle:
-				      pem:
-				        server:
-				          keystore:
-				            certificate: "file:%1$s/server.pem"
-				            private-key: "file:%1$s/server.key"
-				          truststore:
-				            certificate: "file:%1$s/ca.pem"
-				        server2:
-				          keystore:
-				            certificate: "file:%1$s/server2.pem"
-				            private-key: "file:%1$s/server2.key"
+		return bundles(certificates) + """
 				conn-listener:
 				  io-threads: 1
 				  defaults:
@@ -69,7 +54,33 @@ public final class TlsListeners {
 				      tls:
 				        bundle: server
 				        client-auth: need
-				""".formatted(certs);
+				""";
+	}
+
+	/**
+	 * Return the YAML of the PEM bundles made of the test certificates: {@code server}
+	 * (with the test CA as trust store, for client certificates) and {@code server2}.
+	 * @param certificates where the PEM files are
+	 * @return the YAML
+	 */
+	public static String bundles(TestCertificates certificates) {
+		String certs = certificates.directory().toAbsolutePath().toString();
+		return """
+				spring:
+				  ssl:
+				    bundle:
+				      pem:
+				        server:
+				          keystore:
+				            certificate: "file:%1$s/server.pem"
+				            private-key: "file:%1$s/server.key"
+				          truststore:
+				            certificate: "file:%1$s/ca.pem"
+				        server2:
+				          keystore:
+				            certificate: "file:%1$s/server2.pem"
+				            private-key: "file:%1$s/server2.key"
+""".formatted(certs);
 	}
 
 	/**

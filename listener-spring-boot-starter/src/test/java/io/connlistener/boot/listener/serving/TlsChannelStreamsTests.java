@@ -1,6 +1,5 @@
 package io.connlistener.boot.listener.serving;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -15,8 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 import io.connlistener.AcceptCallback;
@@ -85,7 +82,7 @@ class TlsChannelStreamsTests {
 
 		}).tls(settings).bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
 		try (PacedRelay relay = PacedRelay.pacingServer((InetSocketAddress) listener.localAddress(), PACE);
-				SSLSocket client = connect(relay.address())) {
+				SSLSocket client = certificates.connectClient(relay.address())) {
 			Future<byte[]> read = this.executor.submit(() -> client.getInputStream().readNBytes(TOTAL));
 			AcceptedConnection connection = this.accepted.poll(10, TimeUnit.SECONDS);
 			assertThat(connection).isNotNull();
@@ -106,17 +103,6 @@ class TlsChannelStreamsTests {
 		finally {
 			listener.close();
 		}
-	}
-
-	private static SSLSocket connect(InetSocketAddress address) throws IOException {
-		SSLSocket socket = (SSLSocket) certificates.clientContext().getSocketFactory().createSocket();
-		socket.connect(address, 5000);
-		socket.setSoTimeout(10_000);
-		SSLParameters parameters = socket.getSSLParameters();
-		parameters.setEndpointIdentificationAlgorithm("HTTPS");
-		parameters.setServerNames(List.of(new SNIHostName("localhost")));
-		socket.setSSLParameters(parameters);
-		return socket;
 	}
 
 }
