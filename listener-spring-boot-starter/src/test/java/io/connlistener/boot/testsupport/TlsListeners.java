@@ -80,7 +80,7 @@ public final class TlsListeners {
 				          keystore:
 				            certificate: "file:%1$s/server2.pem"
 				            private-key: "file:%1$s/server2.key"
-""".formatted(certs);
+				""".formatted(certs);
 	}
 
 	/**
