@@ -88,7 +88,8 @@ final class BufferedHandlerAdapter implements HandlerAdapter {
 
 		@Override
 		public void onRead(BufferedConnection connection) {
-			if (this.setup != null) {
+			// A read is also triggered on resume, with an input that may still be empty.
+			if (this.setup != null && !connection.input().isEmpty()) {
 				this.setup.ready();
 				this.setup = null;
 			}

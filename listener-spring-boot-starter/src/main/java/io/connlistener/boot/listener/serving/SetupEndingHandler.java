@@ -7,7 +7,7 @@ import io.connlistener.buffer.ConnectionEvent;
 
 /**
  * A {@link BufferedHandler} that ends its connection's {@link ConnectionSetup} at the first
- * read, when the connection's first bytes are in, then passes every call on. Made only for a
+ * read that finds input, when the first bytes are in, then passes every call on. Made only for a
  * connection whose setup is followed. Loop thread only.
  */
 final class SetupEndingHandler implements BufferedHandler {
@@ -28,7 +28,8 @@ final class SetupEndingHandler implements BufferedHandler {
 
 	@Override
 	public void onRead(BufferedConnection connection) {
-		if (this.setup != null) {
+		// A read is also triggered on resume, with an input that may still be empty.
+		if (this.setup != null && !connection.input().isEmpty()) {
 			this.setup.ready();
 			this.setup = null;
 		}
