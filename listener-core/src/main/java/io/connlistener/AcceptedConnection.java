@@ -23,9 +23,11 @@ import io.connlistener.tls.TlsChannel;
  * @param tls on a TLS listener, the connection after its handshake: the channel a handler
  * must read and write instead of {@code channel} (the socket under it); {@code null} on a
  * plain listener
+ * @param setup what the listener's {@link ConnectionSetupObserver} follows the connection's
+ * setup with, for whoever serves it to end; {@code null} when nothing follows it
  */
 public record AcceptedConnection(SocketChannel channel, SocketAddress remoteAddress, SocketAddress proxyAddress,
-		ProxyHeader proxyHeader, TlsChannel tls) {
+		ProxyHeader proxyHeader, TlsChannel tls, ConnectionSetup setup) {
 
 	/**
 	 * Check the connection.
@@ -39,6 +41,19 @@ public record AcceptedConnection(SocketChannel channel, SocketAddress remoteAddr
 		if (tls != null && tls.socket() != channel) {
 			throw new IllegalArgumentException("'tls' must run over 'channel'");
 		}
+	}
+
+	/**
+	 * Create a connection whose setup nothing follows.
+	 * @param channel the connection
+	 * @param remoteAddress the client's address
+	 * @param proxyAddress the proxy's address, or {@code null}
+	 * @param proxyHeader the PROXY header, or {@code null}
+	 * @param tls the TLS channel over {@code channel}, or {@code null}
+	 */
+	public AcceptedConnection(SocketChannel channel, SocketAddress remoteAddress, SocketAddress proxyAddress,
+			ProxyHeader proxyHeader, TlsChannel tls) {
+		this(channel, remoteAddress, proxyAddress, proxyHeader, tls, null);
 	}
 
 	/**
@@ -90,7 +105,8 @@ public record AcceptedConnection(SocketChannel channel, SocketAddress remoteAddr
 	 */
 	public AcceptedConnection withTls(TlsChannel tls) {
 		Objects.requireNonNull(tls, "'tls' must not be null");
-		return new AcceptedConnection(this.channel, this.remoteAddress, this.proxyAddress, this.proxyHeader, tls);
+		return new AcceptedConnection(this.channel, this.remoteAddress, this.proxyAddress, this.proxyHeader, tls,
+				this.setup);
 	}
 
 	/**

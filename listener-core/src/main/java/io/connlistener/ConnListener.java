@@ -128,7 +128,7 @@ public final class ConnListener implements AutoCloseable {
 		this.occupancy = this.counts.occupancy();
 		this.admission = spec.admission().checksConnections()
 				? new AdmissionStage(spec.admission(), this.occupancy, System::nanoTime) : null;
-		this.pipeline = new AcceptPipeline(loop, stages(), this.counters, this.occupancy);
+		this.pipeline = new AcceptPipeline(loop, stages(), this.counters, this.occupancy, spec.setupObserver());
 		this.governor = new AcceptErrorGovernor(loop, channel, this.counters, spec.settings(),
 				spec.admission().spareFileDescriptor(), this::updateInterest, this::toStringAddress);
 		this.acceptLoop = new AcceptLoop(loop, channel, spec.settings(), this.occupancy, this.counters, this.governor,

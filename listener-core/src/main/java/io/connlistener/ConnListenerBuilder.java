@@ -72,6 +72,8 @@ public final class ConnListenerBuilder {
 
 	private Consumer<SocketAddress> closeObserver;
 
+	private ConnectionSetupObserver setupObserver;
+
 	private Duration proxyProtocolTimeout = ProxyProtocolSettings.DEFAULT_TIMEOUT;
 
 	private TlsSettings tls;
@@ -369,6 +371,17 @@ public final class ConnListenerBuilder {
 	}
 
 	/**
+	 * Be told of every connection the listener accepts, on the loop thread, before any stage
+	 * of the accept path: to follow each connection's setup up to its first byte.
+	 * @param observer begins following each connection; must be quick
+	 * @return this builder
+	 */
+	public ConnListenerBuilder onConnectionAccepted(ConnectionSetupObserver observer) {
+		this.setupObserver = Objects.requireNonNull(observer, "'observer' must not be null");
+		return this;
+	}
+
+	/**
 	 * Use the given settings.
 	 * @param settings the settings
 	 * @return this builder
@@ -438,7 +451,7 @@ public final class ConnListenerBuilder {
 		}
 		ConnListener.checkServesTls(this.callback, this.tls);
 		return new ListenerSpec(this.callback, this.errorCallback, this.options, settings(), admission(), proxyProtocol,
-				counts(), this.closeObserver, this.tls);
+				counts(), this.closeObserver, this.tls, this.setupObserver);
 	}
 
 	private ConnectionCounts counts() {

@@ -22,10 +22,12 @@ import io.connlistener.tls.TlsSettings;
  * @param counts where connections are counted
  * @param closeObserver told of every close reported with an address, or {@code null}
  * @param tls the TLS settings, or {@code null} for a plain listener
+ * @param setupObserver told of every connection as it comes in, or {@code null}
  */
 record ListenerSpec(AcceptCallback callback, AcceptErrorCallback errorCallback, Set<ListenerOption> options,
 		ListenerSettings settings, AdmissionSettings admission, ProxyProtocolSettings proxyProtocol,
-		ConnectionCounts counts, Consumer<SocketAddress> closeObserver, TlsSettings tls) {
+		ConnectionCounts counts, Consumer<SocketAddress> closeObserver, TlsSettings tls,
+		ConnectionSetupObserver setupObserver) {
 
 	ListenerSpec {
 		options = Collections.unmodifiableSet(

@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import io.connlistener.AcceptErrorReason;
+import io.connlistener.ConnectionSetup;
+import io.connlistener.ConnectionSetupObserver;
 import io.connlistener.RejectionReason;
 import io.connlistener.loop.EventLoop;
 
@@ -38,6 +40,8 @@ public final class AcceptPipeline {
 
 	private volatile int pending;
 
+	private final ConnectionSetupObserver setupObserver;
+
 	private boolean closing;
 
 	/**
@@ -46,12 +50,15 @@ public final class AcceptPipeline {
 	 * @param stages the stages, in order, the last one handing the connection over
 	 * @param counters where rejections and aborted accepts are counted
 	 * @param occupancy where accepted connections hold their place
+	 * @param setupObserver told of every connection as it comes in, or {@code null}
 	 */
-	public AcceptPipeline(EventLoop loop, List<AcceptStage> stages, AcceptCounters counters, Occupancy occupancy) {
+	public AcceptPipeline(EventLoop loop, List<AcceptStage> stages, AcceptCounters counters, Occupancy occupancy,
+			ConnectionSetupObserver setupObserver) {
 		this.loop = loop;
 		this.stages = stages.toArray(new AcceptStage[0]);
 		this.counters = counters;
 		this.occupancy = occupancy;
+		this.setupObserver = setupObserver;
 	}
 
 	/**
@@ -70,7 +77,8 @@ public final class AcceptPipeline {
 			closeQuietly(channel);
 			return;
 		}
-		new PendingConnection(this, channel, peer).proceed();
+		ConnectionSetup setup = (this.setupObserver != null) ? this.setupObserver.accepted(peer) : null;
+		new PendingConnection(this, channel, peer, setup).proceed();
 	}
 
 	/**
@@ -125,11 +133,21 @@ public final class AcceptPipeline {
 	void rejected(PendingConnection connection, RejectionReason reason) {
 		// Counted before closing, so that a client that sees the close also sees the count.
 		this.counters.recordRejection(reason);
+		if (connection.setup() != null) {
+			connection.setup().rejected(reason);
+		}
 		dropped(connection);
 	}
 
 	void aborted(PendingConnection connection, IOException failure) {
 		this.counters.recordAcceptError(AcceptErrorReason.CONNECTION_ABORTED, failure.getMessage());
+		abandoned(connection);
+	}
+
+	void abandoned(PendingConnection connection) {
+		if (connection.setup() != null) {
+			connection.setup().abandoned();
+		}
 		dropped(connection);
 	}
 

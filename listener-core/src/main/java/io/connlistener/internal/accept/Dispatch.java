@@ -7,6 +7,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.connlistener.AcceptCallback;
+import io.connlistener.AcceptedConnection;
 import io.connlistener.ConnListener;
 import io.connlistener.RejectionReason;
 import io.connlistener.internal.FailsafeLogger;
@@ -67,8 +68,12 @@ public final class Dispatch implements AcceptStage {
 			return;
 		}
 		this.counters.recordOpened();
+		AcceptedConnection accepted = connection.accepted();
+		if (accepted.setup() != null) {
+			accepted.setup().handedOver(accepted);
+		}
 		try {
-			callback.onAccept(this.listener, connection.accepted());
+			callback.onAccept(this.listener, accepted);
 			connection.handedOver();
 		}
 		catch (RuntimeException ex) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.connlistener.AcceptedConnection;
+import io.connlistener.ConnectionSetup;
 import io.connlistener.RejectionReason;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.proxy.ProxyHeader;
@@ -30,6 +31,8 @@ public final class PendingConnection {
 
 	private final SocketAddress peerAddress;
 
+	private final ConnectionSetup setup;
+
 	private SocketAddress remoteAddress;
 
 	private ProxyHeader proxyHeader;
@@ -44,11 +47,13 @@ public final class PendingConnection {
 
 	private boolean settled;
 
-	PendingConnection(AcceptPipeline pipeline, SocketChannel channel, SocketAddress peerAddress) {
+	PendingConnection(AcceptPipeline pipeline, SocketChannel channel, SocketAddress peerAddress,
+			ConnectionSetup setup) {
 		this.pipeline = pipeline;
 		this.channel = channel;
 		this.peerAddress = peerAddress;
 		this.remoteAddress = peerAddress;
+		this.setup = setup;
 	}
 
 	public SocketChannel channel() {
@@ -93,7 +98,14 @@ public final class PendingConnection {
 	 */
 	public AcceptedConnection accepted() {
 		return new AcceptedConnection(this.channel, this.remoteAddress,
-				(this.proxyHeader != null) ? this.peerAddress : null, this.proxyHeader, this.tls);
+				(this.proxyHeader != null) ? this.peerAddress : null, this.proxyHeader, this.tls, this.setup);
+	}
+
+	/**
+	 * Return what follows the connection's setup, or {@code null}.
+	 */
+	ConnectionSetup setup() {
+		return this.setup;
 	}
 
 	/**
@@ -174,7 +186,7 @@ public final class PendingConnection {
 			if (waiting != null) {
 				waiting.abandon();
 			}
-			this.pipeline.dropped(this);
+			this.pipeline.abandoned(this);
 		}
 	}
 

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
-
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 

@@ -21,8 +21,8 @@ import io.connlistener.boot.listener.sockets.BindFailures;
 import io.connlistener.boot.listener.sockets.ListenerChannels;
 import io.connlistener.boot.listener.tracking.CloseReason;
 import io.connlistener.boot.listener.tracking.ConnectionOutcomes;
-import io.connlistener.boot.listener.tracking.MessageCounts;
 import io.connlistener.boot.listener.tracking.ConnectionTracker;
+import io.connlistener.boot.listener.tracking.MessageCounts;
 import io.connlistener.loop.EventLoop;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -80,6 +80,8 @@ public final class ManagedConnListener {
 	private volatile boolean refusingTraffic;
 
 	private volatile HandlerAdapter handler;
+
+	private volatile MessageObserver messageObserver;
 
 	/**
 	 * Create a listener that binds later.
@@ -488,6 +490,24 @@ public final class ManagedConnListener {
 			return CompletableFuture.completedFuture(null);
 		}
 		return this.sockets.steer(goal());
+	}
+
+	/**
+	 * Run each call of the listener's message handler through the given observer, from the
+	 * next start on. Set before the context starts, by the observation support.
+	 * @param observer the observer
+	 */
+	public void observeMessages(MessageObserver observer) {
+		Assert.notNull(observer, "'observer' must not be null");
+		this.messageObserver = observer;
+	}
+
+	/**
+	 * Return what each call of the listener's message handler runs through.
+	 * @return the observer, or {@code null} to call the handler directly
+	 */
+	public MessageObserver messageObserver() {
+		return this.messageObserver;
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 
+import io.connlistener.ConnectionSetup;
 import io.connlistener.boot.handler.BlockingConnection;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
 import io.connlistener.boot.listener.tracking.CloseReason;
@@ -140,7 +141,9 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 			});
 			ChannelStreams streams = new ChannelStreams(transport, poller, idleTimeout, writeTimeout,
 					(writing) -> timedOut(connection, writing), () -> connection.closing(CloseReason.PEER_FAILED));
-			this.inputStream = streams.inputStream();
+			ConnectionSetup setup = connection.accepted().setup();
+			this.inputStream = (setup != null) ? new SetupEndingInputStream(streams.inputStream(), setup)
+					: streams.inputStream();
 			this.outputStream = streams.outputStream();
 		}
 

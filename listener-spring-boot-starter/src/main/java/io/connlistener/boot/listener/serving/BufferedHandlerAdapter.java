@@ -2,11 +2,12 @@ package io.connlistener.boot.listener.serving;
 
 import java.util.function.BiConsumer;
 
+import io.connlistener.ConnectionSetup;
 import io.connlistener.boot.listener.tracking.CloseReason;
 import io.connlistener.boot.listener.tracking.TrackedConnection;
-import io.connlistener.buffer.BufferedConnections;
 import io.connlistener.buffer.BufferedConnection;
 import io.connlistener.buffer.BufferedConnectionSettings;
+import io.connlistener.buffer.BufferedConnections;
 import io.connlistener.buffer.BufferedHandler;
 import io.connlistener.buffer.ConnectionEvent;
 import io.connlistener.loop.EventLoopGroup;
@@ -71,9 +72,13 @@ final class BufferedHandlerAdapter implements HandlerAdapter {
 
 		private final TrackedConnection tracked;
 
+		/** Ended by the first read, then dropped; {@code null} when nothing follows the setup. */
+		private ConnectionSetup setup;
+
 		TrackingHandler(BufferedHandler delegate, TrackedConnection tracked) {
 			this.delegate = delegate;
 			this.tracked = tracked;
+			this.setup = tracked.accepted().setup();
 		}
 
 		@Override
@@ -83,6 +88,11 @@ final class BufferedHandlerAdapter implements HandlerAdapter {
 
 		@Override
 		public void onRead(BufferedConnection connection) {
+			// A read is also triggered on resume, with an input that may still be empty.
+			if (this.setup != null && !connection.input().isEmpty()) {
+				this.setup.ready();
+				this.setup = null;
+			}
 			call(ON_READ, connection);
 		}
 

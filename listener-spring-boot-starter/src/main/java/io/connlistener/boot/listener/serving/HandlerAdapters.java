@@ -138,7 +138,7 @@ public final class HandlerAdapters {
 				this.ioLoopGroup, definition.buffered(),
 				// One task at a time per connection, and a close's onClose after its last message.
 				HandlerThreads.createForTasks(listener.name(), definition.maxConnections() + 1, this.virtualThreads),
-				listener.messages());
+				listener.messages(), listener.messageObserver());
 	}
 
 	/**

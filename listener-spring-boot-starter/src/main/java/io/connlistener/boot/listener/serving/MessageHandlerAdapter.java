@@ -5,8 +5,10 @@ import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 
+import io.connlistener.ConnectionSetup;
 import io.connlistener.boot.handler.MessageHandler;
 import io.connlistener.boot.listener.ListenerFraming;
+import io.connlistener.boot.listener.MessageObserver;
 import io.connlistener.boot.listener.tracking.MessageCounts;
 import io.connlistener.boot.listener.tracking.TrackedConnection;
 import io.connlistener.buffer.BufferedConnection;
@@ -51,8 +53,11 @@ final class MessageHandlerAdapter implements HandlerAdapter {
 
 	private final Duration sendWait;
 
+	private final MessageObserver observer;
+
 	MessageHandlerAdapter(String beanName, MessageHandler<Object> handler, MessageCodec codec, ListenerFraming framing,
-			EventLoopGroup group, BufferedConnectionSettings settings, HandlerThreads threads, MessageCounts counts) {
+			EventLoopGroup group, BufferedConnectionSettings settings, HandlerThreads threads, MessageCounts counts,
+			MessageObserver observer) {
 		this.beanName = beanName;
 		this.handler = handler;
 		this.codec = codec;
@@ -60,6 +65,7 @@ final class MessageHandlerAdapter implements HandlerAdapter {
 		this.charset = framing.charset();
 		this.threads = threads;
 		this.counts = counts;
+		this.observer = observer;
 		this.sendWait = (settings.writeTimeout() != null) ? settings.writeTimeout() : SEND_WAIT_WITHOUT_WRITE_TIMEOUT;
 		// Every connection gets a handler of its own through open(); this one is never used.
 		this.connections = BufferedConnections.shared(group, (connection) -> connection.close(), settings);
@@ -70,7 +76,9 @@ final class MessageHandlerAdapter implements HandlerAdapter {
 		MessageSession session = new MessageSession(this, connection);
 		FramedHandler framed = new FramedHandler(this.framing, session);
 		// BufferedConnections reports the close to the core listener; the tracked connection only counts it.
-		BufferedConnection buffered = this.connections.open(connection.listener(), connection.accepted(), framed);
+		ConnectionSetup setup = connection.accepted().setup();
+		BufferedConnection buffered = this.connections.open(connection.listener(), connection.accepted(),
+				(setup != null) ? new SetupEndingHandler(framed, setup) : framed);
 		session.opening(buffered, framed);
 		connection.closeThrough(buffered::close);
 		buffered.onClose(() -> {
@@ -89,6 +97,13 @@ final class MessageHandlerAdapter implements HandlerAdapter {
 
 	ByteBuffer encode(Object message) {
 		return MessageCodec.encode(message, this.charset);
+	}
+
+	/**
+	 * Return what each call of the handler runs through, or {@code null}.
+	 */
+	MessageObserver observer() {
+		return this.observer;
 	}
 
 	MessageCounts counts() {

@@ -11,6 +11,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.connlistener.boot.handler.MessageContext;
+import io.connlistener.boot.listener.MessageObserver;
 import io.connlistener.boot.listener.tracking.CloseReason;
 import io.connlistener.boot.listener.tracking.TrackedConnection;
 import io.connlistener.buffer.BufferedConnection;
@@ -266,8 +267,10 @@ final class MessageSession implements FrameHandler, MessageContext {
 	private void handle(Object message) {
 		long start = System.nanoTime();
 		Object reply;
+		MessageObserver observer = this.adapter.observer();
 		try {
-			reply = this.adapter.handler().onMessage(message, this);
+			reply = (observer != null) ? observer.observe(this, () -> this.adapter.handler().onMessage(message, this))
+					: this.adapter.handler().onMessage(message, this);
 		}
 		catch (RuntimeException | Error ex) {
 			failed(ex);

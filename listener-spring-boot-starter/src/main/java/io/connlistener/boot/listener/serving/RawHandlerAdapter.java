@@ -1,6 +1,7 @@
 package io.connlistener.boot.listener.serving;
 
 import io.connlistener.AcceptCallback;
+import io.connlistener.ConnectionSetup;
 import io.connlistener.boot.listener.tracking.TrackedConnection;
 
 /**
@@ -22,6 +23,11 @@ final class RawHandlerAdapter implements HandlerAdapter {
 
 	@Override
 	public void serve(TrackedConnection connection) {
+		// A raw handler reads the socket itself: its connection is set up once handed over.
+		ConnectionSetup setup = connection.accepted().setup();
+		if (setup != null) {
+			setup.ready();
+		}
 		// With the whole connection, so a callback may see the proxy's address too.
 		this.callback.onAccept(connection.listener(), connection.accepted());
 	}

@@ -17,6 +17,7 @@ import java.util.function.LongConsumer;
 
 import io.connlistener.AcceptedConnection;
 import io.connlistener.ConnListener;
+import io.connlistener.ConnectionSetup;
 
 /**
  * The connections of one managed listener that are open, what became of those that closed
@@ -112,6 +113,11 @@ public final class ConnectionTracker {
 		}
 		CloseReason reason = connection.reason();
 		this.outcomes.record((reason != null) ? reason : CloseReason.CLOSED);
+		// Ends the connection's setup if its first byte never came; does nothing otherwise.
+		ConnectionSetup setup = connection.accepted().setup();
+		if (setup != null) {
+			setup.closed((reason != null) ? reason.tag() : null);
+		}
 		if (reportToListener) {
 			// With the address, so that a per-IP cap counts the close too.
 			connection.listener().connectionClosed(connection.remoteAddress());

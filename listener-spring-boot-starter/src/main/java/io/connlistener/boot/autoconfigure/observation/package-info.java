@@ -1,0 +1,4 @@
+/**
+ * Auto-configuration of the Micrometer observations of connection listeners.
+ */
+package io.connlistener.boot.autoconfigure.observation;

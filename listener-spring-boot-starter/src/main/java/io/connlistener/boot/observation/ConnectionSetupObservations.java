@@ -1,0 +1,48 @@
+package io.connlistener.boot.observation;
+
+import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.connlistener.ConnectionSetup;
+import io.connlistener.ConnectionSetupObserver;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+
+/**
+ * Starts a {@code conn.listener.connection.setup} observation for each connection one
+ * listener accepts, on the loop thread, before any stage of the accept path. An observation
+ * the registry turns off (a predicate, {@code management.observations.enable...}) leaves
+ * the connection unobserved, with nothing kept for it.
+ */
+final class ConnectionSetupObservations implements ConnectionSetupObserver {
+
+	private static final DefaultConnectionSetupObservationConvention DEFAULT_CONVENTION = new DefaultConnectionSetupObservationConvention();
+
+	private final String listenerName;
+
+	private final ObservationRegistry registry;
+
+	private final ConnectionSetupObservationConvention convention;
+
+	private final AtomicLong ids = new AtomicLong();
+
+	ConnectionSetupObservations(String listenerName, ObservationRegistry registry,
+			ConnectionSetupObservationConvention convention) {
+		this.listenerName = listenerName;
+		this.registry = registry;
+		this.convention = convention;
+	}
+
+	@Override
+	public ConnectionSetup accepted(SocketAddress peerAddress) {
+		Observation observation = Observation.createNotStarted(this.convention, DEFAULT_CONVENTION,
+				() -> new ConnectionSetupObservationContext(this.listenerName,
+						Long.toString(this.ids.incrementAndGet()), peerAddress),
+				this.registry);
+		if (observation.isNoop()) {
+			return null;
+		}
+		return new ObservedConnectionSetup(observation.start());
+	}
+
+}
