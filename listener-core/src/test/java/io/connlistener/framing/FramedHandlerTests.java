@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,6 +37,8 @@ class FramedHandlerTests {
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
 	private static final FramingSettings LINES = FramingSettings.builder(FrameType.LINE).build();
+
+	private static final FrameEncoder LINES_ENCODER = Framing.encoder(LINES);
 
 	@RegisterExtension
 	final LogCapture log = LogCapture.julLoggers("io.connlistener");
@@ -78,6 +81,57 @@ class FramedHandlerTests {
 		}, 2, TimeUnit.SECONDS);
 		assertThat(readAscii(client, "OK hello\r\nOK next\r\n".length())).isEqualTo("OK hello\r\nOK next\r\n");
 		assertThat(handler.frames).containsExactly("hello", "next");
+	}
+
+	@Test
+	@Timeout(60)
+	void thousandConnectionsOfAHundredPipelinedLinesEachGetEveryReplyInOrder() throws Exception {
+		int connections = 1_000;
+		int lines = 100;
+		AtomicInteger closed = new AtomicInteger();
+		this.server = new FramedServer(() -> new FramedHandler(LINES, new FrameHandler() {
+
+			@Override
+			public void onOpen(BufferedConnection connection) {
+				connection.onClose(closed::incrementAndGet);
+			}
+
+			@Override
+			public void onFrame(BufferedConnection connection, ByteBuffer frame) {
+				connection.output().add(ascii("OK "));
+				LINES_ENCODER.encode(frame, connection.output());
+			}
+
+		}), BufferedConnectionSettings.DEFAULTS);
+		List<SocketChannel> clients = new ArrayList<>();
+		StringBuilder request = new StringBuilder();
+		StringBuilder expected = new StringBuilder();
+		for (int i = 0; i < connections; i++) {
+			clients.add(this.server.connect());
+		}
+		long start = System.nanoTime();
+		for (int i = 0; i < connections; i++) {
+			request.setLength(0);
+			for (int line = 0; line < lines; line++) {
+				request.append(i).append('-').append(line).append((line % 2 == 0) ? "\r\n" : "\n");
+			}
+			FramedServer.write(clients.get(i), ascii(request.toString()));
+		}
+		for (int i = 0; i < connections; i++) {
+			expected.setLength(0);
+			for (int line = 0; line < lines; line++) {
+				expected.append("OK ").append(i).append('-').append(line).append("\r\n");
+			}
+			assertThat(readAscii(clients.get(i), expected.length())).as("replies of connection %d", i)
+				.isEqualTo(expected.toString());
+		}
+		long served = System.nanoTime() - start;
+		for (SocketChannel client : clients) {
+			client.close();
+		}
+		await().atMost(WAIT).untilAsserted(() -> assertThat(closed).hasValue(connections));
+		Figures.record("framed-1000x100", "1,000 connections x 100 pipelined lines, every reply checked: %d ms",
+				TimeUnit.NANOSECONDS.toMillis(served));
 	}
 
 	@Test
