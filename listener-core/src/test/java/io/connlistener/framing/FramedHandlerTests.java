@@ -216,22 +216,27 @@ class FramedHandlerTests {
 	@Test
 	@Timeout(30)
 	void frameTimeoutCountsFromEachFrameNotFromTheConnection() throws Exception {
-		Duration frameTimeout = Duration.ofMillis(600);
+		Duration frameTimeout = Duration.ofMillis(1500);
 		FramingSettings framing = FramingSettings.builder(FrameType.LINE).frameTimeout(frameTimeout).build();
 		RecordingFrameHandler handler = serve(framing, BufferedConnectionSettings.DEFAULTS);
 		SocketChannel client = this.server.connect();
-		// Every 250 ms the end of one line and the start of the next: a frame always in progress,
-		// none older than 250 ms, for 2.5 s.
+		// Every 150 ms the end of one line and the start of the next: a frame always in progress,
+		// none older than 150 ms (a writer late by more than a second would still pass), for 3 s,
+		// twice the frame timeout.
+		int lines = 20;
 		FramedServer.write(client, ascii("0"));
-		AtomicInteger lines = new AtomicInteger();
+		AtomicInteger written = new AtomicInteger();
 		ScheduledFuture<?> writes = this.writer.scheduleAtFixedRate(() -> {
-			int line = lines.incrementAndGet();
-			if (line > 10 || !writeQuietly(client, ascii("\n" + line))) {
+			int line = written.incrementAndGet();
+			if (line > lines || !writeQuietly(client, ascii("\n" + line))) {
 				throw new IllegalStateException("Writes over");
 			}
-		}, 250, 250, TimeUnit.MILLISECONDS);
-		assertThat(readAscii(client, "OK 0\r\nOK 1\r\nOK 2\r\nOK 3\r\nOK 4\r\nOK 5\r\nOK 6\r\nOK 7\r\nOK 8\r\nOK 9\r\n"
-			.length())).endsWith("OK 9\r\n");
+		}, 150, 150, TimeUnit.MILLISECONDS);
+		StringBuilder expected = new StringBuilder();
+		for (int line = 0; line < lines; line++) {
+			expected.append("OK ").append(line).append("\r\n");
+		}
+		assertThat(readAscii(client, expected.length())).isEqualTo(expected.toString());
 		writes.cancel(false);
 		assertThat(handler.failures).isEmpty();
 		assertThat(handler.connection.isOpen()).isTrue();
@@ -240,7 +245,7 @@ class FramedHandlerTests {
 	@Test
 	@Timeout(30)
 	void suspendedFramesWaitWithoutTheFrameTimeoutAndResumeInOrder() throws Exception {
-		Duration frameTimeout = Duration.ofMillis(300);
+		Duration frameTimeout = Duration.ofSeconds(1);
 		FramingSettings framing = FramingSettings.builder(FrameType.LINE).frameTimeout(frameTimeout).build();
 		RecordingFrameHandler handler = new RecordingFrameHandler(
 				(self, connection) -> self.framed.suspend(connection));
@@ -254,8 +259,8 @@ class FramedHandlerTests {
 			return null;
 		}, 100, TimeUnit.MILLISECONDS);
 		assertThat(handler.frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("a");
-		// Three frame timeouts long: neither another frame nor the timeout of the partial one.
-		await().during(Duration.ofMillis(900))
+		// Longer than the timer of the first frame still runs: neither another frame nor a timeout.
+		await().during(Duration.ofMillis(2500))
 			.atMost(WAIT)
 			.until(() -> handler.frames.isEmpty() && handler.failures.isEmpty() && handler.connection.isOpen());
 		handler.framed.resume(handler.connection);
