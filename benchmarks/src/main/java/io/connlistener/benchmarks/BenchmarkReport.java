@@ -95,10 +95,11 @@ public final class BenchmarkReport {
 			md.append("- skipped `").append(skipped.getKey()).append("`: ").append(skipped.getValue()).append('\n');
 		}
 		BarReport.append(md, results);
-		if (results.loadScenarios().stream().anyMatch((scenario) -> !scenario.tls())) {
+		if (results.loadScenarios().stream().anyMatch((scenario) -> scenario.protocol() == Protocol.PLAIN)) {
 			appendLoads(md, results);
 		}
 		TlsReport.append(md, results);
+		FramedReport.append(md, results);
 		for (Map.Entry<Scenario, Map<String, IdleResult>> idle : results.idles().entrySet()) {
 			md.append("\n## Memory: ").append(idle.getKey().describe()).append("\n\n");
 			md.append("Each connection echoed one 64-byte message, then stayed open and silent. ")
@@ -152,7 +153,7 @@ public final class BenchmarkReport {
 		md.append("| scenario | peer | ops/s | × netty-nio | × jdk | p50 µs | p99 µs | p99.9 µs | spread | load gen CPU | peer CPU | machine | errors |\n");
 		md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
 		for (Scenario scenario : results.loadScenarios()) {
-			if (scenario.tls()) {
+			if (scenario.protocol() != Protocol.PLAIN) {
 				continue;
 			}
 			for (PeerDefinition peer : results.peers()) {

@@ -137,9 +137,23 @@ final class ClientConnection implements LoadConnection {
 	 * @return a direct buffer of that many bytes
 	 */
 	static ByteBuffer payload(int size) {
+		return payload(size, false);
+	}
+
+	/**
+	 * Create the message every connection of a thread sends, or a line of that size.
+	 * @param size bytes
+	 * @param line whether the message is a line: letters, then {@code \r\n}
+	 * @return a direct buffer of that many bytes
+	 */
+	static ByteBuffer payload(int size, boolean line) {
 		ByteBuffer payload = ByteBuffer.allocateDirect(size);
-		for (int i = 0; i < size; i++) {
+		int letters = line ? size - 2 : size;
+		for (int i = 0; i < letters; i++) {
 			payload.put((byte) ('a' + (i % 26)));
+		}
+		if (line) {
+			payload.put((byte) '\r').put((byte) '\n');
 		}
 		return payload.flip();
 	}

@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -252,9 +254,12 @@ public final class Harness {
 	List<PeerDefinition> selectedPeers() {
 		List<PeerDefinition> all = PeerDefinition.all(this.options.sampleAppJar());
 		if (this.options.peers() == null) {
-			boolean plain = !this.sweeps.isEmpty() || this.options.scenarios().stream().anyMatch((s) -> !s.tls());
-			boolean tls = this.options.scenarios().stream().anyMatch(Scenario::tls);
-			return all.stream().filter((peer) -> peer.tls() ? tls : plain).toList();
+			Set<Protocol> protocols = EnumSet.noneOf(Protocol.class);
+			this.options.scenarios().forEach((scenario) -> protocols.add(scenario.protocol()));
+			if (!this.sweeps.isEmpty()) {
+				protocols.add(Protocol.PLAIN);
+			}
+			return all.stream().filter((peer) -> protocols.contains(peer.protocol())).toList();
 		}
 		for (String name : this.options.peers()) {
 			if (all.stream().noneMatch((peer) -> peer.name().equals(name))) {
@@ -298,8 +303,8 @@ public final class Harness {
 
 	private void runLoad(BenchmarkResults results, Scenario scenario, Map<PeerDefinition, PeerProcess> running,
 			Map<String, InetSocketAddress> addresses, Duration warmup, Duration window) throws InterruptedException {
-		// Plain peers take the plain scenarios, TLS peers the TLS ones.
-		List<PeerDefinition> peers = results.peers().stream().filter((peer) -> peer.tls() == scenario.tls()).toList();
+		// Plain peers take the plain scenarios, TLS peers the TLS ones, framed peers the framed ones.
+		List<PeerDefinition> peers = results.peers().stream().filter((peer) -> peer.serves(scenario)).toList();
 		if (peers.isEmpty()) {
 			log("%s: no peer of its kind runs", scenario.describe());
 			return;
@@ -366,7 +371,7 @@ public final class Harness {
 		}
 		log("%s: memory per connection above a baseline with none", scenario.describe());
 		for (PeerDefinition peer : results.peers()) {
-			if (peer.tls()) {
+			if (peer.protocol() != Protocol.PLAIN) {
 				continue;
 			}
 			PeerProcess process = running.get(peer);

@@ -18,7 +18,8 @@ public final class HarnessOptions {
 
 	/** Scenarios of a full run, in report order. */
 	public static final List<String> DEFAULT_SCENARIOS = List.of("echo-1x64", "echo-100x64", "echo-1000x64",
-			"echo-100x4k", "churn-50x64", "idle-10000", "tls-echo-100x64", "tls-echo-100x4k", "tls-handshake-50");
+			"echo-100x4k", "churn-50x64", "idle-10000", "tls-echo-100x64", "tls-echo-100x4k", "tls-handshake-50",
+			"framed-echo-100x64");
 
 	/** Flags every peer JVM gets unless told otherwise. */
 	public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
@@ -101,7 +102,7 @@ public final class HarnessOptions {
 	static String usage() {
 		return "Usage: java -jar benchmarks/target/benchmarks.jar [--rounds 5] [--seconds 5] [--warmup 3] "
 				+ "[--threads 1] [--peers jdk,netty-nio,netty-epoll,connlistener,sample-app,netty-nio-tls,"
-				+ "netty-nio-tls-openssl,connlistener-tls,sample-app-tls] "
+				+ "netty-nio-tls-openssl,connlistener-tls,sample-app-tls,netty-nio-framed,connlistener-framed] "
 				+ "[--scenarios " + String.join(",", DEFAULT_SCENARIOS) + "] [--jvm-flags \""
 				+ String.join(" ", DEFAULT_JVM_FLAGS) + "\"] [--output docs] [--sample-app-jar PATH] "
 				+ "[--sweeps io-loops,accepts-per-wakeup,read-buffer-size,write-watermarks|none] [--sweep-rounds 3] "

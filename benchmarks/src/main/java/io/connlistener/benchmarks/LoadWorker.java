@@ -70,7 +70,7 @@ final class LoadWorker implements Runnable {
 
 	@Override
 	public void run() {
-		ByteBuffer payload = ClientConnection.payload(this.scenario.size());
+		ByteBuffer payload = ClientConnection.payload(this.scenario.size(), this.scenario.protocol() == Protocol.FRAMED);
 		long cpuFrom = -1;
 		try (Selector selector = Selector.open()) {
 			for (int i = 0; i < this.connections; i++) {

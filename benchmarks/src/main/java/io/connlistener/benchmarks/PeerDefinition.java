@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.connlistener.benchmarks.peers.ConnListenerEchoPeer;
+import io.connlistener.benchmarks.peers.ConnListenerFramedEchoPeer;
 import io.connlistener.benchmarks.peers.ConnListenerTlsEchoPeer;
 import io.connlistener.benchmarks.peers.JdkEchoPeer;
 import io.connlistener.benchmarks.peers.NettyEchoPeer;
+import io.connlistener.benchmarks.peers.NettyFramedEchoPeer;
 import io.connlistener.benchmarks.peers.TlsFiles;
 import io.netty.util.Version;
 
@@ -25,10 +27,10 @@ import io.netty.util.Version;
  * @param requiredClass a class that must be on the class path for the peer to run, or
  * {@code null}
  * @param jar the application jar, or {@code null} for a main class
- * @param tls whether the peer serves TLS, and so the TLS scenarios
+ * @param protocol what the peer serves, and so which scenarios it runs
  */
 public record PeerDefinition(String name, String label, String mainClass, List<String> args, String requiredClass,
-		Path jar, boolean tls) {
+		Path jar, Protocol protocol) {
 
 	/** Name of the peer every ratio is taken against first. */
 	public static final String NETTY_NIO = "netty-nio";
@@ -57,6 +59,12 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 	/** Name of the SSL bundle a TLS application jar is given. */
 	public static final String TLS_BUNDLE = "benchmark";
 
+	/** Name of the peer every framed ratio is taken against: Netty's line decoder and string codecs. */
+	public static final String NETTY_NIO_FRAMED = "netty-nio-framed";
+
+	/** Name of listener-core's framed peer. */
+	public static final String CONNLISTENER_FRAMED = "connlistener-framed";
+
 
 	/**
 	 * Create a peer over plain TCP.
@@ -70,7 +78,24 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 	 */
 	public PeerDefinition(String name, String label, String mainClass, List<String> args, String requiredClass,
 			Path jar) {
-		this(name, label, mainClass, args, requiredClass, jar, false);
+		this(name, label, mainClass, args, requiredClass, jar, Protocol.PLAIN);
+	}
+
+	/**
+	 * Return whether this peer serves TLS, and so the TLS scenarios.
+	 * @return {@code true} for a TLS peer
+	 */
+	public boolean tls() {
+		return this.protocol == Protocol.TLS;
+	}
+
+	/**
+	 * Return whether this peer runs a scenario: whether it serves what the scenario speaks.
+	 * @param scenario the scenario
+	 * @return {@code true} if the protocols agree
+	 */
+	public boolean serves(Scenario scenario) {
+		return this.protocol == scenario.protocol();
 	}
 
 	/**
@@ -93,14 +118,23 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 						+ "conn-listener.io-threads=1", sampleAppJar, List.of("--conn-listener.io-threads=1")),
 				new PeerDefinition(NETTY_NIO_TLS, netty + ", NIO transport, one event loop, `SslHandler` with "
 						+ "`SslProvider.JDK` (the JDK's `SSLEngine`), Netty's defaults otherwise",
-						NettyEchoPeer.class.getName(), List.of("nio", "jdk"), null, null, true),
+						NettyEchoPeer.class.getName(), List.of("nio", "jdk"), null, null, Protocol.TLS),
 				new PeerDefinition(NETTY_NIO_TLS_OPENSSL, netty + ", NIO transport, one event loop, `SslHandler` with "
 						+ "`SslProvider.OPENSSL` (netty-tcnative-boringssl-static " + tcnativeVersion()
 						+ "), Netty's defaults otherwise", NettyEchoPeer.class.getName(), List.of("nio", "openssl"), null,
-						null, true),
+						null, Protocol.TLS),
 				new PeerDefinition(CONNLISTENER_TLS, "listener-core: ConnListener with TlsSettings (the JDK's `SSLEngine`) "
-						+ "and BufferedConnections on one loop", ConnListenerTlsEchoPeer.class.getName(), List.of(), null, null, true),
-				sampleAppTls(sampleAppJar));
+						+ "and BufferedConnections on one loop", ConnListenerTlsEchoPeer.class.getName(), List.of(), null, null,
+						Protocol.TLS),
+				sampleAppTls(sampleAppJar),
+				new PeerDefinition(NETTY_NIO_FRAMED, netty + ", NIO transport, one event loop, `LineBasedFrameDecoder`, "
+						+ "`StringDecoder` and `StringEncoder`, each line answered with `writeAndFlush(line + \"\\r\\n\")`",
+						NettyFramedEchoPeer.class.getName(), List.of(), null, null, Protocol.FRAMED),
+				new PeerDefinition(CONNLISTENER_FRAMED, "listener-core: `FramedHandler` with `LINE` framing on "
+						+ "BufferedConnections on one loop, each line answered on the loop", ConnListenerFramedEchoPeer.class
+							.getName(), List.of(), null, null, Protocol.FRAMED)
+				// The sample app's message listener joins here as sample-app-framed once the starter serves framing.
+				);
 	}
 
 	/**
@@ -113,7 +147,7 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 		PeerDefinition app = sampleApp(SAMPLE_APP_TLS, "the Spring Boot sample app jar as `sample-app`, its listener "
 				+ "with `tls.bundle` a PEM SSL bundle (`spring.ssl.bundle.pem`)", sampleAppJar,
 				List.of("--conn-listener.io-threads=1", "--conn-listener.listeners." + LISTENER + ".tls.bundle=" + TLS_BUNDLE));
-		return new PeerDefinition(app.name(), app.label(), null, app.args(), null, sampleAppJar, true);
+		return new PeerDefinition(app.name(), app.label(), null, app.args(), null, sampleAppJar, Protocol.TLS);
 	}
 
 	/**
@@ -192,7 +226,7 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 	 * @return the command
 	 */
 	public List<String> command(String java, List<String> jvmFlags, String classPath, Path tlsFolder) {
-		if (this.tls && tlsFolder == null) {
+		if (tls() && tlsFolder == null) {
 			throw new IllegalArgumentException("Peer '" + this.name + "' serves TLS: it needs the certificate's folder");
 		}
 		List<String> command = new ArrayList<>();
@@ -203,7 +237,7 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 			command.add(classPath);
 			command.add(this.mainClass);
 			command.addAll(this.args);
-			if (this.tls) {
+			if (tls()) {
 				command.add(tlsFolder.toAbsolutePath().toString());
 			}
 		}
@@ -213,7 +247,7 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 			command.addAll(this.args);
 			// Port 0: a port picked beforehand could be taken by another process before the app binds it.
 			command.add("--conn-listener.listeners." + LISTENER + ".port=0");
-			if (this.tls) {
+			if (tls()) {
 				String bundle = "--spring.ssl.bundle.pem." + TLS_BUNDLE + ".keystore.";
 				command.add(bundle + "certificate=file:" + tlsFolder.resolve(TlsFiles.CERTIFICATE).toAbsolutePath());
 				command.add(bundle + "private-key=file:" + tlsFolder.resolve(TlsFiles.PRIVATE_KEY).toAbsolutePath());

@@ -30,8 +30,11 @@ final class RatioChart {
 
 	static String svg(BenchmarkResults results) {
 		// Plain scenarios and peers only: the TLS ones are relative to a peer of their own.
-		List<Scenario> scenarios = results.loadScenarios().stream().filter((scenario) -> !scenario.tls()).toList();
-		List<PeerDefinition> peers = results.peers().stream().filter((peer) -> !peer.tls()).toList();
+		List<Scenario> scenarios = results.loadScenarios()
+			.stream()
+			.filter((scenario) -> scenario.protocol() == Protocol.PLAIN)
+			.toList();
+		List<PeerDefinition> peers = results.peers().stream().filter((peer) -> peer.protocol() == Protocol.PLAIN).toList();
 		double max = 1.0;
 		for (Scenario scenario : scenarios) {
 			for (PeerDefinition peer : peers) {

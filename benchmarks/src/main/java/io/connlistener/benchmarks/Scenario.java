@@ -7,7 +7,9 @@ import java.util.Locale;
  * in flight), {@code churn-NxS} (N connections at a time that connect, echo S bytes and close
  * with a reset) or {@code idle-N} (N open connections, measured for memory); and over TLS,
  * {@code tls-echo-NxS} and {@code tls-handshake-N} (N clients at a time that connect, make a
- * full handshake, echo 64 bytes, or S with {@code tls-handshake-NxS}, and close).
+ * full handshake, echo 64 bytes, or S with {@code tls-handshake-NxS}, and close); and to the
+ * framed peers, {@code framed-echo-NxS} (N persistent connections, each with one S-byte line
+ * ended by {@code \r\n} in flight, answered with the same line).
  *
  * @param kind what the connections do
  * @param connections how many connections at once
@@ -24,6 +26,8 @@ public record Scenario(Kind kind, int connections, int size, boolean tls) {
 
 	private static final String TLS_PREFIX = "tls-";
 
+	private static final String FRAMED_ECHO = "framed-echo";
+
 	private static final int DEFAULT_SIZE = 64;
 
 	/**
@@ -35,6 +39,9 @@ public record Scenario(Kind kind, int connections, int size, boolean tls) {
 		}
 		if (size < 1 || size > MAX_SIZE) {
 			throw new IllegalArgumentException("Message size must be in [1, " + MAX_SIZE + "], not " + size);
+		}
+		if (kind == Kind.FRAMED_ECHO && (tls || size < 2)) {
+			throw new IllegalArgumentException("A framed echo is plain TCP with lines of at least 2 bytes (\\r\\n)");
 		}
 		if ((tls && kind != Kind.ECHO && kind != Kind.HANDSHAKE) || (!tls && kind == Kind.HANDSHAKE)) {
 			throw new IllegalArgumentException("TLS scenarios are tls-echo-NxS and tls-handshake-N, not "
@@ -54,7 +61,7 @@ public record Scenario(Kind kind, int connections, int size, boolean tls) {
 
 	/**
 	 * Parse {@code echo-100x64}, {@code churn-50x64}, {@code echo-100x4k}, {@code idle-10000},
-	 * {@code tls-echo-100x64} or {@code tls-handshake-50}.
+	 * {@code tls-echo-100x64}, {@code tls-handshake-50} or {@code framed-echo-100x64}.
 	 * @param text the scenario's name
 	 * @return the scenario
 	 */
@@ -64,17 +71,18 @@ public record Scenario(Kind kind, int connections, int size, boolean tls) {
 		if (tls) {
 			value = value.substring(TLS_PREFIX.length());
 		}
-		int dash = value.indexOf('-');
+		boolean framed = !tls && value.startsWith(FRAMED_ECHO + "-");
+		int dash = framed ? FRAMED_ECHO.length() : value.indexOf('-');
 		if (dash < 0) {
 			throw new IllegalArgumentException("Scenario '" + text + "' is not KIND-NxS or idle-N");
 		}
 		Kind kind;
 		try {
-			kind = Kind.valueOf(value.substring(0, dash).toUpperCase(Locale.ROOT));
+			kind = framed ? Kind.FRAMED_ECHO : Kind.valueOf(value.substring(0, dash).toUpperCase(Locale.ROOT));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException("Scenario '" + text + "' is of no known kind: "
-					+ "echo, churn, idle, tls-echo or tls-handshake");
+					+ "echo, churn, idle, tls-echo, tls-handshake or framed-echo");
 		}
 		String shape = value.substring(dash + 1);
 		int x = shape.indexOf('x');
@@ -98,8 +106,8 @@ public record Scenario(Kind kind, int connections, int size, boolean tls) {
 	 * @return for example {@code echo-100x4k}
 	 */
 	public String name() {
-		String prefix = (this.tls ? TLS_PREFIX : "") + this.kind.name().toLowerCase(Locale.ROOT) + "-"
-				+ this.connections;
+		String prefix = (this.tls ? TLS_PREFIX : "") + this.kind.name().toLowerCase(Locale.ROOT).replace('_', '-')
+				+ "-" + this.connections;
 		if (this.kind == Kind.IDLE || (this.kind == Kind.HANDSHAKE && this.size == DEFAULT_SIZE)) {
 			return prefix;
 		}
@@ -111,7 +119,8 @@ public record Scenario(Kind kind, int connections, int size, boolean tls) {
 	 * @return for example {@code echo 100 × 4 KiB} or {@code TLS handshake 50 × 64 B}
 	 */
 	public String describe() {
-		String prefix = (this.tls ? "TLS " : "") + this.kind.name().toLowerCase(Locale.ROOT) + " " + this.connections;
+		String prefix = (this.tls ? "TLS " : "") + this.kind.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " "
+				+ this.connections;
 		if (this.kind == Kind.IDLE) {
 			return prefix + " connections";
 		}
@@ -125,6 +134,18 @@ public record Scenario(Kind kind, int connections, int size, boolean tls) {
 	 */
 	public boolean closesEachCycle() {
 		return this.kind == Kind.CHURN || this.kind == Kind.HANDSHAKE;
+	}
+
+	/**
+	 * Return what the peers of this scenario serve.
+	 * @return {@link Protocol#TLS} for the TLS scenarios, {@link Protocol#FRAMED} for a framed
+	 * echo, else {@link Protocol#PLAIN}
+	 */
+	public Protocol protocol() {
+		if (this.tls) {
+			return Protocol.TLS;
+		}
+		return (this.kind == Kind.FRAMED_ECHO) ? Protocol.FRAMED : Protocol.PLAIN;
 	}
 
 	@Override
@@ -150,7 +171,13 @@ public record Scenario(Kind kind, int connections, int size, boolean tls) {
 		 * TLS only: connect, make a full handshake (nothing to resume), echo one message, send
 		 * {@code close_notify} and close with a reset: handshakes per second.
 		 */
-		HANDSHAKE
+		HANDSHAKE,
+
+		/**
+		 * Framed peers only: persistent connections, one line ended by {@code \r\n} in flight
+		 * each, answered with the same line: round trips per second and latency.
+		 */
+		FRAMED_ECHO
 
 	}
 

@@ -95,6 +95,10 @@ class HarnessOptionsTests {
 		HarnessOptions plainOnly = new HarnessOptions().scenarios(List.of(Scenario.parse("echo-1x64")))
 			.sweeps(List.of());
 		assertThat(new Harness(plainOnly, (line) -> { }).selectedPeers()).noneMatch(PeerDefinition::tls).hasSize(5);
+		HarnessOptions framedOnly = new HarnessOptions().scenarios(List.of(Scenario.parse("framed-echo-100x64")))
+			.sweeps(List.of());
+		assertThat(new Harness(framedOnly, (line) -> { }).selectedPeers()).extracting(PeerDefinition::name)
+			.containsExactly(PeerDefinition.NETTY_NIO_FRAMED, PeerDefinition.CONNLISTENER_FRAMED);
 		HarnessOptions named = new HarnessOptions().scenarios(List.of(Scenario.parse("echo-1x64")))
 			.sweeps(List.of())
 			.peers(List.of(PeerDefinition.NETTY_NIO_TLS));

@@ -47,6 +47,20 @@ class ScenarioTests {
 	}
 
 	@Test
+	void parsesFramedEchoForTheFramedPeers() {
+		Scenario framed = Scenario.parse("framed-echo-100x64");
+		assertThat(framed).isEqualTo(new Scenario(Scenario.Kind.FRAMED_ECHO, 100, 64));
+		assertThat(framed.name()).isEqualTo("framed-echo-100x64");
+		assertThat(framed.describe()).isEqualTo("framed echo 100 × 64 B");
+		assertThat(framed.protocol()).isEqualTo(Protocol.FRAMED);
+		assertThat(framed.closesEachCycle()).isFalse();
+		assertThat(Scenario.parse("echo-100x64").protocol()).isEqualTo(Protocol.PLAIN);
+		assertThat(Scenario.parse("tls-echo-100x64").protocol()).isEqualTo(Protocol.TLS);
+		assertThatIllegalArgumentException().isThrownBy(() -> Scenario.parse("tls-framed-echo-100x64"));
+		assertThatIllegalArgumentException().isThrownBy(() -> Scenario.parse("framed-echo-100x1"));
+	}
+
+	@Test
 	void rejectsTlsKindsThatDoNotExist() {
 		assertThatIllegalArgumentException().isThrownBy(() -> Scenario.parse("tls-churn-50x64"))
 			.withMessage("TLS scenarios are tls-echo-NxS and tls-handshake-N, not tls-churn");

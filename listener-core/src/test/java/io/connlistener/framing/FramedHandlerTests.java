@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,6 +37,8 @@ class FramedHandlerTests {
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
 	private static final FramingSettings LINES = FramingSettings.builder(FrameType.LINE).build();
+
+	private static final FrameEncoder LINES_ENCODER = Framing.encoder(LINES);
 
 	@RegisterExtension
 	final LogCapture log = LogCapture.julLoggers("io.connlistener");
@@ -78,6 +81,57 @@ class FramedHandlerTests {
 		}, 2, TimeUnit.SECONDS);
 		assertThat(readAscii(client, "OK hello\r\nOK next\r\n".length())).isEqualTo("OK hello\r\nOK next\r\n");
 		assertThat(handler.frames).containsExactly("hello", "next");
+	}
+
+	@Test
+	@Timeout(60)
+	void thousandConnectionsOfAHundredPipelinedLinesEachGetEveryReplyInOrder() throws Exception {
+		int connections = 1_000;
+		int lines = 100;
+		AtomicInteger closed = new AtomicInteger();
+		this.server = new FramedServer(() -> new FramedHandler(LINES, new FrameHandler() {
+
+			@Override
+			public void onOpen(BufferedConnection connection) {
+				connection.onClose(closed::incrementAndGet);
+			}
+
+			@Override
+			public void onFrame(BufferedConnection connection, ByteBuffer frame) {
+				connection.output().add(ascii("OK "));
+				LINES_ENCODER.encode(frame, connection.output());
+			}
+
+		}), BufferedConnectionSettings.DEFAULTS);
+		List<SocketChannel> clients = new ArrayList<>();
+		StringBuilder request = new StringBuilder();
+		StringBuilder expected = new StringBuilder();
+		for (int i = 0; i < connections; i++) {
+			clients.add(this.server.connect());
+		}
+		long start = System.nanoTime();
+		for (int i = 0; i < connections; i++) {
+			request.setLength(0);
+			for (int line = 0; line < lines; line++) {
+				request.append(i).append('-').append(line).append((line % 2 == 0) ? "\r\n" : "\n");
+			}
+			FramedServer.write(clients.get(i), ascii(request.toString()));
+		}
+		for (int i = 0; i < connections; i++) {
+			expected.setLength(0);
+			for (int line = 0; line < lines; line++) {
+				expected.append("OK ").append(i).append('-').append(line).append("\r\n");
+			}
+			assertThat(readAscii(clients.get(i), expected.length())).as("replies of connection %d", i)
+				.isEqualTo(expected.toString());
+		}
+		long served = System.nanoTime() - start;
+		for (SocketChannel client : clients) {
+			client.close();
+		}
+		await().atMost(WAIT).untilAsserted(() -> assertThat(closed).hasValue(connections));
+		Figures.record("framed-1000x100", "1,000 connections x 100 pipelined lines, every reply checked: %d ms",
+				TimeUnit.NANOSECONDS.toMillis(served));
 	}
 
 	@Test
@@ -162,22 +216,27 @@ class FramedHandlerTests {
 	@Test
 	@Timeout(30)
 	void frameTimeoutCountsFromEachFrameNotFromTheConnection() throws Exception {
-		Duration frameTimeout = Duration.ofMillis(600);
+		Duration frameTimeout = Duration.ofMillis(1500);
 		FramingSettings framing = FramingSettings.builder(FrameType.LINE).frameTimeout(frameTimeout).build();
 		RecordingFrameHandler handler = serve(framing, BufferedConnectionSettings.DEFAULTS);
 		SocketChannel client = this.server.connect();
-		// Every 250 ms the end of one line and the start of the next: a frame always in progress,
-		// none older than 250 ms, for 2.5 s.
+		// Every 150 ms the end of one line and the start of the next: a frame always in progress,
+		// none older than 150 ms (a writer late by more than a second would still pass), for 3 s,
+		// twice the frame timeout.
+		int lines = 20;
 		FramedServer.write(client, ascii("0"));
-		AtomicInteger lines = new AtomicInteger();
+		AtomicInteger written = new AtomicInteger();
 		ScheduledFuture<?> writes = this.writer.scheduleAtFixedRate(() -> {
-			int line = lines.incrementAndGet();
-			if (line > 10 || !writeQuietly(client, ascii("\n" + line))) {
+			int line = written.incrementAndGet();
+			if (line > lines || !writeQuietly(client, ascii("\n" + line))) {
 				throw new IllegalStateException("Writes over");
 			}
-		}, 250, 250, TimeUnit.MILLISECONDS);
-		assertThat(readAscii(client, "OK 0\r\nOK 1\r\nOK 2\r\nOK 3\r\nOK 4\r\nOK 5\r\nOK 6\r\nOK 7\r\nOK 8\r\nOK 9\r\n"
-			.length())).endsWith("OK 9\r\n");
+		}, 150, 150, TimeUnit.MILLISECONDS);
+		StringBuilder expected = new StringBuilder();
+		for (int line = 0; line < lines; line++) {
+			expected.append("OK ").append(line).append("\r\n");
+		}
+		assertThat(readAscii(client, expected.length())).isEqualTo(expected.toString());
 		writes.cancel(false);
 		assertThat(handler.failures).isEmpty();
 		assertThat(handler.connection.isOpen()).isTrue();
@@ -186,17 +245,22 @@ class FramedHandlerTests {
 	@Test
 	@Timeout(30)
 	void suspendedFramesWaitWithoutTheFrameTimeoutAndResumeInOrder() throws Exception {
-		Duration frameTimeout = Duration.ofMillis(300);
+		Duration frameTimeout = Duration.ofSeconds(1);
 		FramingSettings framing = FramingSettings.builder(FrameType.LINE).frameTimeout(frameTimeout).build();
 		RecordingFrameHandler handler = new RecordingFrameHandler(
 				(self, connection) -> self.framed.suspend(connection));
 		this.server = new FramedServer(() -> RecordingFrameHandler.framed(framing, handler),
 				BufferedConnectionSettings.DEFAULTS);
 		SocketChannel client = this.server.connect();
-		FramedServer.write(client, ascii("a\nb\nc\npartial"));
+		// The first frame arrives in two reads, so its timer runs when the frames get suspended.
+		FramedServer.write(client, ascii("a"));
+		this.writer.schedule(() -> {
+			FramedServer.write(client, ascii("\nb\nc\npartial"));
+			return null;
+		}, 100, TimeUnit.MILLISECONDS);
 		assertThat(handler.frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("a");
-		// Three frame timeouts long: neither another frame nor the timeout of the partial one.
-		await().during(Duration.ofMillis(900))
+		// Longer than the timer of the first frame still runs: neither another frame nor a timeout.
+		await().during(Duration.ofMillis(2500))
 			.atMost(WAIT)
 			.until(() -> handler.frames.isEmpty() && handler.failures.isEmpty() && handler.connection.isOpen());
 		handler.framed.resume(handler.connection);

@@ -1,0 +1,73 @@
+package io.connlistener.benchmarks.peers;
+
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.util.EnumSet;
+
+import io.connlistener.ConnListener;
+import io.connlistener.ListenerOption;
+import io.connlistener.buffer.BufferedConnection;
+import io.connlistener.buffer.BufferedConnectionSettings;
+import io.connlistener.buffer.BufferedConnections;
+import io.connlistener.framing.FrameEncoder;
+import io.connlistener.framing.FrameHandler;
+import io.connlistener.framing.FrameType;
+import io.connlistener.framing.FramedHandler;
+import io.connlistener.framing.Framing;
+import io.connlistener.framing.FramingSettings;
+import io.connlistener.loop.EventLoop;
+import io.connlistener.loop.EventLoopGroup;
+
+/**
+ * A line server on listener-core: a {@link ConnListener} and a {@link BufferedConnections}
+ * that share ONE {@link EventLoop}, as the Netty peers do, each connection with a
+ * {@link FramedHandler} of {@link FrameType#LINE} framing (its defaults: 64 KiB, 30 s) whose
+ * frame handler answers each line with the same line, encoded into the output on the loop.
+ * Accepted sockets get {@code TCP_NODELAY}, which Netty sets by default.
+ */
+public final class ConnListenerFramedEchoPeer {
+
+	private ConnListenerFramedEchoPeer() {
+	}
+
+	public static void main(String[] args) throws IOException {
+		FramingSettings framing = FramingSettings.builder(FrameType.LINE).build();
+		LineEcho echo = new LineEcho(Framing.encoder(framing));
+		EventLoopGroup group = new EventLoopGroup(1, "connlistener-framed");
+		EventLoop loop = group.loops().get(0);
+		BufferedConnections acceptor = new BufferedConnections(group, () -> new FramedHandler(framing, echo),
+				BufferedConnectionSettings.DEFAULTS, BufferedConnections.LoopChoice.ROUND_ROBIN);
+		ConnListener listener = ConnListener.bind(loop, PeerSupport.LOOPBACK, (l, channel, remote) -> {
+			try {
+				channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+			}
+			catch (IOException ex) {
+				// The peer reset already: the acceptor sees the same failure and closes.
+			}
+			acceptor.onAccept(l, channel, remote);
+		}, EnumSet.of(ListenerOption.CLOSE_ON_FREE, ListenerOption.REUSEABLE), PeerSupport.BACKLOG);
+		PeerSupport.ready(listener.localAddress());
+		PeerSupport.awaitStop();
+		listener.close();
+		group.close();
+		System.exit(0);
+	}
+
+	/** Answers each line with itself, on the loop; shared by every connection, since it keeps no state. */
+	static final class LineEcho implements FrameHandler {
+
+		private final FrameEncoder encoder;
+
+		LineEcho(FrameEncoder encoder) {
+			this.encoder = encoder;
+		}
+
+		@Override
+		public void onFrame(BufferedConnection connection, ByteBuffer frame) {
+			this.encoder.encode(frame, connection.output());
+		}
+
+	}
+
+}
