@@ -74,9 +74,11 @@ final class MessageHandlerAdapter implements HandlerAdapter {
 		MessageSession session = new MessageSession(this, connection);
 		connection.servedBy(session);
 		FramedHandler framed = new FramedHandler(this.framing, session);
+		// Before the open: on another loop, the connection may open before open() returns.
+		session.framedBy(framed);
 		// BufferedConnections reports the close to the core listener; the tracked connection only counts it.
 		BufferedConnection buffered = this.connections.open(connection.listener(), connection.accepted(), framed);
-		session.opening(buffered, framed);
+		session.opening(buffered);
 		connection.closeThrough(buffered::close);
 		buffered.onClose(() -> {
 			connection.releasedAndReported();

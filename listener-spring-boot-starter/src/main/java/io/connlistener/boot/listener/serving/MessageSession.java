@@ -57,6 +57,7 @@ final class MessageSession implements FrameHandler, MessageContext, ServedConnec
 
 	private volatile BufferedConnection connection;
 
+	// Set before the connection opens, read on its loop: published by the hand-over to the loop.
 	private FramedHandler framed;
 
 	private FrameEncoder encoder;
@@ -79,9 +80,12 @@ final class MessageSession implements FrameHandler, MessageContext, ServedConnec
 		this.tls = (channel != null) ? channel.info() : null;
 	}
 
-	void opening(BufferedConnection connection, FramedHandler framed) {
+	void framedBy(FramedHandler framed) {
 		this.framed = framed;
 		this.encoder = framed.encoder();
+	}
+
+	void opening(BufferedConnection connection) {
 		this.connection = connection;
 	}
 
