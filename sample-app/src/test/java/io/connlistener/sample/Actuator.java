@@ -33,6 +33,10 @@ final class Actuator {
 			.POST(HttpRequest.BodyPublishers.ofString(json)));
 	}
 
+	HttpResponse<String> delete(String path) {
+		return send(HttpRequest.newBuilder(URI.create(this.base + path)).DELETE());
+	}
+
 	/**
 	 * Return a sample's value from the Prometheus scrape, or -1 if absent.
 	 */

@@ -10,6 +10,7 @@ import io.connlistener.boot.listener.ConnListenerLifecycle;
 import io.connlistener.boot.listener.ConnListenerPortInfoPublisher;
 import io.connlistener.boot.listener.ConnListenerReadinessListener;
 import io.connlistener.boot.listener.ConnListenerRegistry;
+import io.connlistener.boot.listener.ConnectionRegistry;
 import io.connlistener.boot.listener.ListenerConfigurationException;
 import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.boot.listener.ListenerProblem;
@@ -42,9 +43,10 @@ import org.springframework.core.env.Environment;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
  * for connection listeners: one {@code <name>ConnListener} bean per entry of
- * {@code conn-listener.listeners}, a {@link ConnListenerRegistry}, the event loops they run
- * on, and the {@link ConnListenerLifecycle} that binds them when the context starts and
- * drains them when it stops. TLS listeners take their keys from the application's
+ * {@code conn-listener.listeners}, a {@link ConnListenerRegistry}, a
+ * {@link ConnectionRegistry} of their open connections, the event loops they run on, and
+ * the {@link ConnListenerLifecycle} that binds them when the context starts and drains them
+ * when it stops. TLS listeners take their keys from the application's
  * {@link SslBundles}. {@code conn-listener.enabled=false} turns it all off.
  */
 @AutoConfiguration(after = SslAutoConfiguration.class)
@@ -105,6 +107,12 @@ public final class ConnListenerAutoConfiguration {
 	ConnListenerRegistry connListenerRegistry(ConnListenerProperties properties,
 			ObjectProvider<SslBundles> sslBundles) {
 		return new ConnListenerRegistry(ListenerDefinitions.of(properties, sslBundles.getIfAvailable()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConnectionRegistry connListenerConnectionRegistry(ConnListenerRegistry registry) {
+		return new ConnectionRegistry(registry);
 	}
 
 	@Bean

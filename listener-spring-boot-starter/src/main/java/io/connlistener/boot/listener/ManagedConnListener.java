@@ -23,6 +23,7 @@ import io.connlistener.boot.listener.tracking.CloseReason;
 import io.connlistener.boot.listener.tracking.ConnectionOutcomes;
 import io.connlistener.boot.listener.tracking.ConnectionTracker;
 import io.connlistener.boot.listener.tracking.MessageCounts;
+import io.connlistener.boot.listener.tracking.TrafficCounts;
 import io.connlistener.loop.EventLoop;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -325,6 +326,25 @@ public final class ManagedConnListener {
 	 */
 	public MessageCounts messages() {
 		return this.tracker.messages();
+	}
+
+	/**
+	 * Return how many bytes the sockets of the listener's connections moved, over every
+	 * start of the context: over TLS the records, never a PROXY header, nothing of a raw
+	 * handler's.
+	 * @return the counts, live
+	 */
+	public TrafficCounts traffic() {
+		return this.tracker.traffic();
+	}
+
+	/**
+	 * Return the listener's open connections, by id, and what became of those that closed:
+	 * what {@link ConnectionRegistry} reads.
+	 * @return the tracker
+	 */
+	public ConnectionTracker connections() {
+		return this.tracker;
 	}
 
 	/**

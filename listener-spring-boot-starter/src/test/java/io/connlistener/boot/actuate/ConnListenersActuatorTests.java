@@ -183,7 +183,7 @@ class ConnListenersActuatorTests {
 			assertThat(registry.get("conn.listener.enabled").tag("listener", "echo").gauge().value()).isZero();
 			assertThat(registry.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTags())
 				.extracting(io.micrometer.core.instrument.Tag::getKey)
-				.isSubsetOf("listener", "reason", "acceptor"));
+				.isSubsetOf("listener", "reason", "acceptor", "direction"));
 			close(clients);
 			held.closeAll();
 			await().until(() -> registry.get("conn.listener.connection.duration").tag("listener", "echo").timer()

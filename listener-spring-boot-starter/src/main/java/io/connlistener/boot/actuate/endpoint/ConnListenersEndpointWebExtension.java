@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
@@ -15,7 +16,8 @@ import org.springframework.util.Assert;
 /**
  * {@link EndpointWebExtension @EndpointWebExtension} for the {@link ConnListenersEndpoint}
  * that answers a write for an unknown listener with 404, as reads are, and a body without
- * a valid {@code enabled} with 400 and a body that says what is wrong.
+ * a valid {@code enabled} with 400 and a body that says what is wrong; and the close of a
+ * connection that is not open (or not the listener's) with 404.
  */
 @EndpointWebExtension(endpoint = ConnListenersEndpoint.class)
 public class ConnListenersEndpointWebExtension {
@@ -53,6 +55,23 @@ public class ConnListenersEndpointWebExtension {
 		}
 		ListenerDescriptor descriptor = this.delegate.setEnabled(securityContext, name, Boolean.parseBoolean(wanted));
 		return (descriptor != null) ? new WebEndpointResponse<>(descriptor)
+				: new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+	}
+
+	/**
+	 * Close one open connection of a listener.
+	 * @param securityContext who asks
+	 * @param name the listener's name
+	 * @param segment {@code connections}
+	 * @param id the connection's id
+	 * @return what the connection was, or 404 if the listener has no open connection with
+	 * that id
+	 */
+	@DeleteOperation
+	public WebEndpointResponse<Object> closeConnection(SecurityContext securityContext, @Selector String name,
+			@Selector String segment, @Selector String id) {
+		ConnectionDescriptor closed = this.delegate.closeConnection(securityContext, name, segment, id);
+		return (closed != null) ? new WebEndpointResponse<>(closed)
 				: new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
 	}
 

@@ -19,6 +19,8 @@ import io.connlistener.boot.listener.ManagedConnListener;
 import io.connlistener.boot.listener.tls.ListenerTls;
 import io.connlistener.boot.listener.tracking.CloseReason;
 import io.connlistener.boot.listener.tracking.MessageCounts;
+import io.connlistener.boot.listener.tracking.TrafficCounts;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,7 +40,13 @@ import org.springframework.util.Assert;
  * A TLS listener's handshakes are timed by outcome and protocol
  * ({@code conn.listener.tls.handshake}); those that fail are its rejections by reason too.
  * A listener with framing counts its messages ({@code conn.listener.messages.received},
- * {@code .sent}) and times its handler ({@code conn.listener.message.duration}).
+ * {@code .sent}) and times its handler ({@code conn.listener.message.duration}). The bytes
+ * the sockets of a listener's connections move are counters
+ * ({@code conn.listener.bytes.received}, {@code .sent}) that read the listener's own
+ * totals, and each connection's are recorded once, when it closes
+ * ({@code conn.listener.connection.bytes}, by {@code direction}); sends from outside the
+ * handlers that a slow client's output made the registry drop are
+ * {@code conn.listener.sends.skipped}.
  */
 public class ConnListenerMetrics implements MeterBinder, ApplicationListener<ConnListenerStartedEvent> {
 
@@ -66,7 +74,17 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 
 	private static final String MESSAGE_DURATION = "conn.listener.message.duration";
 
+	private static final String BYTES_RECEIVED = "conn.listener.bytes.received";
+
+	private static final String BYTES_SENT = "conn.listener.bytes.sent";
+
+	private static final String CONNECTION_BYTES = "conn.listener.connection.bytes";
+
+	private static final String SENDS_SKIPPED = "conn.listener.sends.skipped";
+
 	private static final String LISTENER_TAG = "listener";
+
+	private static final String DIRECTION_TAG = "direction";
 
 	private static final String REASON_TAG = "reason";
 
@@ -159,6 +177,11 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 			.tags(tags)
 			.register(meterRegistry);
 		listener.onConnectionClosed((nanos) -> duration.record(nanos, TimeUnit.NANOSECONDS));
+		bindTraffic(meterRegistry, listener.traffic(), tags);
+		FunctionCounter.builder(SENDS_SKIPPED, listener, (managed) -> managed.connections().skippedSends())
+			.description("Sends to a connection dropped because its output was above the write high watermark")
+			.tags(tags)
+			.register(meterRegistry);
 		ListenerTls tls = listener.definition().tls();
 		if (tls != null) {
 			tls.onHandshake(new TlsHandshakeTimers(meterRegistry, tags, tls));
@@ -167,6 +190,33 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 		if (framing != null && framing.isFramed()) {
 			bindMessages(meterRegistry, listener.messages(), tags);
 		}
+	}
+
+	private static void bindTraffic(MeterRegistry meterRegistry, TrafficCounts traffic, Tags tags) {
+		FunctionCounter.builder(BYTES_RECEIVED, traffic, TrafficCounts::received)
+			.description("Bytes the sockets of the listener's connections received; over TLS the records")
+			.baseUnit("bytes")
+			.tags(tags)
+			.register(meterRegistry);
+		FunctionCounter.builder(BYTES_SENT, traffic, TrafficCounts::sent)
+			.description("Bytes the sockets of the listener's connections sent; over TLS the records")
+			.baseUnit("bytes")
+			.tags(tags)
+			.register(meterRegistry);
+		DistributionSummary received = connectionBytes(meterRegistry, tags, "received");
+		DistributionSummary sent = connectionBytes(meterRegistry, tags, "sent");
+		traffic.onConnectionClosed((receivedBytes, sentBytes) -> {
+			received.record(receivedBytes);
+			sent.record(sentBytes);
+		});
+	}
+
+	private static DistributionSummary connectionBytes(MeterRegistry meterRegistry, Tags tags, String direction) {
+		return DistributionSummary.builder(CONNECTION_BYTES)
+			.description("Bytes one connection's socket moved in a direction, recorded when it closed")
+			.baseUnit("bytes")
+			.tags(tags.and(DIRECTION_TAG, direction))
+			.register(meterRegistry);
 	}
 
 	private static void bindMessages(MeterRegistry meterRegistry, MessageCounts messages, Tags tags) {

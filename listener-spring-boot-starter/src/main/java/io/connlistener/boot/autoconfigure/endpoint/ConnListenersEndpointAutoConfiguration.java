@@ -4,6 +4,7 @@ import io.connlistener.boot.actuate.endpoint.ConnListenersEndpoint;
 import io.connlistener.boot.actuate.endpoint.ConnListenersEndpointWebExtension;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
 import io.connlistener.boot.listener.ConnListenerRegistry;
+import io.connlistener.boot.listener.ConnectionRegistry;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -27,9 +28,9 @@ public final class ConnListenersEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConnListenersEndpoint connListenersEndpoint(ConnListenerRegistry registry,
+	ConnListenersEndpoint connListenersEndpoint(ConnListenerRegistry registry, ConnectionRegistry connections,
 			ApplicationEventPublisher eventPublisher) {
-		return new ConnListenersEndpoint(registry, eventPublisher);
+		return new ConnListenersEndpoint(registry, connections, eventPublisher);
 	}
 
 	@Bean

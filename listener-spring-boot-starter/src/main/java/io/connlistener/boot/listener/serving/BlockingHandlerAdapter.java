@@ -11,7 +11,9 @@ import io.connlistener.ConnectionSetup;
 import io.connlistener.boot.handler.BlockingConnection;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
 import io.connlistener.boot.listener.tracking.CloseReason;
+import io.connlistener.boot.listener.tracking.ServedConnection;
 import io.connlistener.boot.listener.tracking.TrackedConnection;
+import io.connlistener.buffer.TrafficCounter;
 import io.connlistener.tls.TlsChannel;
 import io.connlistener.tls.TlsInfo;
 import org.apache.commons.logging.Log;
@@ -25,11 +27,33 @@ import org.apache.commons.logging.LogFactory;
  * listener's write timeout, or a read or write that waits while nothing moves either way for
  * its idle timeout, closes the connection, is counted as that timeout, and fails with a
  * {@link java.net.SocketTimeoutException}. On a TLS listener the streams carry plaintext
- * through core's {@link TlsChannel}, and closing sends close_notify.
+ * through core's {@link TlsChannel}, and closing sends close_notify. The streams' transport
+ * counts the socket's bytes (over TLS the records) for the listener's
+ * {@link TrafficCounter}; the handler writes its streams itself, so the connection takes no
+ * sends from outside.
  */
 final class BlockingHandlerAdapter implements HandlerAdapter {
 
 	private static final Log logger = LogFactory.getLog(BlockingHandlerAdapter.class);
+
+	private static final ServedConnection WAITING_FOR_THREAD = new ServedConnection() {
+
+		@Override
+		public String style() {
+			return "blocking";
+		}
+
+		@Override
+		public long bytesReceived() {
+			return 0;
+		}
+
+		@Override
+		public long bytesSent() {
+			return 0;
+		}
+
+	};
 
 	private final String beanName;
 
@@ -41,17 +65,22 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 
 	private final Duration writeTimeout;
 
+	private final TrafficCounter traffic;
+
 	BlockingHandlerAdapter(String beanName, BlockingConnectionHandler handler, HandlerThreads threads,
-			Duration idleTimeout, Duration writeTimeout) {
+			Duration idleTimeout, Duration writeTimeout, TrafficCounter traffic) {
 		this.beanName = beanName;
 		this.handler = handler;
 		this.threads = threads;
 		this.idleTimeout = idleTimeout;
 		this.writeTimeout = writeTimeout;
+		this.traffic = traffic;
 	}
 
 	@Override
 	public void serve(TrackedConnection connection) {
+		// Its streams take over once a handler thread has it; until then nothing moved.
+		connection.servedBy(WAITING_FOR_THREAD);
 		try {
 			// A listener may leave accepted sockets blocking; the streams need them not to.
 			connection.channel().configureBlocking(false);
@@ -72,7 +101,8 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 	}
 
 	private void run(TrackedConnection connection) {
-		StreamConnection streams = new StreamConnection(connection, this.idleTimeout, this.writeTimeout);
+		StreamConnection streams = new StreamConnection(connection, this.idleTimeout, this.writeTimeout,
+				this.traffic);
 		try {
 			this.handler.handle(streams);
 		}
@@ -115,9 +145,9 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 	}
 
 	/**
-	 * The blocking view of a connection.
+	 * The blocking view of a connection, and what the connections view shows of it.
 	 */
-	private static final class StreamConnection implements BlockingConnection {
+	private static final class StreamConnection implements BlockingConnection, ServedConnection {
 
 		private final TrackedConnection connection;
 
@@ -127,14 +157,18 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 
 		private final TlsInfo tls;
 
-		StreamConnection(TrackedConnection connection, Duration idleTimeout, Duration writeTimeout) {
+		private final StreamTransport transport;
+
+		StreamConnection(TrackedConnection connection, Duration idleTimeout, Duration writeTimeout,
+				TrafficCounter traffic) {
 			this.connection = connection;
 			TlsChannel tls = connection.accepted().tls();
 			this.tls = (tls != null) ? tls.info() : null;
 			ChannelPoller poller = new ChannelPoller(connection.listener().loop(), connection.channel());
 			// Over TLS the streams read and write the TLS channel, which closes with a close_notify.
-			StreamTransport transport = (tls != null) ? new TlsStreamTransport(tls)
-					: StreamTransport.of(connection.channel());
+			StreamTransport transport = (tls != null) ? new TlsStreamTransport(tls, traffic)
+					: StreamTransport.of(connection.channel(), traffic);
+			this.transport = transport;
 			connection.closeWith(() -> {
 				transport.close();
 				poller.close();
@@ -145,6 +179,22 @@ final class BlockingHandlerAdapter implements HandlerAdapter {
 			this.inputStream = (setup != null) ? new SetupEndingInputStream(streams.inputStream(), setup)
 					: streams.inputStream();
 			this.outputStream = streams.outputStream();
+			connection.servedBy(this);
+		}
+
+		@Override
+		public String style() {
+			return "blocking";
+		}
+
+		@Override
+		public long bytesReceived() {
+			return this.transport.receivedOnSocket();
+		}
+
+		@Override
+		public long bytesSent() {
+			return this.transport.sentOnSocket();
 		}
 
 		private static void timedOut(TrackedConnection connection, boolean writing) {

@@ -1,15 +1,20 @@
 package io.connlistener.boot.listener.serving;
 
+import java.nio.ByteBuffer;
 import java.util.function.BiConsumer;
 
 import io.connlistener.ConnectionSetup;
 import io.connlistener.boot.listener.tracking.CloseReason;
+import io.connlistener.boot.listener.tracking.SendResult;
+import io.connlistener.boot.listener.tracking.ServedConnection;
 import io.connlistener.boot.listener.tracking.TrackedConnection;
 import io.connlistener.buffer.BufferedConnection;
 import io.connlistener.buffer.BufferedConnectionSettings;
 import io.connlistener.buffer.BufferedConnections;
+import io.connlistener.buffer.BufferedConnections.LoopChoice;
 import io.connlistener.buffer.BufferedHandler;
 import io.connlistener.buffer.ConnectionEvent;
+import io.connlistener.buffer.TrafficCounter;
 import io.connlistener.loop.EventLoopGroup;
 
 /**
@@ -25,6 +30,10 @@ import io.connlistener.loop.EventLoopGroup;
  * timeout, and on an idle timeout after flushing what the handler wrote if the output was
  * empty before, as when the peer went silent, at once if it was stuck. A handler that wants
  * to outlive silence sets {@code idle-timeout} to 0 and keeps its own timers.
+ * <p>
+ * The listener's {@link TrafficCounter} is told of every read and write of the sockets; a
+ * send from outside the handler (the connection registry's) is queued only while the output
+ * is at or below the write high watermark, and never waits.
  */
 final class BufferedHandlerAdapter implements HandlerAdapter {
 
@@ -35,17 +44,20 @@ final class BufferedHandlerAdapter implements HandlerAdapter {
 	private final BufferedConnections connections;
 
 	BufferedHandlerAdapter(String beanName, BufferedHandler handler, EventLoopGroup group,
-			BufferedConnectionSettings settings) {
+			BufferedConnectionSettings settings, TrafficCounter traffic) {
 		this.beanName = beanName;
 		this.handler = handler;
-		this.connections = BufferedConnections.shared(group, handler, settings);
+		// Every connection gets a handler of its own through open(); the supplier is never asked.
+		this.connections = new BufferedConnections(group, () -> handler, settings, LoopChoice.ROUND_ROBIN, traffic);
 	}
 
 	@Override
 	public void serve(TrackedConnection connection) {
 		// BufferedConnections reports the close to the core listener; the tracked connection only counts it.
-		BufferedConnection buffered = this.connections.open(connection.listener(), connection.accepted(),
-				new TrackingHandler(this.handler, connection));
+		TrackingHandler tracking = new TrackingHandler(this.handler, connection);
+		connection.servedBy(tracking);
+		BufferedConnection buffered = this.connections.open(connection.listener(), connection.accepted(), tracking);
+		tracking.opened(buffered);
 		connection.closeThrough(buffered::close);
 		buffered.onClose(connection::releasedAndReported);
 	}
@@ -57,9 +69,10 @@ final class BufferedHandlerAdapter implements HandlerAdapter {
 
 	/**
 	 * Records, for the connection it serves, why the handler it wraps had it closed: a
-	 * failure, which the core then logs, or a timeout.
+	 * failure, which the core then logs, or a timeout; and serves the connection to the
+	 * connections view and the registry's sends.
 	 */
-	private static final class TrackingHandler implements BufferedHandler {
+	private static final class TrackingHandler implements BufferedHandler, ServedConnection {
 
 		// Unbound, so that a call allocates nothing: an echo in a steady state stays garbage-free.
 		private static final BiConsumer<BufferedHandler, BufferedConnection> ON_OPEN = BufferedHandler::onOpen;
@@ -72,8 +85,12 @@ final class BufferedHandlerAdapter implements HandlerAdapter {
 
 		private final TrackedConnection tracked;
 
+		private final PendingOutput output = new PendingOutput();
+
 		/** Ended by the first read, then dropped; {@code null} when nothing follows the setup. */
 		private ConnectionSetup setup;
+
+		private volatile BufferedConnection connection;
 
 		TrackingHandler(BufferedHandler delegate, TrackedConnection tracked) {
 			this.delegate = delegate;
@@ -81,8 +98,55 @@ final class BufferedHandlerAdapter implements HandlerAdapter {
 			this.setup = tracked.accepted().setup();
 		}
 
+		void opened(BufferedConnection connection) {
+			this.connection = connection;
+		}
+
+		@Override
+		public String style() {
+			return "buffered";
+		}
+
+		@Override
+		public long bytesReceived() {
+			BufferedConnection connection = this.connection;
+			return (connection != null) ? connection.bytesReceived() : 0;
+		}
+
+		@Override
+		public long bytesSent() {
+			BufferedConnection connection = this.connection;
+			return (connection != null) ? connection.bytesSent() : 0;
+		}
+
+		@Override
+		public boolean canSend() {
+			return true;
+		}
+
+		@Override
+		public SendResult send(ByteBuffer payload) {
+			BufferedConnection connection = this.connection;
+			if (connection == null || !connection.isOpen()) {
+				return SendResult.CLOSED;
+			}
+			if (!this.output.isWritable(connection)) {
+				return SendResult.SKIPPED;
+			}
+			if (connection.loop().inEventLoop()) {
+				connection.write(payload.duplicate());
+				return SendResult.SENT;
+			}
+			// The loop copies nothing: the payload is read there, once it is queued.
+			ByteBuffer bytes = payload.duplicate();
+			return this.output.handToLoop(connection, bytes.remaining(), () -> connection.write(bytes), () -> {
+			}) ? SendResult.SENT : SendResult.CLOSED;
+		}
+
 		@Override
 		public void onOpen(BufferedConnection connection) {
+			// Set here too: the loop may open the connection before serve() has returned.
+			this.connection = connection;
 			call(ON_OPEN, connection);
 		}
 

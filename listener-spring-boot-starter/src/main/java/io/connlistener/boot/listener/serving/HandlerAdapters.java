@@ -105,13 +105,13 @@ public final class HandlerAdapters {
 		}
 		if (handler.handler() instanceof BufferedHandler buffered) {
 			return new BufferedHandlerAdapter(handler.beanName(), buffered, this.ioLoopGroup,
-					listener.definition().buffered());
+					listener.definition().buffered(), listener.traffic());
 		}
 		if (handler.handler() instanceof BlockingConnectionHandler blocking) {
 			ListenerDefinition definition = listener.definition();
 			return new BlockingHandlerAdapter(handler.beanName(), blocking, HandlerThreads.create(listener.name(),
 					definition.maxConnections(), definition.settings().maxAcceptsPerWakeup(), this.virtualThreads),
-					definition.idleTimeout(), definition.writeTimeout());
+					definition.idleTimeout(), definition.writeTimeout(), listener.traffic());
 		}
 		throw new ListenerConfigurationException(ListenerProblem.NOT_A_HANDLER, listener.name(), address(listener),
 				null, null, handler.beanName(), handler.handler().getClass().getName());
@@ -138,7 +138,7 @@ public final class HandlerAdapters {
 				this.ioLoopGroup, definition.buffered(),
 				// One task at a time per connection, and a close's onClose after its last message.
 				HandlerThreads.createForTasks(listener.name(), definition.maxConnections() + 1, this.virtualThreads),
-				listener.messages(), listener.messageObserver());
+				listener.messages(), listener.messageObserver(), listener.traffic());
 	}
 
 	/**

@@ -14,6 +14,8 @@ import io.connlistener.boot.listener.tracking.TrackedConnection;
 import io.connlistener.buffer.BufferedConnection;
 import io.connlistener.buffer.BufferedConnectionSettings;
 import io.connlistener.buffer.BufferedConnections;
+import io.connlistener.buffer.BufferedConnections.LoopChoice;
+import io.connlistener.buffer.TrafficCounter;
 import io.connlistener.framing.FramedHandler;
 import io.connlistener.framing.FramingSettings;
 import io.connlistener.loop.EventLoopGroup;
@@ -57,7 +59,7 @@ final class MessageHandlerAdapter implements HandlerAdapter {
 
 	MessageHandlerAdapter(String beanName, MessageHandler<Object> handler, MessageCodec codec, ListenerFraming framing,
 			EventLoopGroup group, BufferedConnectionSettings settings, HandlerThreads threads, MessageCounts counts,
-			MessageObserver observer) {
+			MessageObserver observer, TrafficCounter traffic) {
 		this.beanName = beanName;
 		this.handler = handler;
 		this.codec = codec;
@@ -68,18 +70,22 @@ final class MessageHandlerAdapter implements HandlerAdapter {
 		this.observer = observer;
 		this.sendWait = (settings.writeTimeout() != null) ? settings.writeTimeout() : SEND_WAIT_WITHOUT_WRITE_TIMEOUT;
 		// Every connection gets a handler of its own through open(); this one is never used.
-		this.connections = BufferedConnections.shared(group, (connection) -> connection.close(), settings);
+		this.connections = new BufferedConnections(group, () -> (connection) -> connection.close(), settings,
+				LoopChoice.ROUND_ROBIN, traffic);
 	}
 
 	@Override
 	public void serve(TrackedConnection connection) {
 		MessageSession session = new MessageSession(this, connection);
+		connection.servedBy(session);
 		FramedHandler framed = new FramedHandler(this.framing, session);
+		// Before the open: on another loop, the connection may open before open() returns.
+		session.framedBy(framed);
 		// BufferedConnections reports the close to the core listener; the tracked connection only counts it.
 		ConnectionSetup setup = connection.accepted().setup();
 		BufferedConnection buffered = this.connections.open(connection.listener(), connection.accepted(),
 				(setup != null) ? new SetupEndingHandler(framed, setup) : framed);
-		session.opening(buffered, framed);
+		session.opening(buffered);
 		connection.closeThrough(buffered::close);
 		buffered.onClose(() -> {
 			connection.releasedAndReported();

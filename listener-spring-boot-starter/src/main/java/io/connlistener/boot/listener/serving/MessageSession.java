@@ -6,13 +6,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.connlistener.boot.handler.MessageContext;
 import io.connlistener.boot.listener.MessageObserver;
 import io.connlistener.boot.listener.tracking.CloseReason;
+import io.connlistener.boot.listener.tracking.SendResult;
+import io.connlistener.boot.listener.tracking.ServedConnection;
 import io.connlistener.boot.listener.tracking.TrackedConnection;
 import io.connlistener.buffer.BufferedConnection;
 import io.connlistener.buffer.ConnectionEvent;
@@ -32,10 +33,11 @@ import org.apache.commons.logging.LogFactory;
  * Threading: the fields without {@code volatile} are the loop's. The loop decides when a
  * task runs on a handler thread ({@code onOpen}, each message, {@code onClose}), and at
  * most one runs at a time: the next is handed over only once the loop has learned that the
- * previous one ended. Sends from other threads are counted in {@link #pendingSendBytes}
- * until the loop queues them, so that a thread sending in a loop sees them as output.
+ * previous one ended. Sends from other threads are counted in a {@link PendingOutput} until
+ * the loop queues them, so that a thread sending in a loop sees them as output. As a
+ * {@link ServedConnection} it takes the connection registry's sends, which never wait.
  */
-final class MessageSession implements FrameHandler, MessageContext {
+final class MessageSession implements FrameHandler, MessageContext, ServedConnection {
 
 	private static final Log logger = LogFactory.getLog(MessageSession.class);
 
@@ -47,8 +49,8 @@ final class MessageSession implements FrameHandler, MessageContext {
 
 	private final Map<String, Object> attributes = new ConcurrentHashMap<>();
 
-	/** Bytes sent from other threads that the loop has not queued yet. */
-	private final AtomicLong pendingSendBytes = new AtomicLong();
+	/** The output with what other threads sent that the loop has not queued yet. */
+	private final PendingOutput output = new PendingOutput();
 
 	private final ReentrantLock sendLock = new ReentrantLock();
 
@@ -56,6 +58,7 @@ final class MessageSession implements FrameHandler, MessageContext {
 
 	private volatile BufferedConnection connection;
 
+	// Set before the connection opens, read on its loop: published by the hand-over to the loop.
 	private FramedHandler framed;
 
 	private FrameEncoder encoder;
@@ -78,9 +81,12 @@ final class MessageSession implements FrameHandler, MessageContext {
 		this.tls = (channel != null) ? channel.info() : null;
 	}
 
-	void opening(BufferedConnection connection, FramedHandler framed) {
+	void framedBy(FramedHandler framed) {
 		this.framed = framed;
 		this.encoder = framed.encoder();
+	}
+
+	void opening(BufferedConnection connection) {
 		this.connection = connection;
 	}
 
@@ -231,8 +237,7 @@ final class MessageSession implements FrameHandler, MessageContext {
 	}
 
 	private boolean isWritable(BufferedConnection connection) {
-		return connection.outputBufferedBytes() + this.pendingSendBytes.get() <= connection.settings()
-			.writeHighWatermark();
+		return this.output.isWritable(connection);
 	}
 
 	private void signalIfWritable(BufferedConnection connection) {
@@ -352,25 +357,51 @@ final class MessageSession implements FrameHandler, MessageContext {
 		if (!isWritable(connection) && (onLoop || !awaitWritable(connection))) {
 			return false;
 		}
-		if (onLoop) {
+		return queue(connection, payload);
+	}
+
+	private boolean queue(BufferedConnection connection, ByteBuffer payload) {
+		if (connection.loop().inEventLoop()) {
 			return write(connection, payload);
 		}
-		int size = payload.remaining();
-		this.pendingSendBytes.addAndGet(size);
-		try {
-			connection.loop().execute(() -> {
-				this.pendingSendBytes.addAndGet(-size);
-				if (connection.isOpen()) {
-					write(connection, payload);
-				}
-				signalIfWritable(connection);
-			});
-		}
-		catch (RejectedExecutionException ex) {
-			this.pendingSendBytes.addAndGet(-size);
-			return false;
-		}
+		return this.output.handToLoop(connection, payload.remaining(), () -> write(connection, payload),
+				() -> signalIfWritable(connection));
+	}
+
+	// ServedConnection, from any thread
+
+	@Override
+	public String style() {
+		return "message";
+	}
+
+	@Override
+	public long bytesReceived() {
+		BufferedConnection connection = this.connection;
+		return (connection != null) ? connection.bytesReceived() : 0;
+	}
+
+	@Override
+	public long bytesSent() {
+		BufferedConnection connection = this.connection;
+		return (connection != null) ? connection.bytesSent() : 0;
+	}
+
+	@Override
+	public boolean canSend() {
 		return true;
+	}
+
+	@Override
+	public SendResult send(ByteBuffer payload) {
+		BufferedConnection connection = this.connection;
+		if (connection == null || !connection.isOpen()) {
+			return SendResult.CLOSED;
+		}
+		if (!isWritable(connection)) {
+			return SendResult.SKIPPED;
+		}
+		return queue(connection, payload.duplicate()) ? SendResult.SENT : SendResult.CLOSED;
 	}
 
 	/**

@@ -5,10 +5,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
+import io.connlistener.buffer.TrafficCounter;
+
 /**
  * What {@link ChannelStreams} read and write through: the non-blocking socket itself, or a
  * TLS channel over it ({@link TlsStreamTransport}). Every call returns at once; the streams
  * wait on the socket between calls. One thread at a time reads, and one at a time writes.
+ * <p>
+ * A transport counts the bytes of the socket, as buffered connections do: over TLS the
+ * records, the handshake's and the close_notify included. It tells a {@link TrafficCounter}
+ * of them once per call that moved any.
  */
 interface StreamTransport {
 
@@ -44,18 +50,16 @@ interface StreamTransport {
 	boolean flush() throws IOException;
 
 	/**
-	 * Return how many bytes the transport read from the socket so far, where that is not
-	 * what {@link #read} returns (the records of a TLS channel, which may arrive without
-	 * giving plaintext yet). Called by the reading thread.
-	 * @return the count; always 0 for the socket itself
+	 * Return how many bytes the transport read from the socket so far: over TLS the
+	 * records, which may arrive without giving plaintext yet. Safe to call from any thread.
+	 * @return the count
 	 */
 	long receivedOnSocket();
 
 	/**
-	 * Return how many bytes the transport wrote to the socket so far, where that is not what
-	 * {@link #write} returns (the records of a TLS channel, which go out while it takes no
-	 * plaintext). Called by the writing thread.
-	 * @return the count; always 0 for the socket itself
+	 * Return how many bytes the transport wrote to the socket so far: over TLS the records,
+	 * which go out while it takes no plaintext. Safe to call from any thread.
+	 * @return the count
 	 */
 	long sentOnSocket();
 
@@ -66,48 +70,87 @@ interface StreamTransport {
 	void close();
 
 	/**
-	 * Return a transport that reads and writes the socket itself.
+	 * Return a transport that reads and writes the socket itself, and counts nothing but its
+	 * own totals.
 	 * @param channel the socket, non-blocking
 	 * @return the transport
 	 */
 	static StreamTransport of(SocketChannel channel) {
-		return new StreamTransport() {
+		return of(channel, TrafficCounter.NONE);
+	}
 
-			@Override
-			public int read(ByteBuffer dst) throws IOException {
-				return channel.read(dst);
+	/**
+	 * Return a transport that reads and writes the socket itself.
+	 * @param channel the socket, non-blocking
+	 * @param traffic told of every read and write that moved bytes
+	 * @return the transport
+	 */
+	static StreamTransport of(SocketChannel channel, TrafficCounter traffic) {
+		return new SocketTransport(channel, traffic);
+	}
+
+	/**
+	 * The socket itself. Each total has one writer, the reading or the writing thread.
+	 */
+	final class SocketTransport implements StreamTransport {
+
+		private final SocketChannel channel;
+
+		private final TrafficCounter traffic;
+
+		private volatile long received;
+
+		private volatile long sent;
+
+		private SocketTransport(SocketChannel channel, TrafficCounter traffic) {
+			this.channel = channel;
+			this.traffic = traffic;
+		}
+
+		@Override
+		public int read(ByteBuffer dst) throws IOException {
+			int read = this.channel.read(dst);
+			if (read > 0) {
+				this.received += read;
+				this.traffic.received(read);
 			}
+			return read;
+		}
 
-			@Override
-			public int readInterest() {
-				return SelectionKey.OP_READ;
+		@Override
+		public int readInterest() {
+			return SelectionKey.OP_READ;
+		}
+
+		@Override
+		public int write(ByteBuffer src) throws IOException {
+			int written = this.channel.write(src);
+			if (written > 0) {
+				this.sent += written;
+				this.traffic.sent(written);
 			}
+			return written;
+		}
 
-			@Override
-			public int write(ByteBuffer src) throws IOException {
-				return channel.write(src);
-			}
+		@Override
+		public boolean flush() {
+			return true;
+		}
 
-			@Override
-			public boolean flush() {
-				return true;
-			}
+		@Override
+		public long receivedOnSocket() {
+			return this.received;
+		}
 
-			@Override
-			public long receivedOnSocket() {
-				return 0;
-			}
+		@Override
+		public long sentOnSocket() {
+			return this.sent;
+		}
 
-			@Override
-			public long sentOnSocket() {
-				return 0;
-			}
+		@Override
+		public void close() {
+		}
 
-			@Override
-			public void close() {
-			}
-
-		};
 	}
 
 }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.connlistener.buffer.TrafficCounter;
 import io.connlistener.tls.TlsChannel;
 
 /**
@@ -12,18 +13,34 @@ import io.connlistener.tls.TlsChannel;
  * every call on it holds one lock, briefly, as each returns at once, so that a thread may
  * read while another writes. A read may need the socket writable (a TLS 1.3 key update to
  * answer), which {@link #readInterest()} says.
+ * <p>
+ * The bytes counted are the records on the socket, the handshake's (which core ran before
+ * the transport was made) and the close_notify included: after each call, under the lock,
+ * what the channel moved since the last call is told to the {@link TrafficCounter}.
  */
 final class TlsStreamTransport implements StreamTransport {
 
 	private final TlsChannel tls;
+
+	private final TrafficCounter traffic;
 
 	private final ReentrantLock lock = new ReentrantLock();
 
 	/** Reading thread only: what the last read that returned 0 waits for. */
 	private int readInterest = SelectionKey.OP_READ;
 
+	/** Under the lock: the channel's totals as last counted. */
+	private long countedReceived;
+
+	private long countedSent;
+
 	TlsStreamTransport(TlsChannel tls) {
+		this(tls, TrafficCounter.NONE);
+	}
+
+	TlsStreamTransport(TlsChannel tls, TrafficCounter traffic) {
 		this.tls = tls;
+		this.traffic = traffic;
 	}
 
 	@Override
@@ -37,6 +54,7 @@ final class TlsStreamTransport implements StreamTransport {
 			return read;
 		}
 		finally {
+			count();
 			this.lock.unlock();
 		}
 	}
@@ -65,6 +83,7 @@ final class TlsStreamTransport implements StreamTransport {
 			return this.tls.flush() ? this.tls.write(src) : 0;
 		}
 		finally {
+			count();
 			this.lock.unlock();
 		}
 	}
@@ -76,7 +95,24 @@ final class TlsStreamTransport implements StreamTransport {
 			return this.tls.flush();
 		}
 		finally {
+			count();
 			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Tell the counter what the channel moved since the last call. Under the lock.
+	 */
+	private void count() {
+		long received = this.tls.socketBytesRead();
+		if (received != this.countedReceived) {
+			this.traffic.received(received - this.countedReceived);
+			this.countedReceived = received;
+		}
+		long sent = this.tls.socketBytesWritten();
+		if (sent != this.countedSent) {
+			this.traffic.sent(sent - this.countedSent);
+			this.countedSent = sent;
 		}
 	}
 
@@ -112,6 +148,7 @@ final class TlsStreamTransport implements StreamTransport {
 			// The peer is gone: there is no one to say goodbye to.
 		}
 		finally {
+			count();
 			this.lock.unlock();
 		}
 	}

@@ -53,6 +53,12 @@ public enum CloseReason {
 	MALFORMED_FRAME("malformed-frame"),
 
 	/**
+	 * Closed by an operator, through the {@code connlisteners} endpoint or the
+	 * {@code ConnectionRegistry}.
+	 */
+	CLOSED_BY_OPERATOR("closed-by-operator"),
+
+	/**
 	 * Still open when the shutdown grace period ended.
 	 */
 	SHUTDOWN("shutdown");
@@ -75,12 +81,13 @@ public enum CloseReason {
 	/**
 	 * Return whether the connection was closed by the listener rather than by its handler
 	 * or peer, so that a failure its handler sees afterwards is no failure of the handler.
-	 * @return {@code true} for a timeout, the shutdown, no handler thread, or a frame the
-	 * framing refused
+	 * @return {@code true} for a timeout, the shutdown, an operator's close, no handler
+	 * thread, or a frame the framing refused
 	 */
 	public boolean isListenersDoing() {
-		return this == IDLE_TIMEOUT || this == WRITE_TIMEOUT || this == SHUTDOWN || this == NO_HANDLER_THREAD
-				|| this == FRAME_TOO_LARGE || this == FRAME_TIMEOUT || this == MALFORMED_FRAME;
+		return this == IDLE_TIMEOUT || this == WRITE_TIMEOUT || this == SHUTDOWN || this == CLOSED_BY_OPERATOR
+				|| this == NO_HANDLER_THREAD || this == FRAME_TOO_LARGE || this == FRAME_TIMEOUT
+				|| this == MALFORMED_FRAME;
 	}
 
 }

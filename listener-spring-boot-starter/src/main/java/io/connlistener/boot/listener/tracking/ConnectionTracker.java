@@ -2,15 +2,17 @@ package io.connlistener.boot.listener.tracking;
 
 import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
@@ -20,9 +22,10 @@ import io.connlistener.ConnListener;
 import io.connlistener.ConnectionSetup;
 
 /**
- * The connections of one managed listener that are open, what became of those that closed
- * ({@link ConnectionOutcomes}), and the wait for the last one to close on shutdown: signalled
- * by the release of that connection, not polled.
+ * The connections of one managed listener that are open, by id, what became of those that
+ * closed ({@link ConnectionOutcomes}), the bytes their sockets moved ({@link TrafficCounts}),
+ * and the wait for the last one to close on shutdown: signalled by the release of that
+ * connection, not polled.
  * <p>
  * Safe to use from any thread. A raw handler reports its close to the core listener
  * ({@link ConnListener#connectionClosed(SocketAddress)}), which tells the tracker through
@@ -33,7 +36,7 @@ public final class ConnectionTracker {
 
 	private final String listenerName;
 
-	private final Set<TrackedConnection> open = ConcurrentHashMap.newKeySet();
+	private final Map<Long, TrackedConnection> open = new ConcurrentHashMap<>();
 
 	/** Connections whose close the core listener reports, by client address. */
 	private final Map<SocketAddress, Queue<TrackedConnection>> reportedThroughListener = new ConcurrentHashMap<>();
@@ -41,6 +44,10 @@ public final class ConnectionTracker {
 	private final ConnectionOutcomes outcomes = new ConnectionOutcomes();
 
 	private final MessageCounts messages = new MessageCounts();
+
+	private final TrafficCounts traffic = new TrafficCounts();
+
+	private final LongAdder skippedSends = new LongAdder();
 
 	private final List<LongConsumer> closeObservers = new CopyOnWriteArrayList<>();
 
@@ -67,7 +74,7 @@ public final class ConnectionTracker {
 	public TrackedConnection track(ConnListener listener, AcceptedConnection accepted,
 			boolean reportedThroughListener) {
 		TrackedConnection connection = new TrackedConnection(this, listener, accepted, reportedThroughListener);
-		this.open.add(connection);
+		this.open.put(connection.id(), connection);
 		if (reportedThroughListener) {
 			this.reportedThroughListener.computeIfAbsent(accepted.remoteAddress(), (address) -> new ConcurrentLinkedQueue<>())
 				.add(connection);
@@ -104,7 +111,7 @@ public final class ConnectionTracker {
 	}
 
 	void released(TrackedConnection connection, boolean reportToListener) {
-		if (!this.open.remove(connection)) {
+		if (!this.open.remove(connection.id(), connection)) {
 			return;
 		}
 		if (connection.isReportedThroughListener()) {
@@ -121,6 +128,13 @@ public final class ConnectionTracker {
 		if (reportToListener) {
 			// With the address, so that a per-IP cap counts the close too.
 			connection.listener().connectionClosed(connection.remoteAddress());
+		}
+		if (this.traffic.isObserved()) {
+			ServedConnection served = connection.served();
+			long received = served.bytesReceived();
+			if (received >= 0) {
+				this.traffic.connectionClosed(received, served.bytesSent());
+			}
 		}
 		if (!this.closeObservers.isEmpty()) {
 			long ageNanos = connection.ageNanos();
@@ -146,6 +160,23 @@ public final class ConnectionTracker {
 	}
 
 	/**
+	 * Return an open connection by id.
+	 * @param id the connection's id
+	 * @return the connection, or {@code null} if none of this tracker's is open with that id
+	 */
+	public TrackedConnection find(long id) {
+		return this.open.get(id);
+	}
+
+	/**
+	 * Return the connections open now.
+	 * @return a live, unmodifiable view, safe to iterate while connections come and go
+	 */
+	public Collection<TrackedConnection> connections() {
+		return Collections.unmodifiableCollection(this.open.values());
+	}
+
+	/**
 	 * Return how the connections that closed ended.
 	 * @return the outcomes, live
 	 */
@@ -159,6 +190,31 @@ public final class ConnectionTracker {
 	 */
 	public MessageCounts messages() {
 		return this.messages;
+	}
+
+	/**
+	 * Return how many bytes the connections' sockets moved.
+	 * @return the counts, live
+	 */
+	public TrafficCounts traffic() {
+		return this.traffic;
+	}
+
+	/**
+	 * Return how many sends from outside the handlers were dropped because a connection's
+	 * output was above the write high watermark.
+	 * @return the count
+	 */
+	public long skippedSends() {
+		return this.skippedSends.sum();
+	}
+
+	/**
+	 * Count a send dropped because a connection's output was above the write high
+	 * watermark.
+	 */
+	public void sendSkipped() {
+		this.skippedSends.increment();
 	}
 
 	/**
@@ -202,7 +258,7 @@ public final class ConnectionTracker {
 	 * @return how many were closed
 	 */
 	public int closeAll(CloseReason reason) {
-		List<TrackedConnection> remaining = new ArrayList<>(this.open);
+		List<TrackedConnection> remaining = new ArrayList<>(this.open.values());
 		int closed = 0;
 		for (Iterator<TrackedConnection> it = remaining.iterator(); it.hasNext();) {
 			TrackedConnection connection = it.next();

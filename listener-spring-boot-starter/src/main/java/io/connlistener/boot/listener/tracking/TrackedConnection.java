@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.connlistener.AcceptedConnection;
@@ -11,12 +12,17 @@ import io.connlistener.ConnListener;
 
 /**
  * One accepted connection that a managed listener counts until it closes, and why it
- * closed.
+ * closed: what the connections view shows, with an {@linkplain #id() id} unique in the
+ * process, and how its handler style serves it ({@link ServedConnection}).
  * <p>
  * Safe to use from any thread. The first {@link CloseReason} recorded wins, whoever records
  * it; the release happens once, however many times and from wherever it is reported.
  */
 public final class TrackedConnection {
+
+	private static final AtomicLong ids = new AtomicLong();
+
+	private final long id = ids.incrementAndGet();
 
 	private final ConnectionTracker tracker;
 
@@ -27,6 +33,10 @@ public final class TrackedConnection {
 	private final boolean reportedThroughListener;
 
 	private final long openedNanos = System.nanoTime();
+
+	private final long openedMillis = System.currentTimeMillis();
+
+	private volatile ServedConnection served;
 
 	private final AtomicReference<CloseReason> reason = new AtomicReference<>();
 
@@ -42,6 +52,15 @@ public final class TrackedConnection {
 		this.listener = listener;
 		this.accepted = accepted;
 		this.reportedThroughListener = reportedThroughListener;
+	}
+
+	/**
+	 * Return the connection's id: unique among the connections of this process, never
+	 * reused, and not meant to be hard to guess.
+	 * @return the id
+	 */
+	public long id() {
+		return this.id;
 	}
 
 	/**
@@ -98,6 +117,40 @@ public final class TrackedConnection {
 	 */
 	public long ageNanos() {
 		return System.nanoTime() - this.openedNanos;
+	}
+
+	/**
+	 * Return when the connection was handed to the managed listener.
+	 * @return milliseconds since the epoch
+	 */
+	public long openedAtMillis() {
+		return this.openedMillis;
+	}
+
+	/**
+	 * Return how the connection's handler style serves it.
+	 * @return the served connection; {@link ServedConnection#RAW} until a style took it
+	 */
+	public ServedConnection served() {
+		ServedConnection served = this.served;
+		return (served != null) ? served : ServedConnection.RAW;
+	}
+
+	/**
+	 * Return whether the connection's handler style has taken it.
+	 * @return {@code false} for a moment after it was accepted, on its loop
+	 */
+	public boolean isServed() {
+		return this.served != null;
+	}
+
+	/**
+	 * Say how the connection's handler style serves it, for the connections view and for
+	 * sends from outside the handler.
+	 * @param served the served connection
+	 */
+	public void servedBy(ServedConnection served) {
+		this.served = served;
 	}
 
 	/**
