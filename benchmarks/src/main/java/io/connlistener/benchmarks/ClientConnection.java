@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One load-generator connection: a non-blocking socket with {@code TCP_NODELAY} and
@@ -15,6 +16,9 @@ import java.nio.channels.SocketChannel;
  * Not thread-safe: owned by the thread of the selector it is registered with.
  */
 final class ClientConnection implements LoadConnection {
+
+	/** What starts each framed line: the sample app's command that answers the rest of the line. */
+	static final byte[] ECHO_COMMAND = "ECHO ".getBytes(StandardCharsets.US_ASCII);
 
 	private final SocketChannel channel;
 
@@ -28,11 +32,11 @@ final class ClientConnection implements LoadConnection {
 
 	private long sentAt;
 
-	private ClientConnection(SocketChannel channel, SelectionKey key, ByteBuffer payload) {
+	private ClientConnection(SocketChannel channel, SelectionKey key, ByteBuffer payload, int replyLength) {
 		this.channel = channel;
 		this.key = key;
 		this.out = payload.duplicate();
-		this.in = ByteBuffer.allocateDirect(payload.capacity());
+		this.in = ByteBuffer.allocateDirect(replyLength);
 		this.openedAt = System.nanoTime();
 		key.attach(this);
 	}
@@ -48,7 +52,23 @@ final class ClientConnection implements LoadConnection {
 	 */
 	static ClientConnection connect(Selector selector, InetSocketAddress target, ByteBuffer payload)
 			throws IOException {
-		return LoadConnection.connect(selector, target, (channel, key) -> new ClientConnection(channel, key, payload));
+		return connect(selector, target, payload, payload.capacity());
+	}
+
+	/**
+	 * Start connecting as {@link #connect(Selector, InetSocketAddress, ByteBuffer)} does, for
+	 * a reply of another length than the message: a framed {@code ECHO} command's.
+	 * @param selector the selector of the calling thread
+	 * @param target where to connect
+	 * @param payload the message, shared read-only by every connection of the thread
+	 * @param replyLength how many bytes answer each message
+	 * @return the connection
+	 * @throws IOException if the socket cannot be opened
+	 */
+	static ClientConnection connect(Selector selector, InetSocketAddress target, ByteBuffer payload, int replyLength)
+			throws IOException {
+		return LoadConnection.connect(selector, target,
+				(channel, key) -> new ClientConnection(channel, key, payload, replyLength));
 	}
 
 	/**
@@ -141,14 +161,18 @@ final class ClientConnection implements LoadConnection {
 	}
 
 	/**
-	 * Create the message every connection of a thread sends, or a line of that size.
+	 * Create the message every connection of a thread sends, or a command line of that size.
 	 * @param size bytes
-	 * @param line whether the message is a line: letters, then {@code \r\n}
+	 * @param line whether the message is the line {@code ECHO <letters>\r\n}, which a framed
+	 * peer answers with {@code <letters>\r\n}
 	 * @return a direct buffer of that many bytes
 	 */
 	static ByteBuffer payload(int size, boolean line) {
 		ByteBuffer payload = ByteBuffer.allocateDirect(size);
-		int letters = line ? size - 2 : size;
+		if (line) {
+			payload.put(ECHO_COMMAND);
+		}
+		int letters = line ? size - ECHO_COMMAND.length - 2 : size;
 		for (int i = 0; i < letters; i++) {
 			payload.put((byte) ('a' + (i % 26)));
 		}
@@ -156,6 +180,16 @@ final class ClientConnection implements LoadConnection {
 			payload.put((byte) '\r').put((byte) '\n');
 		}
 		return payload.flip();
+	}
+
+	/**
+	 * Return how many bytes answer a message of the given size.
+	 * @param size bytes of the message
+	 * @param line whether the message is an {@code ECHO} command line
+	 * @return the size of the echo: without the command for a line
+	 */
+	static int replyLength(int size, boolean line) {
+		return line ? size - ECHO_COMMAND.length : size;
 	}
 
 }

@@ -13,12 +13,13 @@ import static io.connlistener.benchmarks.BenchmarkReport.ratio;
  */
 final class FramedReport {
 
-	/** Our framed peers, which the bar is about; the sample app's joins when the starter serves framing. */
-	static final List<String> OURS = List.of(PeerDefinition.CONNLISTENER_FRAMED);
+	/** Our framed peers, which the bar is about. */
+	static final List<String> OURS = List.of(PeerDefinition.CONNLISTENER_FRAMED, PeerDefinition.SAMPLE_APP_FRAMED);
 
 	/** Each framed peer's counterpart that echoes bytes unframed. */
 	static final Map<String, String> RAW_COUNTERPARTS = Map.of(PeerDefinition.NETTY_NIO_FRAMED,
-			PeerDefinition.NETTY_NIO, PeerDefinition.CONNLISTENER_FRAMED, "connlistener");
+			PeerDefinition.NETTY_NIO, PeerDefinition.CONNLISTENER_FRAMED, "connlistener", PeerDefinition.SAMPLE_APP_FRAMED,
+			PeerDefinition.SAMPLE_APP);
 
 	private FramedReport() {
 	}
@@ -37,9 +38,9 @@ final class FramedReport {
 			return;
 		}
 		md.append("\n## Framed echo\n\n");
-		md.append("`framed echo N × S` is as `echo`, each message a line of S − 2 letters and `\\r\\n` that the framed ")
-			.append("peers decode, hand to a handler as one message and answer with the same line, framed the same way: ")
-			.append("the load generator sees the same S bytes come back as from an echo. ")
+		md.append("`framed echo N × S` is as `echo`, each message an S-byte line `ECHO <letters>\\r\\n` that the framed ")
+			.append("peers decode, hand to a handler as one message and answer, as the sample app's `ECHO` command does, ")
+			.append("with `<letters>\\r\\n`, framed the same way (S − 5 bytes back). ")
 			.append("`× netty-nio-framed` is the median of same-round ratios of the rate.\n\n");
 		md.append("| scenario | peer | ops/s | × netty-nio-framed | p50 µs | p99 µs | p99.9 µs | spread "
 				+ "| load gen CPU | peer CPU | peer µs/op | load gen µs/op | machine | errors |\n");

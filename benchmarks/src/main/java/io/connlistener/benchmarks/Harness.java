@@ -208,7 +208,7 @@ public final class Harness {
 			try {
 				List<String> command = peer.command(java, this.options.jvmFlags(), classPath,
 						peer.tls() ? this.tlsMaterial.folder() : null);
-				running.put(peer, PeerProcess.start(peer.name(), command, peer.application()));
+				running.put(peer, PeerProcess.start(peer.name(), command, peer.application(), peer.listener()));
 			}
 			catch (IOException ex) {
 				skip(results, peer.name(), "could not start: " + ex.getMessage());

@@ -102,7 +102,7 @@ public final class HarnessOptions {
 	static String usage() {
 		return "Usage: java -jar benchmarks/target/benchmarks.jar [--rounds 5] [--seconds 5] [--warmup 3] "
 				+ "[--threads 1] [--peers jdk,netty-nio,netty-epoll,connlistener,sample-app,netty-nio-tls,"
-				+ "netty-nio-tls-openssl,connlistener-tls,sample-app-tls,netty-nio-framed,connlistener-framed] "
+				+ "netty-nio-tls-openssl,connlistener-tls,sample-app-tls,netty-nio-framed,connlistener-framed,sample-app-framed] "
 				+ "[--scenarios " + String.join(",", DEFAULT_SCENARIOS) + "] [--jvm-flags \""
 				+ String.join(" ", DEFAULT_JVM_FLAGS) + "\"] [--output docs] [--sample-app-jar PATH] "
 				+ "[--sweeps io-loops,accepts-per-wakeup,read-buffer-size,write-watermarks|none] [--sweep-rounds 3] "

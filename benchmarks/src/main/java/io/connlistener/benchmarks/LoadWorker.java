@@ -43,6 +43,9 @@ final class LoadWorker implements Runnable {
 
 	private final TlsClient tls;
 
+	/** Bytes that answer each message. */
+	private final int replyLength;
+
 	private final Set<LoadConnection> open = new HashSet<>();
 
 	private int missing;
@@ -62,6 +65,7 @@ final class LoadWorker implements Runnable {
 		}
 		this.scenario = scenario;
 		this.tls = tls;
+		this.replyLength = ClientConnection.replyLength(scenario.size(), scenario.protocol() == Protocol.FRAMED);
 		this.target = target;
 		this.connections = connections;
 		this.measureFrom = measureFrom;
@@ -162,7 +166,7 @@ final class LoadWorker implements Runnable {
 	private void connect(Selector selector, ByteBuffer payload) {
 		try {
 			this.open.add(this.scenario.tls() ? TlsClientConnection.connect(selector, this.target, payload, this.tls)
-					: ClientConnection.connect(selector, this.target, payload));
+					: ClientConnection.connect(selector, this.target, payload, this.replyLength));
 		}
 		catch (IOException ex) {
 			// Try again on the next turn of the loop, up to MAX_ERRORS.

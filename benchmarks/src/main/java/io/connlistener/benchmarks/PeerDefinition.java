@@ -65,6 +65,12 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 	/** Name of listener-core's framed peer. */
 	public static final String CONNLISTENER_FRAMED = "connlistener-framed";
 
+	/** Name of the sample app's message listener as a framed peer. */
+	public static final String SAMPLE_APP_FRAMED = "sample-app-framed";
+
+	/** The sample app's message listener, which framed scenarios load. */
+	public static final String COMMANDS_LISTENER = "commands";
+
 
 	/**
 	 * Create a peer over plain TCP.
@@ -132,9 +138,8 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 						NettyFramedEchoPeer.class.getName(), List.of(), null, null, Protocol.FRAMED),
 				new PeerDefinition(CONNLISTENER_FRAMED, "listener-core: `FramedHandler` with `LINE` framing on "
 						+ "BufferedConnections on one loop, each line answered on the loop", ConnListenerFramedEchoPeer.class
-							.getName(), List.of(), null, null, Protocol.FRAMED)
-				// The sample app's message listener joins here as sample-app-framed once the starter serves framing.
-				);
+							.getName(), List.of(), null, null, Protocol.FRAMED),
+				sampleAppFramed(sampleAppJar));
 	}
 
 	/**
@@ -148,6 +153,31 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 				+ "with `tls.bundle` a PEM SSL bundle (`spring.ssl.bundle.pem`)", sampleAppJar,
 				List.of("--conn-listener.io-threads=1", "--conn-listener.listeners." + LISTENER + ".tls.bundle=" + TLS_BUNDLE));
 		return new PeerDefinition(app.name(), app.label(), null, app.args(), null, sampleAppJar, Protocol.TLS);
+	}
+
+	/**
+	 * Return the sample application as {@link #SAMPLE_APP} runs it, loaded on its message
+	 * listener {@value #COMMANDS_LISTENER} ({@code line} framing, a {@code MessageHandler} off
+	 * the loop, as the sample configures it), whose {@code ECHO} command answers the text.
+	 * @param sampleAppJar the jar, which may not exist
+	 * @return the peer
+	 */
+	static PeerDefinition sampleAppFramed(Path sampleAppJar) {
+		PeerDefinition app = sampleApp(SAMPLE_APP_FRAMED, "the Spring Boot sample app jar as `sample-app`, loaded on "
+				+ "its `commands` listener: `line` framing and a `MessageHandler<String>` run off the loop", sampleAppJar,
+				List.of("--conn-listener.io-threads=1",
+						"--conn-listener.listeners." + COMMANDS_LISTENER + ".address=127.0.0.1",
+						"--conn-listener.listeners." + COMMANDS_LISTENER + ".port=0",
+						"--conn-listener.listeners." + COMMANDS_LISTENER + ".max-connections=20000"));
+		return new PeerDefinition(app.name(), app.label(), null, app.args(), null, sampleAppJar, Protocol.FRAMED);
+	}
+
+	/**
+	 * Return the name of the listener whose port the harness loads, for a Spring Boot peer.
+	 * @return {@value #COMMANDS_LISTENER} for a framed peer, else {@value #LISTENER}
+	 */
+	public String listener() {
+		return (this.protocol == Protocol.FRAMED) ? COMMANDS_LISTENER : LISTENER;
 	}
 
 	/**

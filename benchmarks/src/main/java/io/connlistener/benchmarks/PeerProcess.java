@@ -37,9 +37,6 @@ final class PeerProcess implements AutoCloseable {
 
 	private static final Set<PeerProcess> alive = ConcurrentHashMap.newKeySet();
 
-	/** The starter's line once its listeners are bound: the port the echo listener was given. */
-	private static final Pattern LISTENER_STARTED = Pattern
-		.compile("Conn listeners started: .*'" + PeerDefinition.LISTENER + "' on (?:\\[[^\\]]*\\]|[^\\s:,]+):(\\d+)");
 
 	private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total\\s+\\d+K,\\s+used\\s+(\\d+)K");
 
@@ -61,10 +58,15 @@ final class PeerProcess implements AutoCloseable {
 
 	private final boolean readsStop;
 
-	private PeerProcess(String name, Process process, boolean application) {
+	/** The starter's line once its listeners are bound: the port the loaded listener was given. */
+	private final Pattern listenerStarted;
+
+	private PeerProcess(String name, Process process, boolean application, String listener) {
 		this.name = name;
 		this.process = process;
 		this.readsStop = !application;
+		this.listenerStarted = Pattern.compile(
+				"Conn listeners started: .*'" + Pattern.quote(listener) + "' on (?:\\[[^\\]]*\\]|[^\\s:,]+):(\\d+)");
 		Thread reader = new Thread(() -> readOutput(application), "peer-output-" + name);
 		reader.setDaemon(true);
 		reader.start();
@@ -83,8 +85,22 @@ final class PeerProcess implements AutoCloseable {
 	 * @throws IOException if the process cannot be started
 	 */
 	static PeerProcess start(String name, List<String> command, boolean application) throws IOException {
+		return start(name, command, application, PeerDefinition.LISTENER);
+	}
+
+	/**
+	 * Start a peer whose port is that of the given listener, for a Spring Boot application.
+	 * @param name the peer's name, for messages
+	 * @param command the command line
+	 * @param application whether the peer is a Spring Boot application
+	 * @param listener the listener whose port the peer is loaded on
+	 * @return the running peer
+	 * @throws IOException if the process cannot be started
+	 */
+	static PeerProcess start(String name, List<String> command, boolean application, String listener)
+			throws IOException {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		PeerProcess peer = new PeerProcess(name, process, application);
+		PeerProcess peer = new PeerProcess(name, process, application, listener);
 		alive.add(peer);
 		return peer;
 	}
@@ -96,7 +112,7 @@ final class PeerProcess implements AutoCloseable {
 			Integer port = null;
 			while ((line = reader.readLine()) != null) {
 				keep(line);
-				Matcher started = LISTENER_STARTED.matcher(line);
+				Matcher started = this.listenerStarted.matcher(line);
 				if (!application && line.startsWith(PeerSupport.READY + " ")) {
 					this.ready.complete(Integer.parseInt(line.substring(PeerSupport.READY.length() + 1).trim()));
 				}

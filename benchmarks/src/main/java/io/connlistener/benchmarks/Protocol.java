@@ -11,7 +11,7 @@ public enum Protocol {
 	/** Bytes echoed over TLS. */
 	TLS,
 
-	/** Lines ended by {@code \r\n}, each answered with the same line by a message handler. */
+	/** Lines ended by {@code \r\n}, each {@code ECHO <text>} answered with the text by a message handler. */
 	FRAMED
 
 }

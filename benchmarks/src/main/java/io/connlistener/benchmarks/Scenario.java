@@ -9,7 +9,7 @@ import java.util.Locale;
  * {@code tls-echo-NxS} and {@code tls-handshake-N} (N clients at a time that connect, make a
  * full handshake, echo 64 bytes, or S with {@code tls-handshake-NxS}, and close); and to the
  * framed peers, {@code framed-echo-NxS} (N persistent connections, each with one S-byte line
- * ended by {@code \r\n} in flight, answered with the same line).
+ * {@code ECHO <letters>\r\n} in flight, answered with {@code <letters>\r\n}).
  *
  * @param kind what the connections do
  * @param connections how many connections at once
@@ -40,8 +40,9 @@ public record Scenario(Kind kind, int connections, int size, boolean tls) {
 		if (size < 1 || size > MAX_SIZE) {
 			throw new IllegalArgumentException("Message size must be in [1, " + MAX_SIZE + "], not " + size);
 		}
-		if (kind == Kind.FRAMED_ECHO && (tls || size < 2)) {
-			throw new IllegalArgumentException("A framed echo is plain TCP with lines of at least 2 bytes (\\r\\n)");
+		if (kind == Kind.FRAMED_ECHO && (tls || size < 8)) {
+			throw new IllegalArgumentException(
+					"A framed echo is plain TCP with lines of at least 8 bytes (ECHO, a space, a letter, \\r\\n)");
 		}
 		if ((tls && kind != Kind.ECHO && kind != Kind.HANDSHAKE) || (!tls && kind == Kind.HANDSHAKE)) {
 			throw new IllegalArgumentException("TLS scenarios are tls-echo-NxS and tls-handshake-N, not "
@@ -174,8 +175,8 @@ public record Scenario(Kind kind, int connections, int size, boolean tls) {
 		HANDSHAKE,
 
 		/**
-		 * Framed peers only: persistent connections, one line ended by {@code \r\n} in flight
-		 * each, answered with the same line: round trips per second and latency.
+		 * Framed peers only: persistent connections, one line {@code ECHO <letters>\r\n} in
+		 * flight each, answered with {@code <letters>\r\n}: round trips per second and latency.
 		 */
 		FRAMED_ECHO
 

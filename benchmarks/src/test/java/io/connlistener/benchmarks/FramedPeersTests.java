@@ -17,8 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for the framed peers as the harness starts them: each one a child JVM on loopback with
- * its command line, sent the load generator's line and then lines pipelined in one write and
- * split over writes, each answered with the same line ended by {@code \r\n}, then stopped.
+ * its command line, sent the load generator's line and then {@code ECHO} commands pipelined in
+ * one write and split over writes, each answered with its text ended by {@code \r\n}, then
+ * stopped. The sample app's needs its packaged jar, which the build makes before this module's
+ * tests.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FramedPeersTests {
@@ -26,8 +28,9 @@ class FramedPeersTests {
 	private static final List<String> JVM_FLAGS = List.of("-Xmx256m");
 
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(strings = { PeerDefinition.NETTY_NIO_FRAMED, PeerDefinition.CONNLISTENER_FRAMED })
-	void answersEachLineWithTheSameLine(String name) throws Exception {
+	@ValueSource(strings = { PeerDefinition.NETTY_NIO_FRAMED, PeerDefinition.CONNLISTENER_FRAMED,
+			PeerDefinition.SAMPLE_APP_FRAMED })
+	void answersEachEchoCommandWithItsText(String name) throws Exception {
 		PeerDefinition peer = PeerDefinition.all(new HarnessOptions().sampleAppJar())
 			.stream()
 			.filter((candidate) -> candidate.name().equals(name))
@@ -39,7 +42,7 @@ class FramedPeersTests {
 		assertThat(peer.unavailableReason()).as("why %s cannot run", name).isNull();
 		List<String> command = peer.command(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				JVM_FLAGS, System.getProperty("java.class.path"), null);
-		try (PeerProcess process = PeerProcess.start(name, command, peer.application());
+		try (PeerProcess process = PeerProcess.start(name, command, peer.application(), peer.listener());
 				Socket client = new Socket("127.0.0.1", process.awaitReady(Harness.STARTUP_TIMEOUT))) {
 			// A wrong answer is short or long: a read that waits for more fails instead of hanging.
 			client.setSoTimeout((int) Duration.ofSeconds(10).toMillis());
@@ -47,8 +50,9 @@ class FramedPeersTests {
 			byte[] line = new byte[payload.remaining()];
 			payload.get(line);
 			client.getOutputStream().write(line);
-			assertThat(read(client, 64)).isEqualTo(new String(line, StandardCharsets.US_ASCII));
-			client.getOutputStream().write(ascii("one\r\ntwo\nthr"));
+			String text = new String(line, StandardCharsets.US_ASCII).substring("ECHO ".length());
+			assertThat(read(client, ClientConnection.replyLength(64, true))).isEqualTo(text);
+			client.getOutputStream().write(ascii("ECHO one\r\nECHO two\nECHO thr"));
 			client.getOutputStream().write(ascii("ee\r\n"));
 			assertThat(read(client, "one\r\ntwo\r\nthree\r\n".length())).isEqualTo("one\r\ntwo\r\nthree\r\n");
 			assertThat(client.getInputStream().available()).as("bytes beyond the answers").isZero();

@@ -98,7 +98,8 @@ class HarnessOptionsTests {
 		HarnessOptions framedOnly = new HarnessOptions().scenarios(List.of(Scenario.parse("framed-echo-100x64")))
 			.sweeps(List.of());
 		assertThat(new Harness(framedOnly, (line) -> { }).selectedPeers()).extracting(PeerDefinition::name)
-			.containsExactly(PeerDefinition.NETTY_NIO_FRAMED, PeerDefinition.CONNLISTENER_FRAMED);
+			.containsExactly(PeerDefinition.NETTY_NIO_FRAMED, PeerDefinition.CONNLISTENER_FRAMED,
+					PeerDefinition.SAMPLE_APP_FRAMED);
 		HarnessOptions named = new HarnessOptions().scenarios(List.of(Scenario.parse("echo-1x64")))
 			.sweeps(List.of())
 			.peers(List.of(PeerDefinition.NETTY_NIO_TLS));

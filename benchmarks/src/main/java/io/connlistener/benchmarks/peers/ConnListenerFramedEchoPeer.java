@@ -3,6 +3,7 @@ package io.connlistener.benchmarks.peers;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 
 import io.connlistener.ConnListener;
@@ -23,7 +24,8 @@ import io.connlistener.loop.EventLoopGroup;
  * A line server on listener-core: a {@link ConnListener} and a {@link BufferedConnections}
  * that share ONE {@link EventLoop}, as the Netty peers do, each connection with a
  * {@link FramedHandler} of {@link FrameType#LINE} framing (its defaults: 64 KiB, 30 s) whose
- * frame handler answers each line with the same line, encoded into the output on the loop.
+ * frame handler answers the sample app's command {@code ECHO <text>} with the text, encoded
+ * into the output on the loop.
  * Accepted sockets get {@code TCP_NODELAY}, which Netty sets by default.
  */
 public final class ConnListenerFramedEchoPeer {
@@ -54,8 +56,15 @@ public final class ConnListenerFramedEchoPeer {
 		System.exit(0);
 	}
 
-	/** Answers each line with itself, on the loop; shared by every connection, since it keeps no state. */
+	/**
+	 * Answers {@code ECHO <text>} with the text, as the sample app's commands listener does, on
+	 * the loop; shared by every connection, since it keeps no state.
+	 */
 	static final class LineEcho implements FrameHandler {
+
+		private static final byte[] ECHO = "ECHO ".getBytes(StandardCharsets.US_ASCII);
+
+		private static final byte[] UNKNOWN = "ERR unknown command".getBytes(StandardCharsets.US_ASCII);
 
 		private final FrameEncoder encoder;
 
@@ -65,7 +74,25 @@ public final class ConnListenerFramedEchoPeer {
 
 		@Override
 		public void onFrame(BufferedConnection connection, ByteBuffer frame) {
-			this.encoder.encode(frame, connection.output());
+			// The sample app's ECHO command: the rest of the line comes back.
+			if (startsWithEcho(frame)) {
+				this.encoder.encode(frame.position(ECHO.length), connection.output());
+			}
+			else {
+				this.encoder.encode(ByteBuffer.wrap(UNKNOWN), connection.output());
+			}
+		}
+
+		private static boolean startsWithEcho(ByteBuffer frame) {
+			if (frame.remaining() < ECHO.length) {
+				return false;
+			}
+			for (int i = 0; i < ECHO.length; i++) {
+				if (frame.get(frame.position() + i) != ECHO[i]) {
+					return false;
+				}
+			}
+			return true;
 		}
 
 	}

@@ -23,9 +23,9 @@ import io.netty.handler.codec.string.StringEncoder;
 /**
  * A line server as a Netty user writes one, on ONE NIO event loop that both accepts and
  * serves: {@code LineBasedFrameDecoder} (64 KiB at most, the line end stripped),
- * {@code StringDecoder} and {@code StringEncoder} in UTF-8, and a handler that answers each
- * line with {@code ctx.writeAndFlush(line + "\r\n")}: the reference of the framed-echo
- * scenario.
+ * {@code StringDecoder} and {@code StringEncoder} in UTF-8, and a handler that answers the
+ * sample app's command {@code ECHO <text>} with {@code ctx.writeAndFlush(text + "\r\n")}: the
+ * reference of the framed-echo scenario.
  */
 public final class NettyFramedEchoPeer {
 
@@ -75,9 +75,14 @@ public final class NettyFramedEchoPeer {
 	@Sharable
 	static final class LineHandler extends SimpleChannelInboundHandler<String> {
 
+		private static final String ECHO = "ECHO ";
+
+		private static final String UNKNOWN = "ERR unknown command\r\n";
+
 		@Override
 		protected void channelRead0(ChannelHandlerContext ctx, String line) {
-			ctx.writeAndFlush(line + "\r\n");
+			// The sample app's ECHO command: the rest of the line comes back.
+			ctx.writeAndFlush(line.startsWith(ECHO) ? line.substring(ECHO.length()) + "\r\n" : UNKNOWN);
 		}
 
 		@Override
