@@ -6,6 +6,7 @@ import java.util.Locale;
 import io.connlistener.boot.handler.ConnectionHandler;
 import io.connlistener.boot.handler.MessageContext;
 import io.connlistener.boot.handler.MessageHandler;
+import io.connlistener.boot.handler.NonBlocking;
 import io.connlistener.boot.listener.BroadcastResult;
 import io.connlistener.boot.listener.ConnectionRegistry;
 
@@ -19,11 +20,13 @@ import org.springframework.stereotype.Component;
  * listener through the {@link ConnectionRegistry} and answers how many got it
  * ({@code SENT 3 SKIPPED 0}), {@code QUIT} gets {@code BYE} and the connection is closed,
  * anything else {@code ERR unknown command}. The listener's {@code line} framing cuts the
- * lines and ends each reply with CRLF; the handler runs off the event loop, one line of a
- * connection at a time.
+ * lines and ends each reply with CRLF. No command waits for anything (a broadcast skips a
+ * client that does not read), so the handler is {@link NonBlocking}: it runs on the event
+ * loop, one line of a connection at a time, with no hand-off to a thread per line.
  */
 @Component
 @ConnectionHandler("commands")
+@NonBlocking
 public class CommandHandler implements MessageHandler<String> {
 
 	private final ConnectionRegistry connections;

@@ -61,6 +61,15 @@ public class ConnListenerProperties {
 	private boolean dedicatedAcceptorLoop;
 
 	/**
+	 * Whether each call of a message handler is a conn.listener.message observation (with
+	 * its scope open in the handler, for trace ids in its logs), when the application has
+	 * an ObservationRegistry. Off by default, as the listener observations of Spring Kafka
+	 * and Spring AMQP are: one per message costs more than the message at high rates. The
+	 * conn.listener.connection.setup observation, one per connection, is on regardless.
+	 */
+	private boolean messageObservations;
+
+	/**
 	 * Values of every listener that does not set them itself.
 	 */
 	private final Defaults defaults = new Defaults();
@@ -103,6 +112,14 @@ public class ConnListenerProperties {
 
 	public void setDedicatedAcceptorLoop(boolean dedicatedAcceptorLoop) {
 		this.dedicatedAcceptorLoop = dedicatedAcceptorLoop;
+	}
+
+	public boolean isMessageObservations() {
+		return this.messageObservations;
+	}
+
+	public void setMessageObservations(boolean messageObservations) {
+		this.messageObservations = messageObservations;
 	}
 
 	public Defaults getDefaults() {

@@ -12,7 +12,9 @@ package io.connlistener.boot.handler;
  * slowly, once the output has drained below the write high watermark), so pipelined frames
  * never pile up. The handler runs off the event loop, on a virtual thread when the listener
  * enables them on Java 21 or later, otherwise on a pool bounded by {@code max-connections},
- * so it may block; the messages of other connections go on meanwhile. One bean serves every
+ * so it may block; the messages of other connections go on meanwhile. A handler that never
+ * blocks may say so with {@link NonBlocking}: it then runs on the loop, without the two
+ * thread hand-offs per message. One bean serves every
  * connection: per-connection state goes in {@link MessageContext#attributes()}.
  * <p>
  * A handler that throws closes its connection, counted as {@code handler-failed}.

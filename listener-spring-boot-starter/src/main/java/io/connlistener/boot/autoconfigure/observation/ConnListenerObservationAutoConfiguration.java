@@ -1,6 +1,7 @@
 package io.connlistener.boot.autoconfigure.observation;
 
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
+import io.connlistener.boot.autoconfigure.ConnListenerProperties;
 import io.connlistener.boot.listener.ConnListenerRegistry;
 import io.connlistener.boot.listener.ManagedConnListener;
 import io.connlistener.boot.observation.ConnListenerObservations;
@@ -19,7 +20,8 @@ import org.springframework.context.annotation.Bean;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
  * for {@link ConnListenerObservations}: the {@code conn.listener.connection.setup} and
  * {@code conn.listener.message} observations, in the application's
- * {@link ObservationRegistry}, only when there is one (never a global registry). A
+ * {@link ObservationRegistry}, only when there is one (never a global registry); the message
+ * observations only with {@code conn-listener.message-observations=true}. A
  * {@link ConnectionSetupObservationConvention} or {@link MessageObservationConvention} bean
  * replaces the default convention; {@code management.observations.enable.conn.listener=false}
  * turns the observations off through Spring Boot's own predicate. An
@@ -36,11 +38,13 @@ public final class ConnListenerObservationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ConnListenerObservations connListenerObservations(ObservationRegistry observationRegistry,
-			ConnListenerRegistry registry, ObjectProvider<ConnectionSetupObservationConvention> setupConvention,
+			ConnListenerRegistry registry, ConnListenerProperties properties,
+			ObjectProvider<ConnectionSetupObservationConvention> setupConvention,
 			ObjectProvider<MessageObservationConvention> messageConvention) {
 		ConnListenerObservations observations = new ConnListenerObservations(observationRegistry,
 				setupConvention.getIfUnique(), messageConvention.getIfUnique());
-		if (!observationRegistry.isNoop()) {
+		// Per message only when asked for: conn-listener.message-observations.
+		if (!observationRegistry.isNoop() && properties.isMessageObservations()) {
 			for (ManagedConnListener listener : registry.all()) {
 				listener.observeMessages(observations);
 			}

@@ -9,6 +9,7 @@ import io.connlistener.AcceptCallback;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
 import io.connlistener.boot.handler.ConnectionHandlerDiscoverer.DiscoveredHandler;
 import io.connlistener.boot.handler.MessageHandler;
+import io.connlistener.boot.handler.NonBlocking;
 import io.connlistener.boot.listener.ConnListenerRegistry;
 import io.connlistener.boot.listener.ListenerConfigurationException;
 import io.connlistener.boot.listener.ListenerDefinition;
@@ -20,6 +21,7 @@ import io.connlistener.buffer.BufferedHandler;
 import io.connlistener.loop.EventLoopGroup;
 
 import org.springframework.core.ResolvableType;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -134,11 +136,13 @@ public final class HandlerAdapters {
 					address(listener), "framing.type", null, handler.beanName());
 		}
 		ListenerDefinition definition = listener.definition();
+		boolean onLoop = AnnotatedElementUtils.hasAnnotation(ClassUtils.getUserClass(messages), NonBlocking.class);
+		// One task at a time per connection, and a close's onClose after its last message.
+		HandlerThreads threads = onLoop ? null
+				: HandlerThreads.createForTasks(listener.name(), definition.maxConnections() + 1, this.virtualThreads);
 		return new MessageHandlerAdapter(handler.beanName(), (MessageHandler<Object>) messages, codec, framing,
-				this.ioLoopGroup, definition.buffered(),
-				// One task at a time per connection, and a close's onClose after its last message.
-				HandlerThreads.createForTasks(listener.name(), definition.maxConnections() + 1, this.virtualThreads),
-				listener.messages(), listener.messageObserver(), listener.traffic());
+				this.ioLoopGroup, definition.buffered(), threads, listener.messages(), listener.messageObserver(),
+				listener.traffic());
 	}
 
 	/**

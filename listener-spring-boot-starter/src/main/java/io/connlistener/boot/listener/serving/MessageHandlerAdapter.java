@@ -49,6 +49,7 @@ final class MessageHandlerAdapter implements HandlerAdapter {
 
 	private final BufferedConnections connections;
 
+	/** The handler threads; {@code null} for a {@code @NonBlocking} handler, run on the loop. */
 	private final HandlerThreads threads;
 
 	private final MessageCounts counts;
@@ -121,16 +122,23 @@ final class MessageHandlerAdapter implements HandlerAdapter {
 	}
 
 	/**
-	 * Run a task of a connection on a handler thread.
+	 * Run a task of a connection on a handler thread, or, for a {@code @NonBlocking}
+	 * handler, at once on the calling loop.
 	 * @throws RejectedExecutionException if no thread is free or the threads are closed
 	 */
 	void execute(Runnable task) {
+		if (this.threads == null) {
+			task.run();
+			return;
+		}
 		this.threads.execute(task);
 	}
 
 	@Override
 	public void close() {
-		this.threads.close();
+		if (this.threads != null) {
+			this.threads.close();
+		}
 	}
 
 	@Override

@@ -316,6 +316,11 @@ final class MessageSession implements FrameHandler, MessageContext, ServedConnec
 	}
 
 	private void onLoop(Runnable task) {
+		if (this.connection.loop().inEventLoop()) {
+			// A @NonBlocking handler ran on the loop: go on at once.
+			task.run();
+			return;
+		}
 		try {
 			this.connection.loop().execute(task);
 		}

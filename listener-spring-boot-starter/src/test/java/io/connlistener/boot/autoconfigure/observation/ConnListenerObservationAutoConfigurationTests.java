@@ -63,7 +63,8 @@ class ConnListenerObservationAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(ConnListenerAutoConfiguration.class,
 				ConnListenerObservationAutoConfiguration.class))
 		.withUserConfiguration(Handlers.class)
-		.withPropertyValues("conn-listener.io-threads=1", "conn-listener.defaults.address=127.0.0.1",
+		.withPropertyValues("conn-listener.io-threads=1", "conn-listener.message-observations=true",
+				"conn-listener.defaults.address=127.0.0.1",
 				"conn-listener.listeners.commands.port=0", "conn-listener.listeners.commands.framing.type=line");
 
 	@Test
@@ -160,6 +161,23 @@ class ConnListenerObservationAutoConfigurationTests {
 			assertThat(this.log.awaitEntry(Level.WARNING, "Message handler of listener 'commands' failed").thrown())
 				.hasMessage("told to fail");
 		});
+	}
+
+	@Test
+	void messagesAreObservedOnlyWhenAskedFor() {
+		this.contextRunner.withUserConfiguration(TestRegistry.class)
+			.withPropertyValues("conn-listener.message-observations=false")
+			.run((context) -> {
+				TestObservationRegistry registry = context.getBean(TestObservationRegistry.class);
+				ManagedConnListener commands = listener(context.getBean(ConnListenerRegistry.class));
+				try (LoopbackClient client = LoopbackClient.connect(commands.localAddress())) {
+					assertThat(client.exchange("one")).isEqualTo("OK one");
+				}
+				await().atMost(WAIT).untilAsserted(
+						() -> assertThat(registry).hasNumberOfObservationsWithNameEqualTo(SETUP, 1));
+				assertThat(registry).hasNumberOfObservationsWithNameEqualTo(MESSAGE, 0);
+				assertThat(commands.messageObserver()).isNull();
+			});
 	}
 
 	@Test
