@@ -39,6 +39,12 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 	/** Name of the Spring Boot sample application's peer. */
 	public static final String SAMPLE_APP = "sample-app";
 
+	/** Name of the Netty peer with a boss loop that accepts, beside the loop that serves. */
+	public static final String NETTY_NIO_BOSS = "netty-nio-boss";
+
+	/** Name of the sample application's peer that accepts on a loop of its own. */
+	public static final String SAMPLE_APP_DEDICATED_ACCEPTOR = "sample-app-dedicated-acceptor";
+
 	/** Name of the peer every TLS ratio is taken against first: Netty with the JDK's TLS. */
 	public static final String NETTY_NIO_TLS = "netty-nio-tls";
 
@@ -87,10 +93,16 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 						List.of("nio"), null, null),
 				new PeerDefinition("netty-epoll", netty + ", native epoll transport, one event loop",
 						NettyEchoPeer.class.getName(), List.of("epoll"), null, null),
+				new PeerDefinition(NETTY_NIO_BOSS, netty + ", NIO transport, a boss loop that accepts and one event "
+						+ "loop that serves (`group(boss, worker)`, as Netty users configure a server)",
+						NettyEchoPeer.class.getName(), List.of("nio-boss"), null, null),
 				new PeerDefinition("connlistener", "listener-core: ConnListener and BufferedConnections on one loop",
 						ConnListenerEchoPeer.class.getName(), List.of(), "io.connlistener.buffer.BufferedConnections", null),
 				sampleApp(SAMPLE_APP, "the Spring Boot sample app jar (Actuator and a Prometheus registry on), with "
 						+ "conn-listener.io-threads=1", sampleAppJar, List.of("--conn-listener.io-threads=1")),
+				sampleApp(SAMPLE_APP_DEDICATED_ACCEPTOR, "the sample app jar as `sample-app`, with "
+						+ "conn-listener.dedicated-acceptor-loop=true (accepting on a loop of its own)", sampleAppJar,
+						List.of("--conn-listener.io-threads=1", "--conn-listener.dedicated-acceptor-loop=true")),
 				new PeerDefinition(NETTY_NIO_TLS, netty + ", NIO transport, one event loop, `SslHandler` with "
 						+ "`SslProvider.JDK` (the JDK's `SSLEngine`), Netty's defaults otherwise",
 						NettyEchoPeer.class.getName(), List.of("nio", "jdk"), null, null, true),
