@@ -19,7 +19,8 @@ public final class HarnessOptions {
 
 	/** Scenarios of a full run, in report order. */
 	public static final List<String> DEFAULT_SCENARIOS = List.of("echo-1x64", "echo-100x64", "echo-1000x64",
-			"echo-100x4k", "churn-50x64", "idle-10000", "tls-echo-100x64", "tls-echo-100x4k", "tls-handshake-50");
+			"echo-100x4k", "churn-50x64", "flood-20000x64", "idle-10000", "tls-echo-100x64", "tls-echo-100x4k",
+			"tls-handshake-50", "startup-5");
 
 	/** Flags every peer JVM gets unless told otherwise. */
 	public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",

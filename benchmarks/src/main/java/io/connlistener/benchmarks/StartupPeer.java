@@ -26,6 +26,9 @@ public record StartupPeer(String name, String label, Path jar, List<String> jvmF
 	/** Name of the sample application's startup on its AOT-processed bean definitions. */
 	public static final String SAMPLE_APP_AOT = "sample-app-aot";
 
+	/** Name of the sample application's startup without its web server: the starter's own share. */
+	public static final String SAMPLE_APP_NO_WEB = "sample-app-no-web";
+
 	/** Name of the Reactor Netty application's startup: what the sample app is held against. */
 	public static final String REACTOR_NETTY_APP = "reactor-netty-app";
 
@@ -44,6 +47,12 @@ public record StartupPeer(String name, String label, Path jar, List<String> jvmF
 						+ "its own, as `sample-app`; the starter's defaults)", sampleAppJar, List.of(), sampleArgs, samplePort),
 				new StartupPeer(SAMPLE_APP_AOT, "the same jar on the bean definitions `spring-boot:process-aot` wrote into it "
 						+ "(`-Dspring.aot.enabled=true`)", sampleAppJar, List.of("-Dspring.aot.enabled=true"), sampleArgs,
+						samplePort),
+				new StartupPeer(SAMPLE_APP_NO_WEB, "the same jar on the JVM with `spring.main.web-application-type=none`: "
+						+ "no Tomcat, so no Actuator over HTTP; what is left is the starter, Micrometer and the echo, "
+						+ "nearer what the Reactor Netty app carries", sampleAppJar, List.of(),
+						List.of("--spring.main.web-application-type=none",
+								"--conn-listener.listeners." + PeerDefinition.LISTENER + ".address=127.0.0.1"),
 						samplePort),
 				new StartupPeer(REACTOR_NETTY_APP, "benchmarks/reactor-netty-echo: `spring-boot-starter` and Reactor Netty's "
 						+ "`TcpServer` bound by one bean, `out.send(in.receive().retain())`, Reactor Netty's defaults (native "
