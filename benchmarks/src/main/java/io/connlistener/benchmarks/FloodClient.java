@@ -112,7 +112,7 @@ final class FloodClient {
 		long[] machineTo = MachineInfo.cpuTicks();
 		ListenQueueCounters queue = ListenQueueCounters.read().since(queueFrom);
 		double busyCores = (machineFrom[1] < 0 || machineTo[1] <= machineFrom[1]) ? Double.NaN
-				: Runtime.getRuntime().availableProcessors() * (machineTo[0] - machineFrom[0])
+				: MachineInfo.onlineProcessors() * (machineTo[0] - machineFrom[0])
 						/ (double) (machineTo[1] - machineFrom[1]);
 		double seconds = ((end > start) ? end - start : System.nanoTime() - start) / 1e9;
 		return merge(workers, seconds, clientCpu, serverFrom < 0 ? -1 : serverCpu, busyCores, queue);

@@ -333,8 +333,14 @@ public final class Harness {
 			log("%s: no peer of its kind runs", scenario.describe());
 			return;
 		}
-		log("%s: warm-up %.1f s per peer, then %d rounds of %.1f s", scenario.describe(), warmup.toMillis() / 1000.0,
-				results.rounds(), window.toMillis() / 1000.0);
+		if (scenario.kind() == Scenario.Kind.FLOOD) {
+			log("%s: %s, then %d rounds of one flood per peer", scenario.describe(),
+					warmup.isZero() ? "no warm-up" : "one unmeasured flood per peer", results.rounds());
+		}
+		else {
+			log("%s: warm-up %.1f s per peer, then %d rounds of %.1f s", scenario.describe(), warmup.toMillis() / 1000.0,
+					results.rounds(), window.toMillis() / 1000.0);
+		}
 		if (!warmup.isZero()) {
 			for (PeerDefinition peer : peers) {
 				measure(results, scenario, peer, running.get(peer), addresses, warmup, -1);

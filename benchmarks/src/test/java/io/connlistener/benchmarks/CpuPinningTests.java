@@ -27,6 +27,12 @@ class CpuPinningTests {
 	}
 
 	@Test
+	void busyCoresAreCountedAgainstEveryProcessorOfTheMachine() {
+		// A pinned harness sees fewer available processors; /proc/stat still has them all.
+		assertThat(MachineInfo.onlineProcessors()).isGreaterThanOrEqualTo(Runtime.getRuntime().availableProcessors());
+	}
+
+	@Test
 	void unpinnedRunsStartThePeersAsTheyAre() throws InterruptedException {
 		CpuPinning pinning = CpuPinning.apply(new HarnessOptions());
 		assertThat(pinning.problem()).isNull();
