@@ -51,8 +51,6 @@ public final class Harness {
 
 	private final FloodClient flood;
 
-	private PeerLaunch launch;
-
 	private final List<Sweep> sweeps;
 
 	private final Consumer<String> progress;
@@ -60,6 +58,8 @@ public final class Harness {
 	private TlsMaterial tlsMaterial;
 
 	private TlsClient tlsClient;
+
+	private PeerLaunch launch;
 
 	/**
 	 * Create a harness that reports its progress on standard output.
@@ -155,7 +155,7 @@ public final class Harness {
 		Map<PeerDefinition, PeerProcess> running = new LinkedHashMap<>();
 		Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
 		results.background(true, backgroundBusyCores());
-		// A run of startup scenarios only needs no peer running meanwhile.
+		// Startup scenarios start applications of their own: a run of only those starts no peer.
 		boolean loads = !this.sweeps.isEmpty()
 				|| this.options.scenarios().stream().anyMatch((scenario) -> scenario.kind() != Scenario.Kind.STARTUP);
 		List<PeerDefinition> peers = loads ? selectedPeers() : List.of();
@@ -428,17 +428,21 @@ public final class Harness {
 			}
 			peers.add(peer);
 		}
-		log("%s: %d fresh starts of each of %d applications, JVM flags %s", scenario.describe(), scenario.connections(),
+		log("%s: %s, then %d fresh starts of each of %d applications, JVM flags %s", scenario.describe(),
+				this.options.warmup().isZero() ? "no warm-up" : "one unmeasured start each", scenario.connections(),
 				peers.size(), flags);
-		for (int round = 0; round < scenario.connections(); round++) {
+		// The first start of a jar reads it from disk; the page cache serves every later one.
+		for (int round = this.options.warmup().isZero() ? 0 : -1; round < scenario.connections(); round++) {
 			for (int i = 0; i < peers.size(); i++) {
-				StartupPeer peer = peers.get((i + round) % peers.size());
+				StartupPeer peer = peers.get((i + Math.max(0, round)) % peers.size());
 				try {
 					StartupResult start = StartupRun.measure(peer,
 							(port) -> this.launch.pinning().pin(peer.command(java, flags, port)), STARTUP_TIMEOUT);
-					results.record(scenario, peer, start);
-					log("%-16s %-21s start %-3d %,8.0f ms to the first echoed byte, %,.2f CPU s", scenario.name(),
-							peer.name(), round + 1, start.millis(), start.cpuSeconds());
+					if (round >= 0) {
+						results.record(scenario, peer, start);
+					}
+					log("%-16s %-21s %-9s %,8.0f ms to the first echoed byte, %,.2f CPU s", scenario.name(), peer.name(),
+							(round < 0) ? "warm-up" : "start " + (round + 1), start.millis(), start.cpuSeconds());
 				}
 				catch (IOException ex) {
 					results.startupFailed(scenario, peer);

@@ -31,7 +31,8 @@ final class StartupReport {
 			.append("to the first byte the application's echo listener sends back. The harness picks a free port, spawns the ")
 			.append("application with it, and from the spawn on connects every ").append(StartupRun.POLL_MILLIS)
 			.append(" ms until a connect succeeds and 64 bytes come back; then it stops the application (SIGTERM). ")
-			.append("The applications start one at a time with nothing else of the harness running, in an order rotated ")
+			.append("The applications start one at a time with nothing else of the harness running, each once unmeasured ")
+			.append("first unless the run has no warm-up (the first start reads the jar from disk), in an order rotated ")
 			.append("every round, with the peer JVM flags less `-XX:+AlwaysPreTouch` (pre-touching the heap costs every start ")
 			.append("the same fixed time). `CPU s` is the CPU time the process had used by its first echo.\n");
 		for (Map.Entry<Scenario, Map<StartupPeer, List<StartupResult>>> entry : results.startups().entrySet()) {
