@@ -161,8 +161,8 @@ public final class BenchmarkReport {
 			.append("`peer CPU ms/1k` is the peer's CPU time per 1,000 operations (milliseconds, the same number as µs per ")
 			.append("operation) and `CPU × netty-nio` and `CPU × jdk` the medians of its same-round ratios: lower is cheaper, ")
 			.append("and a peer that does the same work with less CPU shows there even when the throughputs tie.\n\n");
-		md.append("| scenario | peer | ops/s | × netty-nio | × jdk | p50 µs | p99 µs | p99.9 µs | spread | load gen CPU | peer CPU "
-				+ "| peer CPU ms/1k | CPU × netty-nio | CPU × jdk | machine | errors |\n");
+		md.append("| scenario | peer | ops/s | × netty-nio | × jdk | peer CPU ms/1k | CPU × netty-nio | CPU × jdk | p50 µs "
+				+ "| p99 µs | p99.9 µs | spread | load gen CPU | peer CPU | machine | errors |\n");
 		md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
 		for (Scenario scenario : results.loadScenarios()) {
 			if (scenario.tls()) {
@@ -199,8 +199,8 @@ public final class BenchmarkReport {
 	/**
 	 * Append one row of a table of loads, as {@link #appendLoadRow(StringBuilder,
 	 * BenchmarkResults, Scenario, String, List, boolean)} does, with, if asked, the peer's CPU
-	 * time per 1,000 operations and its same-round ratios to each reference peer's after the
-	 * CPU shares.
+	 * time per 1,000 operations and its same-round ratios to each reference peer's next to the
+	 * rate's.
 	 * @param md the report so far
 	 * @param results the whole run's results
 	 * @param scenario the scenario
@@ -216,12 +216,6 @@ public final class BenchmarkReport {
 		for (String reference : references) {
 			md.append(ratio(results.sameRoundRatio(scenario, name, reference))).append(" | ");
 		}
-		md.append(number(results.median(scenario, name, (r) -> r.latencyMicros(50)), 1)).append(" | ")
-			.append(number(results.median(scenario, name, (r) -> r.latencyMicros(99)), 1)).append(" | ")
-			.append(number(results.median(scenario, name, (r) -> r.latencyMicros(99.9)), 1)).append(" | ")
-			.append(percent(results.spread(scenario, name))).append(" | ")
-			.append(percent(results.median(scenario, name, LoadResult::clientCpuShare))).append(" | ")
-			.append(percent(results.median(scenario, name, LoadResult::serverCpuShare))).append(" | ");
 		if (cpuRatios) {
 			md.append(number(results.median(scenario, name, LoadResult::serverCpuMicrosPerOperation), 2)).append(" | ");
 			for (String reference : references) {
@@ -229,6 +223,12 @@ public final class BenchmarkReport {
 					.append(" | ");
 			}
 		}
+		md.append(number(results.median(scenario, name, (r) -> r.latencyMicros(50)), 1)).append(" | ")
+			.append(number(results.median(scenario, name, (r) -> r.latencyMicros(99)), 1)).append(" | ")
+			.append(number(results.median(scenario, name, (r) -> r.latencyMicros(99.9)), 1)).append(" | ")
+			.append(percent(results.spread(scenario, name))).append(" | ")
+			.append(percent(results.median(scenario, name, LoadResult::clientCpuShare))).append(" | ")
+			.append(percent(results.median(scenario, name, LoadResult::serverCpuShare))).append(" | ");
 		if (perOperation) {
 			md.append(number(results.median(scenario, name, LoadResult::serverCpuMicrosPerOperation), 1)).append(" | ")
 				.append(number(results.median(scenario, name, LoadResult::clientCpuMicrosPerOperation), 1))
