@@ -60,7 +60,9 @@ class HarnessTests {
 			assertThat(results.results(flood, peer)).containsExactly(round.load());
 		}
 		String report = BenchmarkReport.markdown(results);
+		long overflowing = (results.floods(flood, PeerDefinition.JDK).get(0).listenQueue().overflows() > 0) ? 1 : 0;
 		assertThat(report).contains("## Flood", "### flood 400 × 64 B", "| netty-nio-boss | ", "| jdk | ",
+				" | " + overflowing + " of 1 | ",
 				"| × sample-app-dedicated-acceptor ≥ 1.00 | – | not measured |",
 				"| flood 400 × 64 B | jdk | ");
 	}
