@@ -90,10 +90,10 @@ final class FloodReport {
 		double boss = results.sameRoundRatio(scenario, app, PeerDefinition.NETTY_NIO_BOSS);
 		tally.row("× sample-app-dedicated-acceptor ≥ 1.00", ratio(dedicated), dedicated, 1.00, true);
 		tally.row("× netty-nio-boss ≥ 1.00", ratio(boss), boss, 1.00, true);
-		double overflows = overflowMedian(results.floods(scenario, app));
-		double nettyOverflows = overflowMedian(results.floods(scenario, PeerDefinition.NETTY_NIO_BOSS));
-		tally.row("overflows ≤ netty-nio-boss's (" + number(nettyOverflows, 0) + ")", number(overflows, 0), overflows,
-				nettyOverflows, false);
+		double overflows = overflowTotal(results.floods(scenario, app));
+		double nettyOverflows = overflowTotal(results.floods(scenario, PeerDefinition.NETTY_NIO_BOSS));
+		tally.row("overflows over all rounds ≤ netty-nio-boss's (" + number(nettyOverflows, 0) + ")", number(overflows, 0),
+				overflows, nettyOverflows, false);
 		md.append("\nIssue 18's bar for the sample app's default (accepting on its I/O loop), from this run's same-round ")
 			.append("medians: ").append(tally.met()).append(" of ").append(tally.measured()).append(" lines met.\n\n");
 		md.append("| bar | sample-app | met |\n|---|--:|---|\n").append(tally.rows());
@@ -103,9 +103,12 @@ final class FloodReport {
 		return ratio(results.sameRoundRatio(scenario, name, reference, LoadResult::serverCpuMicrosPerOperation));
 	}
 
-	private static double overflowMedian(List<FloodResult> floods) {
-		double median = median(floods, (f) -> f.listenQueue().overflows());
-		return (median < 0) ? Double.NaN : median;
+	private static double overflowTotal(List<FloodResult> floods) {
+		// Summed, not a median: a flood has none or thousands, and one in five is what the bar is about.
+		if (floods.isEmpty() || floods.stream().anyMatch((f) -> f.listenQueue().overflows() < 0)) {
+			return Double.NaN;
+		}
+		return floods.stream().mapToLong((f) -> f.listenQueue().overflows()).sum();
 	}
 
 	private static String counter(List<FloodResult> floods, ToDoubleFunction<FloodResult> counter) {
