@@ -59,9 +59,10 @@ final class BarReport {
 	}
 
 	/**
-	 * The lines of the bar, and how many were measured and met.
+	 * The lines of a bar, and how many were measured and met; the other bars of the report
+	 * count theirs with it too.
 	 */
-	private static final class Tally {
+	static final class Tally {
 
 		private final StringBuilder rows = new StringBuilder();
 
@@ -69,6 +70,14 @@ final class BarReport {
 
 		private int measured;
 
+		/**
+		 * Add a line.
+		 * @param bar the bar in words
+		 * @param shown the measured value as the report shows it
+		 * @param value the measured value
+		 * @param limit the bar's limit
+		 * @param atLeast whether the value must be at least the limit, rather than at most
+		 */
 		void row(String bar, String shown, double value, double limit, boolean atLeast) {
 			boolean known = !Double.isNaN(value) && !Double.isNaN(limit);
 			boolean good = known && (atLeast ? value >= limit : value <= limit);
@@ -76,6 +85,18 @@ final class BarReport {
 				.append(!known ? "not measured" : good ? "yes" : "**no**").append(" |\n");
 			this.met += good ? 1 : 0;
 			this.measured += known ? 1 : 0;
+		}
+
+		StringBuilder rows() {
+			return this.rows;
+		}
+
+		int met() {
+			return this.met;
+		}
+
+		int measured() {
+			return this.measured;
 		}
 
 	}

@@ -79,6 +79,12 @@ public final class BenchmarkReport {
 			.append(" per peer, order rotated each round (plus ")
 			.append(seconds(options.roundWarmup().toMillis()))
 			.append(" unmeasured while each round's connections open) |\n");
+		md.append("| CPU pinning | ").append((results.pinning() != null) ? results.pinning() : "none").append(" |\n");
+		if (options.ioThreads() > 0) {
+			md.append("| I/O loops | ").append(options.ioThreads())
+				.append(" (`--io-threads`): the Netty and connlistener peers serve on that many loops, the sample apps run ")
+				.append("with `conn-listener.io-threads=").append(options.ioThreads()).append("`; the JDK peer keeps one |\n");
+		}
 		md.append("| load average (1, 5, 15 min) | ").append(results.loadAtStart()).append(" at start, ")
 			.append(results.loadAtEnd()).append(" at end |\n");
 		md.append("| background (other work) | ").append(number(results.busyBefore(), 2))
@@ -100,6 +106,9 @@ public final class BenchmarkReport {
 		}
 		TlsReport.append(md, results);
 		FramedReport.append(md, results);
+		CpuBarReport.append(md, results);
+		FloodReport.append(md, results);
+		StartupReport.append(md, results);
 		for (Map.Entry<Scenario, Map<String, IdleResult>> idle : results.idles().entrySet()) {
 			md.append("\n## Memory: ").append(idle.getKey().describe()).append("\n\n");
 			md.append("Each connection echoed one 64-byte message, then stayed open and silent. ")
@@ -149,9 +158,13 @@ public final class BenchmarkReport {
 			.append("(the load generator) and to the peer; `machine` is how many of the ")
 			.append(machine.processors())
 			.append(" cores the whole machine kept busy, kernel included: the loopback TCP work done in softirq ")
-			.append("is charged to no process, so a machine near all its cores is saturated even when neither process is at 100 %.\n\n");
-		md.append("| scenario | peer | ops/s | × netty-nio | × jdk | p50 µs | p99 µs | p99.9 µs | spread | load gen CPU | peer CPU | machine | errors |\n");
-		md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+			.append("is charged to no process, so a machine near all its cores is saturated even when neither process is at 100 %. ")
+			.append("`peer CPU ms/1k` is the peer's CPU time per 1,000 operations (milliseconds, the same number as µs per ")
+			.append("operation) and `CPU × netty-nio` and `CPU × jdk` the medians of its same-round ratios: lower is cheaper, ")
+			.append("and a peer that does the same work with less CPU shows there even when the throughputs tie.\n\n");
+		md.append("| scenario | peer | ops/s | × netty-nio | × jdk | peer CPU ms/1k | CPU × netty-nio | CPU × jdk | p50 µs "
+				+ "| p99 µs | p99.9 µs | spread | load gen CPU | peer CPU | machine | errors |\n");
+		md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
 		for (Scenario scenario : results.loadScenarios()) {
 			if (scenario.protocol() != Protocol.PLAIN) {
 				continue;
@@ -161,7 +174,8 @@ public final class BenchmarkReport {
 				if (results.results(scenario, name).isEmpty()) {
 					continue;
 				}
-				appendLoadRow(md, results, scenario, name, List.of(PeerDefinition.NETTY_NIO, PeerDefinition.JDK), false);
+				appendLoadRow(md, results, scenario, name, List.of(PeerDefinition.NETTY_NIO, PeerDefinition.JDK), false,
+						true);
 			}
 		}
 		md.append("\n![Throughput relative to Netty NIO](").append(CHART).append(")\n");
@@ -180,10 +194,35 @@ public final class BenchmarkReport {
 	 */
 	static void appendLoadRow(StringBuilder md, BenchmarkResults results, Scenario scenario, String name,
 			List<String> references, boolean perOperation) {
+		appendLoadRow(md, results, scenario, name, references, perOperation, false);
+	}
+
+	/**
+	 * Append one row of a table of loads, as {@link #appendLoadRow(StringBuilder,
+	 * BenchmarkResults, Scenario, String, List, boolean)} does, with, if asked, the peer's CPU
+	 * time per 1,000 operations and its same-round ratios to each reference peer's next to the
+	 * rate's.
+	 * @param md the report so far
+	 * @param results the whole run's results
+	 * @param scenario the scenario
+	 * @param name the peer's name
+	 * @param references the peers of the ratio columns
+	 * @param perOperation whether to add the columns of CPU time per operation
+	 * @param cpuRatios whether to add the CPU time per 1,000 operations and its ratios
+	 */
+	static void appendLoadRow(StringBuilder md, BenchmarkResults results, Scenario scenario, String name,
+			List<String> references, boolean perOperation, boolean cpuRatios) {
 		md.append("| ").append(scenario.describe()).append(" | ").append(name).append(" | ")
 			.append(number(results.median(scenario, name, LoadResult::rate), 0)).append(" | ");
 		for (String reference : references) {
 			md.append(ratio(results.sameRoundRatio(scenario, name, reference))).append(" | ");
+		}
+		if (cpuRatios) {
+			md.append(number(results.median(scenario, name, LoadResult::serverCpuMicrosPerOperation), 2)).append(" | ");
+			for (String reference : references) {
+				md.append(ratio(results.sameRoundRatio(scenario, name, reference, LoadResult::serverCpuMicrosPerOperation)))
+					.append(" | ");
+			}
 		}
 		md.append(number(results.median(scenario, name, (r) -> r.latencyMicros(50)), 1)).append(" | ")
 			.append(number(results.median(scenario, name, (r) -> r.latencyMicros(99)), 1)).append(" | ")

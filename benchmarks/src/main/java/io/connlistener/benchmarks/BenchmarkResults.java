@@ -54,6 +54,14 @@ public final class BenchmarkResults {
 
 	private final Map<String, String> tlsSessions = new LinkedHashMap<>();
 
+	private final Map<Scenario, Map<String, FloodResult[]>> floods = new LinkedHashMap<>();
+
+	private final Map<Scenario, Map<StartupPeer, List<StartupResult>>> startups = new LinkedHashMap<>();
+
+	private final Map<Scenario, Map<String, Integer>> startupFailures = new LinkedHashMap<>();
+
+	private String pinning;
+
 	BenchmarkResults(HarnessOptions options, MachineInfo machine) {
 		this(options, machine, options.rounds());
 	}
@@ -127,6 +135,101 @@ public final class BenchmarkResults {
 	void record(Scenario scenario, String peer, int round, LoadResult result) {
 		this.loads.computeIfAbsent(scenario, (key) -> new LinkedHashMap<>())
 			.computeIfAbsent(peer, (key) -> new LoadResult[this.rounds])[round] = result;
+	}
+
+	void record(Scenario scenario, String peer, int round, FloodResult result) {
+		record(scenario, peer, round, result.load());
+		this.floods.computeIfAbsent(scenario, (key) -> new LinkedHashMap<>())
+			.computeIfAbsent(peer, (key) -> new FloodResult[this.rounds])[round] = result;
+	}
+
+	void record(Scenario scenario, StartupPeer peer, StartupResult result) {
+		this.startups.computeIfAbsent(scenario, (key) -> new LinkedHashMap<>())
+			.computeIfAbsent(peer, (key) -> new ArrayList<>())
+			.add(result);
+	}
+
+	void startupFailed(Scenario scenario, StartupPeer peer) {
+		this.startups.computeIfAbsent(scenario, (key) -> new LinkedHashMap<>()).computeIfAbsent(peer, (key) -> new ArrayList<>());
+		this.startupFailures.computeIfAbsent(scenario, (key) -> new LinkedHashMap<>()).merge(peer.name(), 1, Integer::sum);
+	}
+
+	void pinning(String pinning) {
+		this.pinning = pinning;
+	}
+
+	/**
+	 * Return how the peers and the load generator were pinned to CPUs.
+	 * @return the description, or {@code null} if not known
+	 */
+	public String pinning() {
+		return this.pinning;
+	}
+
+	/**
+	 * Return the extra measurements of one peer's floods, by round.
+	 * @param scenario a flood scenario
+	 * @param peer the peer's name
+	 * @return the floods that exist, in round order
+	 */
+	public List<FloodResult> floods(Scenario scenario, String peer) {
+		FloodResult[] rounds = this.floods.getOrDefault(scenario, Map.of()).get(peer);
+		return (rounds != null) ? Arrays.stream(rounds).filter((r) -> r != null).toList() : List.of();
+	}
+
+	/**
+	 * Return the flood scenarios that have results, in run order.
+	 * @return the scenarios
+	 */
+	public List<Scenario> floodScenarios() {
+		return List.copyOf(this.floods.keySet());
+	}
+
+	/**
+	 * Return the starts of every startup scenario, by peer, in the order they ran.
+	 * @return the starts by scenario and peer; a peer that never started has none
+	 */
+	public Map<Scenario, Map<StartupPeer, List<StartupResult>>> startups() {
+		return this.startups;
+	}
+
+	/**
+	 * Return how many starts of a peer failed.
+	 * @param scenario the startup scenario
+	 * @param peer the peer's name
+	 * @return the count
+	 */
+	public int startupFailures(Scenario scenario, String peer) {
+		return this.startupFailures.getOrDefault(scenario, Map.of()).getOrDefault(peer, 0);
+	}
+
+	/**
+	 * Return the median of a startup peer's starts.
+	 * @param scenario the startup scenario
+	 * @param peer the peer's name
+	 * @param measure what to take of each start
+	 * @return the median, or {@code NaN} if none succeeded
+	 */
+	public double startupMedian(Scenario scenario, String peer, ToDoubleFunction<StartupResult> measure) {
+		return median(startupsOf(scenario, peer).stream().mapToDouble(measure).toArray());
+	}
+
+	/**
+	 * Return the longest of a startup peer's starts.
+	 * @param scenario the startup scenario
+	 * @param peer the peer's name
+	 * @return milliseconds, or {@code NaN} if none succeeded
+	 */
+	public double startupMax(Scenario scenario, String peer) {
+		return startupsOf(scenario, peer).stream().mapToDouble(StartupResult::millis).max().orElse(Double.NaN);
+	}
+
+	private List<StartupResult> startupsOf(Scenario scenario, String peer) {
+		return this.startups.getOrDefault(scenario, Map.of()).entrySet().stream()
+			.filter((entry) -> entry.getKey().name().equals(peer))
+			.findFirst()
+			.map(Map.Entry::getValue)
+			.orElse(List.of());
 	}
 
 	void record(Scenario scenario, String peer, IdleResult result) {
@@ -242,6 +345,19 @@ public final class BenchmarkResults {
 	 * @return the median ratio, or {@code NaN} if no round has both
 	 */
 	public double sameRoundRatio(Scenario scenario, String peer, String base) {
+		return sameRoundRatio(scenario, peer, base, LoadResult::rate);
+	}
+
+	/**
+	 * Return the median over rounds of the ratio of a measurement of a peer to that of
+	 * another peer in the same round.
+	 * @param scenario the scenario
+	 * @param peer the peer's name
+	 * @param base the other peer's name
+	 * @param measure what to take of each round, such as the CPU time per operation
+	 * @return the median ratio, or {@code NaN} if no round has both
+	 */
+	public double sameRoundRatio(Scenario scenario, String peer, String base, ToDoubleFunction<LoadResult> measure) {
 		Map<String, LoadResult[]> byPeer = this.loads.getOrDefault(scenario, Map.of());
 		LoadResult[] mine = byPeer.get(peer);
 		LoadResult[] theirs = byPeer.get(base);
@@ -250,8 +366,10 @@ public final class BenchmarkResults {
 		}
 		List<Double> ratios = new ArrayList<>();
 		for (int i = 0; i < mine.length; i++) {
-			if (mine[i] != null && theirs[i] != null && theirs[i].rate() > 0) {
-				ratios.add(mine[i].rate() / theirs[i].rate());
+			double theirsMeasured = (theirs[i] != null) ? measure.applyAsDouble(theirs[i]) : Double.NaN;
+			double mineMeasured = (mine[i] != null) ? measure.applyAsDouble(mine[i]) : Double.NaN;
+			if (!Double.isNaN(mineMeasured) && theirsMeasured > 0) {
+				ratios.add(mineMeasured / theirsMeasured);
 			}
 		}
 		return median(ratios.stream().mapToDouble(Double::doubleValue).toArray());

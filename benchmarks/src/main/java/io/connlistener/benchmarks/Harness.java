@@ -20,8 +20,10 @@ import java.util.function.Consumer;
  * peer as a child JVM with the same flags, all at once, and checks each TLS peer with one
  * handshake; measures idle connections while the peers are fresh; then, per echo, churn or
  * TLS scenario, warms each peer of its kind (plain or TLS) up and loads them one at a time,
- * in an order rotated every round; destroys the peers; and writes
- * {@code BENCHMARKS.md} and {@code benchmarks.svg}.
+ * in an order rotated every round (a flood scenario likewise, one flood of its count per
+ * warm-up and round); destroys the peers; starts each Spring Boot application fresh for every
+ * startup scenario; and writes {@code BENCHMARKS.md} and {@code benchmarks.svg}. With CPU sets,
+ * the peers and the harness run {@link CpuPinning pinned} apart.
  * <p>
  * Run it with {@code java -jar benchmarks/target/benchmarks.jar [options]}; see
  * {@link HarnessOptions}. A first argument that is not a {@code --} option goes to JMH
@@ -49,6 +51,8 @@ public final class Harness {
 
 	private final LoadGenerator generator;
 
+	private final FloodClient flood;
+
 	private final List<Sweep> sweeps;
 
 	private final Consumer<String> progress;
@@ -56,6 +60,8 @@ public final class Harness {
 	private TlsMaterial tlsMaterial;
 
 	private TlsClient tlsClient;
+
+	private PeerLaunch launch;
 
 	/**
 	 * Create a harness that reports its progress on standard output.
@@ -83,12 +89,13 @@ public final class Harness {
 	Harness(HarnessOptions options, List<Sweep> sweeps, Consumer<String> progress) {
 		this.options = options;
 		this.generator = new LoadGenerator(options.threads());
+		this.flood = new FloodClient(options.threads(), FloodClient.TIME_BOUND);
 		this.sweeps = List.copyOf(sweeps);
 		this.progress = progress;
 	}
 
 	private static List<Sweep> selectedSweeps(HarnessOptions options) {
-		List<Sweep> all = Sweep.all(options.sampleAppJar(), Runtime.getRuntime().availableProcessors());
+		List<Sweep> all = Sweep.all(options.sampleAppJar(), options.serverProcessors());
 		if (options.sweeps() == null) {
 			return all;
 		}
@@ -118,6 +125,9 @@ public final class Harness {
 		}
 		HarnessOptions options = harness.options;
 		BenchmarkResults results = harness.run();
+		boolean measured = results.totalOperations() > 0 || results.startups().values().stream()
+			.flatMap((byPeer) -> byPeer.values().stream())
+			.anyMatch((starts) -> !starts.isEmpty());
 		String markdown = BenchmarkReport.markdown(results);
 		System.out.println();
 		System.out.println(markdown);
@@ -125,7 +135,7 @@ public final class Harness {
 			Path written = BenchmarkReport.write(results, options.output());
 			System.out.println("Wrote " + written + " and " + written.resolveSibling(BenchmarkReport.CHART));
 		}
-		System.exit((results.totalOperations() > 0) ? 0 : 1);
+		System.exit(measured ? 0 : 1);
 	}
 
 	/**
@@ -135,17 +145,27 @@ public final class Harness {
 	 */
 	public BenchmarkResults run() throws InterruptedException {
 		BenchmarkResults results = new BenchmarkResults(this.options, MachineInfo.current());
-		log("machine: %d processors, load average %s; watching the background load for %d s",
-				results.machine().processors(), results.loadAtStart(), this.options.backgroundSample().toSeconds());
+		CpuPinning pinning = CpuPinning.apply(this.options);
+		this.launch = new PeerLaunch(this.options.jvmFlags(), this.options.ioThreads(), pinning);
+		results.pinning(pinning.describe());
+		if (pinning.problem() != null) {
+			results.problem(pinning.problem());
+		}
+		log("machine: %d processors, load average %s; pinning: %s; watching the background load for %d s",
+				results.machine().processors(), results.loadAtStart(), pinning.describe(),
+				this.options.backgroundSample().toSeconds());
 		Map<PeerDefinition, PeerProcess> running = new LinkedHashMap<>();
 		Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
 		results.background(true, backgroundBusyCores());
-		List<PeerDefinition> peers = selectedPeers();
+		// Startup scenarios start applications of their own: a run of only those starts no peer.
+		boolean loads = !this.sweeps.isEmpty()
+				|| this.options.scenarios().stream().anyMatch((scenario) -> scenario.kind() != Scenario.Kind.STARTUP);
+		List<PeerDefinition> peers = loads ? selectedPeers() : List.of();
 		try {
 			if (peers.stream().anyMatch(PeerDefinition::tls)) {
 				startTls(results);
 			}
-			startPeers(results, peers, running, addresses);
+			startPeers(results, peers, running, addresses, false);
 			// Idle first, on fresh peers: memory that load touched before would hide in the baseline.
 			for (Scenario scenario : this.options.scenarios()) {
 				if (scenario.kind() == Scenario.Kind.IDLE && !addresses.isEmpty()) {
@@ -153,7 +173,8 @@ public final class Harness {
 				}
 			}
 			for (Scenario scenario : this.options.scenarios()) {
-				if (scenario.kind() != Scenario.Kind.IDLE && !addresses.isEmpty()) {
+				if (scenario.kind() != Scenario.Kind.IDLE && scenario.kind() != Scenario.Kind.STARTUP
+						&& !addresses.isEmpty()) {
 					runLoad(results, scenario, running, addresses, this.options.warmup(), this.options.window());
 				}
 			}
@@ -165,6 +186,12 @@ public final class Harness {
 			running.values().forEach(PeerProcess::close);
 			if (this.tlsMaterial != null) {
 				this.tlsMaterial.close();
+			}
+		}
+		// Last, with no other peer running: each start has the machine to itself.
+		for (Scenario scenario : this.options.scenarios()) {
+			if (scenario.kind() == Scenario.Kind.STARTUP) {
+				runStartup(results, scenario);
 			}
 		}
 		results.background(false, backgroundBusyCores());
@@ -192,7 +219,7 @@ public final class Harness {
 	}
 
 	private void startPeers(BenchmarkResults results, List<PeerDefinition> peers,
-			Map<PeerDefinition, PeerProcess> running, Map<String, InetSocketAddress> addresses)
+			Map<PeerDefinition, PeerProcess> running, Map<String, InetSocketAddress> addresses, boolean ownIoThreads)
 			throws InterruptedException {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		String classPath = System.getProperty("java.class.path");
@@ -206,8 +233,8 @@ public final class Harness {
 				continue;
 			}
 			try {
-				List<String> command = peer.command(java, this.options.jvmFlags(), classPath,
-						peer.tls() ? this.tlsMaterial.folder() : null);
+				List<String> command = this.launch.command(peer, java, classPath,
+						peer.tls() ? this.tlsMaterial.folder() : null, ownIoThreads);
 				running.put(peer, PeerProcess.start(peer.name(), command, peer.application(), peer.listener()));
 			}
 			catch (IOException ex) {
@@ -280,7 +307,9 @@ public final class Harness {
 		Map<PeerDefinition, PeerProcess> variants = new LinkedHashMap<>();
 		Map<String, InetSocketAddress> variantAddresses = new LinkedHashMap<>();
 		try {
-			startPeers(swept, sweep.variants().stream().map(Sweep.Variant::peer).toList(), variants, variantAddresses);
+			// The values of a sweep set their own loops, whatever --io-threads says.
+			startPeers(swept, sweep.variants().stream().map(Sweep.Variant::peer).toList(), variants, variantAddresses,
+					true);
 			Map<PeerDefinition, PeerProcess> all = new LinkedHashMap<>(variants);
 			Map<String, InetSocketAddress> allAddresses = new LinkedHashMap<>(variantAddresses);
 			running.keySet().stream().filter((peer) -> peer.name().equals(PeerDefinition.NETTY_NIO)).findFirst()
@@ -309,8 +338,14 @@ public final class Harness {
 			log("%s: no peer of its kind runs", scenario.describe());
 			return;
 		}
-		log("%s: warm-up %.1f s per peer, then %d rounds of %.1f s", scenario.describe(), warmup.toMillis() / 1000.0,
-				results.rounds(), window.toMillis() / 1000.0);
+		if (scenario.kind() == Scenario.Kind.FLOOD) {
+			log("%s: %s, then %d rounds of one flood per peer", scenario.describe(),
+					warmup.isZero() ? "no warm-up" : "one unmeasured flood per peer", results.rounds());
+		}
+		else {
+			log("%s: warm-up %.1f s per peer, then %d rounds of %.1f s", scenario.describe(), warmup.toMillis() / 1000.0,
+					results.rounds(), window.toMillis() / 1000.0);
+		}
 		if (!warmup.isZero()) {
 			for (PeerDefinition peer : peers) {
 				measure(results, scenario, peer, running.get(peer), addresses, warmup, -1);
@@ -343,6 +378,10 @@ public final class Harness {
 			return;
 		}
 		try {
+			if (scenario.kind() == Scenario.Kind.FLOOD) {
+				flood(results, scenario, peer, process, addresses.get(peer.name()), round);
+				return;
+			}
 			LoadResult result = this.generator.run(scenario, addresses.get(peer.name()), this.tlsClient,
 					roundWarmup(scenario, this.options.roundWarmup()), window, process::cpuNanos);
 			if (round >= 0) {
@@ -357,6 +396,65 @@ public final class Harness {
 			results.problem(peer.name() + " in " + scenario.name() + ((round < 0) ? " warm-up" : " round " + (round + 1))
 					+ ": " + ex.getMessage());
 			log("%s %s failed: %s", scenario.name(), peer.name(), ex.getMessage());
+		}
+	}
+
+	/**
+	 * Flood a peer once: the whole count of connects, whatever the window (a warm-up is one
+	 * unmeasured flood).
+	 */
+	private void flood(BenchmarkResults results, Scenario scenario, PeerDefinition peer, PeerProcess process,
+			InetSocketAddress address, int round) throws IOException, InterruptedException {
+		FloodResult flood = this.flood.run(scenario, address, process::cpuNanos);
+		if (round >= 0) {
+			results.record(scenario, peer.name(), round, flood);
+		}
+		LoadResult result = flood.load();
+		log("%-16s %-21s %-7s %,12.0f/s  connect p99 %,9.1f µs  echo p99 %,9.1f µs  overflows %d  drops %d  peer CPU %,.1f ms/1k  errors %d",
+				scenario.name(), peer.name(), (round < 0) ? "warm-up" : "round " + (round + 1), result.rate(),
+				flood.connectMicros(99), result.latencyMicros(99), flood.listenQueue().overflows(),
+				flood.listenQueue().drops(), result.serverCpuMicrosPerOperation(), result.errors());
+	}
+
+	/**
+	 * Start each Spring Boot application fresh, in an order rotated every round, and measure
+	 * the time to its first echoed byte.
+	 */
+	private void runStartup(BenchmarkResults results, Scenario scenario) throws InterruptedException {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		// Pre-touching the heap costs every start the same fixed time, which would flatten the ratios.
+		List<String> flags = this.options.jvmFlags().stream().filter((flag) -> !flag.equals("-XX:+AlwaysPreTouch")).toList();
+		List<StartupPeer> peers = new ArrayList<>();
+		for (StartupPeer peer : StartupPeer.all(this.options.sampleAppJar(), this.options.reactorNettyJar())) {
+			if (peer.unavailableReason() != null) {
+				results.problem(scenario.name() + ": skipped " + peer.name() + ": " + peer.unavailableReason());
+				log("%s: skipping %s: %s", scenario.name(), peer.name(), peer.unavailableReason());
+				continue;
+			}
+			peers.add(peer);
+		}
+		log("%s: %s, then %d fresh starts of each of %d applications, JVM flags %s", scenario.describe(),
+				this.options.warmup().isZero() ? "no warm-up" : "one unmeasured start each", scenario.connections(),
+				peers.size(), flags);
+		// The first start of a jar reads it from disk; the page cache serves every later one.
+		for (int round = this.options.warmup().isZero() ? 0 : -1; round < scenario.connections(); round++) {
+			for (int i = 0; i < peers.size(); i++) {
+				StartupPeer peer = peers.get((i + Math.max(0, round)) % peers.size());
+				try {
+					StartupResult start = StartupRun.measure(peer,
+							(port) -> this.launch.pinning().pin(peer.command(java, flags, port)), STARTUP_TIMEOUT);
+					if (round >= 0) {
+						results.record(scenario, peer, start);
+					}
+					log("%-16s %-21s %-9s %,8.0f ms to the first echoed byte, %,.2f CPU s", scenario.name(), peer.name(),
+							(round < 0) ? "warm-up" : "start " + (round + 1), start.millis(), start.cpuSeconds());
+				}
+				catch (IOException ex) {
+					results.startupFailed(scenario, peer);
+					results.problem(peer.name() + " in " + scenario.name() + " start " + (round + 1) + ": " + ex.getMessage());
+					log("%s %s start %d failed: %s", scenario.name(), peer.name(), round + 1, ex.getMessage());
+				}
+			}
 		}
 	}
 

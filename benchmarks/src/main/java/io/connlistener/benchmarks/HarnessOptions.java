@@ -10,7 +10,8 @@ import java.util.List;
  * What a benchmark run does, from the command line: {@code --rounds 5 --seconds 5
  * --warmup 5 --threads 1 --peers jdk,netty-nio --scenarios echo-1x64,idle-10000
  * --jvm-flags "-Xms256m -Xmx1g" --output docs --sample-app-jar PATH --sweeps io-loops
- * --sweep-rounds 3 --sweep-seconds 3 --tls-key ec --tls-protocol TLSv1.3}.
+ * --sweep-rounds 3 --sweep-seconds 3 --tls-key ec --tls-protocol TLSv1.3 --server-cpus 0
+ * --client-cpus 1 --io-threads 2}.
  * <p>
  * Mutable, for one thread: parse, adjust, then hand to {@link Harness}.
  */
@@ -18,8 +19,8 @@ public final class HarnessOptions {
 
 	/** Scenarios of a full run, in report order. */
 	public static final List<String> DEFAULT_SCENARIOS = List.of("echo-1x64", "echo-100x64", "echo-1000x64",
-			"echo-100x4k", "churn-50x64", "idle-10000", "tls-echo-100x64", "tls-echo-100x4k", "tls-handshake-50",
-			"framed-echo-100x64");
+			"echo-100x4k", "churn-50x64", "flood-20000x64", "idle-10000", "tls-echo-100x64", "tls-echo-100x4k",
+			"tls-handshake-50", "framed-echo-100x64", "startup-5");
 
 	/** Flags every peer JVM gets unless told otherwise. */
 	public static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
@@ -47,6 +48,8 @@ public final class HarnessOptions {
 
 	private Path sampleAppJar = null;
 
+	private Path reactorNettyJar = null;
+
 	private List<String> arguments = List.of();
 
 	private List<String> sweeps = null;
@@ -60,6 +63,12 @@ public final class HarnessOptions {
 	private TlsMaterial.KeyType tlsKey = TlsMaterial.KeyType.EC;
 
 	private String tlsProtocol = TlsClient.DEFAULT_PROTOCOL;
+
+	private String serverCpus = null;
+
+	private String clientCpus = null;
+
+	private int ioThreads = 0;
 
 	/**
 	 * Parse command-line arguments.
@@ -88,11 +97,15 @@ public final class HarnessOptions {
 				case "--jvm-flags" -> options.jvmFlags(Arrays.asList(value.trim().split("\\s+")));
 				case "--output" -> options.output(Path.of(value));
 				case "--sample-app-jar" -> options.sampleAppJar(Path.of(value));
+				case "--reactor-netty-jar" -> options.reactorNettyJar(Path.of(value));
 				case "--sweeps" -> options.sweeps(value.equals("none") ? List.of() : split(value));
 				case "--sweep-rounds" -> options.sweepRounds(Integer.parseInt(value));
 				case "--sweep-seconds" -> options.sweepWindow(Duration.ofMillis((long) (Double.parseDouble(value) * 1000)));
 				case "--tls-key" -> options.tlsKey(TlsMaterial.KeyType.parse(value));
 				case "--tls-protocol" -> options.tlsProtocol(value);
+				case "--server-cpus" -> options.serverCpus(value);
+				case "--client-cpus" -> options.clientCpus(value);
+				case "--io-threads" -> options.ioThreads(Integer.parseInt(value));
 				default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + usage());
 			}
 		}
@@ -104,9 +117,11 @@ public final class HarnessOptions {
 				+ "[--threads 1] [--peers jdk,netty-nio,netty-epoll,connlistener,sample-app,netty-nio-tls,"
 				+ "netty-nio-tls-openssl,connlistener-tls,sample-app-tls,netty-nio-framed,connlistener-framed,sample-app-framed] "
 				+ "[--scenarios " + String.join(",", DEFAULT_SCENARIOS) + "] [--jvm-flags \""
-				+ String.join(" ", DEFAULT_JVM_FLAGS) + "\"] [--output docs] [--sample-app-jar PATH] "
+				+ String.join(" ", DEFAULT_JVM_FLAGS) + "\"] [--output docs] [--sample-app-jar PATH] [--reactor-netty-jar PATH] "
 				+ "[--sweeps io-loops,accepts-per-wakeup,read-buffer-size,write-watermarks|none] [--sweep-rounds 3] "
-				+ "[--sweep-seconds 3] [--tls-key ec|rsa] [--tls-protocol TLSv1.3|TLSv1.2]";
+				+ "[--sweep-seconds 3] [--tls-key ec|rsa] [--tls-protocol TLSv1.3|TLSv1.2] "
+				+ "[--server-cpus 0] [--client-cpus 1] [--io-threads 2]; more scenarios: flood-20000x64, startup-5; "
+				+ "more peers: netty-nio-boss, sample-app-dedicated-acceptor";
 	}
 
 	private static List<String> split(String value) {
@@ -325,6 +340,31 @@ public final class HarnessOptions {
 	}
 
 	/**
+	 * Return the Reactor Netty echo application's jar, which startup scenarios hold the
+	 * sample app against: the one given, or the built one from the working directory or, for
+	 * the benchmarks module's own folder, from there.
+	 * @return the jar's path, which may not exist
+	 */
+	public Path reactorNettyJar() {
+		if (this.reactorNettyJar != null) {
+			return this.reactorNettyJar;
+		}
+		Path module = Path.of("reactor-netty-echo", "target", "reactor-netty-echo.jar");
+		Path fromRoot = Path.of("benchmarks").resolve(module);
+		return (!fromRoot.toFile().isFile() && module.toFile().isFile()) ? module : fromRoot;
+	}
+
+	/**
+	 * Set the Reactor Netty echo application's jar.
+	 * @param reactorNettyJar the jar
+	 * @return these options
+	 */
+	public HarnessOptions reactorNettyJar(Path reactorNettyJar) {
+		this.reactorNettyJar = reactorNettyJar;
+		return this;
+	}
+
+	/**
 	 * Return the arguments these options were parsed from.
 	 * @return the arguments, empty for the defaults
 	 */
@@ -452,6 +492,72 @@ public final class HarnessOptions {
 	public HarnessOptions tlsProtocol(String tlsProtocol) {
 		this.tlsProtocol = TlsClient.checkProtocol(tlsProtocol);
 		return this;
+	}
+
+	/**
+	 * Return the CPUs every peer runs on, as {@code taskset -c} takes them, or {@code null}
+	 * to leave the peers unpinned.
+	 * @return the CPU list, for example {@code 0} or {@code 0-3}
+	 */
+	public String serverCpus() {
+		return this.serverCpus;
+	}
+
+	/**
+	 * Set the CPUs every peer runs on, {@code null} for any.
+	 * @param serverCpus a CPU list, for example {@code 0}, {@code 0-3} or {@code 0,2}
+	 * @return these options
+	 */
+	public HarnessOptions serverCpus(String serverCpus) {
+		this.serverCpus = (serverCpus != null) ? CpuPinning.checkList(serverCpus, "server-cpus") : null;
+		return this;
+	}
+
+	/**
+	 * Return the CPUs the harness, and so the load generator, runs on, or {@code null} to
+	 * leave it unpinned.
+	 * @return the CPU list
+	 */
+	public String clientCpus() {
+		return this.clientCpus;
+	}
+
+	/**
+	 * Set the CPUs the harness runs on, {@code null} for any.
+	 * @param clientCpus a CPU list
+	 * @return these options
+	 */
+	public HarnessOptions clientCpus(String clientCpus) {
+		this.clientCpus = (clientCpus != null) ? CpuPinning.checkList(clientCpus, "client-cpus") : null;
+		return this;
+	}
+
+	/**
+	 * Return the number of I/O loops the Netty and connlistener peers serve on and the
+	 * sample apps' {@code conn-listener.io-threads}, or 0 to run each peer as it is defined.
+	 * @return the loops, 0 for the peers' own
+	 */
+	public int ioThreads() {
+		return this.ioThreads;
+	}
+
+	/**
+	 * Set the number of I/O loops of the Netty and connlistener peers and the sample apps,
+	 * 1 to 256, or 0 for the peers' own.
+	 * @param ioThreads the loops
+	 * @return these options
+	 */
+	public HarnessOptions ioThreads(int ioThreads) {
+		this.ioThreads = (ioThreads == 0) ? 0 : inRange(ioThreads, 256, "I/O threads");
+		return this;
+	}
+
+	/**
+	 * Return the processors the peers may run on: those of {@link #serverCpus()}, or all.
+	 * @return the count
+	 */
+	public int serverProcessors() {
+		return (this.serverCpus != null) ? CpuPinning.count(this.serverCpus) : Runtime.getRuntime().availableProcessors();
 	}
 
 }

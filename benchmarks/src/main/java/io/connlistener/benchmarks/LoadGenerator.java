@@ -79,7 +79,7 @@ final class LoadGenerator {
 			long serverCpu = serverCpuNanos.getAsLong() - serverFrom;
 			long[] machineTo = MachineInfo.cpuTicks();
 			double busyCores = (machineFrom[1] < 0 || machineTo[1] <= machineFrom[1]) ? Double.NaN
-					: Runtime.getRuntime().availableProcessors() * (machineTo[0] - machineFrom[0])
+					: MachineInfo.onlineProcessors() * (machineTo[0] - machineFrom[0])
 							/ (double) (machineTo[1] - machineFrom[1]);
 			double seconds = (System.nanoTime() - wallFrom) / 1e9;
 			for (Thread thread : started) {

@@ -67,6 +67,24 @@ public record MachineInfo(int processors, String cpuModel, String memory, String
 	}
 
 	/**
+	 * Return how many processors the machine has online, from the {@code cpuN} lines of
+	 * {@code /proc/stat}: unlike {@link Runtime#availableProcessors()}, not fewer in a process
+	 * pinned to some of them, so that busy cores are counted against the whole machine.
+	 * @return the count, or {@link Runtime#availableProcessors()} if unknown
+	 */
+	public static int onlineProcessors() {
+		try {
+			long cpus = Files.readAllLines(Path.of("/proc/stat")).stream()
+				.filter((line) -> line.startsWith("cpu") && line.length() > 3 && Character.isDigit(line.charAt(3)))
+				.count();
+			return (cpus > 0) ? (int) cpus : Runtime.getRuntime().availableProcessors();
+		}
+		catch (IOException | RuntimeException ex) {
+			return Runtime.getRuntime().availableProcessors();
+		}
+	}
+
+	/**
 	 * Measure how many cores the machine keeps busy over an interval: with nothing of the
 	 * benchmark running, that is other people's work, the noise.
 	 * @param interval how long to watch
@@ -80,7 +98,7 @@ public record MachineInfo(int processors, String cpuModel, String memory, String
 		if (from[1] < 0 || to[1] <= from[1]) {
 			return Double.NaN;
 		}
-		return Runtime.getRuntime().availableProcessors() * (to[0] - from[0]) / (double) (to[1] - from[1]);
+		return onlineProcessors() * (to[0] - from[0]) / (double) (to[1] - from[1]);
 	}
 
 	/**

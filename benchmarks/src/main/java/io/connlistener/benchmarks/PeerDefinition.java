@@ -41,6 +41,12 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 	/** Name of the Spring Boot sample application's peer. */
 	public static final String SAMPLE_APP = "sample-app";
 
+	/** Name of the Netty peer with a boss loop that accepts, beside the loop that serves. */
+	public static final String NETTY_NIO_BOSS = "netty-nio-boss";
+
+	/** Name of the sample application's peer that accepts on a loop of its own. */
+	public static final String SAMPLE_APP_DEDICATED_ACCEPTOR = "sample-app-dedicated-acceptor";
+
 	/** Name of the peer every TLS ratio is taken against first: Netty with the JDK's TLS. */
 	public static final String NETTY_NIO_TLS = "netty-nio-tls";
 
@@ -118,10 +124,16 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 						List.of("nio"), null, null),
 				new PeerDefinition("netty-epoll", netty + ", native epoll transport, one event loop",
 						NettyEchoPeer.class.getName(), List.of("epoll"), null, null),
+				new PeerDefinition(NETTY_NIO_BOSS, netty + ", NIO transport, a boss loop that accepts and one event "
+						+ "loop that serves (`group(boss, worker)`, as Netty users configure a server)",
+						NettyEchoPeer.class.getName(), List.of("nio-boss"), null, null),
 				new PeerDefinition("connlistener", "listener-core: ConnListener and BufferedConnections on one loop",
 						ConnListenerEchoPeer.class.getName(), List.of(), "io.connlistener.buffer.BufferedConnections", null),
 				sampleApp(SAMPLE_APP, "the Spring Boot sample app jar (Actuator and a Prometheus registry on), with "
 						+ "conn-listener.io-threads=1", sampleAppJar, List.of("--conn-listener.io-threads=1")),
+				sampleApp(SAMPLE_APP_DEDICATED_ACCEPTOR, "the sample app jar as `sample-app`, with "
+						+ "conn-listener.dedicated-acceptor-loop=true (accepting on a loop of its own)", sampleAppJar,
+						List.of("--conn-listener.io-threads=1", "--conn-listener.dedicated-acceptor-loop=true")),
 				new PeerDefinition(NETTY_NIO_TLS, netty + ", NIO transport, one event loop, `SslHandler` with "
 						+ "`SslProvider.JDK` (the JDK's `SSLEngine`), Netty's defaults otherwise",
 						NettyEchoPeer.class.getName(), List.of("nio", "jdk"), null, null, Protocol.TLS),
@@ -166,8 +178,6 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 		PeerDefinition app = sampleApp(SAMPLE_APP_FRAMED, "the Spring Boot sample app jar as `sample-app`, loaded on "
 				+ "its `commands` listener: `line` framing and a `MessageHandler<String>` run off the loop", sampleAppJar,
 				List.of("--conn-listener.io-threads=1",
-						"--conn-listener.listeners." + COMMANDS_LISTENER + ".address=127.0.0.1",
-						"--conn-listener.listeners." + COMMANDS_LISTENER + ".port=0",
 						"--conn-listener.listeners." + COMMANDS_LISTENER + ".max-connections=20000"));
 		return new PeerDefinition(app.name(), app.label(), null, app.args(), null, sampleAppJar, Protocol.FRAMED);
 	}
@@ -193,7 +203,10 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 		List<String> args = new ArrayList<>(List.of("--server.port=0",
 				"--management.endpoints.web.exposure.include=health,prometheus",
 				"--conn-listener.listeners." + LISTENER + ".address=127.0.0.1",
-				"--conn-listener.listeners." + LISTENER + ".max-connections=20000"));
+				"--conn-listener.listeners." + LISTENER + ".max-connections=20000",
+				// Off its fixed port 9877, so that sample apps can run side by side.
+				"--conn-listener.listeners." + COMMANDS_LISTENER + ".address=127.0.0.1",
+				"--conn-listener.listeners." + COMMANDS_LISTENER + ".port=0"));
 		args.addAll(properties);
 		return new PeerDefinition(name, label, null, List.copyOf(args), null, sampleAppJar);
 	}

@@ -7,9 +7,11 @@ import java.util.Locale;
  * in flight), {@code churn-NxS} (N connections at a time that connect, echo S bytes and close
  * with a reset) or {@code idle-N} (N open connections, measured for memory); and over TLS,
  * {@code tls-echo-NxS} and {@code tls-handshake-N} (N clients at a time that connect, make a
- * full handshake, echo 64 bytes, or S with {@code tls-handshake-NxS}, and close); and to the
+ * full handshake, echo 64 bytes, or S with {@code tls-handshake-NxS}, and close); to the
  * framed peers, {@code framed-echo-NxS} (N persistent connections, each with one S-byte line
- * {@code ECHO <letters>\r\n} in flight, answered with {@code <letters>\r\n}).
+ * {@code ECHO <letters>\r\n} in flight, answered with {@code <letters>\r\n}); and
+ * {@code flood-NxS} (N connects at once, open loop, each echoing S bytes and closing) and
+ * {@code startup-N} (each Spring Boot peer started fresh N times).
  *
  * @param kind what the connections do
  * @param connections how many connections at once
@@ -20,6 +22,9 @@ public record Scenario(Kind kind, int connections, int size, boolean tls) {
 
 	/** Largest number of connections a scenario may ask for. */
 	public static final int MAX_CONNECTIONS = 50_000;
+
+	/** Most fresh starts a startup scenario may ask for per peer. */
+	public static final int MAX_STARTS = 100;
 
 	/** Largest message a scenario may ask for. */
 	public static final int MAX_SIZE = 1024 * 1024;
@@ -36,6 +41,9 @@ public record Scenario(Kind kind, int connections, int size, boolean tls) {
 	public Scenario {
 		if (connections < 1 || connections > MAX_CONNECTIONS) {
 			throw new IllegalArgumentException("Connections must be in [1, " + MAX_CONNECTIONS + "], not " + connections);
+		}
+		if (kind == Kind.STARTUP && connections > MAX_STARTS) {
+			throw new IllegalArgumentException("Starts must be in [1, " + MAX_STARTS + "], not " + connections);
 		}
 		if (size < 1 || size > MAX_SIZE) {
 			throw new IllegalArgumentException("Message size must be in [1, " + MAX_SIZE + "], not " + size);
@@ -83,11 +91,11 @@ public record Scenario(Kind kind, int connections, int size, boolean tls) {
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException("Scenario '" + text + "' is of no known kind: "
-					+ "echo, churn, idle, tls-echo, tls-handshake or framed-echo");
+					+ "echo, churn, idle, tls-echo, tls-handshake, framed-echo, flood or startup");
 		}
 		String shape = value.substring(dash + 1);
 		int x = shape.indexOf('x');
-		if (kind == Kind.IDLE || (kind == Kind.HANDSHAKE && x < 0)) {
+		if (kind == Kind.IDLE || kind == Kind.STARTUP || (kind == Kind.HANDSHAKE && x < 0)) {
 			return new Scenario(kind, Integer.parseInt(shape), DEFAULT_SIZE, tls);
 		}
 		if (x < 0) {
@@ -109,7 +117,8 @@ public record Scenario(Kind kind, int connections, int size, boolean tls) {
 	public String name() {
 		String prefix = (this.tls ? TLS_PREFIX : "") + this.kind.name().toLowerCase(Locale.ROOT).replace('_', '-')
 				+ "-" + this.connections;
-		if (this.kind == Kind.IDLE || (this.kind == Kind.HANDSHAKE && this.size == DEFAULT_SIZE)) {
+		if (this.kind == Kind.IDLE || this.kind == Kind.STARTUP
+				|| (this.kind == Kind.HANDSHAKE && this.size == DEFAULT_SIZE)) {
 			return prefix;
 		}
 		return prefix + "x" + ((this.size % 1024 == 0) ? (this.size / 1024) + "k" : String.valueOf(this.size));
@@ -125,16 +134,19 @@ public record Scenario(Kind kind, int connections, int size, boolean tls) {
 		if (this.kind == Kind.IDLE) {
 			return prefix + " connections";
 		}
+		if (this.kind == Kind.STARTUP) {
+			return prefix + " starts";
+		}
 		return prefix + " × " + ((this.size % 1024 == 0) ? (this.size / 1024) + " KiB" : this.size + " B");
 	}
 
 	/**
 	 * Return whether every connection makes one round trip and closes, so that a cycle is
 	 * counted from its connect.
-	 * @return {@code true} for churn and handshake scenarios
+	 * @return {@code true} for churn, handshake and flood scenarios
 	 */
 	public boolean closesEachCycle() {
-		return this.kind == Kind.CHURN || this.kind == Kind.HANDSHAKE;
+		return this.kind == Kind.CHURN || this.kind == Kind.HANDSHAKE || this.kind == Kind.FLOOD;
 	}
 
 	/**
@@ -178,7 +190,20 @@ public record Scenario(Kind kind, int connections, int size, boolean tls) {
 		 * Framed peers only: persistent connections, one line {@code ECHO <letters>\r\n} in
 		 * flight each, answered with {@code <letters>\r\n}: round trips per second and latency.
 		 */
-		FRAMED_ECHO
+		FRAMED_ECHO,
+
+		/**
+		 * A fixed count of connects made as fast as the client can, open loop (none waits
+		 * for the server), each echoing one message and closing with a reset: connects
+		 * accepted per second and the kernel's listen queue overflows.
+		 */
+		FLOOD,
+
+		/**
+		 * Each Spring Boot peer started fresh N times: time from the spawn of its process to
+		 * its first echoed byte.
+		 */
+		STARTUP
 
 	}
 

@@ -1,6 +1,7 @@
 package io.connlistener.benchmarks;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.HdrHistogram.Histogram;
@@ -10,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Tests for {@link BenchmarkResults}: medians, same-round ratios and spread.
+ * Tests for {@link BenchmarkResults}: medians, same-round ratios (of rates and of CPU time per
+ * operation) and spread.
  */
 class BenchmarkResultsTests {
 
@@ -39,6 +41,24 @@ class BenchmarkResultsTests {
 	}
 
 	@Test
+	void cpuPerOperationIsComparedWithinARoundToo() {
+		// Same throughput, but connlistener spends 0.3 s of CPU where Netty spends 0.5 s, then 0.4 s to 0.5 s.
+		this.results.record(this.echo, PeerDefinition.NETTY_NIO, 0, result(1000, 0.5));
+		this.results.record(this.echo, "connlistener", 0, result(1000, 0.3));
+		this.results.record(this.echo, PeerDefinition.NETTY_NIO, 1, result(2000, 1.0));
+		this.results.record(this.echo, "connlistener", 1, result(2000, 0.8));
+		assertThat(this.results.sameRoundRatio(this.echo, "connlistener", PeerDefinition.NETTY_NIO)).isEqualTo(1.0);
+		assertThat(this.results.median(this.echo, "connlistener", LoadResult::serverCpuMicrosPerOperation))
+			.isCloseTo(350.0, within(1e-9));
+		assertThat(this.results.sameRoundRatio(this.echo, "connlistener", PeerDefinition.NETTY_NIO,
+				LoadResult::serverCpuMicrosPerOperation)).isCloseTo(0.7, within(1e-9));
+		StringBuilder row = new StringBuilder();
+		BenchmarkReport.appendLoadRow(row, this.results, this.echo, "connlistener",
+				List.of(PeerDefinition.NETTY_NIO), false, true);
+		assertThat(row.toString()).contains(" | 350.00 | 0.70 | ");
+	}
+
+	@Test
 	void medianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
 		assertThat(BenchmarkResults.median(new double[] { 4, 1, 3, 2 })).isEqualTo(2.5);
 		assertThat(BenchmarkResults.median(new double[0])).isNaN();
@@ -50,7 +70,12 @@ class BenchmarkResultsTests {
 	}
 
 	private static LoadResult result(long operations) {
-		return new LoadResult(operations, 1.0, new Histogram(TimeUnit.SECONDS.toNanos(60), 3), 0, 0.5, 0.5, 1.0, 2.0);
+		return result(operations, 1.0);
+	}
+
+	private static LoadResult result(long operations, double serverCpuSeconds) {
+		return new LoadResult(operations, 1.0, new Histogram(TimeUnit.SECONDS.toNanos(60), 3), 0, 0.5, 0.5,
+				serverCpuSeconds, 2.0);
 	}
 
 }

@@ -94,7 +94,7 @@ class HarnessOptionsTests {
 			.containsExactlyElementsOf(TLS_PEERS);
 		HarnessOptions plainOnly = new HarnessOptions().scenarios(List.of(Scenario.parse("echo-1x64")))
 			.sweeps(List.of());
-		assertThat(new Harness(plainOnly, (line) -> { }).selectedPeers()).noneMatch(PeerDefinition::tls).hasSize(5);
+		assertThat(new Harness(plainOnly, (line) -> { }).selectedPeers()).noneMatch(PeerDefinition::tls).hasSize(7);
 		HarnessOptions framedOnly = new HarnessOptions().scenarios(List.of(Scenario.parse("framed-echo-100x64")))
 			.sweeps(List.of());
 		assertThat(new Harness(framedOnly, (line) -> { }).selectedPeers()).extracting(PeerDefinition::name)

@@ -45,6 +45,31 @@ class HarnessTests {
 
 	@Test
 	@Timeout(value = 90, unit = TimeUnit.SECONDS)
+	void floodsEachPeerWithTheWholeCountAndReportsTheListenQueueAndCpuPerConnect() throws Exception {
+		Scenario flood = Scenario.parse("flood-400x64");
+		HarnessOptions options = quick(PeerDefinition.JDK, flood).peers(List.of(PeerDefinition.JDK, PeerDefinition.NETTY_NIO_BOSS));
+		BenchmarkResults results = new Harness(options, HarnessTests::record).run();
+		assertThat(results.problems()).isEmpty();
+		for (String peer : List.of(PeerDefinition.JDK, PeerDefinition.NETTY_NIO_BOSS)) {
+			FloodResult round = results.floods(flood, peer).get(0);
+			assertThat(round.load().operations()).as(peer).isEqualTo(400);
+			assertThat(round.load().errors()).as(peer).isZero();
+			assertThat(round.timedOut()).as(peer).isZero();
+			assertThat(round.connectMicros(99)).as(peer).isPositive().isLessThanOrEqualTo(round.load().latencyMicros(99));
+			assertThat(round.listenQueue().overflows()).as(peer).isNotNegative();
+			assertThat(results.results(flood, peer)).containsExactly(round.load());
+		}
+		String report = BenchmarkReport.markdown(results);
+		long overflowing = (results.floods(flood, PeerDefinition.JDK).get(0).listenQueue().overflows() > 0) ? 1 : 0;
+		assertThat(report).contains("## Flood", "### flood 400 × 64 B", "| netty-nio-boss | ", "| jdk | ",
+				" | " + overflowing + " of 1 | ",
+				"| × sample-app-dedicated-acceptor ≥ 1.00 | – | not measured |",
+				"| overflows over all rounds ≤ netty-nio-boss's (",
+				"| flood 400 × 64 B | jdk | ");
+	}
+
+	@Test
+	@Timeout(value = 90, unit = TimeUnit.SECONDS)
 	void measuresTlsEchoesAndHandshakesAgainstTheNettyTlsPeerAndReportsThemApart() throws Exception {
 		Scenario echo = Scenario.parse("tls-echo-2x64");
 		Scenario handshake = Scenario.parse("tls-handshake-2");

@@ -20,6 +20,21 @@ class ScenarioTests {
 	}
 
 	@Test
+	void parsesFloodAndStartup() {
+		Scenario flood = Scenario.parse("flood-20000x64");
+		assertThat(flood).isEqualTo(new Scenario(Scenario.Kind.FLOOD, 20_000, 64));
+		assertThat(flood.closesEachCycle()).isTrue();
+		assertThat(flood.describe()).isEqualTo("flood 20000 × 64 B");
+		Scenario startup = Scenario.parse("startup-5");
+		assertThat(startup.kind()).isEqualTo(Scenario.Kind.STARTUP);
+		assertThat(startup.connections()).isEqualTo(5);
+		assertThat(startup.name()).isEqualTo("startup-5");
+		assertThat(startup.describe()).isEqualTo("startup 5 starts");
+		assertThatIllegalArgumentException().isThrownBy(() -> Scenario.parse("startup-101"))
+			.withMessage("Starts must be in [1, 100], not 101");
+	}
+
+	@Test
 	void nameRoundTrips() {
 		for (String name : HarnessOptions.DEFAULT_SCENARIOS) {
 			assertThat(Scenario.parse(name).name()).isEqualTo(name);
@@ -73,7 +88,8 @@ class ScenarioTests {
 	void rejectsScenariosOutOfBounds() {
 		assertThatIllegalArgumentException().isThrownBy(() -> Scenario.parse("echo-0x64"));
 		assertThatIllegalArgumentException().isThrownBy(() -> Scenario.parse("echo-100"));
-		assertThatIllegalArgumentException().isThrownBy(() -> Scenario.parse("flood-1x1"));
+		assertThatIllegalArgumentException().isThrownBy(() -> Scenario.parse("storm-1x1"))
+			.withMessageEndingWith("echo, churn, idle, tls-echo, tls-handshake, framed-echo, flood or startup");
 	}
 
 }

@@ -6,9 +6,9 @@ import java.util.EnumSet;
 
 import io.connlistener.ConnListener;
 import io.connlistener.ListenerOption;
-import io.connlistener.buffer.BufferedConnections;
 import io.connlistener.buffer.BufferedConnection;
 import io.connlistener.buffer.BufferedConnectionSettings;
+import io.connlistener.buffer.BufferedConnections;
 import io.connlistener.buffer.BufferedHandler;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.EventLoopGroup;
@@ -16,7 +16,8 @@ import io.connlistener.loop.EventLoopGroup;
 /**
  * The seed's echo server on listener-core: a {@link ConnListener} and a
  * {@link BufferedConnections} that share ONE {@link EventLoop}, as the Netty peer does, and a
- * handler that moves the input to the output. Accepted sockets get {@code TCP_NODELAY},
+ * handler that moves the input to the output (with {@value PeerSupport#IO_THREADS} set, a group
+ * of that many loops, the first of which accepts). Accepted sockets get {@code TCP_NODELAY},
  * which Netty sets by default, so that the two differ only in their loops and buffers.
  */
 public final class ConnListenerEchoPeer {
@@ -25,7 +26,7 @@ public final class ConnListenerEchoPeer {
 	}
 
 	public static void main(String[] args) throws IOException {
-		EventLoopGroup group = new EventLoopGroup(1, "connlistener-echo");
+		EventLoopGroup group = new EventLoopGroup(PeerSupport.ioThreads(), "connlistener-echo");
 		EventLoop loop = group.loops().get(0);
 		BufferedConnections acceptor = BufferedConnections.shared(group, new EchoHandler(),
 				BufferedConnectionSettings.DEFAULTS);

@@ -35,7 +35,7 @@ public final class ConnListenerTlsEchoPeer {
 		TlsSettings tls = TlsSettings
 			.builder(TlsContexts.of(TlsServerContext.of(TlsFiles.serverContext(Path.of(args[0])))))
 			.build();
-		EventLoopGroup group = new EventLoopGroup(1, "connlistener-tls-echo");
+		EventLoopGroup group = new EventLoopGroup(PeerSupport.ioThreads(), "connlistener-tls-echo");
 		EventLoop loop = group.loops().get(0);
 		BufferedConnections acceptor = BufferedConnections.shared(group, new ConnListenerEchoPeer.EchoHandler(),
 				BufferedConnectionSettings.DEFAULTS);

@@ -2,7 +2,6 @@ package io.connlistener.benchmarks.peers;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-
 import javax.net.ssl.SSLException;
 
 import io.netty.bootstrap.ServerBootstrap;
@@ -32,8 +31,11 @@ import io.netty.handler.ssl.SslProvider;
 /**
  * Netty's echo server as its own example writes it, on ONE event loop that both accepts
  * and serves: {@code channelRead} writes, {@code channelReadComplete} flushes. The first
- * argument picks the transport: {@code nio} (JDK selector) or {@code epoll} (native). Exits
- * with status 2 if the transport is not available on this machine.
+ * argument picks the transport: {@code nio} (JDK selector) or {@code epoll} (native), and
+ * {@code nio-boss} is NIO with a boss loop of its own that accepts, as Netty users
+ * configure a server ({@code group(boss, worker)}). With {@value PeerSupport#IO_THREADS} set,
+ * the loops that serve are that many. Exits with status 2 if the transport is not available
+ * on this machine.
  * <p>
  * With two more arguments, {@code jdk} or {@code openssl} and a {@link TlsFiles} folder, it
  * serves TLS: an {@code SslHandler} first in each connection's pipeline, from
@@ -48,6 +50,7 @@ public final class NettyEchoPeer {
 
 	public static void main(String[] args) throws InterruptedException {
 		boolean epoll = args.length > 0 && "epoll".equals(args[0]);
+		boolean boss = args.length > 0 && "nio-boss".equals(args[0]);
 		if (epoll && !Epoll.isAvailable()) {
 			System.err.println("Epoll is not available: " + Epoll.unavailabilityCause());
 			System.exit(2);
@@ -70,14 +73,16 @@ public final class NettyEchoPeer {
 				System.exit(2);
 			}
 		}
-		EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, ioHandler);
+		EventLoopGroup group = new MultiThreadIoEventLoopGroup(PeerSupport.ioThreads(), ioHandler);
+		EventLoopGroup bossGroup = boss ? new MultiThreadIoEventLoopGroup(1, ioHandler) : group;
 		try {
-			Channel server = bootstrap(group, channelType, tls).bind(PeerSupport.LOOPBACK).sync().channel();
+			Channel server = bootstrap(bossGroup, group, channelType, tls).bind(PeerSupport.LOOPBACK).sync().channel();
 			PeerSupport.ready(server.localAddress());
 			PeerSupport.awaitStop();
 			server.close().sync();
 		}
 		finally {
+			bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
 			group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
 		}
 		System.exit(0);
@@ -92,7 +97,20 @@ public final class NettyEchoPeer {
 	 */
 	public static ServerBootstrap bootstrap(EventLoopGroup group, Class<? extends ServerChannel> channelType,
 			SslContext tls) {
-		return new ServerBootstrap().group(group)
+		return bootstrap(group, group, channelType, tls);
+	}
+
+	/**
+	 * Return the server's bootstrap, before it binds.
+	 * @param boss the loop that accepts, {@code group} itself for one group that does all
+	 * @param group the loops that serve the connections
+	 * @param channelType the server channel of the groups' transport
+	 * @param tls the TLS context, or {@code null} for plain TCP
+	 * @return the bootstrap
+	 */
+	public static ServerBootstrap bootstrap(EventLoopGroup boss, EventLoopGroup group,
+			Class<? extends ServerChannel> channelType, SslContext tls) {
+		return new ServerBootstrap().group(boss, group)
 			.channel(channelType)
 			.option(ChannelOption.SO_BACKLOG, PeerSupport.BACKLOG)
 			.childHandler((tls != null) ? new TlsInitializer(tls) : new EchoHandler());

@@ -21,6 +21,12 @@ public final class PeerSupport {
 	/** Backlog every peer asks for, so that the idle scenario's bursts of connects fit. */
 	public static final int BACKLOG = 4096;
 
+	/**
+	 * System property that tells a peer how many I/O loops to serve connections on (the
+	 * harness's {@code --io-threads}); one if absent.
+	 */
+	public static final String IO_THREADS = "connlistener.benchmark.io-threads";
+
 	private PeerSupport() {
 	}
 
@@ -31,6 +37,14 @@ public final class PeerSupport {
 	public static void ready(SocketAddress address) {
 		System.out.println(READY + " " + ((InetSocketAddress) address).getPort());
 		System.out.flush();
+	}
+
+	/**
+	 * Return how many I/O loops this peer serves connections on.
+	 * @return the {@value #IO_THREADS} system property, or 1
+	 */
+	public static int ioThreads() {
+		return Math.max(1, Integer.getInteger(IO_THREADS, 1));
 	}
 
 	/**

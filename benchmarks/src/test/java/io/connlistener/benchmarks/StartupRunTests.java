@@ -1,0 +1,60 @@
+package io.connlistener.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIOException;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Tests for {@link StartupRun}: the Reactor Netty echo application (built before this module
+ * in the reactor) started once as a child JVM, measured to its first echoed byte; and a
+ * start that fails, reported with its output rather than waited for.
+ */
+class StartupRunTests {
+
+	private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+	@TempDir
+	Path folder;
+
+	@Test
+	@Timeout(value = 120, unit = TimeUnit.SECONDS)
+	void measuresTheReactorNettyAppFromItsSpawnToItsFirstEchoedByte() throws Exception {
+		Path jar = new HarnessOptions().reactorNettyJar();
+		assumeTrue(Files.isRegularFile(jar), "no " + jar + ": build the reactor with ./mvnw -B -ntp package first");
+		StartupPeer peer = peer(StartupPeer.REACTOR_NETTY_APP, jar);
+		long before = System.nanoTime();
+		StartupResult start = StartupRun.measure(peer, (port) -> peer.command(JAVA, List.of("-Xmx256m"), port),
+				Duration.ofSeconds(90));
+		double elapsed = (System.nanoTime() - before) / 1e6;
+		assertThat(start.millis()).isPositive().isLessThan(elapsed);
+		assertThat(start.cpuSeconds()).isPositive();
+	}
+
+	@Test
+	@Timeout(value = 60, unit = TimeUnit.SECONDS)
+	void aStartThatExitsFailsWithItsOutput() throws IOException {
+		Path notAJar = Files.writeString(this.folder.resolve("broken.jar"), "not a jar");
+		StartupPeer peer = peer(StartupPeer.SAMPLE_APP, notAJar);
+		assertThatIOException()
+			.isThrownBy(() -> StartupRun.measure(peer, (port) -> peer.command(JAVA, List.of(), port), Duration.ofSeconds(30)))
+			.withMessageContaining("Peer 'sample-app' exited before it echoed")
+			.withMessageContaining("broken.jar");
+	}
+
+	private static StartupPeer peer(String name, Path jar) {
+		StartupPeer known = StartupPeer.all(jar, jar).stream().filter((p) -> p.name().equals(name)).findFirst().get();
+		return new StartupPeer(known.name(), known.label(), jar, known.jvmFlags(), known.args(), known.portProperty());
+	}
+
+}
