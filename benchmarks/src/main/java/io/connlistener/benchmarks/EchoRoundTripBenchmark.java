@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.connlistener.ConnListener;
 import io.connlistener.ListenerOption;
@@ -14,6 +15,7 @@ import io.connlistener.buffer.BufferedConnection;
 import io.connlistener.buffer.BufferedConnectionSettings;
 import io.connlistener.buffer.BufferedConnections;
 import io.connlistener.buffer.BufferedHandler;
+import io.connlistener.buffer.TrafficCounter;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.EventLoopGroup;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -36,7 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * output, and writes it back; the client reads the echo. One operation is one round trip.
  * <p>
  * With {@code -prof gc}, {@code gc.alloc.rate.norm} is the bytes allocated per round trip
- * by every thread, the loop's included.
+ * by every thread, the loop's included; {@code counted} compares it, and the time, with and
+ * without a traffic counter.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,6 +52,17 @@ public class EchoRoundTripBenchmark {
 	/** Message size in bytes. */
 	@Param({ "64", "4096", "65536" })
 	public int size;
+
+	/**
+	 * Whether the connection tells a traffic counter, as the starter's listeners do: a
+	 * {@code LongAdder} per direction.
+	 */
+	@Param({ "false", "true" })
+	public boolean counted;
+
+	private final LongAdder received = new LongAdder();
+
+	private final LongAdder sent = new LongAdder();
 
 	private EventLoopGroup group;
 
@@ -84,8 +98,22 @@ public class EchoRoundTripBenchmark {
 			}
 
 		};
+		TrafficCounter traffic = !this.counted ? TrafficCounter.NONE : new TrafficCounter() {
+
+			@Override
+			public void received(long bytes) {
+				EchoRoundTripBenchmark.this.received.add(bytes);
+			}
+
+			@Override
+			public void sent(long bytes) {
+				EchoRoundTripBenchmark.this.sent.add(bytes);
+			}
+
+		};
 		this.listener = ConnListener.bind(this.acceptLoop, new InetSocketAddress("127.0.0.1", 0),
-				BufferedConnections.shared(this.group, echoHandler, BufferedConnectionSettings.DEFAULTS),
+				new BufferedConnections(this.group, () -> echoHandler, BufferedConnectionSettings.DEFAULTS,
+						BufferedConnections.LoopChoice.ROUND_ROBIN, traffic),
 				EnumSet.of(ListenerOption.CLOSE_ON_FREE), 16);
 		this.client = SocketChannel.open(this.listener.localAddress());
 		this.client.setOption(StandardSocketOptions.TCP_NODELAY, true);

@@ -146,11 +146,12 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 						Protocol.TLS),
 				sampleAppTls(sampleAppJar),
 				new PeerDefinition(NETTY_NIO_FRAMED, netty + ", NIO transport, one event loop, `LineBasedFrameDecoder`, "
-						+ "`StringDecoder` and `StringEncoder`, each line answered with `writeAndFlush(line + \"\\r\\n\")`",
+						+ "`StringDecoder` and `StringEncoder`, each `ECHO <text>` answered with "
+						+ "`writeAndFlush(text + \"\\r\\n\")` from the handler",
 						NettyFramedEchoPeer.class.getName(), List.of(), null, null, Protocol.FRAMED),
 				new PeerDefinition(CONNLISTENER_FRAMED, "listener-core: `FramedHandler` with `LINE` framing on "
-						+ "BufferedConnections on one loop, each line answered on the loop", ConnListenerFramedEchoPeer.class
-							.getName(), List.of(), null, null, Protocol.FRAMED),
+						+ "BufferedConnections on one loop, each `ECHO <text>` answered on the loop",
+						ConnListenerFramedEchoPeer.class.getName(), List.of(), null, null, Protocol.FRAMED),
 				sampleAppFramed(sampleAppJar));
 	}
 
@@ -176,7 +177,8 @@ public record PeerDefinition(String name, String label, String mainClass, List<S
 	 */
 	static PeerDefinition sampleAppFramed(Path sampleAppJar) {
 		PeerDefinition app = sampleApp(SAMPLE_APP_FRAMED, "the Spring Boot sample app jar as `sample-app`, loaded on "
-				+ "its `commands` listener: `line` framing and a `MessageHandler<String>` run off the loop", sampleAppJar,
+				+ "its `commands` listener: `line` framing and its `@NonBlocking` `MessageHandler<String>`, on the loop",
+				sampleAppJar,
 				List.of("--conn-listener.io-threads=1",
 						"--conn-listener.listeners." + COMMANDS_LISTENER + ".max-connections=20000"));
 		return new PeerDefinition(app.name(), app.label(), null, app.args(), null, sampleAppJar, Protocol.FRAMED);
