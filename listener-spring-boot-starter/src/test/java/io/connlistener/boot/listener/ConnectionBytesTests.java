@@ -17,6 +17,7 @@ import io.connlistener.boot.handler.ConnectionHandler;
 import io.connlistener.boot.handler.MessageContext;
 import io.connlistener.boot.handler.MessageHandler;
 import io.connlistener.boot.testsupport.TestHandlers;
+import io.connlistener.boot.testsupport.TlsListeners;
 import io.connlistener.boot.testsupport.YamlProperties;
 import io.connlistener.buffer.BufferedHandler;
 import io.connlistener.testsupport.Figures;
@@ -57,21 +58,12 @@ class ConnectionBytesTests {
 	@BeforeEach
 	void setUp() {
 		this.certificates = TestCertificates.shared();
-		String certs = this.certificates.directory().toAbsolutePath().toString();
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, ConnListenerAutoConfiguration.class,
 					ConnListenerMetricsAutoConfiguration.class))
 			.withBean(SimpleMeterRegistry.class)
 			.withUserConfiguration(Handlers.class)
-			.withInitializer(YamlProperties.of("""
-					spring:
-					  ssl:
-					    bundle:
-					      pem:
-					        server:
-					          keystore:
-					            certificate: "file:%1$s/server.pem"
-					            private-key: "file:%1$s/server.key"
+			.withInitializer(YamlProperties.of(TlsListeners.bundles(this.certificates) + """
 					conn-listener:
 					  io-threads: 2
 					  defaults:
@@ -88,7 +80,7 @@ class ConnectionBytesTests {
 					    blocking-tls:
 					      port: 0
 					      tls: {bundle: server}
-					""".formatted(certs)));
+					"""));
 	}
 
 	@Test

@@ -29,10 +29,13 @@ final class TlsStreamTransport implements StreamTransport {
 	/** Reading thread only: what the last read that returned 0 waits for. */
 	private int readInterest = SelectionKey.OP_READ;
 
-	/** Under the lock: the channel's totals as last counted. */
-	private long countedReceived;
+	/**
+	 * The channel's totals as last counted: written under the lock at the end of every
+	 * call, read without it, so that the streams' progress checks take no lock of their own.
+	 */
+	private volatile long countedReceived;
 
-	private long countedSent;
+	private volatile long countedSent;
 
 	TlsStreamTransport(TlsChannel tls) {
 		this(tls, TrafficCounter.NONE);
@@ -118,24 +121,12 @@ final class TlsStreamTransport implements StreamTransport {
 
 	@Override
 	public long receivedOnSocket() {
-		this.lock.lock();
-		try {
-			return this.tls.socketBytesRead();
-		}
-		finally {
-			this.lock.unlock();
-		}
+		return this.countedReceived;
 	}
 
 	@Override
 	public long sentOnSocket() {
-		this.lock.lock();
-		try {
-			return this.tls.socketBytesWritten();
-		}
-		finally {
-			this.lock.unlock();
-		}
+		return this.countedSent;
 	}
 
 	@Override
