@@ -13,7 +13,7 @@ import org.springframework.util.Assert;
  * The observations of connection listeners, in one {@link ObservationRegistry} (the
  * application's, never a global one): as a {@link ConnListenerCustomizer}, it has every
  * listener start a {@code conn.listener.connection.setup} observation for each connection it
- * accepts; as a {@link MessageObserver}, it runs each call of a message handler in a
+ * accepts (unless created without them); as a {@link MessageObserver}, it runs each call of a message handler in a
  * {@code conn.listener.message} observation whose scope is open on the handler thread, so
  * that the handler's log lines carry the trace.
  * <p>
@@ -30,23 +30,39 @@ public class ConnListenerObservations implements ConnListenerCustomizer, Message
 
 	private final MessageObservationConvention messageConvention;
 
+	private final boolean observeSetups;
+
 	/**
-	 * Create the observations.
+	 * Create the observations, connection setups included.
 	 * @param registry where the observations go
 	 * @param setupConvention the convention of setup observations, or {@code null}
 	 * @param messageConvention the convention of message observations, or {@code null}
 	 */
 	public ConnListenerObservations(ObservationRegistry registry, ConnectionSetupObservationConvention setupConvention,
 			MessageObservationConvention messageConvention) {
+		this(registry, setupConvention, messageConvention, true);
+	}
+
+	/**
+	 * Create the observations.
+	 * @param registry where the observations go
+	 * @param setupConvention the convention of setup observations, or {@code null}
+	 * @param messageConvention the convention of message observations, or {@code null}
+	 * @param observeSetups whether listeners customized by this observe each connection's
+	 * setup ({@code conn-listener.connection-observations})
+	 */
+	public ConnListenerObservations(ObservationRegistry registry, ConnectionSetupObservationConvention setupConvention,
+			MessageObservationConvention messageConvention, boolean observeSetups) {
 		Assert.notNull(registry, "'registry' must not be null");
 		this.registry = registry;
 		this.setupConvention = setupConvention;
 		this.messageConvention = messageConvention;
+		this.observeSetups = observeSetups;
 	}
 
 	@Override
 	public void customize(String name, ConnListenerBuilder builder) {
-		if (this.registry.isNoop()) {
+		if (!this.observeSetups || this.registry.isNoop()) {
 			return;
 		}
 		builder.onConnectionAccepted(new ConnectionSetupObservations(name, this.registry, this.setupConvention));

@@ -20,8 +20,9 @@ import org.springframework.context.annotation.Bean;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
  * for {@link ConnListenerObservations}: the {@code conn.listener.connection.setup} and
  * {@code conn.listener.message} observations, in the application's
- * {@link ObservationRegistry}, only when there is one (never a global registry); the message
- * observations only with {@code conn-listener.message-observations=true}. A
+ * {@link ObservationRegistry}, only when there is one (never a global registry), and only
+ * when asked for: {@code conn-listener.connection-observations=true} and
+ * {@code conn-listener.message-observations=true}. A
  * {@link ConnectionSetupObservationConvention} or {@link MessageObservationConvention} bean
  * replaces the default convention; {@code management.observations.enable.conn.listener=false}
  * turns the observations off through Spring Boot's own predicate. An
@@ -41,9 +42,9 @@ public final class ConnListenerObservationAutoConfiguration {
 			ConnListenerRegistry registry, ConnListenerProperties properties,
 			ObjectProvider<ConnectionSetupObservationConvention> setupConvention,
 			ObjectProvider<MessageObservationConvention> messageConvention) {
+		// Per connection and per message only when asked for.
 		ConnListenerObservations observations = new ConnListenerObservations(observationRegistry,
-				setupConvention.getIfUnique(), messageConvention.getIfUnique());
-		// Per message only when asked for: conn-listener.message-observations.
+				setupConvention.getIfUnique(), messageConvention.getIfUnique(), properties.isConnectionObservations());
 		if (!observationRegistry.isNoop() && properties.isMessageObservations()) {
 			for (ManagedConnListener listener : registry.all()) {
 				listener.observeMessages(observations);

@@ -63,7 +63,8 @@ class ConnListenerObservationAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(ConnListenerAutoConfiguration.class,
 				ConnListenerObservationAutoConfiguration.class))
 		.withUserConfiguration(Handlers.class)
-		.withPropertyValues("conn-listener.io-threads=1", "conn-listener.message-observations=true",
+		.withPropertyValues("conn-listener.io-threads=1", "conn-listener.connection-observations=true",
+				"conn-listener.message-observations=true",
 				"conn-listener.defaults.address=127.0.0.1",
 				"conn-listener.listeners.commands.port=0", "conn-listener.listeners.commands.framing.type=line");
 
@@ -177,6 +178,22 @@ class ConnListenerObservationAutoConfigurationTests {
 						() -> assertThat(registry).hasNumberOfObservationsWithNameEqualTo(SETUP, 1));
 				assertThat(registry).hasNumberOfObservationsWithNameEqualTo(MESSAGE, 0);
 				assertThat(commands.messageObserver()).isNull();
+			});
+	}
+
+	@Test
+	void connectionsAreObservedOnlyWhenAskedFor() {
+		this.contextRunner.withUserConfiguration(TestRegistry.class)
+			.withPropertyValues("conn-listener.connection-observations=false")
+			.run((context) -> {
+				TestObservationRegistry registry = context.getBean(TestObservationRegistry.class);
+				ManagedConnListener commands = listener(context.getBean(ConnListenerRegistry.class));
+				try (LoopbackClient client = LoopbackClient.connect(commands.localAddress())) {
+					assertThat(client.exchange("one")).isEqualTo("OK one");
+				}
+				await().atMost(WAIT).untilAsserted(
+						() -> assertThat(registry).hasNumberOfObservationsWithNameEqualTo(MESSAGE, 1));
+				assertThat(registry).hasNumberOfObservationsWithNameEqualTo(SETUP, 0);
 			});
 	}
 

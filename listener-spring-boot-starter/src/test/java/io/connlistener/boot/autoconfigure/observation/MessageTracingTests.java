@@ -59,7 +59,8 @@ class MessageTracingTests {
 				ConnListenerObservationAutoConfiguration.class, ObservationAutoConfiguration.class,
 				MicrometerTracingAutoConfiguration.class, BraveAutoConfiguration.class))
 		.withUserConfiguration(Spans.class)
-		.withPropertyValues("conn-listener.io-threads=1", "conn-listener.message-observations=true",
+		.withPropertyValues("conn-listener.io-threads=1", "conn-listener.connection-observations=true",
+				"conn-listener.message-observations=true",
 				"conn-listener.defaults.address=127.0.0.1",
 				"conn-listener.listeners.commands.port=0", "conn-listener.listeners.commands.framing.type=line",
 				"management.tracing.sampling.probability=1.0");
