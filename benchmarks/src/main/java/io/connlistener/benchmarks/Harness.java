@@ -425,7 +425,8 @@ public final class Harness {
 		// Pre-touching the heap costs every start the same fixed time, which would flatten the ratios.
 		List<String> flags = this.options.jvmFlags().stream().filter((flag) -> !flag.equals("-XX:+AlwaysPreTouch")).toList();
 		List<StartupPeer> peers = new ArrayList<>();
-		for (StartupPeer peer : StartupPeer.all(this.options.sampleAppJar(), this.options.reactorNettyJar())) {
+		for (StartupPeer peer : StartupPeer.all(this.options.sampleAppJar(), this.options.reactorNettyJar(),
+				this.options.starterEchoJar())) {
 			if (peer.unavailableReason() != null) {
 				results.problem(scenario.name() + ": skipped " + peer.name() + ": " + peer.unavailableReason());
 				log("%s: skipping %s: %s", scenario.name(), peer.name(), peer.unavailableReason());

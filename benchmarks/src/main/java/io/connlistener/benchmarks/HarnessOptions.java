@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * What a benchmark run does, from the command line: {@code --rounds 5 --seconds 5
  * --warmup 5 --threads 1 --peers jdk,netty-nio --scenarios echo-1x64,idle-10000
- * --jvm-flags "-Xms256m -Xmx1g" --output docs --sample-app-jar PATH --sweeps io-loops
+ * --jvm-flags "-Xms256m -Xmx1g" --output docs --sample-app-jar PATH --starter-echo-jar PATH --sweeps io-loops
  * --sweep-rounds 3 --sweep-seconds 3 --tls-key ec --tls-protocol TLSv1.3 --server-cpus 0
  * --client-cpus 1 --io-threads 2}.
  * <p>
@@ -49,6 +49,8 @@ public final class HarnessOptions {
 	private Path sampleAppJar = null;
 
 	private Path reactorNettyJar = null;
+
+	private Path starterEchoJar = null;
 
 	private List<String> arguments = List.of();
 
@@ -98,6 +100,7 @@ public final class HarnessOptions {
 				case "--output" -> options.output(Path.of(value));
 				case "--sample-app-jar" -> options.sampleAppJar(Path.of(value));
 				case "--reactor-netty-jar" -> options.reactorNettyJar(Path.of(value));
+				case "--starter-echo-jar" -> options.starterEchoJar(Path.of(value));
 				case "--sweeps" -> options.sweeps(value.equals("none") ? List.of() : split(value));
 				case "--sweep-rounds" -> options.sweepRounds(Integer.parseInt(value));
 				case "--sweep-seconds" -> options.sweepWindow(Duration.ofMillis((long) (Double.parseDouble(value) * 1000)));
@@ -118,6 +121,7 @@ public final class HarnessOptions {
 				+ "netty-nio-tls-openssl,connlistener-tls,sample-app-tls,netty-nio-framed,connlistener-framed,sample-app-framed] "
 				+ "[--scenarios " + String.join(",", DEFAULT_SCENARIOS) + "] [--jvm-flags \""
 				+ String.join(" ", DEFAULT_JVM_FLAGS) + "\"] [--output docs] [--sample-app-jar PATH] [--reactor-netty-jar PATH] "
+				+ "[--starter-echo-jar PATH] "
 				+ "[--sweeps io-loops,accepts-per-wakeup,read-buffer-size,write-watermarks|none] [--sweep-rounds 3] "
 				+ "[--sweep-seconds 3] [--tls-key ec|rsa] [--tls-protocol TLSv1.3|TLSv1.2] "
 				+ "[--server-cpus 0] [--client-cpus 1] [--io-threads 2]; more scenarios: flood-20000x64, startup-5; "
@@ -349,9 +353,33 @@ public final class HarnessOptions {
 		if (this.reactorNettyJar != null) {
 			return this.reactorNettyJar;
 		}
-		Path module = Path.of("reactor-netty-echo", "target", "reactor-netty-echo.jar");
-		Path fromRoot = Path.of("benchmarks").resolve(module);
-		return (!fromRoot.toFile().isFile() && module.toFile().isFile()) ? module : fromRoot;
+		return builtJar("reactor-netty-echo");
+	}
+
+	/**
+	 * Return the jar of the echo application on the connlistener starter alone, which
+	 * startup scenarios hold against the Reactor Netty one: the one given, or the built one
+	 * from the working directory or, for the benchmarks module's own folder, from there.
+	 * @return the jar's path, which may not exist
+	 */
+	public Path starterEchoJar() {
+		return (this.starterEchoJar != null) ? this.starterEchoJar : builtJar("starter-echo");
+	}
+
+	/**
+	 * Set the jar of the echo application on the connlistener starter alone.
+	 * @param starterEchoJar the jar
+	 * @return these options
+	 */
+	public HarnessOptions starterEchoJar(Path starterEchoJar) {
+		this.starterEchoJar = starterEchoJar;
+		return this;
+	}
+
+	private static Path builtJar(String module) {
+		Path jar = Path.of(module, "target", module + ".jar");
+		Path fromRoot = Path.of("benchmarks").resolve(jar);
+		return (!fromRoot.toFile().isFile() && jar.toFile().isFile()) ? jar : fromRoot;
 	}
 
 	/**

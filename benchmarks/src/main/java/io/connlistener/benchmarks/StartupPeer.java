@@ -32,6 +32,9 @@ public record StartupPeer(String name, String label, Path jar, List<String> jvmF
 	/** Name of the Reactor Netty application's startup: what the sample app is held against. */
 	public static final String REACTOR_NETTY_APP = "reactor-netty-app";
 
+	/** Name of the startup of the echo application on the connlistener starter alone. */
+	public static final String STARTER_ECHO_APP = "starter-echo-app";
+
 	/** The sample's message listener on loopback and a port of its own, off its fixed 9877. */
 	private static final String COMMANDS_ADDRESS = "--conn-listener.listeners." + PeerDefinition.COMMANDS_LISTENER
 			+ ".address=127.0.0.1";
@@ -43,9 +46,10 @@ public record StartupPeer(String name, String label, Path jar, List<String> jvmF
 	 * Return every startup peer, in report order.
 	 * @param sampleAppJar the sample application's jar
 	 * @param reactorNettyJar the Reactor Netty echo application's jar
+	 * @param starterEchoJar the jar of the echo application on the connlistener starter alone
 	 * @return the peers
 	 */
-	public static List<StartupPeer> all(Path sampleAppJar, Path reactorNettyJar) {
+	public static List<StartupPeer> all(Path sampleAppJar, Path reactorNettyJar, Path starterEchoJar) {
 		List<String> sampleArgs = List.of("--server.port=0", "--management.endpoints.web.exposure.include=health,prometheus",
 				"--conn-listener.listeners." + PeerDefinition.LISTENER + ".address=127.0.0.1", COMMANDS_ADDRESS,
 				COMMANDS_PORT);
@@ -63,6 +67,9 @@ public record StartupPeer(String name, String label, Path jar, List<String> jvmF
 								"--conn-listener.listeners." + PeerDefinition.LISTENER + ".address=127.0.0.1",
 								COMMANDS_ADDRESS, COMMANDS_PORT),
 						samplePort),
+				new StartupPeer(STARTER_ECHO_APP, "benchmarks/starter-echo: `spring-boot-starter`, the connlistener "
+						+ "starter and one buffered echo handler, the Reactor Netty app's counterpart: what the starter "
+						+ "itself adds", starterEchoJar, List.of(), List.of(), samplePort),
 				new StartupPeer(REACTOR_NETTY_APP, "benchmarks/reactor-netty-echo: `spring-boot-starter` and Reactor Netty's "
 						+ "`TcpServer` bound by one bean, `out.send(in.receive().retain())`, Reactor Netty's defaults (native "
 						+ "epoll where it loads)", reactorNettyJar, List.of(), List.of("--echo.address=127.0.0.1"), "echo.port"));

@@ -10,15 +10,18 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Tests for {@link StartupRun}: the Reactor Netty echo application (built before this module
- * in the reactor) started once as a child JVM, measured to its first echoed byte; and a
- * start that fails, reported with its output rather than waited for.
+ * Tests for {@link StartupRun}: the Reactor Netty echo application and the one on the starter
+ * alone (both built before this module in the reactor), each started once as a child JVM,
+ * measured to its first echoed byte; and a start that fails, reported with its output rather
+ * than waited for.
  */
 class StartupRunTests {
 
@@ -27,12 +30,14 @@ class StartupRunTests {
 	@TempDir
 	Path folder;
 
-	@Test
+	@ParameterizedTest
+	@ValueSource(strings = { StartupPeer.REACTOR_NETTY_APP, StartupPeer.STARTER_ECHO_APP })
 	@Timeout(value = 120, unit = TimeUnit.SECONDS)
-	void measuresTheReactorNettyAppFromItsSpawnToItsFirstEchoedByte() throws Exception {
-		Path jar = new HarnessOptions().reactorNettyJar();
+	void measuresAnAppFromItsSpawnToItsFirstEchoedByte(String name) throws Exception {
+		HarnessOptions options = new HarnessOptions();
+		Path jar = name.equals(StartupPeer.REACTOR_NETTY_APP) ? options.reactorNettyJar() : options.starterEchoJar();
 		assumeTrue(Files.isRegularFile(jar), "no " + jar + ": build the reactor with ./mvnw -B -ntp package first");
-		StartupPeer peer = peer(StartupPeer.REACTOR_NETTY_APP, jar);
+		StartupPeer peer = peer(name, jar);
 		long before = System.nanoTime();
 		StartupResult start = StartupRun.measure(peer, (port) -> peer.command(JAVA, List.of("-Xmx256m"), port),
 				Duration.ofSeconds(90));
@@ -53,7 +58,7 @@ class StartupRunTests {
 	}
 
 	private static StartupPeer peer(String name, Path jar) {
-		StartupPeer known = StartupPeer.all(jar, jar).stream().filter((p) -> p.name().equals(name)).findFirst().get();
+		StartupPeer known = StartupPeer.all(jar, jar, jar).stream().filter((p) -> p.name().equals(name)).findFirst().get();
 		return new StartupPeer(known.name(), known.label(), jar, known.jvmFlags(), known.args(), known.portProperty());
 	}
 
