@@ -97,6 +97,15 @@ final class FloodReport {
 		md.append("\nIssue 18's bar for the sample app's default (accepting on its I/O loop), from this run's same-round ")
 			.append("medians: ").append(tally.met()).append(" of ").append(tally.measured()).append(" lines met.\n\n");
 		md.append("| bar | sample-app | met |\n|---|--:|---|\n").append(tally.rows());
+		md.append("\nThe rule the default follows: a listener accepts on its I/O loop, at most `max-accepts-per-wakeup` ")
+			.append("(16) connections per wakeup, and serves them there without a hand-off (the `io-loops` sweep chose it ")
+			.append("on echo and churn). A server with an accept thread of its own (`netty-nio-boss`, ")
+			.append("`sample-app-dedicated-acceptor`) drains the accept queue on a thread to which the scheduler gives a ")
+			.append("share of its own, which keeps the queue from overflowing while the loop is short of CPU (its code not ")
+			.append("yet compiled, other threads on its core), and pays for the hand-off in `peer CPU ms/1k`. ")
+			.append("`conn-listener.dedicated-acceptor-loop: true` is that choice for a service whose floods matter more ")
+			.append("than its CPU per connection; what was tried to give the single loop the same is in \"The flood ")
+			.append("default: what was tried\" at the end of this report.\n");
 	}
 
 	private static String cpuRatio(BenchmarkResults results, Scenario scenario, String name, String reference) {
