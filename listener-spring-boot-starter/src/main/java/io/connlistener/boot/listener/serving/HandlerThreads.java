@@ -1,12 +1,14 @@
 package io.connlistener.boot.listener.serving;
 
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.boot.system.JavaVersion;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
@@ -15,8 +17,11 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 /**
  * The threads that run the blocking handlers of one listener: a virtual thread per
  * connection where asked for, otherwise a pool bounded by the listener's
- * {@code max-connections} with a short bounded queue, never an unbounded one. Closing
- * interrupts the handlers still running and waits a moment for them.
+ * {@code max-connections} with a short bounded queue, never an unbounded one. An idle thread
+ * takes a new connection before a thread is added, so that a churn of short connections
+ * keeps as many threads as are busy at once, not one per connection until the bound; idle
+ * threads end after a minute. Closing interrupts the handlers still running and waits a
+ * moment for them.
  * <p>
  * Virtual threads come from Spring's {@link SimpleAsyncTaskExecutor}, which makes them
  * without reflection on Java 21 and later; the starter compiles for and runs on Java 17,
@@ -68,10 +73,7 @@ public final class HandlerThreads implements Executor, AutoCloseable {
 		}
 		CustomizableThreadFactory factory = new CustomizableThreadFactory(prefix);
 		factory.setDaemon(true);
-		ThreadPoolExecutor executor = new ThreadPoolExecutor(maxThreads, maxThreads, 60, TimeUnit.SECONDS,
-				new ArrayBlockingQueue<>(Math.max(1, queueCapacity)), factory);
-		executor.allowCoreThreadTimeOut(true);
-		return new HandlerThreads(null, executor);
+		return new HandlerThreads(null, new IdleFirstPool(maxThreads, Math.max(1, queueCapacity), factory));
 	}
 
 	/**
@@ -95,6 +97,22 @@ public final class HandlerThreads implements Executor, AutoCloseable {
 		ThreadPoolExecutor executor = new ThreadPoolExecutor(0, maxThreads, 60, TimeUnit.SECONDS,
 				new SynchronousQueue<>(), factory);
 		return new HandlerThreads(null, executor);
+	}
+
+	/**
+	 * Return how many platform threads the pool has, busy or idle; 0 with virtual threads.
+	 * @return the number of threads
+	 */
+	int threads() {
+		return (this.pool != null) ? this.pool.getPoolSize() : 0;
+	}
+
+	/**
+	 * Return how many platform threads run a task right now; 0 with virtual threads.
+	 * @return the number of busy threads
+	 */
+	int busyThreads() {
+		return (this.pool != null) ? this.pool.getActiveCount() : 0;
 	}
 
 	/**
@@ -128,6 +146,65 @@ public final class HandlerThreads implements Executor, AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/**
+	 * A pool that gives a task to an idle thread first, adds a thread only when every thread
+	 * is busy, and lets a task wait in its bounded queue only once it has its most threads,
+	 * as Tomcat's executor does: a plain {@link ThreadPoolExecutor} adds a thread for each task
+	 * until it has its core threads, idle ones or not, and queues before it adds beyond them.
+	 */
+	private static final class IdleFirstPool extends ThreadPoolExecutor {
+
+		/** Tasks handed over and not yet finished, running or waiting. */
+		private final AtomicInteger submitted = new AtomicInteger();
+
+		IdleFirstPool(int maxThreads, int queueCapacity, ThreadFactory factory) {
+			super(0, maxThreads, 60, TimeUnit.SECONDS, new IdleFirstQueue(queueCapacity), factory);
+			((IdleFirstQueue) getQueue()).pool = this;
+		}
+
+		@Override
+		public void execute(Runnable task) {
+			this.submitted.incrementAndGet();
+			try {
+				super.execute(task);
+			}
+			catch (RuntimeException ex) {
+				this.submitted.decrementAndGet();
+				throw ex;
+			}
+		}
+
+		@Override
+		protected void afterExecute(Runnable task, Throwable failure) {
+			this.submitted.decrementAndGet();
+		}
+
+	}
+
+	/**
+	 * The queue of an {@link IdleFirstPool}: it refuses a task while more tasks than threads
+	 * are handed over and the pool may add a thread, which makes the pool add one.
+	 */
+	private static final class IdleFirstQueue extends LinkedBlockingQueue<Runnable> {
+
+		private volatile IdleFirstPool pool;
+
+		IdleFirstQueue(int capacity) {
+			super(capacity);
+		}
+
+		@Override
+		public boolean offer(Runnable task) {
+			IdleFirstPool pool = this.pool;
+			int threads = pool.getPoolSize();
+			if (pool.submitted.get() > threads && threads < pool.getMaximumPoolSize()) {
+				return false;
+			}
+			return super.offer(task);
+		}
+
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.connlistener.boot.listener.serving;
 
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -18,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -31,6 +33,51 @@ class HandlerThreadsTests {
 	void platformThreadsAreDaemonsNamedAfterTheListener() throws InterruptedException {
 		try (HandlerThreads threads = HandlerThreads.create("blocking", 2, 2, false)) {
 			assertThat(ranOn(threads)).isEqualTo("connlistener-blocking-1 platform daemon");
+		}
+	}
+
+	@Test
+	void anIdleThreadTakesTheNextConnectionBeforeAThreadIsAdded() throws InterruptedException {
+		try (HandlerThreads threads = HandlerThreads.create("blocking", 100, 2, false)) {
+			for (int i = 0; i < 20; i++) {
+				assertThat(ranOn(threads)).startsWith("connlistener-blocking-1 ");
+				// Idle once its task has returned: the next one must not need a thread of its own.
+				await().atMost(Duration.ofSeconds(10))
+					.pollDelay(Duration.ZERO)
+					.pollInterval(Duration.ofMillis(2))
+					.until(() -> threads.busyThreads() == 0);
+			}
+			assertThat(threads.threads()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void threadsAreAddedWhileEveryOneIsBusyUpToTheMostThenConnectionsWaitThenAreRefused()
+			throws InterruptedException {
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch started = new CountDownLatch(2);
+		CountDownLatch ran = new CountDownLatch(3);
+		try (HandlerThreads threads = HandlerThreads.create("blocking", 2, 1, false)) {
+			Runnable busy = () -> {
+				started.countDown();
+				try {
+					release.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				ran.countDown();
+			};
+			threads.execute(busy);
+			threads.execute(busy);
+			assertThat(started.await(10, TimeUnit.SECONDS)).as("both running at once").isTrue();
+			assertThat(threads.threads()).isEqualTo(2);
+			threads.execute(ran::countDown);
+			assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(() -> threads.execute(() -> {
+			}));
+			release.countDown();
+			assertThat(ran.await(10, TimeUnit.SECONDS)).as("the waiting one ran too").isTrue();
+			assertThat(threads.threads()).isEqualTo(2);
 		}
 	}
 
