@@ -5,9 +5,12 @@ import java.util.Comparator;
 import java.util.List;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.Ordered;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.Order;
 import org.springframework.util.Assert;
+import org.springframework.util.ClassUtils;
 
 /**
  * Finds the beans annotated with {@link ConnectionHandler}, on their class or on their
@@ -41,11 +44,25 @@ public final class ConnectionHandlerDiscoverer {
 			ConnectionHandler annotation = this.beanFactory.findAnnotationOnBean(beanName, ConnectionHandler.class);
 			if (annotation != null) {
 				Object handler = this.beanFactory.getBean(beanName);
-				handlers.add(new DiscoveredHandler(annotation.value(), beanName, handler, order(beanName, handler)));
+				handlers.add(new DiscoveredHandler(annotation.value(), beanName, handler, order(beanName, handler),
+						declaredType(beanName, handler)));
 			}
 		}
 		handlers.sort(Comparator.comparingInt(DiscoveredHandler::order).thenComparing(DiscoveredHandler::beanName));
 		return handlers;
+	}
+
+	/**
+	 * Return the type the bean was declared with: its {@code @Bean} method's return type
+	 * (generics included, which a lambda's class does not carry) or its class.
+	 */
+	private ResolvableType declaredType(String beanName, Object handler) {
+		ResolvableType type = ResolvableType.NONE;
+		if (this.beanFactory instanceof ConfigurableListableBeanFactory configurable
+				&& configurable.containsBeanDefinition(beanName)) {
+			type = configurable.getMergedBeanDefinition(beanName).getResolvableType();
+		}
+		return (type.resolve() != null) ? type : ResolvableType.forClass(ClassUtils.getUserClass(handler));
 	}
 
 	private int order(String beanName, Object handler) {
@@ -63,8 +80,11 @@ public final class ConnectionHandlerDiscoverer {
 	 * @param beanName the bean's name
 	 * @param handler the bean
 	 * @param order the bean's order
+	 * @param declaredType the type the bean was declared with: its {@code @Bean} method's
+	 * return type, or its class
 	 */
-	public record DiscoveredHandler(String listenerName, String beanName, Object handler, int order) {
+	public record DiscoveredHandler(String listenerName, String beanName, Object handler, int order,
+			ResolvableType declaredType) {
 	}
 
 }

@@ -163,6 +163,16 @@ class FramingFailureAnalysisTests {
 						+ "MessageHandler<ByteBuffer>.");
 	}
 
+	@Test
+	void messageHandlerWhoseTypeNothingTells() {
+		assertFailure(RawLambda.class, List.of(ORDERS + "framing.type=line"),
+				"Bean 'orders' is annotated with @ConnectionHandler(\"orders\") for listener 'orders' on 0.0.0.0:0, "
+						+ "but it is a MessageHandler whose message type cannot be told: message handlers take String, "
+						+ "byte[] or ByteBuffer messages.",
+				"Make bean 'orders' implement MessageHandler<String>, MessageHandler<byte[]> or "
+						+ "MessageHandler<ByteBuffer>.");
+	}
+
 	private void assertFailure(Class<?> configuration, List<String> properties, String description, String action) {
 		List<String> all = new ArrayList<>(List.of(ORDERS + "port=0"));
 		all.addAll(properties);
@@ -190,6 +200,19 @@ class FramingFailureAnalysisTests {
 		@ConnectionHandler("orders")
 		BlockingConnectionHandler orders() {
 			return (connection) -> connection.outputStream().write('x');
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RawLambda {
+
+		// Neither the lambda's class nor the raw return type names the message type.
+		@Bean
+		@ConnectionHandler("orders")
+		@SuppressWarnings({ "rawtypes", "unchecked" })
+		MessageHandler orders() {
+			return (message, context) -> message;
 		}
 
 	}

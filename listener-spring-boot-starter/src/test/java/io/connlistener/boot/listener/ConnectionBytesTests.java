@@ -225,8 +225,7 @@ class ConnectionBytesTests {
 		@Bean
 		@ConnectionHandler("message")
 		MessageHandler<String> messageHandler() {
-			// A class, not a lambda, so that its message type can be read; a line comes without its
-			// end, which the framing adds to the reply.
+			// A line comes without its end, which the framing adds to the reply.
 			return new MessageHandler<>() {
 
 				@Override

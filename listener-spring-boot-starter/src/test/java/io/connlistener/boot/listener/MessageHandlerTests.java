@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -86,6 +87,22 @@ class MessageHandlerTests {
 				.isEqualTo(2);
 			assertThat(meters.find("conn.listener.messages.received").tags("reason", "x").meters()).isEmpty();
 		});
+	}
+
+	@Test
+	void aMessageHandlerDeclaredAsALambdaTakesItsMessageTypeFromItsBeanMethod() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ConnListenerAutoConfiguration.class))
+			.withUserConfiguration(LambdaHandler.class)
+			.withPropertyValues("conn-listener.io-threads=1", "conn-listener.defaults.address=127.0.0.1",
+					"conn-listener.listeners.shout.port=0", "conn-listener.listeners.shout.framing.type=line")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				ManagedConnListener shout = context.getBean(ConnListenerRegistry.class).get("shout");
+				try (LoopbackClient client = LoopbackClient.connect(shout.localAddress())) {
+					client.send("hello\r\n");
+					assertThat(client.readLine()).isEqualTo("HELLO");
+				}
+			});
 	}
 
 	@Test
@@ -336,6 +353,17 @@ class MessageHandlerTests {
 
 	private static byte[] readExactly(Socket socket, int length) throws IOException {
 		return socket.getInputStream().readNBytes(length);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class LambdaHandler {
+
+		@Bean
+		@ConnectionHandler("shout")
+		MessageHandler<String> shout() {
+			return (line, context) -> line.toUpperCase(Locale.ROOT);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

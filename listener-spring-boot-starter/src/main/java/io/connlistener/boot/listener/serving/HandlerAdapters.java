@@ -126,6 +126,10 @@ public final class HandlerAdapters {
 			.as(MessageHandler.class)
 			.getGeneric(0)
 			.resolve();
+		if (type == null) {
+			// A lambda's class names no type argument; its @Bean method's return type may.
+			type = handler.declaredType().as(MessageHandler.class).getGeneric(0).resolve();
+		}
 		MessageCodec codec = (type != null) ? MessageCodec.of(type) : null;
 		if (codec == null) {
 			throw new ListenerConfigurationException(ListenerProblem.UNSUPPORTED_MESSAGE_TYPE, listener.name(),
