@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,6 +43,12 @@ final class PeerProcess implements AutoCloseable {
 
 	private static final int OUTPUT_LINES_KEPT = 40;
 
+	/**
+	 * Longest wait for the rest of an exited peer's output: a process of its own that
+	 * inherited the pipe may hold it open.
+	 */
+	private static final Duration OUTPUT_END_WAIT = Duration.ofSeconds(5);
+
 	private static final long CLOCK_TICKS_PER_SECOND = 100;
 
 	static {
@@ -55,6 +62,8 @@ final class PeerProcess implements AutoCloseable {
 	private final CompletableFuture<Integer> ready = new CompletableFuture<>();
 
 	private final ArrayDeque<String> output = new ArrayDeque<>();
+
+	private final CountDownLatch outputEnded = new CountDownLatch(1);
 
 	private final boolean readsStop;
 
@@ -128,6 +137,9 @@ final class PeerProcess implements AutoCloseable {
 		catch (IOException | RuntimeException ex) {
 			this.ready.completeExceptionally(ex);
 		}
+		finally {
+			this.outputEnded.countDown();
+		}
 	}
 
 	private synchronized void keep(String line) {
@@ -146,6 +158,17 @@ final class PeerProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Return the last lines of a peer that has exited, once what it printed has been read:
+	 * its exit can be seen before the reader has taken its last lines from the pipe.
+	 * @return the lines, joined
+	 * @throws InterruptedException if interrupted while waiting for the output's end
+	 */
+	String outputTailAfterExit() throws InterruptedException {
+		this.outputEnded.await(OUTPUT_END_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		return outputTail();
+	}
+
+	/**
 	 * Wait until the peer listens.
 	 * @param timeout how long to wait
 	 * @return the peer's port on 127.0.0.1
@@ -157,7 +180,9 @@ final class PeerProcess implements AutoCloseable {
 			return this.ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException ex) {
-			throw new IOException(ex.getCause().getMessage() + "; its last output:\n" + outputTail(), ex.getCause());
+			// Exited, or its output failed: either way the output has ended or is ending.
+			throw new IOException(ex.getCause().getMessage() + "; its last output:\n" + outputTailAfterExit(),
+					ex.getCause());
 		}
 		catch (TimeoutException ex) {
 			throw new IOException("Peer '" + this.name + "' was not ready within " + timeout.toSeconds()

@@ -65,7 +65,7 @@ final class StartupRun {
 			}
 			if (!process.isAlive()) {
 				throw new IOException("Peer '" + process.name() + "' exited before it echoed; its last output:\n"
-						+ process.outputTail());
+						+ process.outputTailAfterExit());
 			}
 			long left = deadline - System.nanoTime();
 			if (left <= 0) {
