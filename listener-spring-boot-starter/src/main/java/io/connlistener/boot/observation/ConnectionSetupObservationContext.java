@@ -33,7 +33,8 @@ public class ConnectionSetupObservationContext extends Observation.Context {
 	/**
 	 * Create a context for a connection just accepted.
 	 * @param listenerName the listener's name
-	 * @param connectionId the connection's id, unique within its listener
+	 * @param connectionId the connection's id, unique in the process: the one the
+	 * {@code ConnectionRegistry} and the connections view know it by
 	 * @param peerAddress the address of the socket's other end
 	 */
 	public ConnectionSetupObservationContext(String listenerName, String connectionId, SocketAddress peerAddress) {

@@ -1,10 +1,10 @@
 package io.connlistener.boot.observation;
 
 import java.net.SocketAddress;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.connlistener.ConnectionSetup;
 import io.connlistener.ConnectionSetupObserver;
+import io.connlistener.boot.listener.tracking.TrackedConnection;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
@@ -24,8 +24,6 @@ final class ConnectionSetupObservations implements ConnectionSetupObserver {
 
 	private final ConnectionSetupObservationConvention convention;
 
-	private final AtomicLong ids = new AtomicLong();
-
 	ConnectionSetupObservations(String listenerName, ObservationRegistry registry,
 			ConnectionSetupObservationConvention convention) {
 		this.listenerName = listenerName;
@@ -35,14 +33,15 @@ final class ConnectionSetupObservations implements ConnectionSetupObserver {
 
 	@Override
 	public ConnectionSetup accepted(SocketAddress peerAddress) {
+		// The id the connections view and the registry will know the connection by.
+		long id = TrackedConnection.nextId();
 		Observation observation = Observation.createNotStarted(this.convention, DEFAULT_CONVENTION,
-				() -> new ConnectionSetupObservationContext(this.listenerName,
-						Long.toString(this.ids.incrementAndGet()), peerAddress),
+				() -> new ConnectionSetupObservationContext(this.listenerName, Long.toString(id), peerAddress),
 				this.registry);
 		if (observation.isNoop()) {
 			return null;
 		}
-		return new ObservedConnectionSetup(observation.start());
+		return new ObservedConnectionSetup(observation.start(), id);
 	}
 
 }

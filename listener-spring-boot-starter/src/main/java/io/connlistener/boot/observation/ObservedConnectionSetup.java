@@ -6,6 +6,7 @@ import java.lang.invoke.VarHandle;
 import io.connlistener.AcceptedConnection;
 import io.connlistener.ConnectionSetup;
 import io.connlistener.RejectionReason;
+import io.connlistener.boot.listener.tracking.TrackedConnection;
 import io.micrometer.observation.Observation;
 
 /**
@@ -13,7 +14,7 @@ import io.micrometer.observation.Observation;
  * the first end it is told of stops. Once stopped it lets go of the observation, so that a
  * connection that stays open for hours holds one small object and no span.
  */
-final class ObservedConnectionSetup implements ConnectionSetup {
+final class ObservedConnectionSetup implements ConnectionSetup, TrackedConnection.Identified {
 
 	private static final VarHandle OBSERVATION;
 
@@ -30,8 +31,16 @@ final class ObservedConnectionSetup implements ConnectionSetup {
 	/** Set until the setup ends. */
 	private volatile Observation observation;
 
-	ObservedConnectionSetup(Observation observation) {
+	private final long connectionId;
+
+	ObservedConnectionSetup(Observation observation, long connectionId) {
 		this.observation = observation;
+		this.connectionId = connectionId;
+	}
+
+	@Override
+	public long connectionId() {
+		return this.connectionId;
 	}
 
 	@Override

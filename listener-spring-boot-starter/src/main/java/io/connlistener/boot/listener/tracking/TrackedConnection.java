@@ -22,7 +22,7 @@ public final class TrackedConnection {
 
 	private static final AtomicLong ids = new AtomicLong();
 
-	private final long id = ids.incrementAndGet();
+	private final long id;
 
 	private final ConnectionTracker tracker;
 
@@ -52,6 +52,17 @@ public final class TrackedConnection {
 		this.listener = listener;
 		this.accepted = accepted;
 		this.reportedThroughListener = reportedThroughListener;
+		// An id taken at accept (for the setup observation) is the connection's, so that both name it alike.
+		this.id = (accepted.setup() instanceof Identified identified) ? identified.connectionId() : nextId();
+	}
+
+	/**
+	 * Take the next connection id of this process: for whoever names a connection before it
+	 * is tracked, such as its setup observation, which hands it on as {@link Identified}.
+	 * @return the id, never taken before
+	 */
+	public static long nextId() {
+		return ids.incrementAndGet();
 	}
 
 	/**
@@ -248,6 +259,21 @@ public final class TrackedConnection {
 		return "connection from " + remoteAddress()
 				+ ((proxyAddress() != null) ? " through proxy " + proxyAddress() : "") + " to listener '"
 				+ listenerName() + "'";
+	}
+
+	/**
+	 * What a connection carries from its accept when an id was taken for it there
+	 * ({@link #nextId()}): the {@link io.connlistener.ConnectionSetup} of its setup
+	 * observation.
+	 */
+	public interface Identified {
+
+		/**
+		 * Return the id taken for the connection at its accept.
+		 * @return the id
+		 */
+		long connectionId();
+
 	}
 
 }

@@ -13,7 +13,10 @@ import io.connlistener.boot.handler.ConnectionHandler;
 import io.connlistener.boot.handler.MessageContext;
 import io.connlistener.boot.handler.MessageHandler;
 import io.connlistener.boot.listener.ConnListenerRegistry;
+import io.connlistener.boot.listener.ConnectionInfo;
+import io.connlistener.boot.listener.ConnectionRegistry;
 import io.connlistener.boot.listener.ManagedConnListener;
+import io.connlistener.boot.listener.tracking.TrackedConnection;
 import io.connlistener.boot.observation.ConnListenerObservations;
 import io.connlistener.boot.observation.ConnectionSetupObservationContext;
 import io.connlistener.boot.observation.ConnectionSetupObservationConvention;
@@ -100,6 +103,29 @@ class ConnListenerObservationAutoConfigurationTests {
 				.map((setup) -> setup.getHighCardinalityKeyValue("connection.id").getValue())
 				.collect(Collectors.toSet());
 			assertThat(ids).hasSize(3);
+		});
+	}
+
+	@Test
+	void theSetupsConnectionIdIsTheIdTheConnectionRegistryKnowsTheConnectionBy() {
+		this.contextRunner.withUserConfiguration(TestRegistry.class).run((context) -> {
+			TestObservationRegistry registry = context.getBean(TestObservationRegistry.class);
+			ConnectionRegistry connections = context.getBean(ConnectionRegistry.class);
+			ManagedConnListener commands = listener(context.getBean(ConnListenerRegistry.class));
+			// As another listener's connection would: a counter of this listener's own would now differ.
+			TrackedConnection.nextId();
+			try (LoopbackClient first = LoopbackClient.connect(commands.localAddress());
+					LoopbackClient second = LoopbackClient.connect(commands.localAddress())) {
+				assertThat(first.exchange("one")).isEqualTo("OK one");
+				assertThat(second.exchange("two")).isEqualTo("OK two");
+				Set<Long> observed = setups(registry).stream()
+					.map((setup) -> Long.valueOf(setup.getHighCardinalityKeyValue("connection.id").getValue()))
+					.collect(Collectors.toSet());
+				Set<Long> listed = connections.list("commands").stream()
+					.map(ConnectionInfo::id)
+					.collect(Collectors.toSet());
+				assertThat(observed).hasSize(2).isEqualTo(listed);
+			}
 		});
 	}
 
