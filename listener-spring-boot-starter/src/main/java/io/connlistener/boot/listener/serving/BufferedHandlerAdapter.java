@@ -5,8 +5,6 @@ import java.util.function.BiConsumer;
 
 import io.connlistener.ConnectionSetup;
 import io.connlistener.boot.listener.tracking.CloseReason;
-import io.connlistener.boot.listener.tracking.SendResult;
-import io.connlistener.boot.listener.tracking.ServedConnection;
 import io.connlistener.boot.listener.tracking.TrackedConnection;
 import io.connlistener.buffer.BufferedConnection;
 import io.connlistener.buffer.BufferedConnectionSettings;
@@ -72,7 +70,7 @@ final class BufferedHandlerAdapter implements HandlerAdapter {
 	 * failure, which the core then logs, or a timeout; and serves the connection to the
 	 * connections view and the registry's sends.
 	 */
-	private static final class TrackingHandler implements BufferedHandler, ServedConnection {
+	private static final class TrackingHandler extends BufferedServedConnection implements BufferedHandler {
 
 		// Unbound, so that a call allocates nothing: an echo in a steady state stays garbage-free.
 		private static final BiConsumer<BufferedHandler, BufferedConnection> ON_OPEN = BufferedHandler::onOpen;
@@ -85,12 +83,8 @@ final class BufferedHandlerAdapter implements HandlerAdapter {
 
 		private final TrackedConnection tracked;
 
-		private final PendingOutput output = new PendingOutput();
-
 		/** Ended by the first read, then dropped; {@code null} when nothing follows the setup. */
 		private ConnectionSetup setup;
-
-		private volatile BufferedConnection connection;
 
 		TrackingHandler(BufferedHandler delegate, TrackedConnection tracked) {
 			this.delegate = delegate;
@@ -108,39 +102,14 @@ final class BufferedHandlerAdapter implements HandlerAdapter {
 		}
 
 		@Override
-		public long bytesReceived() {
-			BufferedConnection connection = this.connection;
-			return (connection != null) ? connection.bytesReceived() : 0;
-		}
-
-		@Override
-		public long bytesSent() {
-			BufferedConnection connection = this.connection;
-			return (connection != null) ? connection.bytesSent() : 0;
-		}
-
-		@Override
-		public boolean canSend() {
-			return true;
-		}
-
-		@Override
-		public SendResult send(ByteBuffer payload) {
-			BufferedConnection connection = this.connection;
-			if (connection == null || !connection.isOpen()) {
-				return SendResult.CLOSED;
-			}
-			if (!this.output.isWritable(connection)) {
-				return SendResult.SKIPPED;
-			}
+		boolean queue(BufferedConnection connection, ByteBuffer payload) {
 			if (connection.loop().inEventLoop()) {
-				connection.write(payload.duplicate());
-				return SendResult.SENT;
+				connection.write(payload);
+				return true;
 			}
 			// The loop copies nothing: the payload is read there, once it is queued.
-			ByteBuffer bytes = payload.duplicate();
-			return this.output.handToLoop(connection, bytes.remaining(), () -> connection.write(bytes), () -> {
-			}) ? SendResult.SENT : SendResult.CLOSED;
+			return this.output.handToLoop(connection, payload.remaining(), () -> connection.write(payload), () -> {
+			});
 		}
 
 		@Override

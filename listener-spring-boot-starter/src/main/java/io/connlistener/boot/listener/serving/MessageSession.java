@@ -12,8 +12,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import io.connlistener.boot.handler.MessageContext;
 import io.connlistener.boot.listener.MessageObserver;
 import io.connlistener.boot.listener.tracking.CloseReason;
-import io.connlistener.boot.listener.tracking.SendResult;
-import io.connlistener.boot.listener.tracking.ServedConnection;
 import io.connlistener.boot.listener.tracking.TrackedConnection;
 import io.connlistener.buffer.BufferedConnection;
 import io.connlistener.buffer.ConnectionEvent;
@@ -35,9 +33,9 @@ import org.apache.commons.logging.LogFactory;
  * most one runs at a time: the next is handed over only once the loop has learned that the
  * previous one ended. Sends from other threads are counted in a {@link PendingOutput} until
  * the loop queues them, so that a thread sending in a loop sees them as output. As a
- * {@link ServedConnection} it takes the connection registry's sends, which never wait.
+ * {@link io.connlistener.boot.listener.tracking.ServedConnection ServedConnection} it takes the connection registry's sends, which never wait.
  */
-final class MessageSession implements FrameHandler, MessageContext, ServedConnection {
+final class MessageSession extends BufferedServedConnection implements FrameHandler, MessageContext {
 
 	private static final Log logger = LogFactory.getLog(MessageSession.class);
 
@@ -49,14 +47,9 @@ final class MessageSession implements FrameHandler, MessageContext, ServedConnec
 
 	private final Map<String, Object> attributes = new ConcurrentHashMap<>();
 
-	/** The output with what other threads sent that the loop has not queued yet. */
-	private final PendingOutput output = new PendingOutput();
-
 	private final ReentrantLock sendLock = new ReentrantLock();
 
 	private final Condition writable = this.sendLock.newCondition();
-
-	private volatile BufferedConnection connection;
 
 	// Set before the connection opens, read on its loop: published by the hand-over to the loop.
 	private FramedHandler framed;
@@ -365,7 +358,8 @@ final class MessageSession implements FrameHandler, MessageContext, ServedConnec
 		return queue(connection, payload);
 	}
 
-	private boolean queue(BufferedConnection connection, ByteBuffer payload) {
+	@Override
+	boolean queue(BufferedConnection connection, ByteBuffer payload) {
 		if (connection.loop().inEventLoop()) {
 			return write(connection, payload);
 		}
@@ -378,35 +372,6 @@ final class MessageSession implements FrameHandler, MessageContext, ServedConnec
 	@Override
 	public String style() {
 		return "message";
-	}
-
-	@Override
-	public long bytesReceived() {
-		BufferedConnection connection = this.connection;
-		return (connection != null) ? connection.bytesReceived() : 0;
-	}
-
-	@Override
-	public long bytesSent() {
-		BufferedConnection connection = this.connection;
-		return (connection != null) ? connection.bytesSent() : 0;
-	}
-
-	@Override
-	public boolean canSend() {
-		return true;
-	}
-
-	@Override
-	public SendResult send(ByteBuffer payload) {
-		BufferedConnection connection = this.connection;
-		if (connection == null || !connection.isOpen()) {
-			return SendResult.CLOSED;
-		}
-		if (!isWritable(connection)) {
-			return SendResult.SKIPPED;
-		}
-		return queue(connection, payload.duplicate()) ? SendResult.SENT : SendResult.CLOSED;
 	}
 
 	/**
