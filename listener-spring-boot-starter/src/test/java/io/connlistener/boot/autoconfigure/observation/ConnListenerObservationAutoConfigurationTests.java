@@ -33,6 +33,8 @@ import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
@@ -190,10 +192,11 @@ class ConnListenerObservationAutoConfigurationTests {
 		});
 	}
 
-	@Test
-	void messagesAreObservedOnlyWhenAskedFor() {
+	@ParameterizedTest(name = "{0}=false")
+	@CsvSource({ "message-observations, " + SETUP + ", " + MESSAGE, "connection-observations, " + MESSAGE + ", " + SETUP })
+	void eachKindIsObservedOnlyWhenAskedFor(String property, String observed, String notObserved) {
 		this.contextRunner.withUserConfiguration(TestRegistry.class)
-			.withPropertyValues("conn-listener.message-observations=false")
+			.withPropertyValues("conn-listener." + property + "=false")
 			.run((context) -> {
 				TestObservationRegistry registry = context.getBean(TestObservationRegistry.class);
 				ManagedConnListener commands = listener(context.getBean(ConnListenerRegistry.class));
@@ -201,25 +204,11 @@ class ConnListenerObservationAutoConfigurationTests {
 					assertThat(client.exchange("one")).isEqualTo("OK one");
 				}
 				await().atMost(WAIT).untilAsserted(
-						() -> assertThat(registry).hasNumberOfObservationsWithNameEqualTo(SETUP, 1));
-				assertThat(registry).hasNumberOfObservationsWithNameEqualTo(MESSAGE, 0);
-				assertThat(commands.messageObserver()).isNull();
-			});
-	}
-
-	@Test
-	void connectionsAreObservedOnlyWhenAskedFor() {
-		this.contextRunner.withUserConfiguration(TestRegistry.class)
-			.withPropertyValues("conn-listener.connection-observations=false")
-			.run((context) -> {
-				TestObservationRegistry registry = context.getBean(TestObservationRegistry.class);
-				ManagedConnListener commands = listener(context.getBean(ConnListenerRegistry.class));
-				try (LoopbackClient client = LoopbackClient.connect(commands.localAddress())) {
-					assertThat(client.exchange("one")).isEqualTo("OK one");
+						() -> assertThat(registry).hasNumberOfObservationsWithNameEqualTo(observed, 1));
+				assertThat(registry).hasNumberOfObservationsWithNameEqualTo(notObserved, 0);
+				if (notObserved.equals(MESSAGE)) {
+					assertThat(commands.messageObserver()).isNull();
 				}
-				await().atMost(WAIT).untilAsserted(
-						() -> assertThat(registry).hasNumberOfObservationsWithNameEqualTo(MESSAGE, 1));
-				assertThat(registry).hasNumberOfObservationsWithNameEqualTo(SETUP, 0);
 			});
 	}
 
