@@ -27,9 +27,19 @@ public final class ConnListenerEchoPeer {
 
 	public static void main(String[] args) throws IOException {
 		EventLoopGroup group = new EventLoopGroup(PeerSupport.ioThreads(), "connlistener-echo");
+		serve(group, BufferedConnections.shared(group, new EchoHandler(), BufferedConnectionSettings.DEFAULTS));
+	}
+
+	/**
+	 * Accept on the group's first loop with {@code TCP_NODELAY}, hand each connection to the
+	 * acceptor, tell the harness the port, and exit once told to stop: what every
+	 * listener-core peer over plain TCP does around its handler.
+	 * @param group the loops, the first of which accepts
+	 * @param acceptor the buffered connections that serve
+	 * @throws IOException if the listener cannot bind
+	 */
+	static void serve(EventLoopGroup group, BufferedConnections acceptor) throws IOException {
 		EventLoop loop = group.loops().get(0);
-		BufferedConnections acceptor = BufferedConnections.shared(group, new EchoHandler(),
-				BufferedConnectionSettings.DEFAULTS);
 		ConnListener listener = ConnListener.bind(loop, PeerSupport.LOOPBACK, (l, channel, remote) -> {
 			try {
 				channel.setOption(StandardSocketOptions.TCP_NODELAY, true);

@@ -1,13 +1,10 @@
 package io.connlistener.benchmarks.peers;
 
 import java.io.IOException;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.EnumSet;
 
 import io.connlistener.ConnListener;
-import io.connlistener.ListenerOption;
 import io.connlistener.buffer.BufferedConnection;
 import io.connlistener.buffer.BufferedConnectionSettings;
 import io.connlistener.buffer.BufferedConnections;
@@ -37,23 +34,8 @@ public final class ConnListenerFramedEchoPeer {
 		FramingSettings framing = FramingSettings.builder(FrameType.LINE).build();
 		LineEcho echo = new LineEcho(Framing.encoder(framing));
 		EventLoopGroup group = new EventLoopGroup(1, "connlistener-framed");
-		EventLoop loop = group.loops().get(0);
-		BufferedConnections acceptor = new BufferedConnections(group, () -> new FramedHandler(framing, echo),
-				BufferedConnectionSettings.DEFAULTS, BufferedConnections.LoopChoice.ROUND_ROBIN);
-		ConnListener listener = ConnListener.bind(loop, PeerSupport.LOOPBACK, (l, channel, remote) -> {
-			try {
-				channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-			}
-			catch (IOException ex) {
-				// The peer reset already: the acceptor sees the same failure and closes.
-			}
-			acceptor.onAccept(l, channel, remote);
-		}, EnumSet.of(ListenerOption.CLOSE_ON_FREE, ListenerOption.REUSEABLE), PeerSupport.BACKLOG);
-		PeerSupport.ready(listener.localAddress());
-		PeerSupport.awaitStop();
-		listener.close();
-		group.close();
-		System.exit(0);
+		ConnListenerEchoPeer.serve(group, new BufferedConnections(group, () -> new FramedHandler(framing, echo),
+				BufferedConnectionSettings.DEFAULTS, BufferedConnections.LoopChoice.ROUND_ROBIN));
 	}
 
 	/**
