@@ -10,7 +10,6 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.PriorityQueue;
 
-import io.connlistener.boot.listener.tracking.CloseReason;
 import io.connlistener.boot.listener.tracking.ConnectionTracker;
 import io.connlistener.boot.listener.tracking.SendResult;
 import io.connlistener.boot.listener.tracking.ServedConnection;
@@ -94,7 +93,9 @@ public final class ConnectionRegistry {
 
 	/**
 	 * Close an open connection now, counted with reason {@code closed-by-operator}; its
-	 * queued output is dropped. A raw handler learns of it at its next read or write.
+	 * queued output is dropped. A raw handler's connection is shut down both ways instead:
+	 * the handler learns of it at its next read or write, closes it and reports the close,
+	 * which is when it leaves the list.
 	 * @param id the connection's id
 	 * @return {@code true} if it was open, {@code false} if none is open with that id
 	 */
@@ -103,7 +104,7 @@ public final class ConnectionRegistry {
 		if (connection == null) {
 			return false;
 		}
-		connection.close(CloseReason.CLOSED_BY_OPERATOR);
+		connection.closeByOperator();
 		return true;
 	}
 

@@ -223,6 +223,29 @@ public final class TrackedConnection {
 	}
 
 	/**
+	 * Close the connection for an operator ({@link CloseReason#CLOSED_BY_OPERATOR}). One
+	 * whose handler reports its own close to the core listener (a raw handler's) is shut down
+	 * both ways instead of closed: the handler, which owns the channel, reads the end of its
+	 * input or fails its next write, closes the channel and reports the close once, as core's
+	 * contract asks, and it is counted then. Closing and reporting it here as well would give
+	 * its place under {@code max-connections} back twice.
+	 */
+	public void closeByOperator() {
+		if (!this.reportedThroughListener) {
+			close(CloseReason.CLOSED_BY_OPERATOR);
+			return;
+		}
+		closing(CloseReason.CLOSED_BY_OPERATOR);
+		try {
+			channel().shutdownInput();
+			channel().shutdownOutput();
+		}
+		catch (IOException ex) {
+			// Closed already, or the peer is gone: the handler reports the close either way.
+		}
+	}
+
+	/**
 	 * Report that the connection has closed; counted once, for its reason (an ordinary close
 	 * if none was recorded), and reported to the core listener.
 	 */

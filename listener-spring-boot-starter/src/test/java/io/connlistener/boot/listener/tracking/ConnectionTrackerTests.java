@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,6 +104,35 @@ class ConnectionTrackerTests {
 	}
 
 	@Test
+	void anOperatorsCloseOfARawConnectionLetsItsHandlerReportTheCloseOnce() throws Exception {
+		TrackedConnection connection = track(true);
+		Socket client = this.clients.get(0);
+		connection.closeByOperator();
+		// The client sees the end, and the handler, which owns the channel, reads it.
+		assertThat(client.getInputStream().read()).isEqualTo(-1);
+		assertThat(readByHandler(connection)).isEqualTo(-1);
+		assertThat(this.tracker.open()).isEqualTo(1);
+		// As a raw handler must: close the channel and report the close to the listener.
+		connection.channel().close();
+		this.listener.connectionClosed(connection.remoteAddress());
+		assertThat(this.tracker.open()).isZero();
+		assertThat(this.tracker.outcomes().count(CloseReason.CLOSED_BY_OPERATOR)).isEqualTo(1);
+		// Its place was given back once: none open, not one too few.
+		assertThat(this.listener.stats().activeConnections()).isZero();
+		assertThat(this.listener.connectionCounts().open()).isZero();
+	}
+
+	@Test
+	void anOperatorsCloseOfAnyOtherConnectionClosesAndReportsItAtOnce() throws Exception {
+		TrackedConnection connection = track(false);
+		connection.closeByOperator();
+		assertThat(connection.channel().isOpen()).isFalse();
+		assertThat(this.tracker.open()).isZero();
+		assertThat(this.tracker.outcomes().count(CloseReason.CLOSED_BY_OPERATOR)).isEqualTo(1);
+		assertThat(this.listener.connectionCounts().open()).isZero();
+	}
+
+	@Test
 	void connectionsThatShareAnAddressReleaseTheOneWhoseChannelClosed() throws Exception {
 		TrackedConnection open = track(true);
 		TrackedConnection closed = track(true);
@@ -130,6 +161,16 @@ class ConnectionTrackerTests {
 	void theWaitEndsAtTheDeadlineWhileAConnectionIsOpen() throws Exception {
 		track(false);
 		assertThat(this.tracker.awaitEmpty(System.nanoTime() + Duration.ofMillis(50).toNanos())).isFalse();
+	}
+
+	/** Read as a raw handler does, which takes a channel closed under it for the end too. */
+	private static int readByHandler(TrackedConnection connection) throws IOException {
+		try {
+			return connection.channel().read(ByteBuffer.allocate(16));
+		}
+		catch (ClosedChannelException ex) {
+			return -1;
+		}
 	}
 
 	private TrackedConnection track(boolean reportedThroughListener) throws Exception {
