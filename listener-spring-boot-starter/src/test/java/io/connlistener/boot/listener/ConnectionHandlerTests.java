@@ -23,6 +23,7 @@ import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
 import io.connlistener.boot.handler.BlockingConnectionHandler;
 import io.connlistener.boot.handler.ConnectionHandler;
 import io.connlistener.boot.testsupport.CapturingAppender;
+import io.connlistener.boot.testsupport.Java21Test;
 import io.connlistener.boot.testsupport.LoopbackClient;
 import io.connlistener.boot.testsupport.TestHandlers;
 import io.connlistener.buffer.BufferedHandler;
@@ -31,8 +32,6 @@ import io.connlistener.loop.EventLoopGroup;
 import io.connlistener.testsupport.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledForJreRange;
-import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -299,8 +298,7 @@ class ConnectionHandlerTests {
 			});
 	}
 
-	@Test
-	@EnabledForJreRange(min = JRE.JAVA_21)
+	@Java21Test
 	void blockingHandlerRunsOnVirtualThreadsWhenEnabled() {
 		this.contextRunner.withPropertyValues("spring.threads.virtual.enabled=true").run((context) -> {
 			ManagedConnListener blocking = context.getBean(ConnListenerRegistry.class).get("blocking");

@@ -27,14 +27,13 @@ import io.connlistener.boot.handler.MessageContext;
 import io.connlistener.boot.handler.MessageHandler;
 import io.connlistener.boot.listener.tracking.CloseReason;
 import io.connlistener.boot.testsupport.CapturingAppender;
+import io.connlistener.boot.testsupport.Java21Test;
 import io.connlistener.boot.testsupport.LoopbackClient;
 import io.connlistener.testsupport.Figures;
 import io.connlistener.testsupport.LogCapture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledForJreRange;
-import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -252,8 +251,7 @@ class MessageHandlerTests {
 		});
 	}
 
-	@Test
-	@EnabledForJreRange(min = JRE.JAVA_21)
+	@Java21Test
 	void withVirtualThreadsEnabledHandlersRunOnVirtualThreads() {
 		this.contextRunner.withPropertyValues("spring.threads.virtual.enabled=true").run((context) -> {
 			ManagedConnListener orders = context.getBean(ConnListenerRegistry.class).get("orders");

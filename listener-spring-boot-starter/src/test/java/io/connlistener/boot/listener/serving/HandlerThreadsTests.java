@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.connlistener.boot.testsupport.Java21Test;
 import io.connlistener.boot.testsupport.TestHandlers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -81,8 +82,7 @@ class HandlerThreadsTests {
 		}
 	}
 
-	@Test
-	@EnabledForJreRange(min = JRE.JAVA_21)
+	@Java21Test
 	void virtualThreadsOnJava21AndLater() throws InterruptedException {
 		assertThat(HandlerThreads.virtualThreadsAvailable()).isTrue();
 		try (HandlerThreads threads = HandlerThreads.create("blocking", 2, 2, true)) {
