@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 import static io.connlistener.benchmarks.BenchmarkReport.number;
+import static io.connlistener.benchmarks.BenchmarkReport.percent;
 import static io.connlistener.benchmarks.BenchmarkReport.ratio;
 
 /**
@@ -51,12 +52,15 @@ final class FloodReport {
 			.append("A dropped connect costs its client a SYN retransmit (1 s): it shows in `connect p99`. Every flood has a ")
 			.append("time bound of ").append(FloodClient.TIME_BOUND.toSeconds())
 			.append(" s; connects refused, reset, closed before the echo or still open at the bound are `errors`. ")
-			.append("`peer CPU ms/1k` is the peer's CPU time per 1,000 connects.\n");
+			.append("`peer CPU ms/1k` is the peer's CPU time per 1,000 connects, `peer busy` the share of one core it used ")
+			.append("during the flood, `load gen µs/connect` the load generator's CPU time per connect (the whole harness ")
+			.append("process).\n");
 		for (Scenario scenario : scenarios) {
 			md.append("\n### ").append(scenario.describe()).append("\n\n");
 			md.append("| peer | connects/s | × netty-nio-boss | × netty-nio | × jdk | overflows | floods with overflows | drops "
-					+ "| connect p99 µs | echo p99 µs | errors | peer CPU ms/1k | CPU × netty-nio-boss | CPU × netty-nio |\n");
-			md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+					+ "| connect p99 µs | echo p99 µs | errors | peer CPU ms/1k | CPU × netty-nio-boss | CPU × netty-nio "
+					+ "| peer busy | load gen µs/connect |\n");
+			md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
 			for (PeerDefinition peer : results.peers()) {
 				String name = peer.name();
 				List<FloodResult> floods = results.floods(scenario, name);
@@ -77,7 +81,10 @@ final class FloodReport {
 					.append(floods.stream().mapToLong((f) -> f.load().errors()).sum()).append(" | ")
 					.append(number(results.median(scenario, name, LoadResult::serverCpuMicrosPerOperation), 1)).append(" | ")
 					.append(cpuRatio(results, scenario, name, PeerDefinition.NETTY_NIO_BOSS)).append(" | ")
-					.append(cpuRatio(results, scenario, name, PeerDefinition.NETTY_NIO)).append(" |\n");
+					.append(cpuRatio(results, scenario, name, PeerDefinition.NETTY_NIO)).append(" | ")
+					.append(percent(results.median(scenario, name, LoadResult::serverCpuShare))).append(" | ")
+					.append(number(results.median(scenario, name, LoadResult::clientCpuMicrosPerOperation), 1))
+					.append(" |\n");
 			}
 			appendBar(md, results, scenario);
 		}
@@ -102,7 +109,11 @@ final class FloodReport {
 			.append("on echo and churn). A server with an accept thread of its own (`netty-nio-boss`, ")
 			.append("`sample-app-dedicated-acceptor`) drains the accept queue on a thread to which the scheduler gives a ")
 			.append("share of its own, which keeps the queue from overflowing while the loop is short of CPU (its code not ")
-			.append("yet compiled, other threads on its core), and pays for the hand-off in `peer CPU ms/1k`. ")
+			.append("yet compiled, other threads on its core), and pays for the hand-off in `peer CPU ms/1k`. While the ")
+			.append("queue keeps up, the rate is the load generator's, and on loopback it pays, in its own system calls, ")
+			.append("for waking a server thread that sleeps: a server that stays busier (`peer busy`: an accept thread, or a ")
+			.append("loop that would spin before it sleeps) costs it less per connect (`load gen µs/connect`) and so gets ")
+			.append("more connects per second, for more CPU of its own. ")
 			.append("`conn-listener.dedicated-acceptor-loop: true` is that choice for a service whose floods matter more ")
 			.append("than its CPU per connection; what was tried to give the single loop the same is in \"The flood ")
 			.append("default: what was tried\" at the end of this report.\n");

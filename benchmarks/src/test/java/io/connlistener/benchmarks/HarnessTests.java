@@ -64,7 +64,7 @@ class HarnessTests {
 		assertThat(report).contains("## Flood", "### flood 400 × 64 B", "| netty-nio-boss | ", "| jdk | ",
 				" | " + overflowing + " of 1 | ",
 				"| × sample-app-dedicated-acceptor ≥ 1.00 | – | not measured |",
-				"| overflows over all rounds ≤ netty-nio-boss's (",
+				"| overflows over all rounds ≤ netty-nio-boss's (", "| peer busy | load gen µs/connect |",
 				"| flood 400 × 64 B | jdk | ");
 	}
 
