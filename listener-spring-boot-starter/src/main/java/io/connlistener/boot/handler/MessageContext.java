@@ -20,6 +20,14 @@ public interface MessageContext {
 	String listenerName();
 
 	/**
+	 * Return the connection's id: the one {@code ConnectionRegistry} (to send to it or close
+	 * it from elsewhere), the Actuator's {@code connections} view and the traces of its
+	 * observations know it by; unique in the process.
+	 * @return the id
+	 */
+	long connectionId();
+
+	/**
 	 * Return the client's address: the peer's, or on a listener that requires the PROXY
 	 * protocol, the source address of the header the proxy sent.
 	 * @return the remote address

@@ -7,7 +7,8 @@ import io.micrometer.common.KeyValues;
  * The default {@link MessageObservationConvention}: the name {@code conn.listener.message};
  * low-cardinality keys {@code listener}, {@code outcome} ({@code success} or {@code error})
  * and {@code error.type} (the simple name of the exception the handler threw, or
- * {@code none}); the high-cardinality key {@code network.peer.address}, for traces only.
+ * {@code none}); the high-cardinality keys {@code network.peer.address} and
+ * {@code connection.id} (the {@code ConnectionRegistry}'s), for traces only.
  */
 public class DefaultMessageObservationConvention implements MessageObservationConvention {
 
@@ -20,6 +21,8 @@ public class DefaultMessageObservationConvention implements MessageObservationCo
 	private static final String ERROR_TYPE = "error.type";
 
 	private static final String NETWORK_PEER_ADDRESS = "network.peer.address";
+
+	private static final String CONNECTION_ID = "connection.id";
 
 	private static final String NONE = "none";
 
@@ -43,8 +46,9 @@ public class DefaultMessageObservationConvention implements MessageObservationCo
 
 	@Override
 	public KeyValues getHighCardinalityKeyValues(MessageObservationContext context) {
-		return KeyValues.of(KeyValue.of(NETWORK_PEER_ADDRESS,
-				ConnectionSetupObservationContext.describe(context.getRemoteAddress())));
+		return KeyValues.of(
+				KeyValue.of(NETWORK_PEER_ADDRESS, ConnectionSetupObservationContext.describe(context.getRemoteAddress())),
+				KeyValue.of(CONNECTION_ID, Long.toString(context.getConnectionId())));
 	}
 
 }

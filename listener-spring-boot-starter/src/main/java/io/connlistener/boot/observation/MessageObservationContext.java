@@ -39,6 +39,14 @@ public class MessageObservationContext extends Observation.Context {
 	}
 
 	/**
+	 * Return the connection's id, as {@code ConnectionRegistry} knows it.
+	 * @return the id
+	 */
+	public long getConnectionId() {
+		return this.connection.connectionId();
+	}
+
+	/**
 	 * Return the client's address.
 	 * @return the address
 	 */

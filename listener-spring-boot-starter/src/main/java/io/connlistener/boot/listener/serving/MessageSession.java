@@ -335,6 +335,11 @@ final class MessageSession extends BufferedServedConnection implements FrameHand
 	}
 
 	@Override
+	public long connectionId() {
+		return this.tracked.id();
+	}
+
+	@Override
 	public TlsInfo tls() {
 		return this.tls;
 	}

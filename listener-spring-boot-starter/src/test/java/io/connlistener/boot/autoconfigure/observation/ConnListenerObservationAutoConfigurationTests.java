@@ -109,7 +109,7 @@ class ConnListenerObservationAutoConfigurationTests {
 	}
 
 	@Test
-	void theSetupsConnectionIdIsTheIdTheConnectionRegistryKnowsTheConnectionBy() {
+	void theConnectionIdOfSetupsAndMessagesIsTheIdTheConnectionRegistryKnowsTheConnectionBy() {
 		this.contextRunner.withUserConfiguration(TestRegistry.class).run((context) -> {
 			TestObservationRegistry registry = context.getBean(TestObservationRegistry.class);
 			ConnectionRegistry connections = context.getBean(ConnectionRegistry.class);
@@ -127,6 +127,10 @@ class ConnListenerObservationAutoConfigurationTests {
 					.map(ConnectionInfo::id)
 					.collect(Collectors.toSet());
 				assertThat(observed).hasSize(2).isEqualTo(listed);
+				Set<Long> messages = contexts(registry, MESSAGE).stream()
+					.map((message) -> Long.valueOf(message.getHighCardinalityKeyValue("connection.id").getValue()))
+					.collect(Collectors.toSet());
+				assertThat(messages).isEqualTo(listed);
 			}
 		});
 	}
