@@ -32,6 +32,12 @@ public final class TlsSettings {
 	/** Default most bytes of ClientHello accepted. */
 	public static final int DEFAULT_CLIENT_HELLO_MAX_SIZE = 16384;
 
+	/** The least {@link Builder#clientHelloMaxSize(int)} takes: a ClientHello with a few extensions. */
+	public static final int MIN_CLIENT_HELLO_MAX_SIZE = 512;
+
+	/** The most {@link Builder#clientHelloMaxSize(int)} takes. */
+	public static final int MAX_CLIENT_HELLO_MAX_SIZE = 65536;
+
 	private final TlsContexts contexts;
 
 	private final ClientAuth clientAuth;
@@ -185,14 +191,15 @@ public final class TlsSettings {
 
 		/**
 		 * Set the most bytes of ClientHello accepted, records' headers included.
-		 * @param maxSize at least 512 bytes (a ClientHello with a few extensions) and at most
-		 * 65536
+		 * @param maxSize at least {@value TlsSettings#MIN_CLIENT_HELLO_MAX_SIZE} bytes (a
+		 * ClientHello with a few extensions) and at most
+		 * {@value TlsSettings#MAX_CLIENT_HELLO_MAX_SIZE}
 		 * @return this builder
 		 */
 		public Builder clientHelloMaxSize(int maxSize) {
-			if (maxSize < 512 || maxSize > 65536) {
-				throw new IllegalArgumentException(
-						"'clientHelloMaxSize' must be between 512 and 65536 bytes, not " + maxSize);
+			if (maxSize < MIN_CLIENT_HELLO_MAX_SIZE || maxSize > MAX_CLIENT_HELLO_MAX_SIZE) {
+				throw new IllegalArgumentException("'clientHelloMaxSize' must be between " + MIN_CLIENT_HELLO_MAX_SIZE
+						+ " and " + MAX_CLIENT_HELLO_MAX_SIZE + " bytes, not " + maxSize);
 			}
 			this.clientHelloMaxSize = maxSize;
 			return this;

@@ -40,10 +40,6 @@ final class TlsValues {
 
 	private static final String SERVER_NAME_BUNDLES = "tls.server-name-bundles";
 
-	private static final int MIN_CLIENT_HELLO_MAX_SIZE = 512;
-
-	private static final int MAX_CLIENT_HELLO_MAX_SIZE = 64 * 1024;
-
 	private static final int MAX_APPLICATION_PROTOCOL_LENGTH = 255;
 
 	private static final Pattern IPV4 = Pattern.compile("[0-9.]+");
@@ -133,10 +129,11 @@ final class TlsValues {
 		DataSize value = (own.getClientHelloMaxSize() != null) ? own.getClientHelloMaxSize()
 				: fallback.getClientHelloMaxSize();
 		long bytes = (value != null) ? value.toBytes() : TlsSettings.DEFAULT_CLIENT_HELLO_MAX_SIZE;
-		if (bytes < MIN_CLIENT_HELLO_MAX_SIZE || bytes > MAX_CLIENT_HELLO_MAX_SIZE) {
+		if (bytes < TlsSettings.MIN_CLIENT_HELLO_MAX_SIZE || bytes > TlsSettings.MAX_CLIENT_HELLO_MAX_SIZE) {
 			throw this.checked.invalid(ListenerProblem.TLS_CLIENT_HELLO_MAX_SIZE_OUT_OF_RANGE,
 					"tls.client-hello-max-size", own.getClientHelloMaxSize(), DataSize.ofBytes(bytes),
-					DataSize.ofBytes(MIN_CLIENT_HELLO_MAX_SIZE), DataSize.ofBytes(MAX_CLIENT_HELLO_MAX_SIZE));
+					DataSize.ofBytes(TlsSettings.MIN_CLIENT_HELLO_MAX_SIZE),
+					DataSize.ofBytes(TlsSettings.MAX_CLIENT_HELLO_MAX_SIZE));
 		}
 		return (int) bytes;
 	}

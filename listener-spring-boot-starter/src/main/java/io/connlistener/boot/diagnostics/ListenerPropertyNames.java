@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 /**
  * The names of the properties that failure analysis tells users to change: the one place
  * that spells where a listener's keys, the defaults and the other keys of
- * {@code conn-listener} live. Exceptions carry keys relative to a listener; this turns
+ * {@code conn-listener} live (checked against the configuration metadata by
+ * {@code ListenerPropertyNamesTests}). Exceptions carry keys relative to a listener; this turns
  * them into the names people write.
  */
 final class ListenerPropertyNames {
@@ -39,7 +40,8 @@ final class ListenerPropertyNames {
 	static final String LISTENER_KEYS = "port, path, " + DEFAULT_KEYS + ", inherited, channel-bean";
 
 	/** What goes directly under {@code conn-listener}. */
-	static final String ROOT_KEYS = "enabled, io-threads, dedicated-acceptor-loop, defaults.*, listeners.<name>.*";
+	static final String ROOT_KEYS = "enabled, io-threads, dedicated-acceptor-loop, connection-observations, "
+			+ "message-observations, defaults.*, listeners.<name>.*";
 
 	private ListenerPropertyNames() {
 	}

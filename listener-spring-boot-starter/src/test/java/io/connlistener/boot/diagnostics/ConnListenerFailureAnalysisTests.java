@@ -427,7 +427,8 @@ class ConnListenerFailureAnalysisTests {
 				"Listeners cannot start: conn-listener.io-thread (from \"conn-listener.io-thread\" from property "
 						+ "source \"test\") is not a conn-listener property.",
 				"Remove conn-listener.io-thread or correct its name. Under conn-listener go: enabled, io-threads, "
-						+ "dedicated-acceptor-loop, defaults.*, listeners.<name>.*.");
+						+ "dedicated-acceptor-loop, connection-observations, message-observations, defaults.*, "
+						+ "listeners.<name>.*.");
 	}
 
 	@ParameterizedTest

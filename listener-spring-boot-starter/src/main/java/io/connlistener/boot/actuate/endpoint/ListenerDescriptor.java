@@ -10,10 +10,9 @@ import java.util.Map;
 import io.connlistener.AcceptErrorReason;
 import io.connlistener.ListenerOption;
 import io.connlistener.ListenerStats;
-import io.connlistener.RejectionReason;
 import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.boot.listener.ManagedConnListener;
-import io.connlistener.boot.listener.tracking.CloseReason;
+import io.connlistener.boot.listener.RejectionCounts;
 import io.connlistener.proxy.ProxyProtocolSettings;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -74,14 +73,7 @@ public record ListenerDescriptor(String name, String address, String state, bool
 		for (AcceptErrorReason reason : AcceptErrorReason.values()) {
 			acceptErrors.put(reason.tag(), (stats != null) ? stats.acceptErrors(reason) : 0);
 		}
-		for (RejectionReason reason : RejectionReason.values()) {
-			rejections.put(reason.tag(), (stats != null) ? stats.rejections(reason) : 0);
-		}
-		for (CloseReason reason : CloseReason.values()) {
-			if (reason.tag() != null) {
-				rejections.put(reason.tag(), listener.outcomes().count(reason));
-			}
-		}
+		RejectionCounts.byTag().forEach((reason, count) -> rejections.put(reason, count.applyAsLong(listener)));
 		ListenerStats.AcceptError lastError = (stats != null) ? stats.lastAcceptError() : null;
 		int acceptors = definition.deployment().acceptors();
 		List<Long> acceptedPerAcceptor = new ArrayList<>(acceptors);

@@ -10,14 +10,13 @@ import java.util.function.ToDoubleFunction;
 
 import io.connlistener.AcceptErrorReason;
 import io.connlistener.ListenerStats;
-import io.connlistener.RejectionReason;
 import io.connlistener.boot.listener.ConnListenerRegistry;
 import io.connlistener.boot.listener.ConnListenerStartedEvent;
 import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.boot.listener.ListenerFraming;
 import io.connlistener.boot.listener.ManagedConnListener;
+import io.connlistener.boot.listener.RejectionCounts;
 import io.connlistener.boot.listener.tls.ListenerTls;
-import io.connlistener.boot.listener.tracking.CloseReason;
 import io.connlistener.boot.listener.tracking.MessageCounts;
 import io.connlistener.boot.listener.tracking.TrafficCounts;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -152,18 +151,11 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 				.tags(tags.and(REASON_TAG, reason.tag()))
 				.register(meterRegistry);
 		}
-		for (RejectionReason reason : RejectionReason.values()) {
-			FunctionCounter.builder(REJECTIONS, listener, fromStats((stats) -> stats.rejections(reason)))
-				.description("Connections closed before or instead of being served")
-				.tags(tags.and(REASON_TAG, reason.tag()))
-				.register(meterRegistry);
-		}
-		// How the served connections ended, from the one place that counts it.
-		for (CloseReason reason : CloseReason.values()) {
-			if (reason.tag() != null) {
-				rejections(meterRegistry, listener, tags, reason.tag(), (managed) -> managed.outcomes().count(reason));
-			}
-		}
+		RejectionCounts.byTag().forEach((reason, count) -> FunctionCounter
+			.builder(REJECTIONS, listener, (managed) -> count.applyAsLong(managed))
+			.description("Connections closed before or instead of being served")
+			.tags(tags.and(REASON_TAG, reason))
+			.register(meterRegistry));
 		Gauge.builder(ACTIVE_CONNECTIONS, listener, ManagedConnListener::activeConnections)
 			.description("Connections open")
 			.tags(tags)
@@ -263,14 +255,6 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 	private double queued(ManagedConnListener listener) {
 		SocketAddress address = listener.localAddress();
 		return (address instanceof InetSocketAddress inet) ? this.listenQueues.queued(inet).orElse(0) : 0;
-	}
-
-	private static void rejections(MeterRegistry meterRegistry, ManagedConnListener listener, Tags tags, String reason,
-			ToDoubleFunction<ManagedConnListener> count) {
-		FunctionCounter.builder(REJECTIONS, listener, count)
-			.description("Connections closed before or instead of being served")
-			.tags(tags.and(REASON_TAG, reason))
-			.register(meterRegistry);
 	}
 
 	private static ToDoubleFunction<ManagedConnListener> fromStats(ToDoubleFunction<ListenerStats> count) {
