@@ -65,6 +65,11 @@ public final class NettyEchoPeer {
 				System.err.println("OpenSSL is not available: " + OpenSsl.unavailabilityCause());
 				System.exit(2);
 			}
+			if (openssl && !OpenSsl.versionString().contains("BoringSSL")) {
+				// The peer is reported as BoringSSL's: a system OpenSSL found instead would be another peer.
+				System.err.println("netty-tcnative loaded " + OpenSsl.versionString() + ", not BoringSSL");
+				System.exit(2);
+			}
 			try {
 				tls = sslContext(openssl ? SslProvider.OPENSSL : SslProvider.JDK, Path.of(args[2]));
 			}
