@@ -181,8 +181,24 @@ final class TlsClientConnection implements LoadConnection {
 		this.appIn.clear();
 		this.out.clear();
 		this.sentAt = System.nanoTime();
+		sendMore();
+	}
+
+	/**
+	 * Wrap and write what is left of the message, until the socket takes no more: the rest
+	 * goes on at the next {@link #flush()}, when the socket is writable again.
+	 */
+	private void sendMore() throws IOException {
 		while (this.out.hasRemaining()) {
-			wrap(this.out);
+			SSLEngineResult result = this.engine.wrap(this.out, this.netOut);
+			if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+				if (!flushRecords()) {
+					return;
+				}
+			}
+			else if (result.getStatus() != SSLEngineResult.Status.OK) {
+				throw new SSLException("wrap: " + result.getStatus());
+			}
 		}
 		flushRecords();
 	}
@@ -206,8 +222,14 @@ final class TlsClientConnection implements LoadConnection {
 
 	@Override
 	public void flush() throws IOException {
-		if (flushRecords() && !this.established) {
+		if (!flushRecords()) {
+			return;
+		}
+		if (!this.established) {
 			handshake();
+		}
+		else if (this.out.hasRemaining() && this.sentAt != 0) {
+			sendMore();
 		}
 	}
 
