@@ -106,8 +106,8 @@ final class TlsClientConnection implements LoadConnection {
 			switch (status) {
 				case NEED_TASK -> runTasks();
 				case NEED_WRAP -> {
-					wrap(EMPTY);
-					if (!flushRecords()) {
+					// Goes on at the next flush once the socket takes the records.
+					if (!wrap(EMPTY) || !flushRecords()) {
 						return;
 					}
 				}
@@ -131,18 +131,24 @@ final class TlsClientConnection implements LoadConnection {
 		}
 	}
 
-	private void wrap(ByteBuffer source) throws IOException {
+	/**
+	 * Wrap one record of the source into the records pending.
+	 * @return {@code false} if those fill their buffer and the socket takes none now: the
+	 * socket is watched for {@code OP_WRITE}, and nothing was wrapped
+	 */
+	private boolean wrap(ByteBuffer source) throws IOException {
 		SSLEngineResult result = this.engine.wrap(source, this.netOut);
 		if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
 			// Records pending in full: the socket takes them before there is room for more.
 			if (!flushRecords()) {
-				throw new IOException("The socket takes no records while " + this.netOut.position() + " bytes wait");
+				return false;
 			}
 			result = this.engine.wrap(source, this.netOut);
 		}
 		if (result.getStatus() != SSLEngineResult.Status.OK) {
 			throw new SSLException("wrap: " + result.getStatus());
 		}
+		return true;
 	}
 
 	/**
@@ -190,14 +196,8 @@ final class TlsClientConnection implements LoadConnection {
 	 */
 	private void sendMore() throws IOException {
 		while (this.out.hasRemaining()) {
-			SSLEngineResult result = this.engine.wrap(this.out, this.netOut);
-			if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-				if (!flushRecords()) {
-					return;
-				}
-			}
-			else if (result.getStatus() != SSLEngineResult.Status.OK) {
-				throw new SSLException("wrap: " + result.getStatus());
+			if (!wrap(this.out)) {
+				return;
 			}
 		}
 		flushRecords();
@@ -251,7 +251,10 @@ final class TlsClientConnection implements LoadConnection {
 				runTasks();
 			}
 			else if (status == HandshakeStatus.NEED_WRAP) {
-				wrap(EMPTY);
+				// A post-handshake answer, which nothing would resend later: it must go now.
+				if (!wrap(EMPTY)) {
+					throw new IOException("The socket takes no records while " + this.netOut.position() + " bytes wait");
+				}
 				flushRecords();
 			}
 		}

@@ -1,7 +1,12 @@
 package io.connlistener.benchmarks;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.file.Path;
 import java.security.Principal;
 import java.security.PrivateKey;
@@ -9,12 +14,17 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509KeyManager;
 
@@ -43,10 +53,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Tests for the TLS load generator ({@link TlsClient}, {@link TlsClientConnection}) against
  * the Netty TLS peer's server, in this JVM on loopback: handshakes, echoes and full
- * handshakes only.
+ * handshakes only; and against a JDK TLS server, a message larger than the socket can
+ * take at once.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TlsLoadTests {
+
+	/** More than the client's send buffer (at most {@code tcp_wmem}'s 4 MiB) and the server's small receive buffer hold. */
+	private static final int MESSAGE_SIZE = 8 * 1024 * 1024;
 
 	@TempDir
 	static Path folder;
@@ -193,6 +207,73 @@ class TlsLoadTests {
 			return this.delegate.getPrivateKey(alias);
 		}
 
+	}
+
+	@Test
+	void aMessageTheSocketCannotTakeAtOnceGoesOnAsTheSocketDrains() throws Exception {
+		CountDownLatch sending = new CountDownLatch(1);
+		CountDownLatch done = new CountDownLatch(1);
+		try (SSLServerSocket listening = (SSLServerSocket) TlsFiles.serverContext(folder)
+			.getServerSocketFactory()
+			.createServerSocket()) {
+			// Set before bind, so accepted sockets take it: no receive window to grow into.
+			listening.setReceiveBufferSize(64 * 1024);
+			listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+			CompletableFuture<Integer> server = CompletableFuture.supplyAsync(() -> {
+				try (SSLSocket socket = (SSLSocket) listening.accept()) {
+					socket.startHandshake();
+					// Reads nothing until the client has begun its message, which then cannot all fit.
+					sending.await(30, TimeUnit.SECONDS);
+					InputStream in = socket.getInputStream();
+					byte[] message = in.readNBytes(MESSAGE_SIZE);
+					OutputStream out = socket.getOutputStream();
+					out.write(message);
+					out.flush();
+					// Open until the client has read the echo: a close_notify now would end its read.
+					done.await(30, TimeUnit.SECONDS);
+					return message.length;
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			InetSocketAddress address = (InetSocketAddress) listening.getLocalSocketAddress();
+			try (Selector selector = Selector.open()) {
+				TlsClientConnection connection = TlsClientConnection.connect(selector, address,
+						ClientConnection.payload(MESSAGE_SIZE), client);
+				try {
+					boolean echoed = false;
+					while (!echoed) {
+						assertThat(server).isNotDone();
+						selector.select(100);
+						Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+						while (keys.hasNext()) {
+							SelectionKey key = keys.next();
+							keys.remove();
+							if (key.isConnectable()) {
+								connection.finishConnect();
+								continue;
+							}
+							if (key.isWritable()) {
+								connection.flush();
+							}
+							if (key.isReadable() && connection.read()) {
+								echoed = true;
+							}
+						}
+						if (connection.sentAt() != 0) {
+							sending.countDown();
+						}
+					}
+					done.countDown();
+					assertThat(server.get(30, TimeUnit.SECONDS)).isEqualTo(MESSAGE_SIZE);
+				}
+				finally {
+					done.countDown();
+					connection.close();
+				}
+			}
+		}
 	}
 
 }
