@@ -13,9 +13,9 @@ import org.springframework.util.Assert;
  * The observations of connection listeners, in one {@link ObservationRegistry} (the
  * application's, never a global one): as a {@link ConnListenerCustomizer}, it has every
  * listener start a {@code conn.listener.connection.setup} observation for each connection it
- * accepts (unless created without them); as a {@link MessageObserver}, it runs each call of a message handler in a
- * {@code conn.listener.message} observation whose scope is open on the handler thread, so
- * that the handler's log lines carry the trace.
+ * accepts (when created with them); as a {@link MessageObserver}, it runs each call of a
+ * message handler in a {@code conn.listener.message} observation whose scope is open on the
+ * handler thread, so that the handler's log lines carry the trace.
  * <p>
  * Conventions given replace the defaults; a {@code null} one means the default (or the
  * registry's global convention for the context, if it has one).
@@ -31,17 +31,6 @@ public class ConnListenerObservations implements ConnListenerCustomizer, Message
 	private final MessageObservationConvention messageConvention;
 
 	private final boolean observeSetups;
-
-	/**
-	 * Create the observations, connection setups included.
-	 * @param registry where the observations go
-	 * @param setupConvention the convention of setup observations, or {@code null}
-	 * @param messageConvention the convention of message observations, or {@code null}
-	 */
-	public ConnListenerObservations(ObservationRegistry registry, ConnectionSetupObservationConvention setupConvention,
-			MessageObservationConvention messageConvention) {
-		this(registry, setupConvention, messageConvention, true);
-	}
 
 	/**
 	 * Create the observations.

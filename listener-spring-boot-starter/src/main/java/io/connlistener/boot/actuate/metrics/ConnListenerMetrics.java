@@ -152,7 +152,7 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 				.register(meterRegistry);
 		}
 		RejectionCounts.byTag().forEach((reason, count) -> FunctionCounter
-			.builder(REJECTIONS, listener, (managed) -> count.applyAsLong(managed))
+			.builder(REJECTIONS, listener, count::applyAsLong)
 			.description("Connections closed before or instead of being served")
 			.tags(tags.and(REASON_TAG, reason))
 			.register(meterRegistry));
