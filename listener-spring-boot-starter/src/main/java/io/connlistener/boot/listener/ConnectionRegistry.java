@@ -191,7 +191,7 @@ public final class ConnectionRegistry {
 			return ByteBuffer.allocate(buffer.remaining()).put(buffer.duplicate()).flip();
 		}
 		if (message instanceof String text) {
-			ListenerFraming framing = listener.definition().framing();
+			ListenerFraming framing = listener.framing();
 			Charset charset = (framing != null) ? framing.charset() : StandardCharsets.UTF_8;
 			return ByteBuffer.wrap(text.getBytes(charset));
 		}

@@ -320,6 +320,19 @@ public final class ManagedConnListener {
 	}
 
 	/**
+	 * Return the framing the listener's connections are cut into messages with: its
+	 * definition's, once a message handler serves them. A framing inherited from
+	 * {@code conn-listener.defaults.framing} applies to message handlers only, so a listener
+	 * served in another style has none.
+	 * @return the framing, or {@code null} before the listener is first bound and when no
+	 * message handler serves it
+	 */
+	public ListenerFraming framing() {
+		HandlerAdapter handler = this.handler;
+		return (handler != null && handler.servesMessages()) ? this.definition.framing() : null;
+	}
+
+	/**
 	 * Return how many messages a message handler received and sent, and how long it took
 	 * over them, over every start of the context.
 	 * @return the counts, live

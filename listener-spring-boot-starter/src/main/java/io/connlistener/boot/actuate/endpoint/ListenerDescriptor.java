@@ -50,7 +50,7 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * @param tls the SSL bundles the listener serves and the limits of its handshakes, or
  * {@code null} for a listener without TLS
  * @param framing how a message handler's frames are cut, or {@code null} for a listener
- * without framing
+ * no message handler serves (a framing from the defaults applies to message handlers only)
  */
 public record ListenerDescriptor(String name, String address, String state, boolean enabled, boolean accepting,
 		boolean atConnectionLimit, boolean paused, List<String> options, int backlog, long accepted,
@@ -89,7 +89,7 @@ public record ListenerDescriptor(String name, String address, String state, bool
 						lastError.time()) : null,
 				ProxyProtocolDescriptor.of(definition.proxyProtocol()), listener.isBound(), listener.isRefusingTraffic(),
 				acceptors, acceptedPerAcceptor, listener.isInService(), TlsDescriptor.of(definition.tls()),
-				FramingDescriptor.of(definition.framing()));
+				FramingDescriptor.of(listener.framing()));
 	}
 
 	/**

@@ -4,6 +4,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
@@ -13,7 +15,6 @@ import io.connlistener.ListenerStats;
 import io.connlistener.boot.listener.ConnListenerRegistry;
 import io.connlistener.boot.listener.ConnListenerStartedEvent;
 import io.connlistener.boot.listener.ListenerDefinition;
-import io.connlistener.boot.listener.ListenerFraming;
 import io.connlistener.boot.listener.ManagedConnListener;
 import io.connlistener.boot.listener.RejectionCounts;
 import io.connlistener.boot.listener.tls.ListenerTls;
@@ -38,8 +39,9 @@ import org.springframework.util.Assert;
  * listener's sockets are gauges too, read from one {@link ListenQueues} snapshot per scrape.
  * A TLS listener's handshakes are timed by outcome and protocol
  * ({@code conn.listener.tls.handshake}); those that fail are its rejections by reason too.
- * A listener with framing counts its messages ({@code conn.listener.messages.received},
- * {@code .sent}) and times its handler ({@code conn.listener.message.duration}). The bytes
+ * A listener served by a message handler counts its messages
+ * ({@code conn.listener.messages.received}, {@code .sent}) and times its handler
+ * ({@code conn.listener.message.duration}) from its start, when its style is known. The bytes
  * the sockets of a listener's connections move are counters
  * ({@code conn.listener.bytes.received}, {@code .sent}) that read the listener's own
  * totals, and each connection's are recorded once, when it closes
@@ -95,6 +97,8 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 
 	private final ListenQueues listenQueues;
 
+	private final Set<MessageMeters> messageMeters = ConcurrentHashMap.newKeySet();
+
 	/**
 	 * Create a binder for the given listeners.
 	 * @param registry the listeners
@@ -127,6 +131,7 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 	public void onApplicationEvent(ConnListenerStartedEvent event) {
 		for (MeterRegistry meterRegistry : this.meterRegistries) {
 			bindBacklog(meterRegistry, event.getListener());
+			bindMessages(meterRegistry, event.getListener());
 		}
 	}
 
@@ -178,10 +183,7 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 		if (tls != null) {
 			tls.onHandshake(new TlsHandshakeTimers(meterRegistry, tags, tls));
 		}
-		ListenerFraming framing = listener.definition().framing();
-		if (framing != null && framing.isFramed()) {
-			bindMessages(meterRegistry, listener.messages(), tags);
-		}
+		bindMessages(meterRegistry, listener);
 	}
 
 	private static void bindTraffic(MeterRegistry meterRegistry, TrafficCounts traffic, Tags tags) {
@@ -211,7 +213,13 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 			.register(meterRegistry);
 	}
 
-	private static void bindMessages(MeterRegistry meterRegistry, MessageCounts messages, Tags tags) {
+	private void bindMessages(MeterRegistry meterRegistry, ManagedConnListener listener) {
+		// Known once the listener is bound; the binder and the start event may both see it.
+		if (listener.framing() == null || !this.messageMeters.add(new MessageMeters(meterRegistry, listener))) {
+			return;
+		}
+		MessageCounts messages = listener.messages();
+		Tags tags = Tags.of(LISTENER_TAG, listener.name());
 		FunctionCounter.builder(MESSAGES_RECEIVED, messages, MessageCounts::received)
 			.description("Messages handed to the message handler")
 			.tags(tags)
@@ -262,6 +270,15 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 			ListenerStats stats = listener.stats();
 			return (stats != null) ? count.applyAsDouble(stats) : 0;
 		};
+	}
+
+	/**
+	 * A listener whose message meters are in a registry.
+	 *
+	 * @param meterRegistry the registry
+	 * @param listener the listener
+	 */
+	private record MessageMeters(MeterRegistry meterRegistry, ManagedConnListener listener) {
 	}
 
 }

@@ -26,6 +26,15 @@ public interface HandlerAdapter {
 	}
 
 	/**
+	 * Return whether a message handler is served: connections are cut into messages with
+	 * the listener's framing.
+	 * @return {@code true} for the message style
+	 */
+	default boolean servesMessages() {
+		return false;
+	}
+
+	/**
 	 * Release what the adapter holds (threads), once every connection is closed.
 	 */
 	default void close() {

@@ -142,6 +142,11 @@ final class MessageHandlerAdapter implements HandlerAdapter {
 	}
 
 	@Override
+	public boolean servesMessages() {
+		return true;
+	}
+
+	@Override
 	public String describe() {
 		return "message handler '" + this.beanName + "'";
 	}

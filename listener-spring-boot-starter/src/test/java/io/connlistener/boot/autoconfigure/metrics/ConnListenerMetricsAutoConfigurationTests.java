@@ -1,9 +1,15 @@
 package io.connlistener.boot.autoconfigure.metrics;
 
+import io.connlistener.boot.actuate.endpoint.ListenerDescriptor;
 import io.connlistener.boot.actuate.metrics.ConnListenerMetrics;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
+import io.connlistener.boot.handler.ConnectionHandler;
+import io.connlistener.boot.handler.MessageContext;
+import io.connlistener.boot.handler.MessageHandler;
 import io.connlistener.boot.listener.ConnListenerRegistry;
+import io.connlistener.boot.listener.ManagedConnListener;
 import io.connlistener.boot.testsupport.EchoGreeterConfiguration;
+import io.connlistener.boot.testsupport.LoopbackClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,6 +51,35 @@ class ConnListenerMetricsAutoConfigurationTests {
 	}
 
 	@Test
+	void onlyAListenerAMessageHandlerServesHasMessageMetersOnceEach() {
+		// The defaults' framing reaches the raw listener too, which does not use it; the binder
+		// binds at refresh and the start event comes after: each message is timed once.
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class))
+			.withBean("ordersHandler", OrdersHandler.class, OrdersHandler::new)
+			.withPropertyValues("conn-listener.defaults.framing.type=line", "conn-listener.listeners.orders.port=0",
+					"conn-listener.listeners.orders.address=127.0.0.1")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				ConnListenerRegistry listeners = context.getBean(ConnListenerRegistry.class);
+				ManagedConnListener orders = listeners.get("orders");
+				try (LoopbackClient client = LoopbackClient.connect(orders.localAddress())) {
+					assertThat(client.exchange("a")).isEqualTo("OK a");
+				}
+				assertThat(registry.get("conn.listener.message.duration").tag("listener", "orders").timer().count())
+					.isOne();
+				assertThat(registry.get("conn.listener.messages.received").tag("listener", "orders")
+					.functionCounter()
+					.count()).isOne();
+				assertThat(registry.find("conn.listener.messages.received").tag("listener", "echo").meters()).isEmpty();
+				assertThat(registry.find("conn.listener.message.duration").tag("listener", "echo").meters()).isEmpty();
+				assertThat(ListenerDescriptor.of(listeners.get("echo")).framing()).isNull();
+				assertThat(ListenerDescriptor.of(orders).framing()).isNotNull();
+			});
+	}
+
+	@Test
 	void backsOffWithoutAMeterRegistry() {
 		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(ConnListenerRegistry.class)
 			.doesNotHaveBean(ConnListenerMetrics.class));
@@ -58,6 +93,16 @@ class ConnListenerMetricsAutoConfigurationTests {
 			.withBean("myMetrics", ConnListenerMetrics.class,
 					() -> new ConnListenerMetrics(new ConnListenerRegistry(java.util.List.of())))
 			.run((context) -> assertThat(context).hasSingleBean(ConnListenerMetrics.class).hasBean("myMetrics"));
+	}
+
+	@ConnectionHandler("orders")
+	static class OrdersHandler implements MessageHandler<String> {
+
+		@Override
+		public String onMessage(String line, MessageContext context) {
+			return "OK " + line;
+		}
+
 	}
 
 }
