@@ -253,7 +253,8 @@ public final class ConnectionTracker {
 	}
 
 	/**
-	 * Close every connection still open for a reason.
+	 * Close every connection still open for a reason, as its listener goes away
+	 * ({@link TrackedConnection#closeForGood}).
 	 * @param reason the reason
 	 * @return how many were closed
 	 */
@@ -263,7 +264,7 @@ public final class ConnectionTracker {
 		for (Iterator<TrackedConnection> it = remaining.iterator(); it.hasNext();) {
 			TrackedConnection connection = it.next();
 			if (!connection.isReleased()) {
-				connection.close(reason);
+				connection.closeForGood(reason);
 				closed++;
 			}
 		}

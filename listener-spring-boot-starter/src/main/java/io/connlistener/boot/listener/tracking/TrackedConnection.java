@@ -246,6 +246,31 @@ public final class TrackedConnection {
 	}
 
 	/**
+	 * Close the connection because its listener is going away (the end of the shutdown
+	 * grace period, or a start that failed). One whose handler reports its own close to the
+	 * core listener (a raw handler's) is closed, to free its descriptor whatever the handler
+	 * does, and counted, but the report is left to the handler, which meets the closed
+	 * channel at its next read or write: reporting it here as well would give its place back
+	 * twice, and the listener's {@link io.connlistener.ConnectionCounts} outlive a stop, so a
+	 * restarted listener would admit one connection too many.
+	 * @param reason the reason
+	 */
+	public void closeForGood(CloseReason reason) {
+		if (!this.reportedThroughListener) {
+			close(reason);
+			return;
+		}
+		closing(reason);
+		try {
+			channel().close();
+		}
+		catch (IOException ex) {
+			// The peer is gone or the descriptor was already released; nothing to report.
+		}
+		releasedAndReported();
+	}
+
+	/**
 	 * Report that the connection has closed; counted once, for its reason (an ordinary close
 	 * if none was recorded), and reported to the core listener.
 	 */

@@ -89,18 +89,27 @@ class ConnectionTrackerTests {
 	}
 
 	@Test
-	void aCloseARawHandlerReportsToTheListenerReleasesItsConnectionOnce() throws Exception {
+	void aCloseARawHandlerReportsReleasesItsConnectionOnceAndAShutdownLeavesTheReportToIt() throws Exception {
 		TrackedConnection first = track(true);
 		TrackedConnection second = track(true);
 		second.channel().close();
 		this.listener.connectionClosed(second.remoteAddress());
 		assertThat(this.tracker.open()).isEqualTo(1);
 		assertThat(this.tracker.outcomes().count(CloseReason.CLOSED)).isEqualTo(1);
-		// A shutdown closes what was never reported, and reports it.
+		// A shutdown closes and counts what was never reported, and leaves the report to the handler.
 		assertThat(this.tracker.closeAll(CloseReason.SHUTDOWN)).isEqualTo(1);
 		assertThat(first.channel().isOpen()).isFalse();
 		assertThat(this.tracker.outcomes().count(CloseReason.SHUTDOWN)).isEqualTo(1);
 		assertThat(this.tracker.open()).isZero();
+		assertThat(this.listener.connectionCounts().open()).isEqualTo(1);
+		// As a raw handler must when its channel was closed under it: report the close.
+		assertThat(readByHandler(first)).isEqualTo(-1);
+		this.listener.connectionClosed(first.remoteAddress());
+		// Its place was given back once: the counts outlive a stop, and a restart would admit one too many.
+		assertThat(this.listener.connectionCounts().open()).isZero();
+		assertThat(this.listener.stats().activeConnections()).isZero();
+		assertThat(this.tracker.outcomes().count(CloseReason.SHUTDOWN)).isEqualTo(1);
+		assertThat(this.tracker.outcomes().count(CloseReason.CLOSED)).isEqualTo(1);
 	}
 
 	@Test
