@@ -1,10 +1,10 @@
 package io.connlistener.boot.listener.tracking;
 
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -253,22 +253,45 @@ public final class ConnectionTracker {
 	}
 
 	/**
-	 * Close every connection still open for a reason, as its listener goes away
-	 * ({@link TrackedConnection#closeForGood}).
+	 * Close every connection still open for a reason, as its listener goes away (the end of
+	 * the shutdown grace period, or a start that failed). Those whose handler reports its own
+	 * close to the core listener (a raw handler's) are shut down both ways first, and their
+	 * handlers get up to {@code handlerReportWait} to read the end, close and report, as
+	 * core's contract asks; those still open then are closed and reported here. Closing and
+	 * reporting such a connection at once would have the handler report it a second time,
+	 * and the listener's {@link io.connlistener.ConnectionCounts} outlive a stop: a restarted
+	 * listener would admit one connection too many.
 	 * @param reason the reason
+	 * @param handlerReportWait how long raw handlers get to report the connections shut down
 	 * @return how many were closed
 	 */
-	public int closeAll(CloseReason reason) {
-		List<TrackedConnection> remaining = new ArrayList<>(this.open.values());
-		int closed = 0;
-		for (Iterator<TrackedConnection> it = remaining.iterator(); it.hasNext();) {
-			TrackedConnection connection = it.next();
+	public int closeAll(CloseReason reason, Duration handlerReportWait) {
+		List<TrackedConnection> remaining = new ArrayList<>();
+		for (TrackedConnection connection : this.open.values()) {
 			if (!connection.isReleased()) {
-				connection.closeForGood(reason);
-				closed++;
+				remaining.add(connection);
 			}
 		}
-		return closed;
+		boolean shutDown = false;
+		for (TrackedConnection connection : remaining) {
+			if (connection.isReportedThroughListener()) {
+				connection.shutDownForHandler(reason);
+				shutDown = true;
+			}
+			else {
+				connection.close(reason);
+			}
+		}
+		if (shutDown) {
+			awaitEmpty(System.nanoTime() + handlerReportWait.toNanos());
+			for (TrackedConnection connection : remaining) {
+				if (connection.isReportedThroughListener() && !connection.isReleased()) {
+					// Its handler has not reported by now, and is not counted on to: free the descriptor.
+					connection.close(reason);
+				}
+			}
+		}
+		return remaining.size();
 	}
 
 	String listenerName() {

@@ -235,7 +235,16 @@ public final class TrackedConnection {
 			close(CloseReason.CLOSED_BY_OPERATOR);
 			return;
 		}
-		closing(CloseReason.CLOSED_BY_OPERATOR);
+		shutDownForHandler(CloseReason.CLOSED_BY_OPERATOR);
+	}
+
+	/**
+	 * Record a reason and shut the channel down both ways, for a handler that reports its own
+	 * close to read the end (a handler waiting on the loop's selector included) and close.
+	 * @param reason the reason
+	 */
+	void shutDownForHandler(CloseReason reason) {
+		closing(reason);
 		try {
 			channel().shutdownInput();
 			channel().shutdownOutput();
@@ -243,31 +252,6 @@ public final class TrackedConnection {
 		catch (IOException ex) {
 			// Closed already, or the peer is gone: the handler reports the close either way.
 		}
-	}
-
-	/**
-	 * Close the connection because its listener is going away (the end of the shutdown
-	 * grace period, or a start that failed). One whose handler reports its own close to the
-	 * core listener (a raw handler's) is closed, to free its descriptor whatever the handler
-	 * does, and counted, but the report is left to the handler, which meets the closed
-	 * channel at its next read or write: reporting it here as well would give its place back
-	 * twice, and the listener's {@link io.connlistener.ConnectionCounts} outlive a stop, so a
-	 * restarted listener would admit one connection too many.
-	 * @param reason the reason
-	 */
-	public void closeForGood(CloseReason reason) {
-		if (!this.reportedThroughListener) {
-			close(reason);
-			return;
-		}
-		closing(reason);
-		try {
-			channel().close();
-		}
-		catch (IOException ex) {
-			// The peer is gone or the descriptor was already released; nothing to report.
-		}
-		releasedAndReported();
 	}
 
 	/**

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link ConnectionTracker}: each connection counted once, for the first reason
@@ -89,27 +90,44 @@ class ConnectionTrackerTests {
 	}
 
 	@Test
-	void aCloseARawHandlerReportsReleasesItsConnectionOnceAndAShutdownLeavesTheReportToIt() throws Exception {
-		TrackedConnection first = track(true);
+	void aCloseARawHandlerReportsToTheListenerReleasesItsConnectionOnce() throws Exception {
+		track(true);
 		TrackedConnection second = track(true);
 		second.channel().close();
 		this.listener.connectionClosed(second.remoteAddress());
 		assertThat(this.tracker.open()).isEqualTo(1);
 		assertThat(this.tracker.outcomes().count(CloseReason.CLOSED)).isEqualTo(1);
-		// A shutdown closes and counts what was never reported, and leaves the report to the handler.
-		assertThat(this.tracker.closeAll(CloseReason.SHUTDOWN)).isEqualTo(1);
-		assertThat(first.channel().isOpen()).isFalse();
-		assertThat(this.tracker.outcomes().count(CloseReason.SHUTDOWN)).isEqualTo(1);
-		assertThat(this.tracker.open()).isZero();
 		assertThat(this.listener.connectionCounts().open()).isEqualTo(1);
-		// As a raw handler must when its channel was closed under it: report the close.
-		assertThat(readByHandler(first)).isEqualTo(-1);
-		this.listener.connectionClosed(first.remoteAddress());
-		// Its place was given back once: the counts outlive a stop, and a restart would admit one too many.
+	}
+
+	@Test
+	void aShutdownLetsARawHandlerReportTheConnectionItShutDownOnce() throws Exception {
+		TrackedConnection connection = track(true);
+		TrackedConnection buffered = track(false);
+		CompletableFuture<Integer> closed = CompletableFuture
+			.supplyAsync(() -> this.tracker.closeAll(CloseReason.SHUTDOWN, Duration.ofSeconds(30)));
+		// The handler, which owns the channel, reads the end, closes and reports, as it must.
+		await().atMost(Duration.ofSeconds(10)).until(() -> readByHandler(connection) == -1);
+		assertThat(closed).isNotDone();
+		connection.channel().close();
+		this.listener.connectionClosed(connection.remoteAddress());
+		assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+		assertThat(buffered.channel().isOpen()).isFalse();
+		assertThat(this.tracker.outcomes().count(CloseReason.SHUTDOWN)).isEqualTo(2);
+		assertThat(this.tracker.open()).isZero();
+		// Each place given back once: the counts outlive a stop, and a restart would admit one too many.
 		assertThat(this.listener.connectionCounts().open()).isZero();
 		assertThat(this.listener.stats().activeConnections()).isZero();
-		assertThat(this.tracker.outcomes().count(CloseReason.SHUTDOWN)).isEqualTo(1);
-		assertThat(this.tracker.outcomes().count(CloseReason.CLOSED)).isEqualTo(1);
+	}
+
+	@Test
+	void aShutdownClosesAndReportsWhatARawHandlerLeavesOpenAfterTheWait() throws Exception {
+		TrackedConnection connection = track(true);
+		assertThat(this.tracker.closeAll(CloseReason.SHUTDOWN, Duration.ofMillis(20))).isOne();
+		assertThat(connection.channel().isOpen()).isFalse();
+		assertThat(this.tracker.outcomes().count(CloseReason.SHUTDOWN)).isOne();
+		assertThat(this.tracker.open()).isZero();
+		assertThat(this.listener.connectionCounts().open()).isZero();
 	}
 
 	@Test
