@@ -1,10 +1,14 @@
 package io.connlistener.benchmarks.peers;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
-import java.util.EnumSet;
+import java.nio.channels.SocketChannel;
 
+import io.connlistener.AcceptCallback;
+import io.connlistener.AcceptedConnection;
 import io.connlistener.ConnListener;
+import io.connlistener.ConnListenerBuilder;
 import io.connlistener.ListenerOption;
 import io.connlistener.buffer.BufferedConnection;
 import io.connlistener.buffer.BufferedConnectionSettings;
@@ -12,6 +16,7 @@ import io.connlistener.buffer.BufferedConnections;
 import io.connlistener.buffer.BufferedHandler;
 import io.connlistener.loop.EventLoop;
 import io.connlistener.loop.EventLoopGroup;
+import io.connlistener.tls.TlsSettings;
 
 /**
  * The seed's echo server on listener-core: a {@link ConnListener} and a
@@ -27,28 +32,27 @@ public final class ConnListenerEchoPeer {
 
 	public static void main(String[] args) throws IOException {
 		EventLoopGroup group = new EventLoopGroup(PeerSupport.ioThreads(), "connlistener-echo");
-		serve(group, BufferedConnections.shared(group, new EchoHandler(), BufferedConnectionSettings.DEFAULTS));
+		serve(group, BufferedConnections.shared(group, new EchoHandler(), BufferedConnectionSettings.DEFAULTS), null);
 	}
 
 	/**
 	 * Accept on the group's first loop with {@code TCP_NODELAY}, hand each connection to the
 	 * acceptor, tell the harness the port, and exit once told to stop: what every
-	 * listener-core peer over plain TCP does around its handler.
+	 * listener-core peer does around its handler.
 	 * @param group the loops, the first of which accepts
 	 * @param acceptor the buffered connections that serve
+	 * @param tls the listener's TLS, or {@code null} for plain TCP
 	 * @throws IOException if the listener cannot bind
 	 */
-	static void serve(EventLoopGroup group, BufferedConnections acceptor) throws IOException {
-		EventLoop loop = group.loops().get(0);
-		ConnListener listener = ConnListener.bind(loop, PeerSupport.LOOPBACK, (l, channel, remote) -> {
-			try {
-				channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-			}
-			catch (IOException ex) {
-				// The peer reset already: the acceptor sees the same failure and closes.
-			}
-			acceptor.onAccept(l, channel, remote);
-		}, EnumSet.of(ListenerOption.CLOSE_ON_FREE, ListenerOption.REUSEABLE), PeerSupport.BACKLOG);
+	static void serve(EventLoopGroup group, BufferedConnections acceptor, TlsSettings tls) throws IOException {
+		ConnListenerBuilder builder = ConnListener.builder(group.loops().get(0))
+			.callback(new NoDelayCallback(acceptor))
+			.options(ListenerOption.CLOSE_ON_FREE, ListenerOption.REUSEABLE)
+			.backlog(PeerSupport.BACKLOG);
+		if (tls != null) {
+			builder.tls(tls);
+		}
+		ConnListener listener = builder.bind(PeerSupport.LOOPBACK);
 		PeerSupport.ready(listener.localAddress());
 		PeerSupport.awaitStop();
 		listener.close();
@@ -70,6 +74,41 @@ public final class ConnListenerEchoPeer {
 		@Override
 		public void onWrite(BufferedConnection connection) {
 			connection.enableRead();
+		}
+
+	}
+
+	/**
+	 * Sets {@code TCP_NODELAY}, then hands the connection (with its TLS channel, on a TLS
+	 * listener) to the buffered connections.
+	 */
+	private static final class NoDelayCallback implements AcceptCallback {
+
+		private final BufferedConnections acceptor;
+
+		NoDelayCallback(BufferedConnections acceptor) {
+			this.acceptor = acceptor;
+		}
+
+		@Override
+		public void onAccept(ConnListener listener, AcceptedConnection connection) {
+			noDelay(connection.channel());
+			this.acceptor.onAccept(listener, connection);
+		}
+
+		@Override
+		public void onAccept(ConnListener listener, SocketChannel channel, SocketAddress remoteAddress) {
+			noDelay(channel);
+			this.acceptor.onAccept(listener, channel, remoteAddress);
+		}
+
+		private static void noDelay(SocketChannel channel) {
+			try {
+				channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+			}
+			catch (IOException ex) {
+				// The peer reset already: the acceptor sees the same failure and closes.
+			}
 		}
 
 	}

@@ -35,7 +35,7 @@ public final class ConnListenerFramedEchoPeer {
 		LineEcho echo = new LineEcho(Framing.encoder(framing));
 		EventLoopGroup group = new EventLoopGroup(1, "connlistener-framed");
 		ConnListenerEchoPeer.serve(group, new BufferedConnections(group, () -> new FramedHandler(framing, echo),
-				BufferedConnectionSettings.DEFAULTS, BufferedConnections.LoopChoice.ROUND_ROBIN));
+				BufferedConnectionSettings.DEFAULTS, BufferedConnections.LoopChoice.ROUND_ROBIN), null);
 	}
 
 	/**
