@@ -136,6 +136,7 @@ class SampleActuatorTests {
 		}
 		assertThat(this.actuator.scrape(accepts)).isEqualTo(before + 7);
 		assertThat(this.actuator.scrape("conn_listener_enabled{listener=\"echo\"}")).isEqualTo(1);
+		assertThat(this.actuator.scrape("conn_listener_accepting{listener=\"echo\"}")).isEqualTo(1);
 		assertThat(this.actuator.scrape("conn_listener_accept_errors_total{listener=\"echo\",reason=\"too-many-open-files\"}"))
 			.isZero();
 		assertThat(this.actuator.scrape("conn_listener_connections_active{listener=\"echo\"}")).isGreaterThanOrEqualTo(7);

@@ -63,6 +63,8 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 
 	private static final String ENABLED = "conn.listener.enabled";
 
+	private static final String ACCEPTING = "conn.listener.accepting";
+
 	private static final String CONNECTION_DURATION = "conn.listener.connection.duration";
 
 	private static final String BACKLOG_QUEUED = "conn.listener.backlog.queued";
@@ -167,6 +169,11 @@ public class ConnListenerMetrics implements MeterBinder, ApplicationListener<Con
 			.register(meterRegistry);
 		Gauge.builder(ENABLED, listener, (managed) -> managed.isEnabled() ? 1 : 0)
 			.description("Whether the listener is enabled (1) or disabled (0)")
+			.tags(tags)
+			.register(meterRegistry);
+		Gauge.builder(ACCEPTING, listener, (managed) -> managed.isAccepting() ? 1 : 0)
+			.description("Whether the listener's sockets accept connections now (1), or are disabled, released, "
+					+ "or paused at max-connections or after an accept error (0)")
 			.tags(tags)
 			.register(meterRegistry);
 		Timer duration = Timer.builder(CONNECTION_DURATION)

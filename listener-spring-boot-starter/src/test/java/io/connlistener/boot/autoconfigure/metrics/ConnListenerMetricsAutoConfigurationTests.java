@@ -1,5 +1,14 @@
 package io.connlistener.boot.autoconfigure.metrics;
 
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import io.connlistener.AcceptCallback;
+import io.connlistener.ConnListener;
 import io.connlistener.boot.actuate.endpoint.ListenerDescriptor;
 import io.connlistener.boot.actuate.metrics.ConnListenerMetrics;
 import io.connlistener.boot.autoconfigure.ConnListenerAutoConfiguration;
@@ -21,6 +30,7 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.S
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link ConnListenerMetricsAutoConfiguration} among Boot's own metrics
@@ -80,6 +90,37 @@ class ConnListenerMetricsAutoConfigurationTests {
 	}
 
 	@Test
+	void aListenerAtItsConnectionLimitIsEnabledButNotAccepting() {
+		Holder holder = new Holder();
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class))
+			.withBean("heldHandler", Holder.class, () -> holder)
+			.withPropertyValues("conn-listener.listeners.held.port=0", "conn-listener.listeners.held.address=127.0.0.1",
+					"conn-listener.listeners.held.max-connections=1")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				ManagedConnListener held = context.getBean(ConnListenerRegistry.class).get("held");
+				assertThat(gauge(registry, "conn.listener.accepting", "held")).isOne();
+				try (LoopbackClient client = LoopbackClient.connect(held.localAddress())) {
+					await().atMost(Duration.ofSeconds(10))
+						.until(() -> gauge(registry, "conn.listener.accepting", "held") == 0);
+					assertThat(gauge(registry, "conn.listener.enabled", "held")).isOne();
+					holder.closeAll();
+					await().atMost(Duration.ofSeconds(10))
+						.until(() -> gauge(registry, "conn.listener.accepting", "held") == 1);
+				}
+				held.disable();
+				assertThat(gauge(registry, "conn.listener.accepting", "held")).isZero();
+				assertThat(gauge(registry, "conn.listener.enabled", "held")).isZero();
+			});
+	}
+
+	private static double gauge(MeterRegistry registry, String name, String listener) {
+		return registry.get(name).tag("listener", listener).gauge().value();
+	}
+
+	@Test
 	void backsOffWithoutAMeterRegistry() {
 		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(ConnListenerRegistry.class)
 			.doesNotHaveBean(ConnListenerMetrics.class));
@@ -101,6 +142,33 @@ class ConnListenerMetricsAutoConfigurationTests {
 		@Override
 		public String onMessage(String line, MessageContext context) {
 			return "OK " + line;
+		}
+
+	}
+
+	/** Holds every connection until told, then closes and reports each, as a raw handler must. */
+	@ConnectionHandler("held")
+	static class Holder implements AcceptCallback {
+
+		private final Queue<Runnable> closes = new ConcurrentLinkedQueue<>();
+
+		@Override
+		public void onAccept(ConnListener listener, SocketChannel channel, SocketAddress remoteAddress) {
+			this.closes.add(() -> {
+				try {
+					channel.close();
+				}
+				catch (IOException ex) {
+					// Closed already: the report below is what counts.
+				}
+				listener.connectionClosed(remoteAddress);
+			});
+		}
+
+		void closeAll() {
+			for (Runnable close = this.closes.poll(); close != null; close = this.closes.poll()) {
+				close.run();
+			}
 		}
 
 	}
