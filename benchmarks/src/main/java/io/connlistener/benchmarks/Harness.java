@@ -1,7 +1,9 @@
 package io.connlistener.benchmarks;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -424,6 +426,23 @@ public final class Harness {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		// Pre-touching the heap costs every start the same fixed time, which would flatten the ratios.
 		List<String> flags = this.options.jvmFlags().stream().filter((flag) -> !flag.equals("-XX:+AlwaysPreTouch")).toList();
+		Path cdsFolder;
+		try {
+			cdsFolder = Files.createTempDirectory("connlistener-cds-");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		try {
+			runStartup(results, scenario, java, flags, cdsFolder);
+		}
+		finally {
+			ToolProcess.deleteTree(cdsFolder);
+		}
+	}
+
+	private void runStartup(BenchmarkResults results, Scenario scenario, String java, List<String> flags, Path cdsFolder)
+			throws InterruptedException {
 		List<StartupPeer> peers = new ArrayList<>();
 		for (StartupPeer peer : StartupPeer.all(this.options.sampleAppJar(), this.options.reactorNettyJar(),
 				this.options.starterEchoJar())) {
@@ -431,6 +450,18 @@ public final class Harness {
 				results.problem(scenario.name() + ": skipped " + peer.name() + ": " + peer.unavailableReason());
 				log("%s: skipping %s: %s", scenario.name(), peer.name(), peer.unavailableReason());
 				continue;
+			}
+			if (peer.classDataSharing()) {
+				try {
+					Path folder = Files.createDirectory(cdsFolder.resolve(peer.name()));
+					peer = ClassDataSharing.prepare(peer, folder, java, flags, STARTUP_TIMEOUT);
+					log("%s: %s extracted and its CDS archive trained", scenario.name(), peer.name());
+				}
+				catch (IOException ex) {
+					results.problem(scenario.name() + ": skipped " + peer.name() + ": " + ex.getMessage());
+					log("%s: skipping %s: %s", scenario.name(), peer.name(), ex.getMessage());
+					continue;
+				}
 			}
 			peers.add(peer);
 		}

@@ -8,13 +8,11 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import io.connlistener.benchmarks.peers.TlsFiles;
 
@@ -35,7 +33,7 @@ import io.connlistener.benchmarks.peers.TlsFiles;
  */
 public record TlsMaterial(Path folder, KeyType keyType, X509Certificate certificate) implements AutoCloseable {
 
-	private static final long KEYTOOL_TIMEOUT_SECONDS = 60;
+	private static final Duration KEYTOOL_TIMEOUT = Duration.ofSeconds(60);
 
 	/**
 	 * Make the material in a new temporary folder.
@@ -50,7 +48,7 @@ public record TlsMaterial(Path folder, KeyType keyType, X509Certificate certific
 			return create(folder, keyType);
 		}
 		catch (IOException | InterruptedException | RuntimeException ex) {
-			delete(folder);
+			ToolProcess.deleteTree(folder);
 			throw ex;
 		}
 	}
@@ -70,18 +68,7 @@ public record TlsMaterial(Path folder, KeyType keyType, X509Certificate certific
 				"-keystore", folder.resolve(TlsFiles.KEY_STORE).toString(), "-storepass", TlsFiles.PASSWORD));
 		command.addAll(keyType.keytoolArguments());
 		Path output = folder.resolve("keytool.txt");
-		Process keytool = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-		try {
-			if (!keytool.waitFor(KEYTOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-				throw new IOException("keytool did not finish within " + KEYTOOL_TIMEOUT_SECONDS + " s");
-			}
-		}
-		finally {
-			keytool.destroyForcibly();
-		}
-		if (keytool.exitValue() != 0) {
-			throw new IOException("keytool failed with status " + keytool.exitValue() + ": " + Files.readString(output).trim());
-		}
+		ToolProcess.run("keytool", command, output, KEYTOOL_TIMEOUT);
 		Files.delete(output);
 		try {
 			KeyStore store = TlsFiles.keyStore(folder);
@@ -134,18 +121,7 @@ public record TlsMaterial(Path folder, KeyType keyType, X509Certificate certific
 	 */
 	@Override
 	public void close() {
-		delete(this.folder);
-	}
-
-	private static void delete(Path folder) {
-		try (Stream<Path> files = Files.walk(folder)) {
-			for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(file);
-			}
-		}
-		catch (IOException ex) {
-			// A temporary folder left behind is harmless.
-		}
+		ToolProcess.deleteTree(this.folder);
 	}
 
 	/**

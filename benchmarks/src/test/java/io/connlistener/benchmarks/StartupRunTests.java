@@ -47,6 +47,39 @@ class StartupRunTests {
 	}
 
 	@Test
+	@Timeout(value = 180, unit = TimeUnit.SECONDS)
+	void startsAnAppFromItsExtractedJarOnTheArchiveItsTrainingRunWrote() throws Exception {
+		HarnessOptions options = new HarnessOptions();
+		assumeTrue(Files.isRegularFile(options.reactorNettyJar()), "no " + options.reactorNettyJar()
+				+ ": build the reactor with ./mvnw -B -ntp package first");
+		StartupPeer peer = peer(StartupPeer.REACTOR_NETTY_APP_CDS, options.reactorNettyJar());
+		assertThat(peer.classDataSharing()).isTrue();
+		StartupPeer prepared = ClassDataSharing.prepare(peer, this.folder, JAVA, List.of("-Xmx256m"),
+				Duration.ofSeconds(90));
+		Path archive = this.folder.resolve("app.jsa");
+		assertThat(archive).isRegularFile();
+		assertThat(prepared.jar()).isRegularFile().startsWith(this.folder);
+		assertThat(prepared.jvmFlags()).containsExactly("-XX:SharedArchiveFile=" + archive, "-Xshare:on");
+		assertThat(prepared.classDataSharing()).isFalse();
+		// -Xshare:on: a start the archive could not serve would exit instead.
+		StartupResult start = StartupRun.measure(prepared, (port) -> prepared.command(JAVA, List.of("-Xmx256m"), port),
+				Duration.ofSeconds(90));
+		assertThat(start.millis()).isPositive();
+	}
+
+	@Test
+	@Timeout(value = 60, unit = TimeUnit.SECONDS)
+	void aJarThatCannotBeExtractedFailsItsPreparationWithTheOutput() throws IOException {
+		Path notAJar = Files.writeString(this.folder.resolve("broken.jar"), "not a jar");
+		StartupPeer peer = peer(StartupPeer.SAMPLE_APP_CDS, notAJar);
+		Path work = Files.createDirectory(this.folder.resolve("work"));
+		assertThatIOException()
+			.isThrownBy(() -> ClassDataSharing.prepare(peer, work, JAVA, List.of(), Duration.ofSeconds(30)))
+			.withMessageStartingWith("The extraction of 'sample-app-cds' exited with 1; its output:")
+			.withMessageContaining("broken.jar");
+	}
+
+	@Test
 	@Timeout(value = 60, unit = TimeUnit.SECONDS)
 	void aStartThatExitsFailsWithItsOutput() throws IOException {
 		Path notAJar = Files.writeString(this.folder.resolve("broken.jar"), "not a jar");
@@ -59,7 +92,8 @@ class StartupRunTests {
 
 	private static StartupPeer peer(String name, Path jar) {
 		StartupPeer known = StartupPeer.all(jar, jar, jar).stream().filter((p) -> p.name().equals(name)).findFirst().get();
-		return new StartupPeer(known.name(), known.label(), jar, known.jvmFlags(), known.args(), known.portProperty());
+		return new StartupPeer(known.name(), known.label(), jar, known.jvmFlags(), known.args(), known.portProperty(),
+				known.classDataSharing());
 	}
 
 }
