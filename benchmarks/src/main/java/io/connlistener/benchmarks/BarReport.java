@@ -1,5 +1,6 @@
 package io.connlistener.benchmarks;
 
+import java.util.Locale;
 import java.util.Map;
 
 import static io.connlistener.benchmarks.BenchmarkReport.bytes;
@@ -64,6 +65,8 @@ final class BarReport {
 	 */
 	static final class Tally {
 
+		private static final double NEAR_LIMIT = 0.005;
+
 		private final StringBuilder rows = new StringBuilder();
 
 		private int met;
@@ -81,7 +84,10 @@ final class BarReport {
 		void row(String bar, String shown, double value, double limit, boolean atLeast) {
 			boolean known = !Double.isNaN(value) && !Double.isNaN(limit);
 			boolean good = known && (atLeast ? value >= limit : value <= limit);
-			this.rows.append("| ").append(bar).append(" | ").append(shown).append(" | ")
+			// Within rounding of the limit, two decimals would show a miss as the limit itself.
+			String exact = (known && Math.abs(value - limit) < NEAR_LIMIT)
+					? " (" + String.format(Locale.ROOT, "%.3f", value) + ")" : "";
+			this.rows.append("| ").append(bar).append(" | ").append(shown).append(exact).append(" | ")
 				.append(!known ? "not measured" : good ? "yes" : "**no**").append(" |\n");
 			this.met += good ? 1 : 0;
 			this.measured += known ? 1 : 0;
