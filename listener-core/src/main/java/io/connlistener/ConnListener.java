@@ -222,6 +222,9 @@ public final class ConnListener implements AutoCloseable {
 	/**
 	 * Stop accepting: libevent's {@code evconnlistener_disable}. Connections that arrive
 	 * meanwhile wait in the kernel's listen queue. Has no effect when already disabled.
+	 * Called off the loop, no connection is accepted after it returns, even in a batch the
+	 * loop is in; {@link #isAccepting()} turns false when the loop has taken the socket's
+	 * interest away, a moment later.
 	 */
 	public void disable() {
 		this.enabled = false;
@@ -648,8 +651,10 @@ public final class ConnListener implements AutoCloseable {
 
 		@Override
 		public void handle(SelectionKey key) {
+			// enabled too: a disable() from another thread ends the batch under way at once,
+			// before the loop gets to the task that takes the socket's interest away.
 			ConnListener.this.acceptLoop.acceptBatch(ConnListener.this.spec.settings().maxAcceptsPerWakeup(), false,
-					() -> ConnListener.this.accepting);
+					() -> ConnListener.this.accepting && ConnListener.this.enabled);
 		}
 
 		@Override

@@ -65,6 +65,34 @@ class ConnListenerConcurrencyTests {
 		assertThat(this.listener.stats().acceptErrors()).isZero();
 	}
 
+	@Test
+	void aDisableFromAnotherThreadEndsTheBatchTheLoopIsIn() throws Exception {
+		CountDownLatch inCallback = new CountDownLatch(1);
+		CountDownLatch disabled = new CountDownLatch(1);
+		this.listener = ConnListener.bind(this.loop, Loopback.ANY_PORT, (l, channel, remote) -> {
+			this.accepted.add(channel);
+			inCallback.countDown();
+			awaitQuietly(disabled);
+		}, EnumSet.of(ListenerOption.CLOSE_ON_FREE, ListenerOption.DISABLED), -1);
+		// Three handshakes done and queued in the kernel before the loop looks.
+		for (int i = 0; i < 3; i++) {
+			this.clients.add(Loopback.connect(this.listener.localAddress()));
+		}
+		this.listener.enable();
+		assertThat(inCallback.await(10, TimeUnit.SECONDS)).isTrue();
+		// The loop is in the batch's first callback; the batch may take 16.
+		this.listener.disable();
+		disabled.countDown();
+		CountDownLatch loopTurned = new CountDownLatch(1);
+		this.loop.execute(loopTurned::countDown);
+		assertThat(loopTurned.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.accepted).hasSize(1);
+		assertThat(this.listener.isAccepting()).isFalse();
+		// The other two waited in the kernel's queue.
+		this.listener.enable();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.accepted.size() == 3);
+	}
+
 	/**
 	 * Toggle from many threads while {@link #CLIENTS} clients connect; every thread's last
 	 * call sets the given state.
