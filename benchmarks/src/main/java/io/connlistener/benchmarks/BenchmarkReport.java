@@ -183,32 +183,19 @@ public final class BenchmarkReport {
 
 	/**
 	 * Append one row of a table of loads: the median rate, its same-round ratios to each
-	 * reference peer, latency, spread and CPU shares, the CPU time per operation of the peer
-	 * and of the load generator if asked, then the machine and the errors.
+	 * reference peer, latency, spread and CPU shares, then the machine and the errors; the
+	 * peer's CPU time per operation and its same-round ratios to each reference peer's where
+	 * asked: after the rate's ratios, or, with the columns of CPU time per operation, among
+	 * them (the peer's, its ratios, the load generator's).
 	 * @param md the report so far
 	 * @param results the whole run's results
 	 * @param scenario the scenario
 	 * @param name the peer's name
 	 * @param references the peers of the ratio columns
-	 * @param perOperation whether to add the columns of CPU time per operation
-	 */
-	static void appendLoadRow(StringBuilder md, BenchmarkResults results, Scenario scenario, String name,
-			List<String> references, boolean perOperation) {
-		appendLoadRow(md, results, scenario, name, references, perOperation, false);
-	}
-
-	/**
-	 * Append one row of a table of loads, as {@link #appendLoadRow(StringBuilder,
-	 * BenchmarkResults, Scenario, String, List, boolean)} does, with, if asked, the peer's CPU
-	 * time per 1,000 operations and its same-round ratios to each reference peer's next to the
-	 * rate's.
-	 * @param md the report so far
-	 * @param results the whole run's results
-	 * @param scenario the scenario
-	 * @param name the peer's name
-	 * @param references the peers of the ratio columns
-	 * @param perOperation whether to add the columns of CPU time per operation
-	 * @param cpuRatios whether to add the CPU time per 1,000 operations and its ratios
+	 * @param perOperation whether to add the columns of CPU time per operation of the peer and
+	 * of the load generator, after the CPU shares
+	 * @param cpuRatios whether to add the same-round ratios of the peer's CPU time per
+	 * operation (and, without {@code perOperation}, that time, per 1,000 operations)
 	 */
 	static void appendLoadRow(StringBuilder md, BenchmarkResults results, Scenario scenario, String name,
 			List<String> references, boolean perOperation, boolean cpuRatios) {
@@ -217,12 +204,9 @@ public final class BenchmarkReport {
 		for (String reference : references) {
 			md.append(ratio(results.sameRoundRatio(scenario, name, reference))).append(" | ");
 		}
-		if (cpuRatios) {
+		if (cpuRatios && !perOperation) {
 			md.append(number(results.median(scenario, name, LoadResult::serverCpuMicrosPerOperation), 2)).append(" | ");
-			for (String reference : references) {
-				md.append(ratio(results.sameRoundRatio(scenario, name, reference, LoadResult::serverCpuMicrosPerOperation)))
-					.append(" | ");
-			}
+			appendCpuRatios(md, results, scenario, name, references);
 		}
 		md.append(number(results.median(scenario, name, (r) -> r.latencyMicros(50)), 1)).append(" | ")
 			.append(number(results.median(scenario, name, (r) -> r.latencyMicros(99)), 1)).append(" | ")
@@ -231,12 +215,22 @@ public final class BenchmarkReport {
 			.append(percent(results.median(scenario, name, LoadResult::clientCpuShare))).append(" | ")
 			.append(percent(results.median(scenario, name, LoadResult::serverCpuShare))).append(" | ");
 		if (perOperation) {
-			md.append(number(results.median(scenario, name, LoadResult::serverCpuMicrosPerOperation), 1)).append(" | ")
-				.append(number(results.median(scenario, name, LoadResult::clientCpuMicrosPerOperation), 1))
-				.append(" | ");
+			md.append(number(results.median(scenario, name, LoadResult::serverCpuMicrosPerOperation), 1)).append(" | ");
+			if (cpuRatios) {
+				appendCpuRatios(md, results, scenario, name, references);
+			}
+			md.append(number(results.median(scenario, name, LoadResult::clientCpuMicrosPerOperation), 1)).append(" | ");
 		}
 		md.append(number(results.median(scenario, name, LoadResult::machineBusyCores), 2)).append(" | ")
 			.append(results.results(scenario, name).stream().mapToLong(LoadResult::errors).sum()).append(" |\n");
+	}
+
+	private static void appendCpuRatios(StringBuilder md, BenchmarkResults results, Scenario scenario, String name,
+			List<String> references) {
+		for (String reference : references) {
+			md.append(ratio(results.sameRoundRatio(scenario, name, reference, LoadResult::serverCpuMicrosPerOperation)))
+				.append(" | ");
+		}
 	}
 
 	private static void appendRounds(StringBuilder md, BenchmarkResults results) {
