@@ -85,7 +85,7 @@ final class BarReport {
 			boolean known = !Double.isNaN(value) && !Double.isNaN(limit);
 			boolean good = known && (atLeast ? value >= limit : value <= limit);
 			// Within rounding of the limit, two decimals would show a miss as the limit itself.
-			String exact = (known && Math.abs(value - limit) < NEAR_LIMIT)
+			String exact = (known && value != limit && Math.abs(value - limit) < NEAR_LIMIT)
 					? " (" + String.format(Locale.ROOT, "%.3f", value) + ")" : "";
 			this.rows.append("| ").append(bar).append(" | ").append(shown).append(exact).append(" | ")
 				.append(!known ? "not measured" : good ? "yes" : "**no**").append(" |\n");
