@@ -42,20 +42,15 @@ final class ClassDataSharing {
 		ToolProcess.run("The extraction of '" + peer.name() + "'", List.of(java, "-Djarmode=tools", "-jar",
 				peer.jar().toAbsolutePath().toString(), "extract", "--destination", extracted.toString()),
 				folder.resolve("extract.log"), timeout);
-		Path jar = extracted.resolve(peer.jar().getFileName());
+		StartupPeer extractedPeer = new StartupPeer(peer.name(), peer.label(), extracted.resolve(peer.jar().getFileName()),
+				peer.jvmFlags(), peer.args(), peer.portProperty(), false);
 		Path archive = folder.resolve("app.jsa");
-		List<String> training = new ArrayList<>();
-		training.add(java);
-		training.addAll(runFlags);
-		training.addAll(peer.jvmFlags());
-		training.add("-XX:ArchiveClassesAtExit=" + archive);
-		training.add("-Dspring.context.exit=onRefresh");
-		training.add("-jar");
-		training.add(jar.toString());
-		training.addAll(peer.args());
-		training.add("--" + peer.portProperty() + "=0");
+		List<String> trainingFlags = new ArrayList<>(runFlags);
+		trainingFlags.add("-XX:ArchiveClassesAtExit=" + archive);
+		trainingFlags.add("-Dspring.context.exit=onRefresh");
 		Path trainingLog = folder.resolve("training.log");
-		ToolProcess.run("The training run of '" + peer.name() + "'", training, trainingLog, timeout);
+		ToolProcess.run("The training run of '" + peer.name() + "'", extractedPeer.command(java, trainingFlags, 0),
+				trainingLog, timeout);
 		if (!Files.isRegularFile(archive)) {
 			throw new IOException("The training run of '" + peer.name() + "' wrote no archive; its output:\n"
 					+ ToolProcess.tail(trainingLog));
@@ -63,8 +58,8 @@ final class ClassDataSharing {
 		List<String> flags = new ArrayList<>(peer.jvmFlags());
 		flags.add("-XX:SharedArchiveFile=" + archive);
 		flags.add("-Xshare:on");
-		return new StartupPeer(peer.name(), peer.label(), jar, List.copyOf(flags), peer.args(), peer.portProperty(),
-				false);
+		return new StartupPeer(peer.name(), peer.label(), extractedPeer.jar(), List.copyOf(flags), peer.args(),
+				peer.portProperty(), false);
 	}
 
 }

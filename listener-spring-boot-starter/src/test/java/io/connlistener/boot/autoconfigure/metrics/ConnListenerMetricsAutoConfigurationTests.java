@@ -45,12 +45,17 @@ class ConnListenerMetricsAutoConfigurationTests {
 		.withUserConfiguration(EchoGreeterConfiguration.class)
 		.withPropertyValues("conn-listener.listeners.echo.port=0", "conn-listener.listeners.echo.address=127.0.0.1");
 
+	/**
+	 * With Boot's metrics auto-configurations: sorted by name alone, ours would come first
+	 * and find no registry yet.
+	 */
+	private final ApplicationContextRunner withMetrics = this.contextRunner
+		.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+				SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class));
+
 	@Test
 	void metersAreBoundToTheRegistryBootAutoConfigures() {
-		// Sorted by name alone, ours would come first and find no registry yet.
-		this.contextRunner
-			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-					SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class))
+		this.withMetrics
 			.run((context) -> {
 				assertThat(context).hasSingleBean(ConnListenerMetrics.class).hasBean("connListenerMetrics");
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
@@ -64,9 +69,7 @@ class ConnListenerMetricsAutoConfigurationTests {
 	void onlyAListenerAMessageHandlerServesHasMessageMetersOnceEach() {
 		// The defaults' framing reaches the raw listener too, which does not use it; the binder
 		// binds at refresh and the start event comes after: each message is timed once.
-		this.contextRunner
-			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-					SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class))
+		this.withMetrics
 			.withBean("ordersHandler", OrdersHandler.class, OrdersHandler::new)
 			.withPropertyValues("conn-listener.defaults.framing.type=line", "conn-listener.listeners.orders.port=0",
 					"conn-listener.listeners.orders.address=127.0.0.1")
@@ -92,9 +95,7 @@ class ConnListenerMetricsAutoConfigurationTests {
 	@Test
 	void aListenerAtItsConnectionLimitIsEnabledButNotAccepting() {
 		Holder holder = new Holder();
-		this.contextRunner
-			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-					SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class))
+		this.withMetrics
 			.withBean("heldHandler", Holder.class, () -> holder)
 			.withPropertyValues("conn-listener.listeners.held.port=0", "conn-listener.listeners.held.address=127.0.0.1",
 					"conn-listener.listeners.held.max-connections=1")
@@ -117,10 +118,6 @@ class ConnListenerMetricsAutoConfigurationTests {
 			});
 	}
 
-	private static double gauge(MeterRegistry registry, String name, String listener) {
-		return registry.get(name).tag("listener", listener).gauge().value();
-	}
-
 	@Test
 	void backsOffWithoutAMeterRegistry() {
 		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(ConnListenerRegistry.class)
@@ -129,12 +126,14 @@ class ConnListenerMetricsAutoConfigurationTests {
 
 	@Test
 	void aUserBinderWins() {
-		this.contextRunner
-			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-					SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class))
+		this.withMetrics
 			.withBean("myMetrics", ConnListenerMetrics.class,
 					() -> new ConnListenerMetrics(new ConnListenerRegistry(java.util.List.of())))
 			.run((context) -> assertThat(context).hasSingleBean(ConnListenerMetrics.class).hasBean("myMetrics"));
+	}
+
+	private static double gauge(MeterRegistry registry, String name, String listener) {
+		return registry.get(name).tag("listener", listener).gauge().value();
 	}
 
 	@ConnectionHandler("orders")
