@@ -106,17 +106,18 @@ final class FloodReport {
 		md.append("| bar | sample-app | met |\n|---|--:|---|\n").append(tally.rows());
 		md.append("\nThe rule the default follows: a listener accepts on its I/O loop, at most `max-accepts-per-wakeup` ")
 			.append("(16) connections per wakeup, and serves them there without a hand-off (the `io-loops` sweep chose it ")
-			.append("on echo and churn). A server with an accept thread of its own (`netty-nio-boss`, ")
-			.append("`sample-app-dedicated-acceptor`) drains the accept queue on a thread to which the scheduler gives a ")
-			.append("share of its own, which keeps the queue from overflowing while the loop is short of CPU (its code not ")
-			.append("yet compiled, other threads on its core), and pays for the hand-off in `peer CPU ms/1k`. While the ")
-			.append("queue keeps up, the rate is the load generator's, and on loopback it pays, in its own system calls, ")
-			.append("for waking a server thread that sleeps: a server that stays busier (`peer busy`: an accept thread, or a ")
-			.append("loop that would spin before it sleeps) costs it less per connect (`load gen µs/connect`) and so gets ")
-			.append("more connects per second, for more CPU of its own. ")
-			.append("`conn-listener.dedicated-acceptor-loop: true` is that choice for a service whose floods matter more ")
-			.append("than its CPU per connection; what was tried to give the single loop the same is in \"The flood ")
-			.append("default: what was tried\" at the end of this report.\n");
+			.append("on echo and churn); while connections keep arriving (accepted in two selections in a row), the loop ")
+			.append("sleeps for its arrival batching (`conn-listener.arrival-batching`, 20 µs, which Linux rounds up by ")
+			.append("its 50 µs timer slack) before it selects again. On loopback the load generator pays, in its own ")
+			.append("system calls, for waking a server thread that sleeps in its selector; a loop that sleeps outside it ")
+			.append("while a flood goes on is woken by nobody, and serves what came meanwhile in one pass, so the load ")
+			.append("generator spends less per connect (`load gen µs/connect`) and the loop less per connection ")
+			.append("(`peer CPU ms/1k`). A server with an accept thread of its own (`netty-nio-boss`, ")
+			.append("`sample-app-dedicated-acceptor`) stays busier instead (`peer busy`), for more CPU per connect, and ")
+			.append("drains the accept queue on a thread to which the scheduler gives a share of its own, which keeps the ")
+			.append("queue from overflowing while the loop is short of CPU (its code not yet compiled, other threads on ")
+			.append("its core): `conn-listener.dedicated-acceptor-loop: true` is that choice. What was tried before ")
+			.append("arrival batching is in \"The flood default: what was tried\" at the end of this report.\n");
 	}
 
 	private static String cpuRatio(BenchmarkResults results, Scenario scenario, String name, String reference) {

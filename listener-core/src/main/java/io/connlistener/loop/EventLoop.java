@@ -21,6 +21,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import io.connlistener.internal.FailsafeLogger;
@@ -34,6 +35,13 @@ import io.connlistener.internal.FailsafeLogger;
  * called on the loop thread. Tasks run in submission order. A burst of submissions from
  * other threads costs at most one {@link Selector#wakeup()}. A task, timer or I/O handler
  * that throws is logged and counted, and the loop goes on.
+ * <p>
+ * While connections keep arriving (a listener on the loop accepted some in two selections in
+ * a row, as it {@linkplain #connectionsArrived() reports}), the loop pauses for its
+ * {@linkplain #DEFAULT_ARRIVAL_BATCHING arrival batching} before it next selects, so that the
+ * connects, requests and closes that come meanwhile are served in one pass: each event that
+ * comes while the thread sleeps in the selector costs the thread that caused it (on loopback,
+ * the client) a wakeup of this one. A task handed in from another thread ends the pause.
  */
 public final class EventLoop implements Executor, AutoCloseable {
 
@@ -45,6 +53,12 @@ public final class EventLoop implements Executor, AutoCloseable {
 		preload(ScheduledTask.class, IoHandler.class);
 	}
 
+	/**
+	 * The arrival batching of a loop made without one: 20 µs, which the operating system
+	 * rounds up (Linux adds its timer slack, 50 µs by default, to every timed sleep).
+	 */
+	public static final Duration DEFAULT_ARRIVAL_BATCHING = Duration.ofNanos(20_000);
+
 	private static final int RUNNING = 0;
 
 	private static final int CLOSING = 1;
@@ -54,6 +68,16 @@ public final class EventLoop implements Executor, AutoCloseable {
 	private final Selector selector;
 
 	private final Thread thread;
+
+	private final long arrivalBatchingNanos;
+
+	/** Whether a listener accepted connections since the last selection; loop thread only. */
+	private boolean arrivedThisPass;
+
+	/** Whether it had in the pass before; loop thread only. */
+	private boolean arrivedLastPass;
+
+	private volatile long arrivalPauses;
 
 	private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
 
@@ -94,7 +118,24 @@ public final class EventLoop implements Executor, AutoCloseable {
 	 * @throws UncheckedIOException if the selector cannot be opened
 	 */
 	public EventLoop(String threadName) {
+		this(threadName, DEFAULT_ARRIVAL_BATCHING);
+	}
+
+	/**
+	 * Create a loop and start its thread with the given name and arrival batching.
+	 * @param threadName name of the loop thread
+	 * @param arrivalBatching how long the loop pauses before it selects while connections
+	 * keep arriving; {@link Duration#ZERO} never pauses
+	 * @throws UncheckedIOException if the selector cannot be opened
+	 */
+	public EventLoop(String threadName, Duration arrivalBatching) {
 		Objects.requireNonNull(threadName, "'threadName' must not be null");
+		Objects.requireNonNull(arrivalBatching, "'arrivalBatching' must not be null");
+		if (arrivalBatching.isNegative() || arrivalBatching.compareTo(Duration.ofSeconds(1)) > 0) {
+			throw new IllegalArgumentException(
+					"'arrivalBatching' must be between 0 and 1 s, not " + arrivalBatching);
+		}
+		this.arrivalBatchingNanos = arrivalBatching.toNanos();
 		try {
 			this.selector = Selector.open();
 		}
@@ -140,8 +181,41 @@ public final class EventLoop implements Executor, AutoCloseable {
 			throw new RejectedExecutionException(this.thread.getName() + " is closed");
 		}
 		if (!inEventLoop() && this.awake.compareAndSet(false, true)) {
-			this.selector.wakeup();
+			wakeUp();
 		}
+	}
+
+	/** End a selection or an arrival pause under way. */
+	private void wakeUp() {
+		this.selector.wakeup();
+		if (this.arrivalBatchingNanos > 0) {
+			LockSupport.unpark(this.thread);
+		}
+	}
+
+	/**
+	 * Return how long the loop pauses before it selects while connections keep arriving.
+	 * @return the arrival batching, {@link Duration#ZERO} if the loop never pauses
+	 */
+	public Duration arrivalBatching() {
+		return Duration.ofNanos(this.arrivalBatchingNanos);
+	}
+
+	/**
+	 * Tell the loop that connections were accepted on it: called by the listeners on the
+	 * loop, after each accept. Loop thread only.
+	 */
+	public void connectionsArrived() {
+		this.arrivedThisPass = true;
+	}
+
+	/**
+	 * Return how many times the loop has paused before a selection because connections kept
+	 * arriving.
+	 * @return the number since the loop started
+	 */
+	public long arrivalPauses() {
+		return this.arrivalPauses;
 	}
 
 	/**
@@ -272,7 +346,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 	public boolean close(Duration timeout) {
 		Objects.requireNonNull(timeout, "'timeout' must not be null");
 		if (this.state.compareAndSet(RUNNING, CLOSING)) {
-			this.selector.wakeup();
+			wakeUp();
 		}
 		if (current() != null) {
 			return this.terminated.getCount() == 0;
@@ -390,7 +464,13 @@ public final class EventLoop implements Executor, AutoCloseable {
 	}
 
 	private void select(boolean afterSelectDue) throws IOException {
+		boolean arriving = this.arrivedThisPass && this.arrivedLastPass;
+		this.arrivedLastPass = this.arrivedThisPass;
+		this.arrivedThisPass = false;
 		this.awake.set(false);
+		if (arriving && this.arrivalBatchingNanos > 0 && pauseForArrivals(afterSelectDue)) {
+			return;
+		}
 		if (afterSelectDue || !this.tasks.isEmpty() || !this.afterSelect.isEmpty() || this.state.get() != RUNNING) {
 			this.awake.set(true);
 			this.selector.selectNow(this.dispatcher);
@@ -409,6 +489,24 @@ public final class EventLoop implements Executor, AutoCloseable {
 		}
 		this.selector.select(this.dispatcher, timeoutMillis);
 		this.awake.set(true);
+	}
+
+	/**
+	 * Sleep for the arrival batching unless work is waiting, then take what came meanwhile.
+	 * @return {@code true} if a selection was made and found something
+	 */
+	private boolean pauseForArrivals(boolean afterSelectDue) throws IOException {
+		if (afterSelectDue || !this.tasks.isEmpty() || !this.afterSelect.isEmpty() || this.state.get() != RUNNING) {
+			return false;
+		}
+		this.arrivalPauses++;
+		// Not in the selector: what arrives now only queues its readiness, and wakes nobody.
+		LockSupport.parkNanos(this.arrivalBatchingNanos);
+		if (!this.tasks.isEmpty() || this.state.get() != RUNNING || this.selector.selectNow(this.dispatcher) == 0) {
+			return false;
+		}
+		this.awake.set(true);
+		return true;
 	}
 
 	private void dispatch(SelectionKey key) {

@@ -24,12 +24,24 @@ public final class EventLoopGroup implements AutoCloseable {
 	 * @param threadNamePrefix prefix of the thread names
 	 */
 	public EventLoopGroup(int size, String threadNamePrefix) {
+		this(size, threadNamePrefix, EventLoop.DEFAULT_ARRIVAL_BATCHING);
+	}
+
+	/**
+	 * Create a group of loops whose threads are named {@code <prefix>-1} to {@code <prefix>-N},
+	 * each with the given arrival batching.
+	 * @param size number of loops, at least one
+	 * @param threadNamePrefix prefix of the thread names
+	 * @param arrivalBatching how long each loop pauses before it selects while connections
+	 * keep arriving ({@link EventLoop}); {@link Duration#ZERO} never pauses
+	 */
+	public EventLoopGroup(int size, String threadNamePrefix, Duration arrivalBatching) {
 		if (size < 1) {
 			throw new IllegalArgumentException("'size' must be at least 1, not " + size);
 		}
 		List<EventLoop> loops = new ArrayList<>(size);
 		for (int i = 1; i <= size; i++) {
-			loops.add(new EventLoop(threadNamePrefix + "-" + i));
+			loops.add(new EventLoop(threadNamePrefix + "-" + i, arrivalBatching));
 		}
 		this.loops = Collections.unmodifiableList(loops);
 	}

@@ -116,6 +116,7 @@ public final class AcceptLoop implements Occupancy.Member {
 				return;
 			}
 			this.counters.recordAccept();
+			this.loop.connectionsArrived();
 			this.governor.succeeded();
 			if (!counted) {
 				this.counters.recordRejection(RejectionReason.MAX_CONNECTIONS);

@@ -85,15 +85,16 @@ public final class ConnListenerAutoConfiguration {
 	@Bean(name = ACCEPTOR_LOOP_BEAN_NAME, destroyMethod = "")
 	@ConditionalOnMissingBean(name = ACCEPTOR_LOOP_BEAN_NAME)
 	@ConditionalOnBooleanProperty(ConnListenerProperties.PREFIX + ".dedicated-acceptor-loop")
-	EventLoop connListenerAcceptorLoop() {
-		return new EventLoop("connlistener-acceptor");
+	EventLoop connListenerAcceptorLoop(ConnListenerProperties properties) {
+		return new EventLoop("connlistener-acceptor", ListenerDefinitions.checkArrivalBatching(properties));
 	}
 
 	@Bean(name = IO_LOOP_GROUP_BEAN_NAME, destroyMethod = "")
 	@ConditionalOnMissingBean(name = IO_LOOP_GROUP_BEAN_NAME)
 	EventLoopGroup connListenerIoLoopGroup(ConnListenerProperties properties) {
 		ListenerDefinitions.checkIoThreads(properties);
-		return new EventLoopGroup(properties.getIoThreads(), "connlistener-io");
+		return new EventLoopGroup(properties.getIoThreads(), "connlistener-io",
+				ListenerDefinitions.checkArrivalBatching(properties));
 	}
 
 	@Bean

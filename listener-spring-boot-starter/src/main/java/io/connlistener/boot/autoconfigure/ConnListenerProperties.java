@@ -16,6 +16,7 @@ import io.connlistener.boot.listener.ListenerDefinition;
 import io.connlistener.buffer.BufferedConnectionSettings;
 import io.connlistener.framing.FrameType;
 import io.connlistener.framing.FramingSettings;
+import io.connlistener.loop.EventLoop;
 import io.connlistener.proxy.ProxyProtocolMode;
 import io.connlistener.proxy.ProxyProtocolSettings;
 import io.connlistener.tls.ClientAuth;
@@ -59,6 +60,14 @@ public class ConnListenerProperties {
 	 * one of the I/O loops, which serves the connections it takes without a hand-off.
 	 */
 	private boolean dedicatedAcceptorLoop;
+
+	/**
+	 * How long a loop pauses before it next looks at its sockets while connections keep
+	 * arriving (accepted in two looks in a row), so that the connects, requests and closes
+	 * that come meanwhile are served in one pass rather than each waking the loop. From 0
+	 * (never pause) to 1s; the operating system rounds short pauses up (Linux by 50us).
+	 */
+	private Duration arrivalBatching = EventLoop.DEFAULT_ARRIVAL_BATCHING;
 
 	/**
 	 * Whether each accepted connection is a conn.listener.connection.setup observation (from
@@ -120,6 +129,14 @@ public class ConnListenerProperties {
 
 	public void setDedicatedAcceptorLoop(boolean dedicatedAcceptorLoop) {
 		this.dedicatedAcceptorLoop = dedicatedAcceptorLoop;
+	}
+
+	public Duration getArrivalBatching() {
+		return this.arrivalBatching;
+	}
+
+	public void setArrivalBatching(Duration arrivalBatching) {
+		this.arrivalBatching = arrivalBatching;
 	}
 
 	public boolean isConnectionObservations() {

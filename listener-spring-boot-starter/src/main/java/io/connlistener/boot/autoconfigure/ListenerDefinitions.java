@@ -42,6 +42,9 @@ final class ListenerDefinitions {
 	/** Most acceptors of one listener: bounds threads, sockets and the acceptor meter tag. */
 	static final int MAX_ACCEPTORS = 64;
 
+	/** Longest arrival batching a loop takes. */
+	static final Duration MAX_ARRIVAL_BATCHING = Duration.ofSeconds(1);
+
 	private ListenerDefinitions() {
 	}
 
@@ -50,6 +53,15 @@ final class ListenerDefinitions {
 			throw new ListenerConfigurationException(ListenerProblem.NO_IO_THREADS, null, null, "io-threads",
 					properties.getIoThreads());
 		}
+	}
+
+	static Duration checkArrivalBatching(ConnListenerProperties properties) {
+		Duration batching = properties.getArrivalBatching();
+		if (batching == null || batching.isNegative() || batching.compareTo(MAX_ARRIVAL_BATCHING) > 0) {
+			throw new ListenerConfigurationException(ListenerProblem.ARRIVAL_BATCHING_OUT_OF_RANGE, null, null,
+					"arrival-batching", batching, MAX_ARRIVAL_BATCHING);
+		}
+		return batching;
 	}
 
 	static List<ListenerDefinition> of(ConnListenerProperties properties) {

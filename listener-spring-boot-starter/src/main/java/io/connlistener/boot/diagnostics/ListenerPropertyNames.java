@@ -40,7 +40,7 @@ final class ListenerPropertyNames {
 	static final String LISTENER_KEYS = "port, path, " + DEFAULT_KEYS + ", inherited, channel-bean";
 
 	/** What goes directly under {@code conn-listener}. */
-	static final String ROOT_KEYS = "enabled, io-threads, dedicated-acceptor-loop, connection-observations, "
+	static final String ROOT_KEYS = "enabled, io-threads, dedicated-acceptor-loop, arrival-batching, connection-observations, "
 			+ "message-observations, defaults.*, listeners.<name>.*";
 
 	private ListenerPropertyNames() {

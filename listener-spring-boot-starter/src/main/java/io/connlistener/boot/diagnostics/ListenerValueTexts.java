@@ -29,6 +29,8 @@ final class ListenerValueTexts {
 		return switch (failure.getProblem()) {
 			case NO_IO_THREADS -> new ValueText("at least one I/O thread is needed",
 					"1 or more, or leave it unset for one per processor");
+			case ARRIVAL_BATCHING_OUT_OF_RANGE -> new ValueText("it must be from 0 (no pause) to " + detail(failure, 0),
+					"a duration such as 20us, or 0 to never pause");
 			case PORT_OUT_OF_RANGE -> new ValueText("a port must be between 0 and 65535",
 					"a port between 0 and 65535 (0 picks a free port)");
 			case BACKLOG_ZERO -> new ValueText("0 would mean that the socket is already listening",

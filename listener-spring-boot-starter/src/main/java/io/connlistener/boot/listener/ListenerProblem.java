@@ -29,6 +29,9 @@ public enum ListenerProblem {
 	/** {@code io-threads} is below one. */
 	NO_IO_THREADS,
 
+	/** {@code arrival-batching} is negative or too long. Details: the longest. */
+	ARRIVAL_BATCHING_OUT_OF_RANGE,
+
 	/** The backlog is 0, which means a channel that is already listening. */
 	BACKLOG_ZERO,
 

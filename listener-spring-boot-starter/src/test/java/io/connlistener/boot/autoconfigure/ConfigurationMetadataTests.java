@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.io.ClassPathResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,6 +67,10 @@ class ConfigurationMetadataTests {
 		List<Object> backoffDefault = metadata
 			.read("$.properties[?(@.name == 'conn-listener.defaults.accept-error-backoff.initial')].defaultValue");
 		assertThat(backoffDefault).containsExactly("50ms");
+		List<Object> arrivalBatchingDefault = metadata
+			.read("$.properties[?(@.name == 'conn-listener.arrival-batching')].defaultValue");
+		assertThat(arrivalBatchingDefault).containsExactly("20us");
+		assertThat(DurationStyle.detectAndParse("20us")).isEqualTo(new ConnListenerProperties().getArrivalBatching());
 		assertThat(defaultOf(metadata, "idle-timeout")).containsExactly("5m");
 		assertThat(defaultOf(metadata, "max-connections-action")).containsExactly("pause");
 		assertThat(defaultOf(metadata, "spare-file-descriptor")).containsExactly(true);

@@ -56,6 +56,23 @@ class ConnListenerAutoConfigurationTests {
 	}
 
 	@Test
+	void theLoopsTakeTheArrivalBatching() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(EventLoopGroup.class).loops())
+			.extracting(EventLoop::arrivalBatching)
+			.containsOnly(EventLoop.DEFAULT_ARRIVAL_BATCHING));
+		this.contextRunner
+			.withPropertyValues("conn-listener.io-threads=2", "conn-listener.arrival-batching=0",
+					"conn-listener.dedicated-acceptor-loop=true")
+			.run((context) -> {
+				assertThat(context.getBean(EventLoopGroup.class).loops()).hasSize(2)
+					.extracting(EventLoop::arrivalBatching)
+					.containsOnly(Duration.ZERO);
+				assertThat(context.getBean("connListenerAcceptorLoop", EventLoop.class).arrivalBatching())
+					.isEqualTo(Duration.ZERO);
+			});
+	}
+
+	@Test
 	void oneBeanPerListenerBoundWhenTheContextStarts() {
 		this.contextRunner.withUserConfiguration(TwoGreeters.class)
 			.withPropertyValues("conn-listener.listeners.alpha.port=0", "conn-listener.listeners.beta.port=0")

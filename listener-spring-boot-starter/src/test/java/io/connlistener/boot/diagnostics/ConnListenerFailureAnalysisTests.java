@@ -427,7 +427,7 @@ class ConnListenerFailureAnalysisTests {
 				"Listeners cannot start: conn-listener.io-thread (from \"conn-listener.io-thread\" from property "
 						+ "source \"test\") is not a conn-listener property.",
 				"Remove conn-listener.io-thread or correct its name. Under conn-listener go: enabled, io-threads, "
-						+ "dedicated-acceptor-loop, connection-observations, message-observations, defaults.*, "
+						+ "dedicated-acceptor-loop, arrival-batching, connection-observations, message-observations, defaults.*, "
 						+ "listeners.<name>.*.");
 	}
 
@@ -501,6 +501,16 @@ class ConnListenerFailureAnalysisTests {
 		assertFailure(List.of("conn-listener.io-threads=0"),
 				"Listeners cannot start: conn-listener.io-threads is 0, but at least one I/O thread is needed.",
 				"Set conn-listener.io-threads to 1 or more, or leave it unset for one per processor.");
+	}
+
+	@Test
+	void arrivalBatchingOutOfRange() {
+		assertFailure(List.of("conn-listener.arrival-batching=2s"),
+				"Listeners cannot start: conn-listener.arrival-batching is 2000ms, but it must be from 0 (no pause) to 1000ms.",
+				"Set conn-listener.arrival-batching to a duration such as 20us, or 0 to never pause.");
+		assertFailure(List.of("conn-listener.arrival-batching=-1ms"),
+				"Listeners cannot start: conn-listener.arrival-batching is -1ms, but it must be from 0 (no pause) to 1000ms.",
+				"Set conn-listener.arrival-batching to a duration such as 20us, or 0 to never pause.");
 	}
 
 	@Test

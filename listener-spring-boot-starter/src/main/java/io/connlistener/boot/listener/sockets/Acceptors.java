@@ -117,7 +117,8 @@ public final class Acceptors {
 			ReusePort.checkReusePort(this.definition);
 		}
 		for (int i = 1; i < deployment.acceptors(); i++) {
-			EventLoop own = new EventLoop("connlistener-acceptor-" + this.definition.name() + "-" + i);
+			EventLoop own = new EventLoop("connlistener-acceptor-" + this.definition.name() + "-" + i,
+					loop.arrivalBatching());
 			this.ownLoops.add(own);
 			this.loops.add(own);
 		}
