@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,6 +21,8 @@ import io.connlistener.boot.handler.ConnectionHandler;
 import io.connlistener.boot.testsupport.LoopbackClient;
 import io.connlistener.buffer.BufferedConnection;
 import io.connlistener.buffer.BufferedHandler;
+import io.connlistener.loop.EventLoop;
+import io.connlistener.loop.EventLoopGroup;
 import io.connlistener.testsupport.Figures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -192,6 +195,47 @@ class ListenerSwitchTests {
 			Figures.record("disable-delay", "disable-delay 400 ms: out of service at once, a new client served "
 					+ "meanwhile, port released %d ms after the disable", millis);
 		});
+	}
+
+	@ParameterizedTest(name = "unbind-on-disable: {0}")
+	@ValueSource(booleans = { false, true })
+	void enableCompletesOnceTheLoopsAcceptAgain(boolean unbindOnDisable) {
+		this.contextRunner.withPropertyValues("conn-listener.listeners.echo.unbind-on-disable=" + unbindOnDisable)
+			.run((context) -> {
+				ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
+				assertThat(echo.isAccepting()).isTrue();
+				echo.disable();
+				assertThat(echo.isAccepting()).isFalse();
+				List<EventLoop> loops = context.getBean(EventLoopGroup.class).loops();
+				CountDownLatch held = new CountDownLatch(loops.size());
+				CountDownLatch release = new CountDownLatch(1);
+				loops.forEach((loop) -> loop.execute(() -> {
+					held.countDown();
+					awaitQuietly(release);
+				}));
+				try {
+					assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+					CompletableFuture<Void> enabling = echo.enableAsync();
+					// The core listeners are enabled, but their loops have not applied it yet.
+					assertThat(enabling).isNotDone();
+					assertThat(echo.isAccepting()).isFalse();
+					release.countDown();
+					enabling.get(10, TimeUnit.SECONDS);
+					assertThat(echo.isAccepting()).isTrue();
+				}
+				finally {
+					release.countDown();
+				}
+			});
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Test

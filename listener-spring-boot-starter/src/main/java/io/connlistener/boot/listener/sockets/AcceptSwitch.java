@@ -2,6 +2,7 @@ package io.connlistener.boot.listener.sockets;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -50,6 +51,9 @@ public final class AcceptSwitch {
 	private boolean delayOver;
 
 	private volatile String bindFailure;
+
+	/** Counts the enables, so that a loop turn settles only the enable it follows. */
+	private long enables;
 
 	/**
 	 * Create the switch of one managed listener's sockets.
@@ -148,12 +152,16 @@ public final class AcceptSwitch {
 					// A listener that need not accept has failed at nothing.
 					this.bindFailure = null;
 				}
-				settle();
+				if (this.phase == Phase.ACCEPTING) {
+					enableAndSettle();
+				}
+				else {
+					settle();
+				}
 			}
 			case ACCEPTING -> {
 				if (this.goal == Goal.ACCEPT) {
-					this.acceptors.current().forEach(ConnListener::enable);
-					settle();
+					enableAndSettle();
 				}
 				else if (this.disableDelay.isZero()) {
 					stopAccepting();
@@ -175,15 +183,49 @@ public final class AcceptSwitch {
 			}
 			case PAUSED -> {
 				if (this.goal == Goal.ACCEPT) {
-					this.acceptors.current().forEach(ConnListener::enable);
 					this.phase = Phase.ACCEPTING;
-					settle();
+					enableAndSettle();
 				}
 				else {
 					stopAccepting();
 				}
 			}
 		}
+	}
+
+	/**
+	 * Enable every socket and settle once each socket's loop has applied it: a core listener
+	 * enabled from another thread accepts from the loop's next turn on, and {@code enable()}
+	 * promises sockets that accept on return. Called holding the monitor.
+	 */
+	private void enableAndSettle() {
+		List<ConnListener> current = this.acceptors.current();
+		current.forEach(ConnListener::enable);
+		unsettle();
+		long enable = ++this.enables;
+		CompletableFuture<?>[] turns = current.stream().map(AcceptSwitch::loopTurn).toArray(CompletableFuture[]::new);
+		CompletableFuture.allOf(turns).whenComplete((done, failure) -> enabled(enable));
+	}
+
+	private void enabled(long enable) {
+		synchronized (this.monitor) {
+			// A later step settles for itself.
+			if (enable == this.enables && this.phase == Phase.ACCEPTING && this.goal == Goal.ACCEPT) {
+				settle();
+			}
+		}
+	}
+
+	/**
+	 * Return a future that completes once the listener's loop has run the tasks handed to
+	 * it before, or at once on the loop thread or when the loop is closed.
+	 */
+	private static CompletableFuture<Void> loopTurn(ConnListener listener) {
+		CompletableFuture<Void> turned = new CompletableFuture<>();
+		if (!listener.loop().runInLoop(() -> turned.complete(null))) {
+			turned.complete(null);
+		}
+		return turned;
 	}
 
 	/**
