@@ -199,34 +199,51 @@ class ListenerSwitchTests {
 
 	@ParameterizedTest(name = "unbind-on-disable: {0}")
 	@ValueSource(booleans = { false, true })
-	void enableCompletesOnceTheLoopsAcceptAgain(boolean unbindOnDisable) {
+	void disableAndEnableCompleteOnceTheLoopsHaveSwitched(boolean unbindOnDisable) {
 		this.contextRunner.withPropertyValues("conn-listener.listeners.echo.unbind-on-disable=" + unbindOnDisable)
 			.run((context) -> {
 				ManagedConnListener echo = context.getBean(ConnListenerRegistry.class).get("echo");
-				assertThat(echo.isAccepting()).isTrue();
-				echo.disable();
-				assertThat(echo.isAccepting()).isFalse();
 				List<EventLoop> loops = context.getBean(EventLoopGroup.class).loops();
-				CountDownLatch held = new CountDownLatch(loops.size());
-				CountDownLatch release = new CountDownLatch(1);
-				loops.forEach((loop) -> loop.execute(() -> {
-					held.countDown();
-					awaitQuietly(release);
-				}));
+				assertThat(echo.isAccepting()).isTrue();
+				CompletableFuture<Void> disabling;
+				CountDownLatch release = hold(loops);
 				try {
-					assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
-					CompletableFuture<Void> enabling = echo.enableAsync();
-					// The core listeners are enabled, but their loops have not applied it yet.
-					assertThat(enabling).isNotDone();
-					assertThat(echo.isAccepting()).isFalse();
-					release.countDown();
-					enabling.get(10, TimeUnit.SECONDS);
-					assertThat(echo.isAccepting()).isTrue();
+					disabling = echo.disableAsync();
+					// The core listeners are switched, but their loops have not applied it yet.
+					assertThat(disabling).isNotDone();
 				}
 				finally {
 					release.countDown();
 				}
+				disabling.get(10, TimeUnit.SECONDS);
+				assertThat(echo.isAccepting()).isFalse();
+				CompletableFuture<Void> enabling;
+				release = hold(loops);
+				try {
+					enabling = echo.enableAsync();
+					assertThat(enabling).isNotDone();
+					assertThat(echo.isAccepting()).isFalse();
+				}
+				finally {
+					release.countDown();
+				}
+				enabling.get(10, TimeUnit.SECONDS);
+				assertThat(echo.isAccepting()).isTrue();
 			});
+	}
+
+	/**
+	 * Hold every loop in a task until the latch returned is counted down, or for 10 s.
+	 */
+	private static CountDownLatch hold(List<EventLoop> loops) throws InterruptedException {
+		CountDownLatch held = new CountDownLatch(loops.size());
+		CountDownLatch release = new CountDownLatch(1);
+		loops.forEach((loop) -> loop.execute(() -> {
+			held.countDown();
+			awaitQuietly(release);
+		}));
+		assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+		return release;
 	}
 
 	private static void awaitQuietly(CountDownLatch latch) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
 import io.connlistener.ConnListener;
 import io.connlistener.boot.listener.ListenerDefinition;
@@ -52,8 +53,11 @@ public final class AcceptSwitch {
 
 	private volatile String bindFailure;
 
-	/** Counts the enables, so that a loop turn settles only the enable it follows. */
-	private long enables;
+	/**
+	 * Counts the steps, so that a loop turn settles only if no step came after the one it
+	 * follows: a later step settles for itself.
+	 */
+	private long step;
 
 	/**
 	 * Create the switch of one managed listener's sockets.
@@ -110,6 +114,7 @@ public final class AcceptSwitch {
 	public CompletableFuture<Void> abandon() {
 		synchronized (this.monitor) {
 			cancelDelay();
+			this.step++;
 			this.goal = Goal.RELEASE;
 			this.phase = Phase.UNBOUND;
 			settle();
@@ -140,6 +145,7 @@ public final class AcceptSwitch {
 	 * again when it completes. Called holding the monitor.
 	 */
 	private void advance() {
+		this.step++;
 		switch (this.phase) {
 			case CLOSING -> {
 				// Closing completes on the loops and advances again.
@@ -153,7 +159,7 @@ public final class AcceptSwitch {
 					this.bindFailure = null;
 				}
 				if (this.phase == Phase.ACCEPTING) {
-					enableAndSettle();
+					applyAndSettle(ConnListener::enable);
 				}
 				else {
 					settle();
@@ -161,7 +167,7 @@ public final class AcceptSwitch {
 			}
 			case ACCEPTING -> {
 				if (this.goal == Goal.ACCEPT) {
-					enableAndSettle();
+					applyAndSettle(ConnListener::enable);
 				}
 				else if (this.disableDelay.isZero()) {
 					stopAccepting();
@@ -184,7 +190,7 @@ public final class AcceptSwitch {
 			case PAUSED -> {
 				if (this.goal == Goal.ACCEPT) {
 					this.phase = Phase.ACCEPTING;
-					enableAndSettle();
+					applyAndSettle(ConnListener::enable);
 				}
 				else {
 					stopAccepting();
@@ -194,23 +200,24 @@ public final class AcceptSwitch {
 	}
 
 	/**
-	 * Enable every socket and settle once each socket's loop has applied it: a core listener
-	 * enabled from another thread accepts from the loop's next turn on, and {@code enable()}
-	 * promises sockets that accept on return. Called holding the monitor.
+	 * Enable or disable every socket and settle once each socket's loop has applied it: a
+	 * core listener switched from another thread accepts, or says it does not, from its
+	 * loop's next turn on, and {@code enable()} and {@code disable()} promise sockets that do
+	 * so on return. Called holding the monitor.
+	 * @param action {@link ConnListener#enable} or {@link ConnListener#disable}
 	 */
-	private void enableAndSettle() {
+	private void applyAndSettle(Consumer<ConnListener> action) {
 		List<ConnListener> current = this.acceptors.current();
-		current.forEach(ConnListener::enable);
+		current.forEach(action);
 		unsettle();
-		long enable = ++this.enables;
+		long applied = this.step;
 		CompletableFuture<?>[] turns = current.stream().map(AcceptSwitch::loopTurn).toArray(CompletableFuture[]::new);
-		CompletableFuture.allOf(turns).whenComplete((done, failure) -> enabled(enable));
+		CompletableFuture.allOf(turns).whenComplete((done, failure) -> turned(applied));
 	}
 
-	private void enabled(long enable) {
+	private void turned(long applied) {
 		synchronized (this.monitor) {
-			// A later step settles for itself.
-			if (enable == this.enables && this.phase == Phase.ACCEPTING && this.goal == Goal.ACCEPT) {
+			if (applied == this.step) {
 				settle();
 			}
 		}
@@ -233,9 +240,8 @@ public final class AcceptSwitch {
 	 */
 	private void stopAccepting() {
 		if (this.goal == Goal.PAUSE) {
-			this.acceptors.current().forEach(ConnListener::disable);
 			this.phase = Phase.PAUSED;
-			settle();
+			applyAndSettle(ConnListener::disable);
 			return;
 		}
 		this.phase = Phase.CLOSING;
