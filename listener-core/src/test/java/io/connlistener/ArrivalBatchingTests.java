@@ -45,8 +45,10 @@ class ArrivalBatchingTests {
 	@Test
 	void aLoopPausesAfterEachSelectionInARowThatAcceptedConnections() throws Exception {
 		queueThreeAndAcceptOnePerSelection(EventLoop.DEFAULT_ARRIVAL_BATCHING);
-		// The first selection's accept does not pause; the second's and the third's do.
+		// The first selection's accept does not pause; the second's and the third's do (the
+		// pause after the third comes only after its callback, so wait for it, not for that).
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.accepted.size() == 3);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.loop.arrivalPauses() >= 2);
 		awaitLoopTurn();
 		assertThat(this.loop.arrivalPauses()).isEqualTo(2);
 		// A selection with no accept before it does not pause.

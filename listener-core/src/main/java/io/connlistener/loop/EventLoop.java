@@ -59,6 +59,9 @@ public final class EventLoop implements Executor, AutoCloseable {
 	 */
 	public static final Duration DEFAULT_ARRIVAL_BATCHING = Duration.ofNanos(20_000);
 
+	/** The longest arrival batching a loop takes. */
+	public static final Duration MAX_ARRIVAL_BATCHING = Duration.ofSeconds(1);
+
 	private static final int RUNNING = 0;
 
 	private static final int CLOSING = 1;
@@ -131,7 +134,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 	public EventLoop(String threadName, Duration arrivalBatching) {
 		Objects.requireNonNull(threadName, "'threadName' must not be null");
 		Objects.requireNonNull(arrivalBatching, "'arrivalBatching' must not be null");
-		if (arrivalBatching.isNegative() || arrivalBatching.compareTo(Duration.ofSeconds(1)) > 0) {
+		if (arrivalBatching.isNegative() || arrivalBatching.compareTo(MAX_ARRIVAL_BATCHING) > 0) {
 			throw new IllegalArgumentException(
 					"'arrivalBatching' must be between 0 and 1 s, not " + arrivalBatching);
 		}
@@ -468,10 +471,13 @@ public final class EventLoop implements Executor, AutoCloseable {
 		this.arrivedLastPass = this.arrivedThisPass;
 		this.arrivedThisPass = false;
 		this.awake.set(false);
-		if (arriving && this.arrivalBatchingNanos > 0 && pauseForArrivals(afterSelectDue)) {
-			return;
+		if (arriving && this.arrivalBatchingNanos > 0 && !workWaiting(afterSelectDue)) {
+			this.arrivalPauses++;
+			// Not in the selector: what arrives now only queues its readiness and wakes nobody;
+			// the selection below finds it at once.
+			LockSupport.parkNanos(this.arrivalBatchingNanos);
 		}
-		if (afterSelectDue || !this.tasks.isEmpty() || !this.afterSelect.isEmpty() || this.state.get() != RUNNING) {
+		if (workWaiting(afterSelectDue)) {
 			this.awake.set(true);
 			this.selector.selectNow(this.dispatcher);
 			return;
@@ -491,22 +497,8 @@ public final class EventLoop implements Executor, AutoCloseable {
 		this.awake.set(true);
 	}
 
-	/**
-	 * Sleep for the arrival batching unless work is waiting, then take what came meanwhile.
-	 * @return {@code true} if a selection was made and found something
-	 */
-	private boolean pauseForArrivals(boolean afterSelectDue) throws IOException {
-		if (afterSelectDue || !this.tasks.isEmpty() || !this.afterSelect.isEmpty() || this.state.get() != RUNNING) {
-			return false;
-		}
-		this.arrivalPauses++;
-		// Not in the selector: what arrives now only queues its readiness, and wakes nobody.
-		LockSupport.parkNanos(this.arrivalBatchingNanos);
-		if (!this.tasks.isEmpty() || this.state.get() != RUNNING || this.selector.selectNow(this.dispatcher) == 0) {
-			return false;
-		}
-		this.awake.set(true);
-		return true;
+	private boolean workWaiting(boolean afterSelectDue) {
+		return afterSelectDue || !this.tasks.isEmpty() || !this.afterSelect.isEmpty() || this.state.get() != RUNNING;
 	}
 
 	private void dispatch(SelectionKey key) {

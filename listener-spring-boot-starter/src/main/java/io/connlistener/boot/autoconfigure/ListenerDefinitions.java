@@ -26,6 +26,7 @@ import io.connlistener.boot.listener.ListenerDefinition.Deployment;
 import io.connlistener.boot.listener.ListenerDefinition.Source;
 import io.connlistener.boot.listener.ListenerProblem;
 import io.connlistener.buffer.BufferedConnectionSettings;
+import io.connlistener.loop.EventLoop;
 import io.connlistener.proxy.ProxyProtocolMode;
 import io.connlistener.proxy.ProxyProtocolSettings;
 
@@ -42,9 +43,6 @@ final class ListenerDefinitions {
 	/** Most acceptors of one listener: bounds threads, sockets and the acceptor meter tag. */
 	static final int MAX_ACCEPTORS = 64;
 
-	/** Longest arrival batching a loop takes. */
-	static final Duration MAX_ARRIVAL_BATCHING = Duration.ofSeconds(1);
-
 	private ListenerDefinitions() {
 	}
 
@@ -57,9 +55,9 @@ final class ListenerDefinitions {
 
 	static Duration checkArrivalBatching(ConnListenerProperties properties) {
 		Duration batching = properties.getArrivalBatching();
-		if (batching == null || batching.isNegative() || batching.compareTo(MAX_ARRIVAL_BATCHING) > 0) {
+		if (batching == null || batching.isNegative() || batching.compareTo(EventLoop.MAX_ARRIVAL_BATCHING) > 0) {
 			throw new ListenerConfigurationException(ListenerProblem.ARRIVAL_BATCHING_OUT_OF_RANGE, null, null,
-					"arrival-batching", batching, MAX_ARRIVAL_BATCHING);
+					"arrival-batching", batching, EventLoop.MAX_ARRIVAL_BATCHING);
 		}
 		return batching;
 	}

@@ -9,11 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.connlistener.ConnListener;
 import io.connlistener.boot.listener.ConnListenerRegistry;
 import io.connlistener.boot.listener.ConnectionInfo;
 import io.connlistener.boot.listener.ConnectionRegistry;
@@ -122,7 +120,7 @@ public class ConnListenersEndpoint {
 		}
 		ManagedConnListener listener = found.get();
 		boolean before = listener.isEnabled();
-		awaitApplied(listener, enabled ? listener.enableAsync() : listener.disableAsync());
+		awaitApplied(listener, enabled, enabled ? listener.enableAsync() : listener.disableAsync());
 		Principal principal = (securityContext != null) ? securityContext.getPrincipal() : null;
 		String who = (principal != null) ? principal.getName() : "an anonymous caller";
 		logger.info("Listener '" + name + "' " + (enabled ? "enabled" : "disabled") + " through the " + ID
@@ -216,37 +214,24 @@ public class ConnListenersEndpoint {
 	}
 
 	/**
-	 * Wait, briefly, until the sockets have settled (bound again, or released) and each
-	 * acceptor's loop has applied the change, so that the answer shows whether the listener
-	 * accepts now rather than before the call. During {@code disable-delay} it answers at
-	 * once: the listener is out of service and still accepting.
+	 * Wait, briefly, until the sockets have settled (accepting, paused, bound again, or
+	 * released), which is once each acceptor's loop has applied the change, so that the
+	 * answer shows whether the listener accepts now rather than before the call. A disable
+	 * during {@code disable-delay} answers at once: the listener is out of service and still
+	 * accepting.
 	 */
-	private static void awaitApplied(ManagedConnListener listener, CompletableFuture<Void> settled) {
-		if (listener.definition().deployment().disableDelay().isZero()) {
-			try {
-				settled.get(APPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-			}
-			catch (ExecutionException | TimeoutException ex) {
-				// Still switching: answer with what is known now.
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
+	private static void awaitApplied(ManagedConnListener listener, boolean enabled, CompletableFuture<Void> settled) {
+		if (!enabled && !listener.definition().deployment().disableDelay().isZero()) {
+			return;
 		}
-		for (ConnListener acceptor : listener.acceptors()) {
-			CompletableFuture<Void> applied = new CompletableFuture<>();
-			try {
-				acceptor.loop().execute(() -> applied.complete(null));
-				applied.get(APPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-			}
-			catch (RejectedExecutionException | ExecutionException | TimeoutException ex) {
-				// A closed or busy loop: answer with what is known now.
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
+		try {
+			settled.get(APPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// Still switching, or a busy loop: answer with what is known now.
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
